@@ -1,0 +1,23 @@
+"""mlopt's own dialects (the ONNX dialects and extension ops)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from xdsl.ir import Dialect
+
+
+def get_mlopt_dialects() -> dict[str, Callable[[], Dialect]]:
+    """Name -> factory for every dialect mlopt defines."""
+
+    def get_onnx() -> Dialect:
+        from mlopt.dialects.onnx import ONNX
+
+        return ONNX
+
+    def get_onnx_ml() -> Dialect:
+        from mlopt.dialects.onnx import ONNX_ML
+
+        return ONNX_ML
+
+    return {"onnx": get_onnx, "onnx_ml": get_onnx_ml}

@@ -1,0 +1,29 @@
+"""mlopt's own passes and named pipelines.
+
+Each entry maps a pass name to a factory returning the pass class; a pass whose
+name matches an xDSL pass replaces it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import import_module
+
+from xdsl.passes import ModulePass
+
+# pass name -> "module:ClassName", relative to mlopt.passes
+_PASSES: dict[str, str] = {}
+
+
+def _lazy(spec: str) -> Callable[[], type[ModulePass]]:
+    module, cls = spec.split(":")
+
+    def factory() -> type[ModulePass]:
+        return getattr(import_module(f"mlopt.passes.{module}"), cls)
+
+    return factory
+
+
+def get_mlopt_passes() -> dict[str, Callable[[], type[ModulePass]]]:
+    """Name -> factory for every pass and named pipeline mlopt defines."""
+    return {name: _lazy(spec) for name, spec in _PASSES.items()}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Install mlopt with its test extra and the example plugin, then run the whole suite:
+# lit (FileCheck tests, in parallel) and pytest (unit, conformance and model tests).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python -m pip install -q -e '.[test]'
+if [ -f examples/plugin/pyproject.toml ]; then
+  python -m pip install -q -e examples/plugin
+fi
+jobs=$(python -c 'import os; print(max(2, os.cpu_count() or 2))')
+lit -sv -j "$jobs" test/
+# pytest exits 5 when it collects nothing; that must fail CI too.
+python -m pytest -q -n "$jobs" -p no:cacheprovider test/
