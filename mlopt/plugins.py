@@ -4,33 +4,57 @@ A plugin is a :class:`Plugin` object.  mlopt finds plugins in two ways:
 
 * installed packages that declare an entry point in the group
   ``mlopt.plugins`` pointing at a ``Plugin`` (or a function returning one);
-* ``mlopt --load-plugin MODULE_OR_FILE.py`` / ``load_plugins(["..."])`` for a
-  plugin that is not installed: the module (or file) must define a top-level
-  ``plugin`` (a ``Plugin``) or ``mlopt_plugin()`` returning one.
+* ``mlopt --load-plugin SPEC`` / ``build_registry(extra_plugins=[SPEC])`` for a
+  plugin that is not installed.  ``SPEC`` is a module name (``my_plugin``), a
+  ``module:attribute`` reference, a path to a ``.py`` file, or a path to a
+  package directory.  Without ``:attribute`` the module must define a
+  top-level ``plugin`` (a ``Plugin``) or ``mlopt_plugin()`` returning one.
+
+Everything a plugin contributes is checked when it is registered; any problem
+(import error, wrong object, name clash, malformed pipeline) is reported as a
+:class:`PluginError` whose message names the plugin and, for a clash, both
+sources.  ``PluginError`` is a :class:`~mlopt.registry.RegistryError`, so a
+driver that reports ``RegistryError`` cleanly also reports broken plugins
+cleanly.
+
+Set the environment variable ``MLOPT_DISABLE_PLUGINS=1`` to ignore installed
+plugins (plugins given explicitly with ``--load-plugin`` are still loaded).
 
 See ``docs/plugins.md`` for a walk-through.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import importlib.util
+import inspect
+import os
 import sys
+import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from xdsl.context import Context
+from xdsl.dialects import builtin
 from xdsl.ir import Dialect
 from xdsl.passes import ModulePass
+from xdsl.pattern_rewriter import RewritePattern
+
+from mlopt.registry import RegistryError
 
 if TYPE_CHECKING:
     from mlopt.registry import Registry
 
 ENTRY_POINT_GROUP = "mlopt.plugins"
+DISABLE_ENV_VAR = "MLOPT_DISABLE_PLUGINS"
+
+OnnxLowering = RewritePattern | Callable[[], RewritePattern]
 
 
-class PluginError(Exception):
+class PluginError(RegistryError):
     """A plugin could not be found, loaded or registered."""
 
 
@@ -38,89 +62,352 @@ class PluginError(Exception):
 class Plugin:
     """What a plugin contributes.
 
+    ``name``: a short identifier used in messages (``"toy"``).
     ``dialects``: Dialect objects (or zero-argument factories returning one).
     ``passes``: ModulePass subclasses; each is registered under its ``name``.
-    ``pipelines``: name -> pipeline text (``"canonicalize,cse"``), usable with
-    ``-p NAME`` like any pass.
-    ``onnx_lowerings``: ONNX op name (``onnx.Foo`` or ``my.domain.Foo``) -> a
-    RewritePattern that rewrites that op to the tensor level during
-    ``convert-onnx-to-tensor``.
+    ``pipelines``: name -> pipeline text (``"toy-fold-scale,canonicalize"`` or
+    ``"builtin.module(...)"``), runnable with ``-p NAME`` like any pass.  The
+    text may name passes of mlopt, of xDSL and of any loaded plugin.
+    ``onnx_lowerings``: ONNX op name (``onnx.Foo`` or ``<domain>.<OpType>``)
+    -> a RewritePattern (or a zero-argument factory returning one) that
+    rewrites that op to the tensor level during ``convert-onnx-to-tensor``.
+    ``description``: one line shown by listings.
+    ``source``: where the plugin came from; filled in by the loader.
     """
 
     name: str
     dialects: Sequence[Dialect | Callable[[], Dialect]] = ()
     passes: Sequence[type[ModulePass]] = ()
     pipelines: Mapping[str, str] = field(default_factory=dict)
-    onnx_lowerings: Mapping[str, object] = field(default_factory=dict)
+    onnx_lowerings: Mapping[str, OnnxLowering] = field(default_factory=dict)
+    description: str = ""
     source: str = ""
 
-    def register(self, reg: Registry) -> None:
-        from mlopt.passes.pipeline import make_pipeline_pass
+    @property
+    def label(self) -> str:
+        """How messages name this plugin: ``plugin 'toy' (entry point ...)``."""
+        return f"plugin '{self.name}'" + (f" ({self.source})" if self.source else "")
 
-        src = f"plugin '{self.name}'" + (f" ({self.source})" if self.source else "")
-        for d in self.dialects:
-            dialect = d if isinstance(d, Dialect) else d()
-            reg.add_dialect(dialect.name, lambda dialect=dialect: dialect, src)
-        for p in self.passes:
-            reg.add_pass(p.name, lambda p=p: p, src)
-        for name, text in self.pipelines.items():
-            cls = make_pipeline_pass(name, text, f"pipeline from {src}")
-            reg.add_pass(name, lambda cls=cls: cls, src)
-        for op_name, pattern in self.onnx_lowerings.items():
-            reg.add_onnx_lowering(op_name, pattern, src)
+    def register(self, reg: Registry) -> None:
+        """Add everything this plugin contributes to ``reg``.
+
+        Raises PluginError (naming this plugin, and the other source on a
+        clash) if a contribution is malformed or a name is already taken.
+        """
+        if not isinstance(self.name, str) or not self.name:
+            raise PluginError(f"a plugin from {self.source or '?'} has no name")
+        src = self.label
+        try:
+            dialects = [_check_dialect(d, src) for d in self.dialects]
+            passes = [_check_pass(p, src) for p in self.passes]
+            pipelines = [_check_pipeline(n, t, src) for n, t in dict(self.pipelines).items()]
+            lowerings = [_check_lowering(n, p, src) for n, p in dict(self.onnx_lowerings).items()]
+            for dialect in dialects:
+                reg.add_dialect(dialect.name, lambda dialect=dialect: dialect, src)
+            for p in passes:
+                reg.add_pass(p.name, lambda p=p: p, src)
+            for name, text in pipelines:
+                cls = make_plugin_pipeline_pass(name, text, reg, src)
+                reg.add_pass(name, lambda cls=cls: cls, src)
+            for op_name, pattern in lowerings:
+                reg.add_onnx_lowering(op_name, pattern, src)
+        except PluginError:
+            raise
+        except RegistryError as e:  # a clash: already names both sources
+            raise PluginError(str(e)) from e
+        except TypeError as e:  # e.g. `passes=SomePass` instead of `[SomePass]`
+            raise PluginError(f"{src}: malformed plugin: {e}") from e
         reg.plugins.append(self)
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _check_dialect(d: object, src: str) -> Dialect:
+    if not isinstance(d, Dialect):
+        if not callable(d):
+            raise PluginError(f"{src}: {d!r} is not a Dialect (nor a function returning one)")
+        try:
+            d = d()
+        except Exception as e:
+            raise PluginError(f"{src}: its dialect factory failed: {_describe(e)}") from e
+        if not isinstance(d, Dialect):
+            raise PluginError(f"{src}: a dialect factory returned {d!r}, not a Dialect")
+    if not isinstance(d.name, str) or not d.name or "." in d.name:
+        raise PluginError(f"{src}: bad dialect name {d.name!r}")
+    prefix = d.name + "."
+    for op in d.operations:
+        if not op.name.startswith(prefix):
+            raise PluginError(
+                f"{src}: op '{op.name}' of dialect '{d.name}' must be named '{prefix}<op>'"
+            )
+    return d
+
+
+def _check_pass(p: object, src: str) -> type[ModulePass]:
+    if not (inspect.isclass(p) and issubclass(p, ModulePass)):
+        hint = " (give the class, not an instance)" if isinstance(p, ModulePass) else ""
+        raise PluginError(f"{src}: {p!r} is not a ModulePass subclass{hint}")
+    name = getattr(p, "name", None)
+    if not isinstance(name, str) or not name:
+        raise PluginError(f"{src}: pass class {p.__qualname__} has no 'name'")
+    return p
+
+
+def _check_pipeline(name: object, text: object, src: str) -> tuple[str, str]:
+    from mlopt.pipeline_parse import PipelineError, flatten_pipeline
+
+    if not isinstance(name, str) or not name:
+        raise PluginError(f"{src}: bad pipeline name {name!r}")
+    if not isinstance(text, str) or not text.strip():
+        raise PluginError(f"{src}: pipeline '{name}' must be a non-empty pipeline string")
+    try:
+        flatten_pipeline(text)
+    except PipelineError as e:
+        raise PluginError(f"{src}: pipeline '{name}': {e}") from e
+    return name, text
+
+
+def _check_lowering(op_name: object, pattern: object, src: str) -> tuple[str, OnnxLowering]:
+    if not isinstance(op_name, str) or "." not in op_name:
+        raise PluginError(
+            f"{src}: ONNX lowering key {op_name!r} must be an op name like 'onnx.Foo'"
+        )
+    if isinstance(pattern, RewritePattern):
+        return op_name, pattern
+    if inspect.isclass(pattern) and not issubclass(pattern, RewritePattern):
+        raise PluginError(f"{src}: ONNX lowering for '{op_name}' is not a RewritePattern")
+    if not callable(pattern):
+        raise PluginError(
+            f"{src}: ONNX lowering for '{op_name}' must be a RewritePattern "
+            f"(or a factory returning one), got {pattern!r}"
+        )
+    return op_name, pattern
+
+
+def pipeline_pass_names(text: str) -> list[str]:
+    """The pass names a pipeline text refers to, in order."""
+    from xdsl.utils.arg_spec import parse_pipeline as _xdsl_parse_pipeline
+
+    from mlopt.pipeline_parse import flatten_pipeline
+
+    names: list[str] = []
+    for item in flatten_pipeline(text):
+        names.extend(spec.name for spec in _xdsl_parse_pipeline(item))
+    return names
+
+
+def check_plugin_pipelines(reg: Registry) -> None:
+    """Check that every plugin pipeline only names registered passes, and
+    that no pipeline contains itself (directly or through other plugin
+    pipelines; mlopt's and xDSL's passes cannot name plugin passes)."""
+    graph: dict[str, list[str]] = {}
+    labels: dict[str, str] = {}
+    for plugin in reg.plugins:
+        assert isinstance(plugin, Plugin)
+        for name, text in dict(plugin.pipelines).items():
+            try:
+                names = pipeline_pass_names(text)
+            except Exception as e:
+                raise PluginError(f"{plugin.label}: pipeline '{name}': {e}") from e
+            for pass_name in names:
+                if pass_name not in reg.passes:
+                    raise PluginError(
+                        f"{plugin.label}: pipeline '{name}' names unknown pass '{pass_name}'"
+                    )
+            graph[name] = names
+            labels[name] = plugin.label
+
+    def visit(stack: list[str]) -> None:
+        for sub in graph.get(stack[-1], ()):
+            if sub in stack:
+                cycle = " -> ".join([*stack, sub])
+                raise PluginError(f"{labels[stack[0]]}: pipeline '{stack[0]}' contains itself ({cycle})")
+            visit([*stack, sub])
+
+    for name in graph:
+        visit([name])
+
+
+# --------------------------------------------------------------------- pipelines
+
+
+def make_plugin_pipeline_pass(
+    name: str, text: str, reg: Registry, source: str
+) -> type[ModulePass]:
+    """A ModulePass named ``name`` running ``text``, resolved against ``reg``.
+
+    Resolving against the registry the plugin was registered in (not the
+    process-wide default one) lets a pipeline of a ``--load-plugin`` plugin
+    name that plugin's own passes.
+    """
+
+    def apply(self: ModulePass, ctx: Context, op: builtin.ModuleOp) -> None:
+        from mlopt.pipeline_parse import parse_pipeline
+
+        parse_pipeline(text, reg).apply(ctx, op)
+
+    namespace: dict[str, Any] = {
+        "name": name,
+        "apply": apply,
+        "__doc__": f"Pipeline from {source}: {text}",
+        "pipeline_text": text,
+        "__annotations__": {"name": ClassVar[str], "pipeline_text": ClassVar[str]},
+    }
+    cls = type(f"PluginPipeline_{name.replace('-', '_')}", (ModulePass,), namespace)
+    return dataclass(frozen=True)(cls)
+
+
+# ----------------------------------------------------------------------- loading
+
+
+def _describe(e: BaseException) -> str:
+    """``Type: message (file:line)`` where file:line is the innermost frame
+    outside mlopt and importlib, i.e. the line of the plugin that failed."""
+    where = ""
+    if isinstance(e, SyntaxError) and e.filename:
+        return f"SyntaxError: {e.msg} ({e.filename}:{e.lineno})"
+    frames = traceback.extract_tb(e.__traceback__)
+    for fr in reversed(frames):
+        fn = fr.filename.replace("\\", "/")
+        if "importlib" in fn or fn.startswith("<frozen") or "/mlopt/plugins.py" in fn:
+            continue
+        where = f" ({fr.filename}:{fr.lineno})"
+        break
+    return f"{type(e).__name__}: {e}{where}"
 
 
 def _as_plugin(obj: object, where: str) -> Plugin:
     if callable(obj) and not isinstance(obj, Plugin):
-        obj = obj()
+        try:
+            obj = obj()
+        except Exception as e:
+            raise PluginError(f"plugin {where} failed to build its Plugin: {_describe(e)}") from e
     if not isinstance(obj, Plugin):
-        raise PluginError(f"{where} does not provide an mlopt.plugins.Plugin")
+        raise PluginError(
+            f"plugin {where} does not provide an mlopt.plugins.Plugin (got {type(obj).__name__})"
+        )
     if not obj.source:
         obj.source = where
     return obj
 
 
-def load_plugin_module(spec: str) -> Plugin:
-    """Load a plugin from a module name or a path to a ``.py`` file."""
+def _import_file(path: Path, spec: str):
+    """Import a ``.py`` file (under a unique module name) or a package
+    directory (under its own name, so its absolute self-imports work)."""
+    path = path.resolve()
+    is_pkg = path.is_dir()
+    target = path / "__init__.py" if is_pkg else path
+    if not target.is_file():
+        raise PluginError(f"plugin '{spec}': {target} not found")
+    if is_pkg:
+        mod_name = path.name
+        if not mod_name.isidentifier():
+            raise PluginError(f"plugin '{spec}': '{mod_name}' is not a valid package name")
+    else:
+        digest = hashlib.sha1(str(path).encode()).hexdigest()[:8]
+        mod_name = f"mlopt_plugin_{path.stem.replace('-', '_')}_{digest}"
+    if mod_name in sys.modules:
+        existing = sys.modules[mod_name]
+        existing_file = getattr(existing, "__file__", None)
+        if existing_file and Path(existing_file).resolve() == target:
+            return existing
+        raise PluginError(
+            f"plugin '{spec}': another module named '{mod_name}' is already loaded "
+            f"from {existing_file or '?'}"
+        )
+    kwargs = {"submodule_search_locations": [str(path)]} if is_pkg else {}
+    mspec = importlib.util.spec_from_file_location(mod_name, target, **kwargs)
+    if mspec is None or mspec.loader is None:
+        raise PluginError(f"plugin '{spec}': cannot import {target}")
+    module = importlib.util.module_from_spec(mspec)
+    sys.modules[mod_name] = module
     try:
-        if spec.endswith(".py") or "/" in spec:
-            path = Path(spec)
-            if not path.is_file():
-                raise PluginError(f"plugin file '{spec}' not found")
-            mod_name = f"mlopt_plugin_{path.stem}"
-            mspec = importlib.util.spec_from_file_location(mod_name, path)
-            assert mspec is not None and mspec.loader is not None
-            module = importlib.util.module_from_spec(mspec)
-            sys.modules[mod_name] = module
-            mspec.loader.exec_module(module)
+        mspec.loader.exec_module(module)
+    except BaseException:
+        for name in [n for n in sys.modules if n == mod_name or n.startswith(mod_name + ".")]:
+            del sys.modules[name]
+        raise
+    return module
+
+
+def load_plugin_module(spec: str) -> Plugin:
+    """Load a plugin from a module name, ``module:attr``, a ``.py`` file or a
+    package directory."""
+    if not isinstance(spec, str) or not spec.strip():
+        raise PluginError(f"bad plugin name {spec!r}")
+    attr: str | None = None
+    target = spec
+    if ":" in spec and not Path(spec).exists():
+        target, attr = spec.rsplit(":", 1)
+    try:
+        is_path = target.endswith(".py") or os.sep in target or "/" in target or Path(target).is_dir()
+        if is_path:
+            module = _import_file(Path(target), spec)
         else:
-            module = importlib.import_module(spec)
+            try:
+                module = importlib.import_module(target)
+            except ModuleNotFoundError as e:
+                if e.name and (target == e.name or target.startswith(e.name + ".")):
+                    raise PluginError(
+                        f"plugin '{spec}' not found: no module '{e.name}' "
+                        f"(give a module name or a path to a .py file)"
+                    ) from e
+                raise
     except PluginError:
         raise
-    except Exception as e:  # a plugin's import error is the user's to see
-        raise PluginError(f"cannot load plugin '{spec}': {type(e).__name__}: {e}") from e
-    for attr in ("plugin", "mlopt_plugin"):
-        if hasattr(module, attr):
-            return _as_plugin(getattr(module, attr), spec)
+    except (Exception, SystemExit) as e:  # the plugin's own error is the user's to see
+        raise PluginError(f"cannot load plugin '{spec}': {_describe(e)}") from e
+    names = (attr,) if attr else ("plugin", "mlopt_plugin")
+    for name in names:
+        if hasattr(module, name):
+            return _as_plugin(getattr(module, name), f"'{spec}'")
+    if attr:
+        raise PluginError(f"plugin '{spec}': module '{target}' has no attribute '{attr}'")
     raise PluginError(f"plugin '{spec}' defines neither 'plugin' nor 'mlopt_plugin()'")
 
 
 def installed_plugins() -> list[Plugin]:
-    """Plugins declared by installed packages (entry-point group ``mlopt.plugins``)."""
+    """Plugins declared by installed packages (entry-point group ``mlopt.plugins``).
+
+    Empty when the environment variable ``MLOPT_DISABLE_PLUGINS`` is set to a
+    non-empty value other than ``0``.
+    """
     from importlib.metadata import entry_points
 
+    if os.environ.get(DISABLE_ENV_VAR, "") not in ("", "0"):
+        return []
     plugins = []
     for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
-        where = f"entry point '{ep.name}' ({ep.value})"
+        dist = getattr(ep, "dist", None)
+        pkg = f", package '{dist.name}'" if dist is not None else ""
+        where = f"entry point '{ep.name} = {ep.value}'{pkg}"
         try:
             obj = ep.load()
-        except Exception as e:
-            raise PluginError(f"cannot load plugin {where}: {type(e).__name__}: {e}") from e
+        except (Exception, SystemExit) as e:
+            raise PluginError(
+                f"cannot load plugin {where}: {_describe(e)}; "
+                f"set {DISABLE_ENV_VAR}=1 to skip installed plugins"
+            ) from e
         plugins.append(_as_plugin(obj, where))
     return plugins
 
 
 def load_plugins(extra: Iterable[str] = ()) -> list[Plugin]:
-    """Installed plugins followed by the ones named in ``extra``."""
-    return installed_plugins() + [load_plugin_module(s) for s in extra]
+    """Installed plugins followed by the ones named in ``extra``; a plugin
+    object reached twice (installed and named again) is kept once."""
+    out: list[Plugin] = []
+    for p in [*installed_plugins(), *(load_plugin_module(s) for s in extra)]:
+        if not any(p is q for q in out):
+            out.append(p)
+    return out
+
+
+def register_plugins(reg: Registry, extra: Iterable[str] = ()) -> list[Plugin]:
+    """Load the installed plugins and ``extra``, register them all in ``reg``
+    and check their pipelines; return the plugins registered."""
+    plugins = load_plugins(extra)
+    for plugin in plugins:
+        plugin.register(reg)
+    check_plugin_pipelines(reg)
+    return plugins

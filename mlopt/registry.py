@@ -85,7 +85,7 @@ def build_registry(extra_plugins: Iterable[str] = ()) -> Registry:
 
     from mlopt.dialects import get_mlopt_dialects
     from mlopt.passes import get_mlopt_passes
-    from mlopt.plugins import load_plugins
+    from mlopt.plugins import register_plugins
 
     reg = Registry()
     for name, factory in get_all_dialects().items():
@@ -96,8 +96,7 @@ def build_registry(extra_plugins: Iterable[str] = ()) -> Registry:
         reg.add_dialect(name, factory, "mlopt", override=True)
     for name, factory in get_mlopt_passes().items():
         reg.add_pass(name, factory, "mlopt", override=True)
-    for plugin in load_plugins(extra_plugins):
-        plugin.register(reg)
+    register_plugins(reg, extra_plugins)
     return reg
 
 
