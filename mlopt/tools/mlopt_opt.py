@@ -1,27 +1,688 @@
-"""`mlopt`: the opt-style driver (minimal placeholder, being extended)."""
+"""`mlopt`: the opt-style driver (in the manner of mlir-opt and xdsl-opt).
+
+Reads MLIR text (a file or ``-`` for stdin) or an ONNX model, runs a pass
+pipeline, and prints the result (or emits ONNX / LLVM IR / assembly / object
+code).  User errors are reported as ``FILE:LINE:COL: error: message`` with the
+source line and a caret, and exit with status 1; an unexpected exception inside
+mlopt or a plugin is reported as an internal error (status 2; ``--debug``
+shows the traceback).
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-import mlopt
+if TYPE_CHECKING:
+    from xdsl.context import Context
+    from xdsl.dialects.builtin import ModuleOp
+    from xdsl.passes import ModulePass
+
+    from mlopt.registry import Registry
+    from mlopt.tools.diagnostics import DiagnosticEngine, SourceText
+
+EXIT_OK = 0
+EXIT_USER_ERROR = 1
+EXIT_INTERNAL_ERROR = 2
+
+SPLIT_MARKER = "// -----"
+
+_EPILOG = """\
+examples:
+  mlopt input.mlir -p 'builtin.module(canonicalize,cse)'
+  mlopt input.mlir -p 'canonicalize{max-iterations=3},cse' -o out.mlir
+  mlopt model.onnx -p onnx-shape-inference --print-op-generic
+  mlopt tests.mlir --split-input-file --verify-diagnostics
+  mlopt model.onnx -p onnx-to-llvm --emit=obj -O2 -o model.o
+
+exit status: 0 on success, 1 on a user error (bad input, pipeline or options),
+2 on an internal error (rerun with --debug for a traceback).
+"""
+
+
+class UsageError(Exception):
+    """A command-line mistake: reported as ``mlopt: error: ...``, exit 1."""
+
+
+# --------------------------------------------------------------------------- #
+# Command line
+# --------------------------------------------------------------------------- #
+
+
+def _make_arg_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="mlopt",
+        description="mlopt modular optimizer driver: parse MLIR (or import ONNX), "
+        "run a pass pipeline, print or emit the result.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    io = ap.add_argument_group("input and output")
+    io.add_argument("input", nargs="?", default="-",
+                    help="input .mlir or .onnx file, or '-' for stdin (default)")
+    io.add_argument("-o", "--output", default="-", metavar="FILE",
+                    help="output file (default stdout); a name ending in .onnx writes an ONNX model")
+    io.add_argument("-x", "--import", dest="import_kind", choices=("mlir", "onnx"),
+                    help="input format (default: by file extension, else mlir)")
+    io.add_argument("--input-shape", action="append", default=[], metavar="NAME=DxDx..",
+                    help="static shape for an ONNX graph input (repeatable)")
+    io.add_argument("--split-input-file", action="store_true",
+                    help=f"split the input at '{SPLIT_MARKER}' lines and process each chunk "
+                    "separately; outputs are joined with the same marker")
+    io.add_argument("--allow-unregistered-dialect", action="store_true",
+                    help="accept operations of unknown dialects")
+    io.add_argument("--print-op-generic", "--mlir-print-op-generic", action="store_true",
+                    help="print operations in generic form")
+    io.add_argument("--print-debuginfo", "--mlir-print-debuginfo", action="store_true",
+                    help="print operation locations (loc(...))")
+
+    pp = ap.add_argument_group("passes")
+    pp.add_argument("-p", "--passes", "--pass-pipeline", dest="passes", default="",
+                    metavar="PIPELINE",
+                    help="pass pipeline: 'builtin.module(a,b{opt=v})' or short 'a,b{opt=v}'")
+    pp.add_argument("--verify-each", action=argparse.BooleanOptionalAction, default=True,
+                    help="verify the IR after every pass (default: on)")
+    pp.add_argument("--load-plugin", action="append", default=[], metavar="MODULE_OR_FILE",
+                    help="load a plugin module or .py file (repeatable)")
+
+    dg = ap.add_argument_group("diagnostics and debugging")
+    dg.add_argument("--verify-diagnostics", action="store_true",
+                    help="check emitted diagnostics against 'expected-error {{...}}' comments")
+    dg.add_argument("--print-ir-before-all", "--mlir-print-ir-before-all", action="store_true",
+                    help="print the IR before every pass (to stderr)")
+    dg.add_argument("--print-ir-after-all", "--mlir-print-ir-after-all", action="store_true",
+                    help="print the IR after every pass (to stderr)")
+    dg.add_argument("--print-ir-after-failure", "--mlir-print-ir-after-failure",
+                    action="store_true", help="print the IR after a pass fails (to stderr)")
+    dg.add_argument("--timing", "--mlir-timing", action="store_true",
+                    help="print a per-pass wall-time report (to stderr)")
+    dg.add_argument("--debug", action="store_true",
+                    help="do not catch exceptions: show Python tracebacks")
+
+    cg = ap.add_argument_group("code generation")
+    cg.add_argument("--emit", choices=("mlir", "llvm", "asm", "obj", "shared"), default="mlir",
+                    help="output kind (default mlir); others use the LLVM backend")
+    cg.add_argument("-O", dest="opt_level", type=int, choices=(0, 1, 2, 3), default=3,
+                    metavar="{0,1,2,3}", help="LLVM optimisation level for --emit (default 3)")
+    cg.add_argument("--target-cpu", default=None, metavar="CPU",
+                    help="LLVM target CPU for --emit (default: host)")
+
+    info = ap.add_argument_group("information")
+    info.add_argument("--list-passes", action="store_true",
+                      help="list every pass and named pipeline, then exit")
+    info.add_argument("--list-dialects", action="store_true",
+                      help="list every dialect, then exit")
+    info.add_argument("--version", action="store_true", help="print the version, then exit")
+    return ap
+
+
+# --------------------------------------------------------------------------- #
+# Timing
+# --------------------------------------------------------------------------- #
+
+
+@dataclass
+class Timer:
+    start: float = field(default_factory=time.perf_counter)
+    rows: dict[str, float] = field(default_factory=dict)
+
+    def add(self, name: str, seconds: float) -> None:
+        self.rows[name] = self.rows.get(name, 0.0) + seconds
+
+    def report(self) -> str:
+        total = time.perf_counter() - self.start
+        rest = max(total - sum(self.rows.values()), 0.0)
+        bar = "===" + "-" * 73 + "==="
+        lines = [
+            bar,
+            "... Execution time report ...".center(len(bar)).rstrip(),
+            bar,
+            f"  Total Execution Time: {total:.4f} seconds",
+            "",
+            "  ----Wall Time----  ----Name----",
+        ]
+
+        def row(secs: float, name: str) -> str:
+            pct = 100.0 * secs / total if total > 0 else 0.0
+            return f"  {secs:8.4f} ({pct:5.1f}%)  {name}"
+
+        for name, secs in self.rows.items():
+            lines.append(row(secs, name))
+        lines.append(row(rest, "Rest"))
+        lines.append(row(total, "Total"))
+        return "\n".join(lines) + "\n"
+
+
+class _TimedSection:
+    def __init__(self, timer: Timer | None, name: str):
+        self.timer, self.name = timer, name
+
+    def __enter__(self) -> None:
+        self.t0 = time.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.timer is not None:
+            self.timer.add(self.name, time.perf_counter() - self.t0)
+
+
+# --------------------------------------------------------------------------- #
+# The driver
+# --------------------------------------------------------------------------- #
+
+
+class _ChunkFailed(Exception):
+    """Processing of the current chunk stopped after an error diagnostic."""
+
+
+class Driver:
+    def __init__(self, args: argparse.Namespace):
+        self.args = args
+        self.timer = Timer() if args.timing else None
+        self.registry: Registry | None = None
+        self.passes: list[ModulePass] = []
+        self.internal_error = False
+
+    # ---- setup -----------------------------------------------------------
+
+    def build_registry(self) -> Registry:
+        import mlopt.registry as registry_mod
+        from mlopt.plugins import PluginError
+        from mlopt.registry import RegistryError, build_registry
+
+        try:
+            reg = build_registry(extra_plugins=self.args.load_plugin)
+        except (PluginError, RegistryError) as e:
+            if self.args.debug:
+                raise
+            raise UsageError(str(e)) from e
+        # named pipelines (and plugins' pipelines) resolve pass names through the
+        # default registry: make it this one, plugins included
+        registry_mod._DEFAULT = reg
+        self.registry = reg
+        return reg
+
+    def build_pipeline(self) -> list[ModulePass]:
+        from mlopt.pipeline_parse import PipelineError, parse_pipeline
+
+        assert self.registry is not None
+        if not self.args.passes.strip():
+            return []
+        try:
+            pipeline = parse_pipeline(self.args.passes, self.registry)
+            return self._expand(list(pipeline.passes), depth=0)
+        except PipelineError as e:
+            if self.args.debug:
+                raise
+            raise UsageError(str(e)) from e
+
+    def _expand(self, passes: list[ModulePass], depth: int) -> list[ModulePass]:
+        """Replace option-less named pipelines by their passes, so that timing and
+        IR dumps show each pass."""
+        import dataclasses
+
+        from mlopt.pipeline_parse import PipelineError, parse_pipeline
+
+        if depth > 16:
+            raise PipelineError("named pipelines nest too deeply (recursive pipeline?)")
+        out: list[ModulePass] = []
+        for p in passes:
+            text = getattr(type(p), "pipeline_text", None)
+            if (isinstance(text, str) and type(p).__name__.startswith("Pipeline_")
+                    and not dataclasses.fields(p)):
+                sub = parse_pipeline(text, self.registry)
+                out.extend(self._expand(list(sub.passes), depth + 1))
+            else:
+                out.append(p)
+        return out
+
+    # ---- reading ----------------------------------------------------------
+
+    def input_name(self) -> str:
+        return "<stdin>" if self.args.input == "-" else self.args.input
+
+    def input_kind(self) -> str:
+        if self.args.import_kind:
+            return self.args.import_kind
+        return "onnx" if self.args.input.lower().endswith(".onnx") else "mlir"
+
+    def read_input(self, binary: bool) -> Any:
+        try:
+            if self.args.input == "-":
+                return sys.stdin.buffer.read() if binary else sys.stdin.read()
+            with open(self.args.input, "rb" if binary else "r", encoding=None if binary else "utf-8") as f:
+                return f.read()
+        except OSError as e:
+            raise UsageError(f"cannot open input file '{self.args.input}': {e.strerror}") from e
+        except UnicodeDecodeError as e:
+            raise UsageError(f"input file '{self.args.input}' is not UTF-8 text: {e}") from e
+
+    # ---- one module -------------------------------------------------------
+
+    def make_context(self) -> Context:
+        from mlopt.registry import make_context
+
+        return make_context(self.registry, allow_unregistered=self.args.allow_unregistered_dialect)
+
+    def parse_chunk(self, ctx: Context, src: SourceText, engine: DiagnosticEngine) -> ModuleOp:
+        from xdsl.utils.exceptions import MultipleSpansParseError, ParseError
+
+        from mlopt.tools._driver_parser import LocatingParser
+        from mlopt.tools.diagnostics import Diagnostic
+
+        parser = LocatingParser(ctx, src, engine.positions)
+        try:
+            with _TimedSection(self.timer, "Parser"):
+                return parser.parse_module()
+        except ParseError as e:
+            if self.args.debug:
+                raise
+            d = engine.emit("error", e.msg, loc=src.loc(e.span.start))
+            if isinstance(e, MultipleSpansParseError):
+                if e.ref_text:
+                    d.context.append(e.ref_text.rstrip())
+                for span, msg in e.refs:
+                    d.notes.append(Diagnostic("note", msg or "see here", src.loc(span.start)))
+            raise _ChunkFailed from e
+        except Exception as e:
+            # an attribute or op builder raised while parsing: report at the token
+            if self.args.debug:
+                raise
+            engine.emit("error", _exc_message(e), loc=parser.current_loc())
+            raise _ChunkFailed from e
+
+    def verify(self, module: ModuleOp, engine: DiagnosticEngine, after_pass: str | None) -> None:
+        from mlopt.tools.diagnostics import failing_op
+
+        try:
+            with _TimedSection(self.timer, "Verifier"):
+                module.verify()
+        except Exception as e:
+            if self.args.debug:
+                raise
+            op = failing_op(e, prefer_verify=True)
+            msg = _exc_message(e)
+            if op is not None and not msg.startswith(f"'{op.name}' op"):
+                msg = f"'{op.name}' op {msg}"
+            d = engine.emit("error", msg, op=op or module)
+            if d.loc is None:
+                d.loc = engine.location_of(module)
+            if after_pass is not None:
+                d.context.append(f"mlopt: note: the IR produced by pass '{after_pass}' does not verify")
+            raise _ChunkFailed from e
+
+    def dump(self, title: str, module: ModuleOp) -> None:
+        sys.stderr.write(f"// -----// {title} //----- //\n")
+        sys.stderr.write(self.print_module(module))
+        sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    def run_passes(self, ctx: Context, module: ModuleOp, engine: DiagnosticEngine) -> None:
+        from xdsl.utils.exceptions import DiagnosticException
+
+        from mlopt.tools.diagnostics import active_engine, failing_op
+
+        args = self.args
+        for p in self.passes:
+            if args.print_ir_before_all:
+                self.dump(f"IR Dump Before {p.name}", module)
+            n_errors = sum(d.severity == "error" for d in engine.diagnostics)
+            try:
+                with active_engine(engine), _TimedSection(self.timer, p.name):
+                    p.apply(ctx, module)
+            except Exception as e:
+                if args.debug:
+                    raise
+                op = failing_op(e)
+                if isinstance(e, DiagnosticException):
+                    d = engine.emit("error", _exc_message(e), op=op or module)
+                else:
+                    d = engine.emit(
+                        "error",
+                        f"internal error in pass '{p.name}': {type(e).__name__}: {e}",
+                        op=op or module,
+                    )
+                    d.internal = True
+                    d.context.append("mlopt: note: this is a bug in mlopt or a plugin; "
+                                     "rerun with --debug for a traceback")
+                    self.internal_error = True
+                if d.loc is None:
+                    d.loc = engine.location_of(module)
+                if args.print_ir_after_failure:
+                    self.dump(f"IR Dump After {p.name} Failed", module)
+                raise _ChunkFailed from e
+            if sum(d.severity == "error" for d in engine.diagnostics) > n_errors:
+                if args.print_ir_after_failure:
+                    self.dump(f"IR Dump After {p.name} Failed", module)
+                raise _ChunkFailed
+            if args.print_ir_after_all:
+                self.dump(f"IR Dump After {p.name}", module)
+            if args.verify_each:
+                self.verify(module, engine, after_pass=p.name)
+
+    def print_module(self, module: ModuleOp) -> str:
+        from io import StringIO
+
+        from xdsl.printer import Printer
+
+        out = StringIO()
+        Printer(stream=out, print_generic_format=self.args.print_op_generic,
+                print_debuginfo=self.args.print_debuginfo).print_op(module)
+        out.write("\n")
+        return out.getvalue()
+
+    # ---- whole runs -------------------------------------------------------
+
+    def process_text(self, text: str) -> tuple[list[ModuleOp | None], bool]:
+        """Parse and transform every chunk; returns the modules (None for failed
+        chunks) and whether everything succeeded (diagnostics verified)."""
+        from mlopt.tools.diagnostics import (
+            DiagnosticEngine,
+            SourceManager,
+            SourceText,
+            parse_expected,
+            verify_expected,
+            write_diagnostics,
+        )
+
+        name = self.input_name()
+        sources = SourceManager()
+        sources.add(name, text)
+        chunks = split_chunks(text) if self.args.split_input_file else [(1, text)]
+        ctx = self.make_context()
+        modules: list[ModuleOp | None] = []
+        ok = True
+        for first_line, chunk in chunks:
+            engine = DiagnosticEngine(sources)
+            src = SourceText(name, "\n" * (first_line - 1) + chunk)
+            module: ModuleOp | None = None
+            try:
+                module = self.parse_chunk(ctx, src, engine)
+                self.verify(module, engine, after_pass=None)
+                self.run_passes(ctx, module, engine)
+                if engine.has_errors():
+                    raise _ChunkFailed
+            except _ChunkFailed:
+                module = None
+            modules.append(module)
+            if self.args.verify_diagnostics:
+                try:
+                    expected = parse_expected(chunk, name, first_line)
+                except ValueError as e:
+                    raise UsageError(str(e)) from e
+                problems = verify_expected(expected, engine.diagnostics)
+                write_diagnostics(problems, sources)
+                ok = ok and not problems
+            else:
+                write_diagnostics(engine.diagnostics, sources)
+                ok = ok and module is not None
+        return modules, ok
+
+    def import_onnx(self) -> ModuleOp:
+        shapes = parse_input_shapes(self.args.input_shape)
+        data = self.read_input(binary=True) if self.args.input == "-" else self.args.input
+        try:
+            from mlopt.frontends.onnx import ONNXImportError, import_model
+        except ImportError as e:
+            if self.args.debug:
+                raise
+            raise UsageError(f"the ONNX importer is not available: {e}") from e
+        try:
+            with _TimedSection(self.timer, "ONNX import"):
+                return import_model(data, input_shapes=shapes or None)
+        except ONNXImportError as e:
+            if self.args.debug:
+                raise
+            raise UsageError(f"{self.input_name()}: {e}") from e
+
+    def process_onnx(self) -> tuple[list[ModuleOp | None], bool]:
+        from mlopt.tools.diagnostics import DiagnosticEngine, write_diagnostics
+
+        module = self.import_onnx()
+        engine = DiagnosticEngine()
+        ctx = self.make_context()
+        try:
+            self.verify(module, engine, after_pass=None)
+            self.run_passes(ctx, module, engine)
+            if engine.has_errors():
+                raise _ChunkFailed
+        except _ChunkFailed:
+            write_diagnostics(engine.diagnostics, engine.sources)
+            return [None], False
+        write_diagnostics(engine.diagnostics, engine.sources)
+        return [module], True
+
+    def write_output(self, modules: list[ModuleOp | None]) -> None:
+        args = self.args
+        out_path = None if args.output == "-" else args.output
+        wants_onnx = out_path is not None and out_path.lower().endswith(".onnx")
+        if args.emit != "mlir" or wants_onnx:
+            if len(modules) != 1:
+                raise UsageError(f"--split-input-file cannot be combined with "
+                                 f"{'ONNX output' if wants_onnx else '--emit=' + args.emit}")
+            module = modules[0]
+            if module is None:
+                return
+            with _TimedSection(self.timer, "Output"):
+                if wants_onnx:
+                    self.write_onnx(module, out_path)
+                else:
+                    self.emit_native(module, out_path)
+            return
+        with _TimedSection(self.timer, "Output"):
+            text = f"{SPLIT_MARKER}\n".join(
+                self.print_module(m) if m is not None else "" for m in modules
+            )
+            if out_path is None:
+                sys.stdout.write(text)
+                sys.stdout.flush()
+            else:
+                try:
+                    with open(out_path, "w", encoding="utf-8") as f:
+                        f.write(text)
+                except OSError as e:
+                    raise UsageError(f"cannot write output file '{out_path}': {e.strerror}") from e
+
+    def write_onnx(self, module: ModuleOp, path: str) -> None:
+        from mlopt.frontends.onnx_export import export_model
+
+        try:
+            data = export_model(module).SerializeToString()
+        except Exception as e:
+            if self.args.debug or not _is_user_error(e):
+                raise
+            raise UsageError(f"cannot export to ONNX: {_exc_message(e)}") from e
+        try:
+            with open(path, "wb") as f:
+                f.write(data)
+        except OSError as e:
+            raise UsageError(f"cannot write output file '{path}': {e.strerror}") from e
+
+    def emit_native(self, module: ModuleOp, path: str | None) -> None:
+        from mlopt.backends.llvm import emit
+
+        kind = self.args.emit
+        if path is None and kind in ("obj", "shared"):
+            raise UsageError(f"--emit={kind} needs an output file (-o FILE)")
+        try:
+            result = emit(module, kind, opt_level=self.args.opt_level,
+                          target_cpu=self.args.target_cpu, output=path)
+        except Exception as e:
+            if self.args.debug or not _is_user_error(e):
+                raise
+            raise UsageError(f"cannot emit {kind}: {_exc_message(e)}") from e
+        if path is None:
+            if isinstance(result, bytes):
+                sys.stdout.buffer.write(result)
+            elif isinstance(result, str):
+                sys.stdout.write(result if result.endswith("\n") else result + "\n")
+        else:
+            import os
+
+            if not os.path.exists(path) and isinstance(result, (str, bytes)):
+                mode = "wb" if isinstance(result, bytes) else "w"
+                with open(path, mode) as f:
+                    f.write(result)
+
+    def run(self) -> int:
+        args = self.args
+        if args.version:
+            print(version_string())
+            return EXIT_OK
+        self.build_registry()
+        if args.list_passes:
+            sys.stdout.write(list_passes(self.registry))
+            return EXIT_OK
+        if args.list_dialects:
+            sys.stdout.write(list_dialects(self.registry))
+            return EXIT_OK
+        self.passes = self.build_pipeline()
+        if self.input_kind() == "onnx":
+            if args.split_input_file:
+                raise UsageError("--split-input-file does not apply to ONNX input")
+            modules, ok = self.process_onnx()
+        else:
+            modules, ok = self.process_text(self.read_input(binary=False))
+        self.write_output(modules)
+        if self.timer is not None:
+            sys.stderr.write(self.timer.report())
+        if not ok:
+            return EXIT_INTERNAL_ERROR if self.internal_error and not args.verify_diagnostics \
+                else EXIT_USER_ERROR
+        return EXIT_OK
+
+
+# --------------------------------------------------------------------------- #
+# Helpers
+# --------------------------------------------------------------------------- #
+
+
+def _exc_message(e: BaseException) -> str:
+    from xdsl.utils.exceptions import DiagnosticException
+
+    msg = str(e).strip() or type(e).__name__
+    if isinstance(e, DiagnosticException):
+        return msg
+    return f"{type(e).__name__}: {msg}"
+
+
+def _is_user_error(e: BaseException) -> bool:
+    from xdsl.utils.exceptions import DiagnosticException
+
+    return isinstance(e, (DiagnosticException, ValueError, NotImplementedError)) or \
+        type(e).__name__.endswith(("ExportError", "BackendError", "UnsupportedError"))
+
+
+def split_chunks(text: str) -> list[tuple[int, str]]:
+    """Split at lines starting with ``// -----``; each chunk with its first line number."""
+    chunks: list[tuple[int, str]] = []
+    cur: list[str] = []
+    start = 1
+    for i, line in enumerate(text.split("\n"), start=1):
+        if line.lstrip().startswith(SPLIT_MARKER):
+            chunks.append((start, "\n".join(cur)))
+            cur, start = [], i + 1
+        else:
+            cur.append(line)
+    chunks.append((start, "\n".join(cur)))
+    return chunks
+
+
+def parse_input_shapes(specs: Sequence[str]) -> dict[str, tuple[int, ...]]:
+    shapes: dict[str, tuple[int, ...]] = {}
+    for spec in specs:
+        name, sep, dims = spec.rpartition("=")
+        try:
+            if not sep or not name:
+                raise ValueError
+            shape = tuple(int(d) for d in dims.replace(",", "x").split("x") if d != "") \
+                if dims.strip() else ()
+        except ValueError:
+            raise UsageError(f"bad --input-shape '{spec}': expected NAME=D0xD1x... "
+                             "(e.g. x=1x3x224x224)") from None
+        shapes[name] = shape
+    return shapes
+
+
+def version_string() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    import mlopt
+
+    try:
+        xdsl_version = version("xdsl")
+    except PackageNotFoundError:
+        xdsl_version = "unknown"
+    return f"mlopt {mlopt.__version__} (xDSL {xdsl_version}, Python {sys.version.split()[0]})"
+
+
+def _first_doc_line(cls: type) -> str:
+    doc = cls.__doc__ or ""
+    # dataclasses invent a docstring "Name(field: type = ...)"; that is no doc
+    if doc.startswith(cls.__name__ + "("):
+        return ""
+    for line in doc.strip().splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+def list_passes(registry: Registry | None) -> str:
+    assert registry is not None
+    rows: list[tuple[str, str]] = []
+    for name in sorted(registry.passes):
+        source = registry.pass_sources.get(name, "")
+        try:
+            cls = registry.passes[name]()
+            doc = _first_doc_line(cls)
+            text = getattr(cls, "pipeline_text", None)
+            if isinstance(text, str) and text not in doc:
+                doc = (doc + " " if doc else "") + f"[pipeline: {text}]"
+        except Exception as e:  # a broken pass module must not break the listing
+            doc = f"(cannot load: {type(e).__name__}: {e})"
+        if source.startswith("plugin"):
+            doc = (doc + " " if doc else "") + f"[{source}]"
+        rows.append((name, doc))
+    width = min(max((len(n) for n, _ in rows), default=0), 40)
+    lines = ["Available passes and pipelines:"]
+    lines += [f"  {n:<{width}}  {d}".rstrip() for n, d in rows]
+    return "\n".join(lines) + "\n"
+
+
+def list_dialects(registry: Registry | None) -> str:
+    assert registry is not None
+    names = sorted(registry.dialects)
+    width = max((len(n) for n in names), default=0)
+    lines = ["Available dialects:"]
+    lines += [f"  {n:<{width}}  [{registry.dialect_sources.get(n, '')}]" for n in names]
+    return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="mlopt")
-    ap.add_argument("input", nargs="?", default="-")
-    ap.add_argument("-p", "--passes", default="")
-    ap.add_argument("-o", "--output", default="-")
-    args = ap.parse_args(argv)
-    text = sys.stdin.read() if args.input == "-" else open(args.input).read()
-    ctx = mlopt.make_context()
-    module = mlopt.parse(text, ctx, args.input)
-    if args.passes:
-        mlopt.run_pipeline(module, args.passes, ctx)
-    out = mlopt.print_ir(module)
-    if args.output == "-":
-        sys.stdout.write(out)
-    else:
-        open(args.output, "w").write(out)
-    return 0
+    args = _make_arg_parser().parse_args(argv)
+    try:
+        return Driver(args).run()
+    except UsageError as e:
+        sys.stdout.flush()
+        sys.stderr.write(f"mlopt: error: {e}\n")
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        sys.stderr.write("mlopt: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as e:
+        if args.debug:
+            raise
+        sys.stderr.write(
+            f"mlopt: internal error: {type(e).__name__}: {e}\n"
+            "mlopt: note: this is a bug in mlopt or a plugin; rerun with --debug for a traceback\n"
+        )
+        return EXIT_INTERNAL_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+"""An xDSL Parser that remembers where each operation starts.
+
+Every parsed op without an explicit ``loc(...)`` gets a ``FileLineColLoc`` of
+its first token (the first result name, or the op name), so that verifier and
+pass errors can be reported at ``file:line:col``; the position is also kept in
+a side table for ops whose explicit location names no file.
+"""
+
+from __future__ import annotations
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import FileLineColLoc, IntAttr, ModuleOp, StringAttr, UnknownLoc
+from xdsl.ir import Operation
+from xdsl.parser import Parser
+
+from mlopt.tools.diagnostics import SourceLoc, SourceText
+
+
+class LocatingParser(Parser):
+    def __init__(self, ctx: Context, source: SourceText,
+                 positions: dict[Operation, SourceLoc] | None = None):
+        super().__init__(ctx, source.text, source.name)
+        self.source = source
+        self.positions: dict[Operation, SourceLoc] = {} if positions is None else positions
+        self._file_attr = StringAttr(source.name)
+
+    def current_loc(self) -> SourceLoc:
+        return self.source.loc(self._current_token.span.start)
+
+    def parse_operation(self) -> Operation:
+        start = self._current_token.span.start
+        op = super().parse_operation()
+        line, col = self.source.line_col(start)
+        self.positions[op] = SourceLoc(self.source.name, line, col)
+        if isinstance(op.location, UnknownLoc):
+            op.location = FileLineColLoc(self._file_attr, IntAttr(line), IntAttr(col))
+        return op
+
+    def parse_module(self, allow_implicit_module: bool = True) -> ModuleOp:
+        module = super().parse_module(allow_implicit_module)
+        if module not in self.positions:
+            # an implicit module: place it at its first op
+            first = module.body.block.first_op
+            if first is not None and first in self.positions:
+                self.positions[module] = self.positions[first]
+        return module
