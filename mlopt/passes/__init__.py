@@ -12,7 +12,9 @@ from importlib import import_module
 from xdsl.passes import ModulePass
 
 # pass name -> "module:ClassName", relative to mlopt.passes
-_PASSES: dict[str, str] = {}
+_PASSES: dict[str, str] = {
+    "convert-onnx-to-tensor": "onnx_to_tensor:ConvertOnnxToTensor",
+}
 
 
 def _lazy(spec: str) -> Callable[[], type[ModulePass]]:

@@ -1,0 +1,9 @@
+"""``convert-onnx-to-tensor``: ONNX ops -> linalg.generic / tensor / arith / math.
+
+One module per op family registers its lowerings (see :mod:`.common`); the
+pass lives in :mod:`.convert`.
+"""
+
+from mlopt.passes.onnx_to_tensor.convert import ConvertOnnxToTensor
+
+__all__ = ["ConvertOnnxToTensor"]

@@ -1,0 +1,93 @@
+"""Constants: Constant, ConstantOfShape, Range, EyeLike (compile-time data)."""
+
+from __future__ import annotations
+
+import numpy as np
+from xdsl.dialects import arith
+from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, DenseResourceAttr
+
+from mlopt.passes.onnx_to_tensor.common import (
+    Emitter,
+    constant_array,
+    elt_of,
+    lowering,
+    numpy_dtype,
+)
+
+
+@lowering("Constant")
+def lower_constant(em: Emitter, op):
+    out_t = op.results[0].type
+    em.out_shape()
+    a = op.attributes.get("value") or op.properties.get("value")
+    if isinstance(a, DenseIntOrFPElementsAttr) and a.type == out_t:
+        # keep the byte buffer as is
+        return em.add(arith.ConstantOp(a, out_t))
+    if isinstance(a, DenseResourceAttr) and a.type == out_t:
+        arr = constant_array(op.results[0])
+        if arr is None:
+            raise em.fail("cannot read the data of this constant")
+        return em.dense(arr.reshape(em.out_shape()), em.out_elt())
+    arr = constant_array(op.results[0])
+    if arr is None:
+        raise em.fail("unsupported constant attribute (sparse or string data?)")
+    return em.dense(np.asarray(arr).reshape(em.out_shape()), em.out_elt())
+
+
+@lowering("ConstantOfShape")
+def lower_constant_of_shape(em: Emitter, op):
+    shape = em.out_shape()
+    elt = em.out_elt()
+    v = em.attr("value")
+    val = 0 if v is None else np.asarray(v).reshape(-1)[0].item()
+    return em.filled(shape, elt, val)
+
+
+def _const_scalar(em: Emitter, v, what: str):
+    a = constant_array(v)
+    if a is None:
+        raise em.fail(f"{what} must be a compile-time constant")
+    return np.asarray(a).reshape(-1)[0]
+
+
+@lowering("Range")
+def lower_range(em: Emitter, op):
+    elt = em.out_elt()
+    start = _const_scalar(em, op.operands[0], "Range start")
+    limit = _const_scalar(em, op.operands[1], "Range limit")
+    delta = _const_scalar(em, op.operands[2], "Range delta")
+    arr = np.arange(start, limit, delta).astype(numpy_dtype(elt))
+    if arr.shape != em.out_shape():
+        raise em.fail(f"Range produces {arr.shape}, the result type says {em.out_shape()}")
+    return em.dense(arr, elt)
+
+
+@lowering("EyeLike")
+def lower_eye_like(em: Emitter, op):
+    shape = em.out_shape()
+    k = em.attr("k", 0)
+    arr = np.eye(shape[0], shape[1], k=k).astype(numpy_dtype(em.out_elt()))
+    return em.dense(arr, em.out_elt())
+
+
+@lowering("Shape")
+def lower_shape(em: Emitter, op):
+    shape = em.shape(op.operands[0])
+    rank = len(shape)
+    start = em.attr("start", 0)
+    end = em.attr("end", None)
+    start = max(0, min(rank, start + rank if start < 0 else start))
+    if end is None:
+        end = rank
+    end = max(0, min(rank, end + rank if end < 0 else end))
+    arr = np.array(shape[start:end], dtype=np.int64)
+    return em.dense(arr, em.out_elt())
+
+
+@lowering("Size")
+def lower_size(em: Emitter, op):
+    n = int(np.prod(em.shape(op.operands[0])))
+    return em.dense(np.array(n, dtype=np.int64), em.out_elt())
+
+
+__all__ = ["elt_of"]

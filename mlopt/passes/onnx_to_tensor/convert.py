@@ -1,0 +1,207 @@
+"""The ``convert-onnx-to-tensor`` pass."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import (
+    ArrayAttr,
+    DenseIntOrFPElementsAttr,
+    DictionaryAttr,
+    FunctionType,
+    IntegerAttr,
+    IntegerType,
+    ModuleOp,
+    Signedness,
+    TensorType,
+)
+from xdsl.ir import Attribute, Operation
+from xdsl.passes import ModulePass
+from xdsl.pattern_rewriter import (
+    PatternRewriter,
+    PatternRewriteWalker,
+    RewritePattern,
+)
+from xdsl.rewriter import Rewriter
+
+from mlopt.passes.onnx_to_tensor.common import (
+    LOWERINGS,
+    Emitter,
+    LoweringError,
+    LoweringFn,
+    describe,
+    fail,
+    is_none,
+)
+
+# op-family modules; each registers its lowerings with @lowering on import.
+FAMILIES = (
+    "constants",
+    "elementwise",
+    "matmul",
+    "conv",
+    "pooling",
+    "normalization",
+    "reduction",
+    "shape",
+    "gather",
+    "misc",
+)
+
+ONNX_DIALECTS = ("onnx", "onnx_ml")
+
+
+def load_families() -> None:
+    for fam in FAMILIES:
+        try:
+            importlib.import_module(f"mlopt.passes.onnx_to_tensor.{fam}")
+        except ModuleNotFoundError as e:
+            if e.name != f"mlopt.passes.onnx_to_tensor.{fam}":
+                raise
+
+
+class OnnxOpLowering(RewritePattern):
+    """Lowers one ONNX op type with a registered lowering function."""
+
+    def __init__(self, op_name: str, fn: LoweringFn):
+        self.op_name = op_name
+        self.fn = fn
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        if op.name != self.op_name:
+            return
+        em = Emitter(op)
+        res = self.fn(em, op)
+        if res is None:
+            res = []
+        elif not isinstance(res, list | tuple):
+            res = [res]
+        res = list(res)
+        if len(res) < len(op.results):
+            res += [None] * (len(op.results) - len(res))
+        for i, (old, new) in enumerate(zip(op.results, res, strict=True)):
+            if new is None and old.uses and not is_none(old):
+                raise fail(op, f"lowering produced no value for used result #{i}")
+            if new is not None and new.type != old.type:
+                raise fail(op, f"internal: result #{i} has type {new.type}, expected {old.type}")
+        # absent results (type none) may still be used by a NoValue-consumer
+        rewriter.replace_op(op, em.ops, [r for r in res], safe_erase=False)
+
+
+class _Dispatch(RewritePattern):
+    """Looks the pattern for an op up by name (one pattern per op type)."""
+
+    def __init__(self, patterns: dict[str, RewritePattern]):
+        self.patterns = patterns
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        p = self.patterns.get(op.name)
+        if p is not None:
+            p.match_and_rewrite(op, rewriter)
+
+
+def plugin_lowerings() -> dict[str, RewritePattern]:
+    from mlopt.registry import default_registry
+
+    out: dict[str, RewritePattern] = {}
+    for name, p in default_registry().onnx_lowerings.items():
+        if not isinstance(p, RewritePattern) and callable(p):
+            p = p()
+        if not isinstance(p, RewritePattern):
+            raise LoweringError(
+                f"convert-onnx-to-tensor: plugin lowering for '{name}' is not a RewritePattern"
+            )
+        out[name] = p
+    return out
+
+
+def all_patterns() -> dict[str, RewritePattern]:
+    load_families()
+    pats: dict[str, RewritePattern] = {n: OnnxOpLowering(n, f) for n, f in LOWERINGS.items()}
+    pats.update(plugin_lowerings())
+    return pats
+
+
+# ---------------------------------------------------------------------------
+# final sweep: unsigned -> signless
+
+
+def _signless_type(t: Attribute) -> Attribute:
+    if isinstance(t, IntegerType) and t.signedness.data != Signedness.SIGNLESS:
+        return IntegerType(t.width.data)
+    if isinstance(t, TensorType):
+        e = _signless_type(t.get_element_type())
+        if e != t.get_element_type():
+            return TensorType(e, t.get_shape(), t.encoding)
+        return t
+    if isinstance(t, FunctionType):
+        ins = [_signless_type(x) for x in t.inputs.data]
+        outs = [_signless_type(x) for x in t.outputs.data]
+        return FunctionType.from_lists(ins, outs)
+    if isinstance(t, DenseIntOrFPElementsAttr):
+        nt = _signless_type(t.type)
+        return t if nt == t.type else DenseIntOrFPElementsAttr(nt, t.data)
+    if isinstance(t, IntegerAttr) and isinstance(t.type, IntegerType):
+        nt = _signless_type(t.type)
+        return t if nt == t.type else IntegerAttr(t.value.data, nt)
+    return t
+
+
+def to_signless(module: ModuleOp) -> None:
+    for op in module.walk():
+        for r in list(op.results):
+            nt = _signless_type(r.type)
+            if nt != r.type:
+                Rewriter.replace_value_with_new_type(r, nt)
+        for region in op.regions:
+            for block in region.blocks:
+                for a in list(block.args):
+                    nt = _signless_type(a.type)
+                    if nt != a.type:
+                        Rewriter.replace_value_with_new_type(a, nt)
+        for store in (op.properties, op.attributes):
+            for k, v in list(store.items()):
+                if isinstance(v, DictionaryAttr | ArrayAttr):
+                    continue
+                nv = _signless_type(v)
+                if nv is not v and nv != v:
+                    store[k] = nv
+
+
+@dataclass(frozen=True)
+class ConvertOnnxToTensor(ModulePass):
+    """Lower the ``onnx`` dialect to the tensor level (contract B).
+
+    Accepts: ``func.func``s of ``onnx.*`` ops on ranked tensors with static
+    shapes (after onnx-shape-inference / onnx-constant-fold).
+    Produces: ``linalg.generic`` (destination-passing style), ``linalg.fill``,
+    ``tensor.empty/extract_slice/insert_slice/collapse_shape/expand_shape/extract``,
+    ``arith``/``math`` scalar ops and ``arith.constant`` dense tensors; all
+    element types signless (unsigned semantics are picked per op).
+    Fails with an error naming the node and op type when an op has no
+    lowering, a shape is dynamic, or a compile-time value is not constant.
+    Plugins add lowerings through ``Registry.add_onnx_lowering``.
+    """
+
+    name = "convert-onnx-to-tensor"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        pats = all_patterns()
+        for o in op.walk():
+            if o.dialect_name() in ONNX_DIALECTS and o.name not in pats and o.name != "onnx.NoValue":
+                raise fail(o, "no lowering to the tensor level for this op type")
+        PatternRewriteWalker(_Dispatch(pats), apply_recursively=False).rewrite_module(op)
+        # absent optional operands: onnx.NoValue, erased once unused
+        for o in list(op.walk()):
+            if o.name == "onnx.NoValue" and all(not r.uses for r in o.results):
+                o.detach()
+                o.erase()
+        for o in op.walk():
+            if o.dialect_name() in ONNX_DIALECTS:
+                raise fail(o, "op was not lowered (its lowering declined it)")
+        to_signless(op)
+
+
+__all__ = ["ConvertOnnxToTensor", "describe"]
