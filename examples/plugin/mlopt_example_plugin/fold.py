@@ -34,7 +34,7 @@ class RemoveUnitScale(RewritePattern):
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: ScaleOp, rewriter: PatternRewriter) -> None:
         if op.factor_value == 1.0:
-            rewriter.replace_op(op, [], [op.input])
+            rewriter.replace(op, [], [op.input])
 
 
 class CombineChainedScales(RewritePattern):
@@ -48,9 +48,9 @@ class CombineChainedScales(RewritePattern):
         product = inner.factor_value * op.factor_value
         if not math.isfinite(product):
             return
-        rewriter.replace_op(op, ScaleOp(inner.input, product))
+        rewriter.replace(op, ScaleOp(inner.input, product))
         if not inner.result.uses:
-            rewriter.erase_op(inner)
+            rewriter.erase(inner)
 
 
 @dataclass(frozen=True)

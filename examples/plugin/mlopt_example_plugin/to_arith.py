@@ -29,7 +29,7 @@ class LowerScale(RewritePattern):
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: ScaleOp, rewriter: PatternRewriter) -> None:
         factor = arith.ConstantOp(op.factor)
-        rewriter.replace_op(op, [factor, arith.MulfOp(op.input, factor.result)])
+        rewriter.replace(op, [factor, arith.MulfOp(op.input, factor.result)])
 
 
 @dataclass
@@ -39,10 +39,10 @@ class LowerAxpy(RewritePattern):
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: AxpyOp, rewriter: PatternRewriter) -> None:
         if self.use_fma:
-            rewriter.replace_op(op, math.FmaOp(op.a, op.x, op.y))
+            rewriter.replace(op, math.FmaOp(op.a, op.x, op.y))
             return
         mul = arith.MulfOp(op.a, op.x)
-        rewriter.replace_op(op, [mul, arith.AddfOp(mul.result, op.y)])
+        rewriter.replace(op, [mul, arith.AddfOp(mul.result, op.y)])
 
 
 @dataclass(frozen=True)

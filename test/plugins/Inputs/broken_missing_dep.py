@@ -1,0 +1,1 @@
+import mlopt_no_such_dependency  # noqa: F401

@@ -1,0 +1,3 @@
+from mlopt.plugins import Plugin
+
+plugin = Plugin(name="cycle", pipelines={"pipe-a": "cse,pipe-b", "pipe-b": "pipe-a"})

@@ -1,0 +1,3 @@
+from mlopt.plugins import Plugin
+
+plugin = Plugin(name="broken"

@@ -1,0 +1,1 @@
+plugin = {"name": "not-a-plugin"}

@@ -1,0 +1,293 @@
+"""The plugin API: discovery, registration, clashes, broken plugins, and the
+example plugin (examples/plugin) used through the library API."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import pytest
+
+import mlopt
+from mlopt.pipeline_parse import parse_pipeline
+from mlopt.plugins import Plugin, PluginError, load_plugin_module
+from mlopt.registry import RegistryError, build_registry, make_context
+
+HERE = Path(__file__).parent
+INPUTS = HERE / "Inputs"
+REPO = HERE.parent.parent
+EXAMPLE_PKG = REPO / "examples" / "plugin" / "mlopt_example_plugin"
+
+TOY_IR = """
+func.func @f(%x: f32, %a: f32, %y: f32) -> f32 {
+  %s = toy.scale %x by 2.0 : f32
+  %t = toy.scale %s by 1.5 : f32
+  %u = toy.scale %t by 1.0 : f32
+  %r = toy.axpy %a, %u, %y : f32
+  func.return %r : f32
+}
+"""
+
+
+def _installed() -> bool:
+    return any(ep.name == "toy" for ep in entry_points(group="mlopt.plugins"))
+
+
+@pytest.fixture(scope="module")
+def toy_reg():
+    """A registry with the example plugin, installed or not."""
+    return build_registry(extra_plugins=[str(EXAMPLE_PKG)])
+
+
+def _ops(module) -> list[str]:
+    return [op.name for op in module.walk()]
+
+
+# ------------------------------------------------------------ the example plugin
+
+
+def test_example_plugin_contributions(toy_reg):
+    assert toy_reg.dialects["toy"]().name == "toy"
+    assert "plugin 'toy'" in toy_reg.dialect_sources["toy"]
+    for name in ("toy-fold-scale", "convert-toy-to-arith", "toy-to-arith"):
+        assert name in toy_reg.passes
+        assert "plugin 'toy'" in toy_reg.pass_sources[name]
+    assert [p.name for p in toy_reg.plugins].count("toy") == 1
+
+
+def test_fold_pass(toy_reg):
+    ctx = make_context(toy_reg)
+    module = mlopt.parse(TOY_IR, ctx)
+    parse_pipeline("toy-fold-scale", toy_reg).apply(ctx, module)
+    scales = [op for op in module.walk() if op.name == "toy.scale"]
+    assert len(scales) == 1
+    assert scales[0].factor_value == 3.0
+    assert scales[0].input.name_hint == "x"
+
+
+def test_named_pipeline_lowers_to_arith(toy_reg):
+    ctx = make_context(toy_reg)
+    module = mlopt.parse(TOY_IR, ctx)
+    parse_pipeline("builtin.module(toy-to-arith)", toy_reg).apply(ctx, module)
+    names = _ops(module)
+    assert not [n for n in names if n.startswith("toy.")]
+    assert names.count("arith.mulf") == 2 and names.count("arith.addf") == 1
+    module.verify()
+
+
+def test_lowering_option_use_fma(toy_reg):
+    ctx = make_context(toy_reg)
+    module = mlopt.parse(TOY_IR, ctx)
+    parse_pipeline("convert-toy-to-arith{use-fma=true}", toy_reg).apply(ctx, module)
+    names = _ops(module)
+    assert names.count("math.fma") == 1 and "arith.addf" not in names
+
+
+def test_lowering_is_numerically_right(toy_reg):
+    """Interpret the lowered function with xDSL's interpreter."""
+    from xdsl.interpreter import Interpreter
+    from xdsl.interpreters import arith as arith_i
+    from xdsl.interpreters import func as func_i
+
+    ctx = make_context(toy_reg)
+    module = mlopt.parse(TOY_IR, ctx)
+    parse_pipeline("toy-to-arith", toy_reg).apply(ctx, module)
+    interp = Interpreter(module)
+    interp.register_implementations(arith_i.ArithFunctions())
+    interp.register_implementations(func_i.FuncFunctions())
+    from xdsl.dialects.builtin import FloatAttr, f32
+
+    (result,) = interp.call_op("f", tuple(FloatAttr(v, f32) for v in (2.0, 0.5, 1.0)))
+    assert result.value.data == pytest.approx(0.5 * (2.0 * 2.0 * 1.5) + 1.0)
+
+
+@pytest.mark.parametrize(
+    "ir, message",
+    [
+        ('%r = "toy.scale"(%x) <{factor = 2.0 : f64}> : (f32) -> f32',
+         "factor type f64 does not match operand type f32"),
+        ('%r = "toy.scale"(%x) <{factor = 0x7F800000 : f32}> : (f32) -> f32',
+         "factor must be finite"),
+        ('%r = "toy.axpy"(%x, %x, %d) : (f32, f32, f64) -> f32',
+         "operands and result must have the same type, got f32, f32, f64, f32"),
+    ],
+)
+def test_verifiers(toy_reg, ir, message):
+    from xdsl.utils.exceptions import VerifyException
+
+    text = f"func.func @f(%x: f32, %d: f64) {{\n  {ir}\n  func.return\n}}"
+    with pytest.raises(VerifyException, match=message):
+        mlopt.parse(text, make_context(toy_reg))
+
+
+def test_custom_assembly_round_trips(toy_reg):
+    ctx = make_context(toy_reg)
+    printed = mlopt.print_ir(mlopt.parse(TOY_IR, ctx))
+    assert "toy.scale %x by 2.000000e+00 : f32" in printed
+    assert "toy.axpy %a, %u, %y : f32" in printed
+    assert mlopt.print_ir(mlopt.parse(printed, ctx)) == printed
+
+
+# ---------------------------------------------- installed plugin (entry point)
+
+
+def test_installed_via_entry_point():
+    assert _installed(), "run `pip install -e examples/plugin` (scripts/test.sh does)"
+    reg = build_registry()
+    assert "toy" in reg.dialects and "toy-to-arith" in reg.passes
+    assert "entry point 'toy = mlopt_example_plugin:plugin'" in reg.pass_sources["toy-fold-scale"]
+
+
+def test_library_api_sees_installed_plugin():
+    assert _installed()
+    ctx = mlopt.make_context()
+    module = mlopt.parse(TOY_IR, ctx)
+    mlopt.run_pipeline(module, "toy-to-arith", ctx)
+    assert not [n for n in _ops(module) if n.startswith("toy.")]
+
+
+def test_installed_and_loaded_again_is_not_a_clash():
+    assert _installed()
+    reg = build_registry(extra_plugins=["mlopt_example_plugin"])
+    assert [p.name for p in reg.plugins].count("toy") == 1
+
+
+# ------------------------------------------------------------ --load-plugin
+
+
+def test_load_plugin_file_with_factory_and_pipeline():
+    reg = build_registry(extra_plugins=[str(INPUTS / "counter.py")])
+    assert "counter.py" in reg.pass_sources["count-ops"]
+    ctx = make_context(reg)
+    module = mlopt.parse("func.func @f(%a: i32) -> i32 { func.return %a : i32 }", ctx)
+    # the pipeline names a pass of its own (not installed) plugin
+    parse_pipeline("cse-then-count", reg).apply(ctx, module)
+    assert module.attributes["count_ops.n"].value.data == 2
+
+
+def test_load_plugin_module_attr_syntax():
+    p = load_plugin_module("mlopt_example_plugin:plugin")
+    assert isinstance(p, Plugin) and p.name == "toy"
+
+
+# ------------------------------------------------------------------- clashes
+
+
+@pytest.mark.parametrize(
+    "plugins, parts",
+    [
+        (["clash_pass.py"], ["pass 'cse'", "plugin 'clash-pass'", "clash_pass.py", "from xdsl"]),
+        (["clash_dialect.py"], ["dialect 'arith'", "clash_dialect.py", "from xdsl"]),
+        (
+            ["lowering_a.py", "lowering_b.py"],
+            ["ONNX lowering for 'custom.Foo'", "plugin 'lowering-a'", "plugin 'lowering-b'"],
+        ),
+    ],
+)
+def test_clash_names_both_sources(plugins, parts):
+    with pytest.raises(PluginError) as info:
+        build_registry(extra_plugins=[str(INPUTS / p) for p in plugins])
+    for part in parts:
+        assert part in str(info.value)
+
+
+def test_clash_between_two_plugins_names_both(toy_reg):
+    with pytest.raises(PluginError) as info:
+        build_registry(extra_plugins=[str(EXAMPLE_PKG), str(INPUTS / "clash_toy.py")])
+    msg = str(info.value)
+    assert "pass 'toy-fold-scale'" in msg
+    assert "plugin 'other-toy'" in msg and "clash_toy.py" in msg
+    assert "plugin 'toy'" in msg
+
+
+def test_pipeline_name_clash():
+    class P(Plugin):
+        pass
+
+    reg = build_registry()
+    with pytest.raises(PluginError, match="pass 'canonicalize' from plugin 'pipes'.*from xdsl"):
+        Plugin(name="pipes", pipelines={"canonicalize": "cse"}).register(reg)
+
+
+def test_plugin_error_is_a_registry_error():
+    assert issubclass(PluginError, RegistryError)
+
+
+# ----------------------------------------------------------- broken plugins
+
+
+@pytest.mark.parametrize(
+    "spec, parts",
+    [
+        ("broken_syntax.py", ["cannot load plugin", "SyntaxError", "broken_syntax.py:"]),
+        ("broken_raises.py", ["RuntimeError: plugin setup exploded", "broken_raises.py:4"]),
+        ("broken_missing_dep.py", ["No module named 'mlopt_no_such_dependency'"]),
+        ("broken_no_plugin.py", ["defines neither 'plugin' nor 'mlopt_plugin()'"]),
+        ("broken_wrong_type.py", ["does not provide an mlopt.plugins.Plugin (got dict)"]),
+        ("broken_pass_instance.py", ["plugin 'instance'", "not a ModulePass subclass",
+                                     "give the class, not an instance"]),
+        ("broken_pipeline.py", ["plugin 'bad-pipeline'", "pipeline 'my-pipe'",
+                                "unknown pass 'no-such-pass'"]),
+        ("broken_pipeline_cycle.py", ["contains itself", "pipe-a -> pipe-b -> pipe-a"]),
+        ("broken_pipeline_syntax.py", ["pipeline 'pipe'", "unbalanced"]),
+        ("broken_factory.py", ["dialect factory failed", "ZeroDivisionError"]),
+        ("no_such_file.py", ["not found"]),
+    ],
+)
+def test_broken_plugin_clean_error(spec, parts):
+    with pytest.raises(PluginError) as info:
+        build_registry(extra_plugins=[str(INPUTS / spec)])
+    for part in parts:
+        assert part in str(info.value), str(info.value)
+
+
+def test_unknown_module():
+    with pytest.raises(PluginError, match="plugin 'mlopt_no_such_plugin' not found"):
+        load_plugin_module("mlopt_no_such_plugin")
+
+
+def test_missing_attribute():
+    with pytest.raises(PluginError, match="has no attribute 'nope'"):
+        load_plugin_module("mlopt_example_plugin:nope")
+
+
+def _fake_dist(tmp_path: Path, module_body: str) -> Path:
+    """A directory holding an 'installed' distribution with an mlopt.plugins
+    entry point to module `fake_broken_plugin`."""
+    (tmp_path / "fake_broken_plugin.py").write_text(textwrap.dedent(module_body))
+    info = tmp_path / "fake_broken_plugin-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: fake-broken-plugin\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text("[mlopt.plugins]\nbroken = fake_broken_plugin:plugin\n")
+    return tmp_path
+
+
+def _env_with(path: Path, **extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(path), env.get("PYTHONPATH")]))
+    env.update(extra)
+    return env
+
+
+def test_broken_installed_plugin_library(tmp_path):
+    path = _fake_dist(tmp_path, "raise ImportError('half-installed')\n")
+    code = (
+        "from mlopt.registry import build_registry\n"
+        "from mlopt.plugins import PluginError\n"
+        "try:\n    build_registry()\nexcept PluginError as e:\n    print('ERR', e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=_env_with(path),
+                         capture_output=True, text=True, timeout=60)
+    assert "ERR cannot load plugin entry point 'broken = fake_broken_plugin:plugin'" in out.stdout
+    assert "package 'fake-broken-plugin'" in out.stdout
+    assert "ImportError: half-installed" in out.stdout
+    assert "MLOPT_DISABLE_PLUGINS=1" in out.stdout
+    # ... and the escape hatch works
+    out = subprocess.run([sys.executable, "-c", code + "else:\n    print('OK')\n"],
+                         env=_env_with(path, MLOPT_DISABLE_PLUGINS="1"),
+                         capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "OK", out.stdout + out.stderr
