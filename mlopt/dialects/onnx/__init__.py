@@ -1,0 +1,116 @@
+"""The ONNX dialects ``onnx`` and ``onnx_ml``, generated from ``onnx.defs``.
+
+Every non-deprecated operator of the default domain (newest version at
+onnx's newest opset) is an op ``onnx.<OpType>``; every ``ai.onnx.ml``
+operator is ``onnx_ml.<OpType>``. Hand-written additions, spelled as in
+onnx-mlir: ``onnx.NoValue`` (absent optional value), ``onnx.Yield`` (graph
+region terminator) and ``onnx.Custom`` (a node of an unknown domain).
+
+See :mod:`mlopt.dialects.onnx.schema_ops` for the generation and the
+verifier, and :mod:`mlopt.dialects.onnx.helpers` for ``attr``, ``is_none``,
+``constant_array`` and friends.
+"""
+
+from __future__ import annotations
+
+from xdsl.ir import Dialect
+
+from mlopt.dialects.onnx.helpers import (
+    attr,
+    constant_array,
+    dense_attr_from_numpy,
+    is_none,
+    numpy_from_dense_attr,
+)
+from mlopt.dialects.onnx.schema_ops import (
+    CustomOp,
+    NoValueOp,
+    ONNXOp,
+    SchemaInfo,
+    YieldOp,
+    make_op_class,
+    newest_schemas,
+    schema_info,
+)
+from mlopt.dialects.onnx.types import (
+    ONNX_TYPES,
+    DenseStringAttr,
+    MapType,
+    OptType,
+    SeqType,
+    StringType,
+    element_to_onnx_dtype,
+    from_numpy_dtype,
+    onnx_dtype_to_element,
+    to_numpy_dtype,
+    type_to_onnx_str,
+)
+
+__all__ = [
+    "ONNX",
+    "ONNX_ML",
+    "ONNXOp",
+    "SchemaInfo",
+    "NoValueOp",
+    "YieldOp",
+    "CustomOp",
+    "StringType",
+    "SeqType",
+    "OptType",
+    "MapType",
+    "DenseStringAttr",
+    "attr",
+    "is_none",
+    "constant_array",
+    "op_class",
+    "all_op_classes",
+    "dense_attr_from_numpy",
+    "numpy_from_dense_attr",
+    "to_numpy_dtype",
+    "from_numpy_dtype",
+    "onnx_dtype_to_element",
+    "element_to_onnx_dtype",
+    "type_to_onnx_str",
+]
+
+DOMAIN_TO_DIALECT = {"": "onnx", "ai.onnx.ml": "onnx_ml"}
+DIALECT_TO_DOMAIN = {v: k for k, v in DOMAIN_TO_DIALECT.items()}
+
+
+def _build() -> tuple[Dialect, Dialect, dict[str, type[ONNXOp]]]:
+    schemas = newest_schemas()
+    classes: dict[str, type[ONNXOp]] = {}
+    per_dialect: dict[str, list[type]] = {"onnx": [], "onnx_ml": []}
+    for domain, dialect_name in DOMAIN_TO_DIALECT.items():
+        for s in schemas.get(domain, []):
+            cls = make_op_class(dialect_name, schema_info(s))
+            classes[cls.name] = cls
+            per_dialect[dialect_name].append(cls)
+    onnx_dialect = Dialect(
+        "onnx",
+        [*per_dialect["onnx"], NoValueOp, YieldOp, CustomOp],
+        list(ONNX_TYPES),
+    )
+    ml_dialect = Dialect("onnx_ml", per_dialect["onnx_ml"], [])
+    return onnx_dialect, ml_dialect, classes
+
+
+ONNX, ONNX_ML, _CLASSES = _build()
+
+
+def op_class(op_type: str, domain: str = "") -> type[ONNXOp]:
+    """The op class of ONNX op type ``op_type`` (``"Conv"``), or of a full op
+    name (``"onnx.Conv"``, ``"onnx_ml.LabelEncoder"``). Raises KeyError."""
+    if "." in op_type and op_type.split(".", 1)[0] in DIALECT_TO_DOMAIN:
+        name = op_type
+    else:
+        dialect = DOMAIN_TO_DIALECT.get(domain)
+        if dialect is None:
+            raise KeyError(f"no ONNX dialect for domain '{domain}'")
+        name = f"{dialect}.{op_type}"
+    return _CLASSES[name]
+
+
+def all_op_classes() -> dict[str, type[ONNXOp]]:
+    """Full op name -> class, for every schema-generated op."""
+    return dict(_CLASSES)
