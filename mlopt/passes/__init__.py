@@ -13,6 +13,8 @@ from xdsl.passes import ModulePass
 
 # pass name -> "module:ClassName", relative to mlopt.passes
 _PASSES: dict[str, str] = {
+    "bufferize": "bufferize:BufferizePass",
+    "convert-linalg-to-affine": "linalg_to_affine:ConvertLinalgToAffinePass",
     "convert-onnx-to-tensor": "onnx_to_tensor:ConvertOnnxToTensor",
 }
 

@@ -1,0 +1,487 @@
+"""`bufferize`: tensors to memrefs (contract level B to level C).
+
+Accepts a module at the tensor level (contract B: static shapes, linalg on
+tensors, ``tensor.*`` slices/reshapes/extract, dense ``arith.constant``s) and
+produces the memref level (contract C):
+
+* every function's tensor arguments become memrefs that are never written; its
+  tensor results become trailing out-param memrefs, and the function returns
+  nothing.  A returned buffer that was freshly allocated is replaced by the
+  out-param itself (the producer writes there directly), else it is copied;
+  public functions get ``mlopt.entry`` and ``mlopt.num_inputs``;
+* dense tensor constants become private constant ``memref.global``s read by
+  ``memref.get_global``;
+* ``tensor.empty`` becomes ``memref.alloc``; linalg ops run on memrefs in
+  destination-passing style, writing into their ``outs`` init buffer when that
+  is legal (writable, no later use of it or of any alias, no conflicting
+  read in the same op) and into a new buffer otherwise (copying the init only
+  when the body reads it);
+* ``tensor.extract_slice``/``insert_slice`` become ``linalg.generic`` copies on
+  memrefs (which convert-linalg-to-affine lowers to affine loops),
+  ``collapse_shape``/``expand_shape`` become their memref views, and
+  ``tensor.extract`` (also inside linalg bodies) becomes ``memref.load``;
+* finally an allocation plan reuses dead buffers, places deallocations after
+  the last use and records the peak bytes of temporaries as the module
+  attribute ``mlopt.peak_temp_bytes`` (also printed to stderr with
+  ``report=true``).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects import arith, func, linalg, memref, tensor
+from xdsl.dialects.builtin import (
+    ArrayAttr,
+    DenseIntOrFPElementsAttr,
+    DictionaryAttr,
+    IntegerAttr,
+    MemRefType,
+    ModuleOp,
+    ShapedType,
+    StringAttr,
+    TensorType,
+    UnitAttr,
+    i64,
+)
+from xdsl.ir import Attribute, Block, BlockArgument, Operation, SSAValue
+from xdsl.ir.affine import AffineExpr, AffineMap
+from xdsl.passes import ModulePass
+from xdsl.rewriter import Rewriter
+
+from mlopt.passes.bufferize.alloc_plan import plan_allocations
+from mlopt.passes.bufferize.buffers import (
+    element_bytes,
+    make_collapse,
+    make_expand,
+    memref_of,
+)
+from mlopt.passes.bufferize.errors import LoweringError
+from mlopt.passes.linalg_to_affine.loops import emit_copy_loops
+
+
+def _is_tensor(v: SSAValue) -> bool:
+    return isinstance(v.type, TensorType)
+
+
+def _touches_tensors(op: Operation) -> bool:
+    return any(_is_tensor(v) for v in (*op.operands, *op.results))
+
+
+def _check_types(op: Operation) -> None:
+    """Reject dynamic shapes and element types without a buffer layout."""
+    for v in (*op.operands, *op.results):
+        t = v.type
+        if isinstance(t, ShapedType) and not isinstance(t, TensorType | MemRefType):
+            raise LoweringError(op, f"has unsupported shaped type {t}")
+        if isinstance(t, TensorType | MemRefType):
+            if any(d < 0 for d in t.get_shape()):
+                raise LoweringError(
+                    op, f"has a dynamic shape ({t}); bufferize needs static shapes"
+                )
+            if element_bytes(t.get_element_type()) is None:
+                raise LoweringError(
+                    op, f"has unsupported element type {t.get_element_type()}"
+                )
+
+
+class _Root:
+    """One underlying buffer and the tensors whose value lives in it."""
+
+    __slots__ = ("writable", "tensors")
+
+    def __init__(self, writable: bool):
+        self.writable = writable
+        self.tensors: list[SSAValue] = []
+
+
+class _Globals:
+    """Creates (and shares) the ``memref.global`` for each dense constant."""
+
+    def __init__(self, module: ModuleOp):
+        self.module = module
+        self.taken = {
+            op.sym_name.data
+            for op in module.body.block.ops
+            if isinstance(getattr(op, "sym_name", None), StringAttr)
+        }
+        self.by_value: dict[DenseIntOrFPElementsAttr, str] = {}
+        self.counter = 0
+
+    def symbol_for(self, value: DenseIntOrFPElementsAttr, mtype: MemRefType) -> str:
+        if value in self.by_value:
+            return self.by_value[value]
+        while f"__constant_{self.counter}" in self.taken:
+            self.counter += 1
+        name = f"__constant_{self.counter}"
+        self.taken.add(name)
+        glob = memref.GlobalOp.get(
+            StringAttr(name), mtype, value, StringAttr("private"), UnitAttr()
+        )
+        block = self.module.body.block
+        if block.first_op is None:
+            block.add_op(glob)
+        else:
+            block.insert_op_before(glob, block.first_op)
+        self.by_value[value] = name
+        return name
+
+
+class _FuncBufferizer:
+    def __init__(self, fn: func.FuncOp, globals_: _Globals, entry: bool):
+        self.fn = fn
+        self.globals = globals_
+        self.entry = entry
+        self.block = fn.body.block
+        self.buf: dict[SSAValue, SSAValue] = {}
+        self.root: dict[SSAValue, _Root] = {}
+        self.last_use: dict[SSAValue, int] = {}
+
+    # -- bookkeeping -------------------------------------------------------
+    def _top(self, op: Operation) -> Operation:
+        while op.parent_op() is not self.fn:
+            parent = op.parent_op()
+            assert parent is not None
+            op = parent
+        return op
+
+    def _bind(self, t: SSAValue, m: SSAValue, root: _Root) -> None:
+        self.buf[t] = m
+        self.root.setdefault(m, root)
+        root.tensors.append(t)
+
+    def _mem(self, t: SSAValue) -> SSAValue:
+        return self.buf[t]
+
+    def _insert(self, new: Operation, before: Operation) -> Operation:
+        self.block.insert_op_before(new, before)
+        return new
+
+    def _alloc(self, t: TensorType, before: Operation) -> SSAValue:
+        alloc = self._insert(memref.AllocOp([], [], memref_of(t)), before)
+        return alloc.results[0]
+
+    def _in_place_ok(
+        self,
+        init: SSAValue,
+        pos: int,
+        reads: list[tuple[SSAValue, bool]],
+        claimed: set[int],
+    ) -> bool:
+        """Whether the op at ``pos`` may overwrite the buffer of tensor ``init``.
+
+        ``reads`` are the other tensors the op reads, each with whether reading
+        it from the same buffer is harmless (same element read then written).
+        """
+        m = self.buf[init]
+        root = self.root[m]
+        if not root.writable or id(root) in claimed:
+            return False
+        if any(self.last_use.get(u, -1) > pos for u in root.tensors):
+            return False
+        for v, same_access in reads:
+            vm = self.buf[v]
+            if self.root[vm] is root and not (same_access and vm is m):
+                return False
+        return True
+
+    # -- driver ------------------------------------------------------------
+    def run(self) -> int:
+        fn, block = self.fn, self.block
+        ops = list(block.ops)
+        for op in ops:
+            for inner in op.walk():
+                _check_types(inner)
+        pos = {op: i for i, op in enumerate(ops)}
+        values: list[SSAValue] = [*block.args]
+        for op in ops:
+            values.extend(op.results)
+        for v in values:
+            if _is_tensor(v):
+                self.last_use[v] = max(
+                    (pos[self._top(use.operation)] for use in v.uses), default=-1
+                )
+
+        ret = ops[-1] if ops else None
+        if not isinstance(ret, func.ReturnOp):
+            raise LoweringError(fn, "has no func.return terminator")
+        for r in ret.arguments:
+            if not _is_tensor(r):
+                raise LoweringError(
+                    ret, f"returns a non-tensor value of type {r.type}; only tensors "
+                    "can be returned through out-params"
+                )
+
+        # Arguments: tensor args become read-only memref args.
+        old_args = list(block.args)
+        for arg in old_args:
+            if _is_tensor(arg):
+                new = block.insert_arg(memref_of(arg.type), len(block.args))
+                self._bind(arg, new, _Root(writable=False))
+        out_params = [
+            block.insert_arg(memref_of(r.type), len(block.args)) for r in ret.arguments
+        ]
+
+        for i, op in enumerate(ops[:-1]):
+            self._convert(op, i)
+
+        self._write_results(ret, out_params)
+
+        # Drop the tensor ops (users first) and the old tensor arguments.
+        for op in reversed(ops[:-1]):
+            if _touches_tensors(op):
+                Rewriter.erase_op(op)
+        for arg in old_args:
+            if _is_tensor(arg):
+                block.erase_arg(arg)
+        num_inputs = len(block.args) - len(out_params)
+
+        arg_attrs = fn.arg_attrs
+        if arg_attrs is not None or fn.res_attrs is not None:
+            ins = list(arg_attrs.data) if arg_attrs is not None else []
+            ins += [DictionaryAttr({})] * (num_inputs - len(ins))
+            outs = list(fn.res_attrs.data) if fn.res_attrs is not None else []
+            outs += [DictionaryAttr({})] * (len(out_params) - len(outs))
+            fn.arg_attrs = ArrayAttr(ins + outs)
+            fn.res_attrs = None
+        fn.update_function_type()
+        if self.entry:
+            fn.attributes["mlopt.entry"] = UnitAttr()
+            fn.attributes["mlopt.num_inputs"] = IntegerAttr(num_inputs, i64)
+        return plan_allocations(fn)
+
+    # -- results -----------------------------------------------------------
+    def _write_results(self, ret: func.ReturnOp, out_params: list[BlockArgument]) -> None:
+        used_allocs: set[Operation] = set()
+        for r, out in zip(ret.arguments, out_params, strict=True):
+            m = self.buf[r]
+            if self._redirect_to_out(m, out, used_allocs):
+                continue
+            self._insert(memref.CopyOp(self.buf[r], out), ret)
+        self._insert(func.ReturnOp(), ret)
+        Rewriter.erase_op(ret)
+
+    def _redirect_to_out(self, m: SSAValue, out: SSAValue, used: set[Operation]) -> bool:
+        """Make the allocation behind ``m`` be the out-param ``out`` itself.
+
+        ``m`` is an allocation or a chain of collapse/expand views of one; the
+        allocation is replaced by the matching inverse view of ``out``.
+        """
+        chain: list[Operation] = []
+        v = m
+        while True:
+            owner = v.owner
+            if isinstance(owner, memref.AllocOp):
+                break
+            if isinstance(owner, memref.CollapseShapeOp | memref.ExpandShapeOp):
+                chain.append(owner)
+                v = owner.src
+                continue
+            return False
+        alloc = owner
+        if alloc in used:
+            return False
+        used.add(alloc)
+        target: SSAValue = out
+        anchor = self.block.first_op
+        assert anchor is not None
+        for view in chain:
+            src_type = view.src.type
+            assert isinstance(src_type, MemRefType)
+            if isinstance(view, memref.CollapseShapeOp):
+                inv = make_expand(target, view.reassociation, src_type)
+            else:
+                inv = make_collapse(target, view.reassociation, src_type)
+            self._insert(inv, anchor)
+            target = inv.results[0]
+        alloc.results[0].replace_all_uses_with(target)
+        Rewriter.erase_op(alloc)
+        return True
+
+    # -- ops ---------------------------------------------------------------
+    def _convert(self, op: Operation, pos: int) -> None:
+        if isinstance(op, linalg.LinalgStructuredOperation):
+            if _touches_tensors(op):
+                self._linalg(op, pos)
+            return
+        if not _touches_tensors(op):
+            return
+        if isinstance(op, arith.ConstantOp):
+            self._constant(op)
+        elif isinstance(op, tensor.EmptyOp):
+            self._bind(op.tensor, self._alloc(op.tensor.type, op), _Root(writable=True))
+        elif isinstance(op, tensor.ExtractOp):
+            load = self._insert(
+                memref.LoadOp.get(self._mem(op.tensor), list(op.indices)), op
+            )
+            op.result.replace_all_uses_with(load.results[0])
+        elif isinstance(op, tensor.CollapseShapeOp | tensor.ExpandShapeOp):
+            src = self._mem(op.src)
+            res_type = memref_of(op.result.type)
+            if isinstance(op, tensor.CollapseShapeOp):
+                view = make_collapse(src, op.reassociation, res_type)
+            else:
+                view = make_expand(src, op.reassociation, res_type)
+            self._insert(view, op)
+            self._bind(op.result, view.results[0], self.root[src])
+        elif isinstance(op, tensor.ExtractSliceOp):
+            self._extract_slice(op)
+        elif isinstance(op, tensor.InsertSliceOp):
+            self._insert_slice(op, pos)
+        else:
+            raise LoweringError(op, "is not supported by bufferize on tensors")
+
+    def _constant(self, op: arith.ConstantOp) -> None:
+        value = op.value
+        t = op.result.type
+        assert isinstance(t, TensorType)
+        if not isinstance(value, DenseIntOrFPElementsAttr):
+            raise LoweringError(
+                op, f"has a tensor value bufferize cannot place in a global ({value.name})"
+            )
+        mtype = memref_of(t)
+        name = self.globals.symbol_for(value, mtype)
+        get = self._insert(memref.GetGlobalOp(name, mtype), op)
+        self._bind(op.result, get.results[0], _Root(writable=False))
+
+    def _linalg(self, op: linalg.LinalgStructuredOperation, pos: int) -> None:
+        for v in op.operands:
+            if isinstance(v.type, MemRefType):
+                raise LoweringError(op, "mixes tensor and memref operands")
+        maps = [m.data for m in op.get_indexing_maps()]
+        n_in = len(op.inputs)
+        body = op.body.block
+        extracted = [
+            inner.tensor
+            for inner in op.body.walk()
+            if isinstance(inner, tensor.ExtractOp)
+        ]
+        claimed: set[int] = set()
+        outs: list[SSAValue] = []
+        for i, (init, res) in enumerate(zip(op.outputs, op.res, strict=True)):
+            out_map = maps[n_in + i]
+            reads = [
+                (v, maps[j] == out_map)
+                for j, v in enumerate(op.inputs)
+                if _is_tensor(v)
+            ] + [(t, False) for t in extracted]
+            if self._in_place_ok(init, pos, reads, claimed):
+                m = self.buf[init]
+                root = self.root[m]
+            else:
+                m = self._alloc(res.type, op)
+                root = _Root(writable=True)
+                if body.args[n_in + i].uses:
+                    self._insert(memref.CopyOp(self.buf[init], m), op)
+            claimed.add(id(root))
+            self._bind(res, m, root)
+            outs.append(m)
+
+        ins = [self.buf[v] if _is_tensor(v) else v for v in op.inputs]
+        if isinstance(op, linalg.FillOp):
+            new_op: Operation = linalg.FillOp(ins, outs, res=())
+        else:
+            region = op.body.clone()
+            new_op = linalg.GenericOp(
+                ins, outs, region, op.get_indexing_maps(), op.get_iterator_types()
+            )
+            for inner in list(region.walk()):
+                if isinstance(inner, tensor.ExtractOp):
+                    load = memref.LoadOp.get(self.buf[inner.tensor], list(inner.indices))
+                    assert inner.parent is not None
+                    inner.parent.insert_op_before(load, inner)
+                    inner.result.replace_all_uses_with(load.results[0])
+                    Rewriter.erase_op(inner)
+        self._insert(new_op, op)
+
+    @staticmethod
+    def _slice_map(
+        op: tensor.ExtractSliceOp | tensor.InsertSliceOp,
+        full_type: TensorType,
+        slice_type: TensorType,
+    ) -> AffineMap:
+        """Map from the loops over ``slice_type`` to indices in the sliced tensor."""
+        offsets = op.static_offsets.get_values()
+        sizes = op.static_sizes.get_values()
+        strides = op.static_strides.get_values()
+        if any(v < 0 for v in (*offsets, *sizes)) or len(op.operands) > 2:
+            raise LoweringError(op, "has dynamic offsets, sizes or strides")
+        shape = slice_type.get_shape()
+        exprs: list[AffineExpr] = []
+        j = 0
+        for off, size, stride in zip(offsets, sizes, strides, strict=True):
+            if j < len(shape) and size == shape[j]:
+                exprs.append(AffineExpr.dimension(j) * stride + off)
+                j += 1
+            elif size == 1:
+                exprs.append(AffineExpr.constant(off))
+            else:
+                raise LoweringError(op, f"has sizes {list(sizes)} that do not match {slice_type}")
+        if j != len(shape) or len(exprs) != len(full_type.get_shape()):
+            raise LoweringError(op, f"has sizes {list(sizes)} that do not match {slice_type}")
+        return AffineMap(len(shape), 0, tuple(exprs))
+
+    def _extract_slice(self, op: tensor.ExtractSliceOp) -> None:
+        src_t, res_t = op.source.type, op.result.type
+        assert isinstance(src_t, TensorType) and isinstance(res_t, TensorType)
+        src_map = self._slice_map(op, src_t, res_t)
+        src = self._mem(op.source)
+        if src_t == res_t and src_map == AffineMap.identity(len(res_t.get_shape())):
+            self._bind(op.result, src, self.root[src])
+            return
+        dst = self._alloc(res_t, op)
+        rank = len(res_t.get_shape())
+        emit_copy_loops(src, src_map, dst, AffineMap.identity(rank), res_t.get_shape(), op)
+        self._bind(op.result, dst, _Root(writable=True))
+
+    def _insert_slice(self, op: tensor.InsertSliceOp, pos: int) -> None:
+        src_t, dest_t = op.source.type, op.dest.type
+        assert isinstance(src_t, TensorType) and isinstance(dest_t, TensorType)
+        dst_map = self._slice_map(op, dest_t, src_t)
+        if self._in_place_ok(op.dest, pos, [(op.source, False)], set()):
+            dst = self.buf[op.dest]
+            root = self.root[dst]
+        else:
+            dst = self._alloc(dest_t, op)
+            root = _Root(writable=True)
+            self._insert(memref.CopyOp(self.buf[op.dest], dst), op)
+        rank = len(src_t.get_shape())
+        emit_copy_loops(
+            self.buf[op.source], AffineMap.identity(rank), dst, dst_map, src_t.get_shape(), op
+        )
+        self._bind(op.result, dst, root)
+
+
+@dataclass(frozen=True)
+class BufferizePass(ModulePass):
+    """Tensors to memrefs with out-params and an allocation plan (level B -> C).
+
+    ``report=true`` also prints the peak temporary bytes to stderr.
+    """
+
+    name = "bufferize"
+
+    report: bool = False
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        globals_ = _Globals(op)
+        funcs = [
+            f
+            for f in op.walk()
+            if isinstance(f, func.FuncOp) and not f.is_declaration
+        ]
+        peak = 0
+        for fn in funcs:
+            for inner in fn.walk():
+                if isinstance(inner, func.CallOp) and any(
+                    _is_tensor(v) for v in (*inner.operands, *inner.results)
+                ):
+                    raise LoweringError(inner, "with tensor operands is not supported by bufferize")
+        for fn in funcs:
+            entry = fn.sym_visibility is None or fn.sym_visibility.data == "public"
+            peak = max(peak, _FuncBufferizer(fn, globals_, entry).run())
+        op.attributes["mlopt.peak_temp_bytes"] = IntegerAttr(peak, i64)
+        if self.report:
+            print(f"bufferize: peak temporary memory {peak} bytes", file=sys.stderr)

@@ -1,0 +1,147 @@
+"""`convert-linalg-to-affine`: linalg structured ops and copies on memrefs to affine loops.
+
+Accepts the output of `bufferize`: ``linalg.generic``, ``linalg.fill`` (and
+any other linalg structured op, through its indexing maps and body) whose
+operands are static-shape memrefs, and ``memref.copy``.  Produces, in their
+place, a perfect nest of ``affine.for`` loops (constant bounds, one loop per
+iterator, outermost first) whose innermost body
+
+* ``affine.load``s each input element through the operand's indexing map (a
+  scalar operand is used as is), and the output element too when the body
+  reads it (reductions accumulate in memory: load, combine, store);
+* inlines the body, ``linalg.index`` becoming the loop induction variable;
+* ``affine.store``s each ``linalg.yield`` operand through the output's map.
+
+``memref.copy`` becomes a loop nest of ``affine.load``/``affine.store``.
+Linalg ops on tensors are rejected with an error naming the op.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects import affine, linalg, memref
+from xdsl.dialects.builtin import AffineMapAttr, IndexType, MemRefType, ModuleOp, NoneAttr
+from xdsl.ir import Block, Operation, Region, SSAValue
+from xdsl.ir.affine import AffineMap
+from xdsl.passes import ModulePass
+from xdsl.pattern_rewriter import (
+    PatternRewriter,
+    PatternRewriteWalker,
+    RewritePattern,
+    op_type_rewrite_pattern,
+)
+
+from mlopt.passes.bufferize.errors import LoweringError
+from mlopt.passes.linalg_to_affine.loops import build_loop_nest, emit_copy_loops
+
+
+def _check_memref(op: Operation, v: SSAValue) -> None:
+    t = v.type
+    if not isinstance(t, MemRefType):
+        raise LoweringError(
+            op, f"has operand of type {t}; convert-linalg-to-affine needs memrefs "
+            "(run bufferize first)"
+        )
+    if any(d < 0 for d in t.get_shape()):
+        raise LoweringError(op, f"has a dynamic shape ({t}); static shapes are required")
+
+
+class LowerLinalgStructured(RewritePattern):
+    @op_type_rewrite_pattern
+    def match_and_rewrite(
+        self, op: linalg.LinalgStructuredOperation, rewriter: PatternRewriter
+    ) -> None:
+        if op.res:
+            raise LoweringError(
+                op, "has tensor results; convert-linalg-to-affine needs memrefs "
+                "(run bufferize first)"
+            )
+        for v in op.operands:
+            if isinstance(v.type, MemRefType) or v in op.outputs:
+                _check_memref(op, v)
+        maps = [m.data for m in op.get_indexing_maps()]
+        for m in maps:
+            if m.num_symbols:
+                raise LoweringError(op, f"has an indexing map with symbols ({m})")
+        try:
+            ranges = op.get_static_loop_ranges()
+        except NotImplementedError as e:
+            raise LoweringError(op, f"has indexing maps whose loop ranges are unknown: {e}")
+
+        ivs, block, anchor = build_loop_nest(ranges, op)
+        body = op.body.block
+        mapping: dict[SSAValue, SSAValue] = {}
+        n_in = len(op.inputs)
+        for i, (operand, arg) in enumerate(zip(op.operands, body.args, strict=True)):
+            if not isinstance(operand.type, MemRefType):
+                mapping[arg] = operand
+                continue
+            if i >= n_in and not arg.uses:
+                continue
+            load = affine.LoadOp(operand, ivs, AffineMapAttr(maps[i]))
+            block.insert_op_before(load, anchor)
+            mapping[arg] = load.result
+
+        for inner in body.ops:
+            if isinstance(inner, linalg.YieldOp):
+                for j, (value, out) in enumerate(zip(inner.operands, op.outputs, strict=True)):
+                    store = affine.StoreOp(
+                        mapping.get(value, value), out, ivs, AffineMapAttr(maps[n_in + j])
+                    )
+                    block.insert_op_before(store, anchor)
+                continue
+            if isinstance(inner, linalg.IndexOp):
+                mapping[inner.result] = ivs[inner.dim.value.data]
+                continue
+            clone = inner.clone(value_mapper=mapping)
+            for nested in list(clone.walk()):
+                if isinstance(nested, linalg.IndexOp):
+                    nested.result.replace_all_uses_with(ivs[nested.dim.value.data])
+                    assert nested.parent is not None
+                    nested.parent.erase_op(nested)
+            block.insert_op_before(clone, anchor)
+        rewriter.erase_op(op)
+
+
+class LowerMemrefCopy(RewritePattern):
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: memref.CopyOp, rewriter: PatternRewriter) -> None:
+        _check_memref(op, op.source)
+        _check_memref(op, op.destination)
+        src_t, dst_t = op.source.type, op.destination.type
+        assert isinstance(src_t, MemRefType) and isinstance(dst_t, MemRefType)
+        if src_t.get_shape() != dst_t.get_shape():
+            raise LoweringError(op, f"copies between different shapes ({src_t} to {dst_t})")
+        for t in (src_t, dst_t):
+            if not isinstance(t.layout, NoneAttr):
+                raise LoweringError(op, f"has a non-identity layout ({t})")
+        shape = src_t.get_shape()
+        ident = AffineMap.identity(len(shape))
+        emit_copy_loops(op.source, ident, op.destination, ident, shape, op)
+        rewriter.erase_op(op)
+
+
+@dataclass(frozen=True)
+class ConvertLinalgToAffinePass(ModulePass):
+    """Linalg structured ops and ``memref.copy`` on memrefs to ``affine.for`` nests."""
+
+    name = "convert-linalg-to-affine"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        PatternRewriteWalker(
+            _Patterns(), apply_recursively=False
+        ).rewrite_module(op)
+
+
+class _Patterns(RewritePattern):
+    _linalg = LowerLinalgStructured()
+    _copy = LowerMemrefCopy()
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        if isinstance(op, linalg.LinalgStructuredOperation):
+            self._linalg.match_and_rewrite(op, rewriter)
+        elif isinstance(op, memref.CopyOp):
+            self._copy.match_and_rewrite(op, rewriter)
