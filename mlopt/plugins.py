@@ -250,11 +250,11 @@ def make_plugin_pipeline_pass(
     namespace: dict[str, Any] = {
         "name": name,
         "apply": apply,
-        "__doc__": f"Pipeline from {source}: {text}",
+        "__doc__": f"Pipeline: {text}",
         "pipeline_text": text,
         "__annotations__": {"name": ClassVar[str], "pipeline_text": ClassVar[str]},
     }
-    cls = type(f"PluginPipeline_{name.replace('-', '_')}", (ModulePass,), namespace)
+    cls = type(f"Pipeline_{name.replace('-', '_')}", (ModulePass,), namespace)
     return dataclass(frozen=True)(cls)
 
 
@@ -380,8 +380,8 @@ def installed_plugins() -> list[Plugin]:
     plugins = []
     for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
         dist = getattr(ep, "dist", None)
-        pkg = f", package '{dist.name}'" if dist is not None else ""
-        where = f"entry point '{ep.name} = {ep.value}'{pkg}"
+        pkg = f" of package '{dist.name}'" if dist is not None else ""
+        where = f"entry point {ep.value}{pkg}"
         try:
             obj = ep.load()
         except (Exception, SystemExit) as e:

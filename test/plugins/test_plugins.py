@@ -139,7 +139,7 @@ def test_installed_via_entry_point():
     assert _installed(), "run `pip install -e examples/plugin` (scripts/test.sh does)"
     reg = build_registry()
     assert "toy" in reg.dialects and "toy-to-arith" in reg.passes
-    assert "entry point 'toy = mlopt_example_plugin:plugin'" in reg.pass_sources["toy-fold-scale"]
+    assert "entry point mlopt_example_plugin:plugin of package 'mlopt-example-plugin'" in reg.pass_sources["toy-fold-scale"]
 
 
 def test_library_api_sees_installed_plugin():
@@ -282,8 +282,8 @@ def test_broken_installed_plugin_library(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], env=_env_with(path),
                          capture_output=True, text=True, timeout=60)
-    assert "ERR cannot load plugin entry point 'broken = fake_broken_plugin:plugin'" in out.stdout
-    assert "package 'fake-broken-plugin'" in out.stdout
+    assert "ERR cannot load plugin entry point fake_broken_plugin:plugin" in out.stdout
+    assert "of package 'fake-broken-plugin'" in out.stdout
     assert "ImportError: half-installed" in out.stdout
     assert "MLOPT_DISABLE_PLUGINS=1" in out.stdout
     # ... and the escape hatch works

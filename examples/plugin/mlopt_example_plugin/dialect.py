@@ -71,9 +71,10 @@ class ScaleOp(IRDLOperation):
         factor = float(parser.parse_number(context_msg=" after 'by'"))
         attrs = parser.parse_optional_attr_dict()
         parser.parse_punctuation(":")
+        start = parser.pos
         typ = parser.parse_type()
         if not isinstance(typ, AnyFloat):
-            parser.raise_error(f"toy.scale expects a float type, got {typ}")
+            parser.raise_error(f"toy.scale expects a float type, got {typ}", start, parser.pos)
         op = cls(parser.resolve_operand(operand, typ), FloatAttr(factor, typ))
         op.attributes.update(attrs)
         return op

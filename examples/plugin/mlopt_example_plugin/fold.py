@@ -55,7 +55,7 @@ class CombineChainedScales(RewritePattern):
 
 @dataclass(frozen=True)
 class ToyFoldScalePass(ModulePass):
-    """Fold unit scales and combine chained ``toy.scale`` ops."""
+    """Fold unit scales and combine chained toy.scale ops."""
 
     name = "toy-fold-scale"
 

@@ -47,7 +47,7 @@ class LowerAxpy(RewritePattern):
 
 @dataclass(frozen=True)
 class ConvertToyToArithPass(ModulePass):
-    """Lower ``toy.scale`` and ``toy.axpy`` to ``arith`` (``math.fma`` with use-fma)."""
+    """Lower toy.scale and toy.axpy to arith (math.fma with use-fma=true)."""
 
     name = "convert-toy-to-arith"
 
