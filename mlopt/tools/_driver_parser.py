@@ -12,6 +12,8 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import FileLineColLoc, IntAttr, ModuleOp, StringAttr, UnknownLoc
 from xdsl.ir import Operation
 from xdsl.parser import Parser
+from xdsl.parser.core import UnresolvedOperand
+from xdsl.utils.exceptions import ParseError
 
 from mlopt.tools.diagnostics import SourceLoc, SourceText
 
@@ -23,6 +25,7 @@ class LocatingParser(Parser):
         self.source = source
         self.positions: dict[Operation, SourceLoc] = {} if positions is None else positions
         self._file_attr = StringAttr(source.name)
+        self._first_use: dict[str, UnresolvedOperand] = {}
 
     def current_loc(self) -> SourceLoc:
         return self.source.loc(self._current_token.span.start)
@@ -36,8 +39,22 @@ class LocatingParser(Parser):
             op.location = FileLineColLoc(self._file_attr, IntAttr(line), IntAttr(col))
         return op
 
+    def resolve_operand(self, operand: UnresolvedOperand, type):  # type: ignore[override]
+        name = operand.operand_name
+        if name not in self.ssa_values and name not in self._first_use:
+            self._first_use[name] = operand
+        return super().resolve_operand(operand, type)
+
     def parse_module(self, allow_implicit_module: bool = True) -> ModuleOp:
-        module = super().parse_module(allow_implicit_module)
+        try:
+            module = super().parse_module(allow_implicit_module)
+        except ParseError as e:
+            undefined = [n for n in self.forward_ssa_references if n in self._first_use]
+            if e.msg.startswith("values used but not defined") and undefined:
+                # report at the first use, like MLIR, rather than at the end of input
+                first = min((self._first_use[n] for n in undefined), key=lambda u: u.span.start)
+                raise ParseError(first.span, f"use of undeclared SSA value %{first.operand_name}") from e
+            raise
         if module not in self.positions:
             # an implicit module: place it at its first op
             first = module.body.block.first_op

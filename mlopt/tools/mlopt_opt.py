@@ -53,8 +53,15 @@ class UsageError(Exception):
 # --------------------------------------------------------------------------- #
 
 
+class _ArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str):  # type: ignore[override]
+        """A bad command line is a user error: exit status 1, like mlir-opt."""
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USER_ERROR, f"mlopt: error: {message}\n")
+
+
 def _make_arg_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(
+    ap = _ArgumentParser(
         prog="mlopt",
         description="mlopt modular optimizer driver: parse MLIR (or import ONNX), "
         "run a pass pipeline, print or emit the result.",
@@ -231,7 +238,7 @@ class Driver:
         out: list[ModulePass] = []
         for p in passes:
             text = getattr(type(p), "pipeline_text", None)
-            if (isinstance(text, str) and type(p).__name__.startswith("Pipeline_")
+            if (isinstance(text, str) and "Pipeline_" in type(p).__name__
                     and not dataclasses.fields(p)):
                 sub = parse_pipeline(text, self.registry)
                 out.extend(self._expand(list(sub.passes), depth + 1))
@@ -282,10 +289,10 @@ class Driver:
                 raise
             d = engine.emit("error", e.msg, loc=src.loc(e.span.start))
             if isinstance(e, MultipleSpansParseError):
-                if e.ref_text:
-                    d.context.append(e.ref_text.rstrip())
+                ref_text = (e.ref_text or "").strip().rstrip(":")
                 for span, msg in e.refs:
-                    d.notes.append(Diagnostic("note", msg or "see here", src.loc(span.start)))
+                    d.notes.append(Diagnostic("note", msg or ref_text or "see here",
+                                              src.loc(span.start)))
             raise _ChunkFailed from e
         except Exception as e:
             # an attribute or op builder raised while parsing: report at the token
@@ -455,14 +462,24 @@ class Driver:
         write_diagnostics(engine.diagnostics, engine.sources)
         return [module], True
 
+    def check_output_options(self) -> None:
+        """Reject impossible output combinations before doing any work."""
+        args = self.args
+        out_path = None if args.output == "-" else args.output
+        wants_onnx = out_path is not None and out_path.lower().endswith(".onnx")
+        if (args.emit != "mlir" or wants_onnx) and args.split_input_file:
+            raise UsageError(f"--split-input-file cannot be combined with "
+                             f"{'ONNX output' if wants_onnx else '--emit=' + args.emit}")
+        if wants_onnx and args.emit != "mlir":
+            raise UsageError(f"--emit={args.emit} cannot write an .onnx file")
+        if out_path is None and args.emit in ("obj", "shared"):
+            raise UsageError(f"--emit={args.emit} needs an output file (-o FILE)")
+
     def write_output(self, modules: list[ModuleOp | None]) -> None:
         args = self.args
         out_path = None if args.output == "-" else args.output
         wants_onnx = out_path is not None and out_path.lower().endswith(".onnx")
         if args.emit != "mlir" or wants_onnx:
-            if len(modules) != 1:
-                raise UsageError(f"--split-input-file cannot be combined with "
-                                 f"{'ONNX output' if wants_onnx else '--emit=' + args.emit}")
             module = modules[0]
             if module is None:
                 return
@@ -502,11 +519,13 @@ class Driver:
             raise UsageError(f"cannot write output file '{path}': {e.strerror}") from e
 
     def emit_native(self, module: ModuleOp, path: str | None) -> None:
-        from mlopt.backends.llvm import emit
-
         kind = self.args.emit
-        if path is None and kind in ("obj", "shared"):
-            raise UsageError(f"--emit={kind} needs an output file (-o FILE)")
+        try:
+            from mlopt.backends.llvm import emit
+        except ImportError as e:
+            if self.args.debug:
+                raise
+            raise UsageError(f"the LLVM backend is not available: {e}") from e
         try:
             result = emit(module, kind, opt_level=self.args.opt_level,
                           target_cpu=self.args.target_cpu, output=path)
@@ -539,6 +558,7 @@ class Driver:
         if args.list_dialects:
             sys.stdout.write(list_dialects(self.registry))
             return EXIT_OK
+        self.check_output_options()
         self.passes = self.build_pipeline()
         if self.input_kind() == "onnx":
             if args.split_input_file:
