@@ -303,6 +303,21 @@ def broadcast_map(in_shape: Sequence[int], out_shape: Sequence[int]) -> AffineMa
     return AffineMap(rank, 0, tuple(exprs))
 
 
+def broadcast_exprs(
+    in_shape: Sequence[int], out_shape: Sequence[int], first_dim: int = 0
+) -> list[AffineExpr]:
+    """Broadcasting exprs of ``in_shape`` into loop dims ``first_dim..`` that
+    iterate ``out_shape`` (right-aligned, size-1 dims read index 0)."""
+    off = len(out_shape) - len(in_shape)
+    out: list[AffineExpr] = []
+    for i, dsz in enumerate(in_shape):
+        if dsz == 1 and out_shape[i + off] != 1:
+            out.append(AffineExpr.constant(0))
+        else:
+            out.append(AffineExpr.dimension(first_dim + i + off))
+    return out
+
+
 def identity_map(rank: int) -> AffineMap:
     return AffineMap.identity(rank)
 

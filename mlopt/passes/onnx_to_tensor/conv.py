@@ -1,0 +1,234 @@
+"""Conv (groups, strides, pads, dilations, auto_pad) and ConvTranspose."""
+
+from __future__ import annotations
+
+import math as pymath
+from collections.abc import Sequence
+
+import numpy as np
+from xdsl.ir.affine import AffineMap
+
+from mlopt.passes.onnx_to_tensor.common import (
+    Body,
+    Emitter,
+    c,
+    d,
+    elt_of,
+    generic,
+    kind_of,
+    lowering,
+)
+
+
+def window_pads(
+    em: Emitter,
+    in_sp: Sequence[int],
+    eff_k: Sequence[int],
+    strides: Sequence[int],
+    auto_pad: str,
+    pads: Sequence[int] | None,
+) -> tuple[list[int], list[int]]:
+    r = len(in_sp)
+    if auto_pad in ("SAME_UPPER", "SAME_LOWER"):
+        pb, pe = [], []
+        for i in range(r):
+            out = -(-in_sp[i] // strides[i])
+            total = max(0, (out - 1) * strides[i] + eff_k[i] - in_sp[i])
+            small = total // 2
+            if auto_pad == "SAME_UPPER":
+                pb.append(small)
+                pe.append(total - small)
+            else:
+                pb.append(total - small)
+                pe.append(small)
+        return pb, pe
+    if auto_pad == "VALID" or not pads:
+        return [0] * r, [0] * r
+    if len(pads) != 2 * r:
+        raise em.fail(f"pads has {len(pads)} values, expected {2 * r}")
+    return list(pads[:r]), list(pads[r:])
+
+
+def pad_input(
+    em: Emitter,
+    x,
+    pb: Sequence[int],
+    needed: Sequence[int],
+    value: float | int,
+):
+    """Pad the spatial dims (2..) of ``x`` so that dim i has ``needed[i]``
+    elements with the data starting at ``pb[i]``; crops if fewer are needed."""
+    shape = em.shape(x)
+    sp = shape[2:]
+    if all(p == 0 for p in pb) and tuple(needed) == tuple(sp):
+        return x
+    if any(p < 0 for p in pb):
+        raise em.fail("negative pads are not supported")
+    # crop the input if the windows never reach its end
+    keep = [min(sp[i], needed[i] - pb[i]) for i in range(len(sp))]
+    if tuple(keep) != tuple(sp):
+        x = em.extract_slice(x, [0] * len(shape), [*shape[:2], *keep])
+    if all(p == 0 for p in pb) and tuple(needed) == tuple(keep):
+        return x
+    out = em.filled((*shape[:2], *needed), elt_of(x), value)
+    return em.insert_slice(x, out, [0, 0, *pb], [*shape[:2], *keep])
+
+
+def window_params(em: Emitter, op, rank: int, kernel: Sequence[int]):
+    strides = em.attr("strides") or [1] * rank
+    dil = em.attr("dilations") or [1] * rank
+    if len(strides) != rank or len(dil) != rank:
+        raise em.fail("strides/dilations do not match the kernel rank")
+    eff = [(kernel[i] - 1) * dil[i] + 1 for i in range(rank)]
+    return list(strides), list(dil), eff
+
+
+@lowering("Conv")
+def lower_conv(em: Emitter, op):
+    x, w = op.operands[0], op.operands[1]
+    bias = em.operand(2)
+    xs, ws = em.shape(x), em.shape(w)
+    r = len(xs) - 2
+    if r < 1:
+        raise em.fail("Conv needs an input of rank >= 3")
+    kernel = em.attr("kernel_shape") or list(ws[2:])
+    group = em.attr("group", 1)
+    strides, dil, eff = window_params(em, op, r, kernel)
+    pb, pe = window_pads(em, xs[2:], eff, strides, em.attr("auto_pad", "NOTSET"), em.attr("pads"))
+    out_shape = em.out_shape()
+    osp = out_shape[2:]
+    N, C = xs[0], xs[1]
+    M = ws[0]
+    if C % group or M % group or ws[1] * group != C:
+        raise em.fail(f"channels {C} / weights {ws} do not match group={group}")
+    needed = [(osp[i] - 1) * strides[i] + eff[i] for i in range(r)]
+    xp = pad_input(em, x, pb, needed, 0)
+    e = em.out_elt()
+    kd = kind_of(e)
+    Cg, Mg = C // group, M // group
+
+    def body(bb: Body, xv, wv, acc):
+        return bb.add_(acc, bb.mul(xv, wv, kd), kd)
+
+    if group == 1:
+        # loops: n, m, o_1..o_r, c, k_1..k_r
+        nd = 3 + 2 * r
+        o0, cdim, k0 = 2, 2 + r, 3 + r
+        xmap = AffineMap(nd, 0, (d(0), d(cdim), *[d(o0 + i) * strides[i] + d(k0 + i) * dil[i] for i in range(r)]))
+        wmap = AffineMap(nd, 0, (d(1), d(cdim), *[d(k0 + i) for i in range(r)]))
+        omap = AffineMap(nd, 0, tuple(d(i) for i in range(2 + r)))
+        if bias is not None:
+            init = generic(em, [bias], [AffineMap(2 + r, 0, (d(1),))], out_shape, e, lambda bb, bv, o: bv)
+        else:
+            init = em.filled(out_shape, e, 0)
+        return generic(
+            em, [xp, w], [xmap, wmap], out_shape, e, body,
+            iterators=["parallel"] * (2 + r) + ["reduction"] * (1 + r), init=init, out_map=omap,
+        )
+    # grouped: view as (N, G, Cg, ...), weights (G, Mg, Cg, k...), out (N, G, Mg, o...)
+    xps = em.shape(xp)
+    xg = em.reshape(xp, (N, group, Cg, *xps[2:]))
+    wg = em.reshape(w, (group, Mg, ws[1], *ws[2:]))
+    gshape = (N, group, Mg, *osp)
+    # loops: n, g, m, o_1..o_r, c, k_1..k_r
+    nd = 4 + 2 * r
+    o0, cdim, k0 = 3, 3 + r, 4 + r
+    xmap = AffineMap(nd, 0, (d(0), d(1), d(cdim), *[d(o0 + i) * strides[i] + d(k0 + i) * dil[i] for i in range(r)]))
+    wmap = AffineMap(nd, 0, (d(1), d(2), d(cdim), *[d(k0 + i) for i in range(r)]))
+    omap = AffineMap(nd, 0, tuple(d(i) for i in range(3 + r)))
+    if bias is not None:
+        bg = em.reshape(bias, (group, Mg))
+        init = generic(em, [bg], [AffineMap(3 + r, 0, (d(1), d(2)))], gshape, e, lambda bb, bv, o: bv)
+    else:
+        init = em.filled(gshape, e, 0)
+    res = generic(
+        em, [xg, wg], [xmap, wmap], gshape, e, body,
+        iterators=["parallel"] * (3 + r) + ["reduction"] * (1 + r), init=init, out_map=omap,
+    )
+    return em.reshape(res, out_shape)
+
+
+@lowering("ConvTranspose")
+def lower_conv_transpose(em: Emitter, op):
+    """As a direct convolution of the stride-dilated, padded input with the
+    flipped kernel (groups supported)."""
+    x, w = op.operands[0], op.operands[1]
+    bias = em.operand(2)
+    xs, ws = em.shape(x), em.shape(w)
+    r = len(xs) - 2
+    group = em.attr("group", 1)
+    kernel = em.attr("kernel_shape") or list(ws[2:])
+    strides = em.attr("strides") or [1] * r
+    dil = em.attr("dilations") or [1] * r
+    out_shape = em.out_shape()
+    osp = out_shape[2:]
+    N, C = xs[0], xs[1]
+    Mg = ws[1]
+    M = Mg * group
+    Cg = C // group
+    eff = [(kernel[i] - 1) * dil[i] + 1 for i in range(r)]
+    opad = em.attr("output_padding") or [0] * r
+    pads = em.attr("pads")
+    auto_pad = em.attr("auto_pad", "NOTSET")
+    full = [(xs[2 + i] - 1) * strides[i] + opad[i] + eff[i] for i in range(r)]
+    if auto_pad in ("SAME_UPPER", "SAME_LOWER"):
+        pb = []
+        for i in range(r):
+            total = max(0, full[i] - osp[i])
+            pb.append(total // 2 if auto_pad == "SAME_UPPER" else total - total // 2)
+    elif pads and auto_pad != "VALID":
+        pb = list(pads[:r])
+    else:
+        pb = [0] * r
+    # y[o] = sum_{i,k: i*s + k*dil - pb = o} x[i] w[k]; with z = upsampled x padded by
+    # (eff-1-pb) in front: y[o] = sum_k z[o + k*dil] * w[K-1-k]
+    e = em.out_elt()
+    kd = kind_of(e)
+    front = [eff[i] - 1 - pb[i] for i in range(r)]
+    if any(f < 0 for f in front):
+        raise em.fail("ConvTranspose pads larger than the kernel are not supported")
+    zsz = [osp[i] + eff[i] - 1 for i in range(r)]
+    z = em.filled((N, C, *zsz), elt_of(x), 0)
+    # insert x with stride s at offset front
+    isz = list(xs[2:])
+    last = [front[i] + (isz[i] - 1) * strides[i] for i in range(r)]
+    keep = [isz[i] for i in range(r)]
+    for i in range(r):
+        while keep[i] > 0 and front[i] + (keep[i] - 1) * strides[i] >= zsz[i]:
+            keep[i] -= 1
+    del last
+    xin = x
+    if keep != isz:
+        xin = em.extract_slice(x, [0] * (r + 2), [N, C, *keep])
+    z = em.add(
+        __import__("xdsl.dialects.tensor", fromlist=["InsertSliceOp"]).InsertSliceOp.from_static_parameters(
+            xin, z, [0, 0, *front], [N, C, *keep], [1, 1, *strides]
+        )
+    )
+    zg = em.reshape(z, (N, group, Cg, *zsz))
+    wg = em.reshape(w, (group, Cg, Mg, *ws[2:]))
+    gshape = (N, group, Mg, *osp)
+    nd = 4 + 2 * r
+    o0, cdim, k0 = 3, 3 + r, 4 + r
+    zmap = AffineMap(nd, 0, (d(0), d(1), d(cdim), *[d(o0 + i) + d(k0 + i) * dil[i] for i in range(r)]))
+    wmap = AffineMap(
+        nd, 0, (d(1), d(cdim), d(2), *[c(kernel[i] - 1) - d(k0 + i) for i in range(r)])
+    )
+    omap = AffineMap(nd, 0, tuple(d(i) for i in range(3 + r)))
+    if bias is not None:
+        bg = em.reshape(bias, (group, Mg))
+        init = generic(em, [bg], [AffineMap(3 + r, 0, (d(1), d(2)))], gshape, e, lambda bb, bv, o: bv)
+    else:
+        init = em.filled(gshape, e, 0)
+    win = em.empty(kernel, e)
+    winmap = AffineMap(nd, 0, tuple(d(k0 + i) for i in range(r)))
+    res = generic(
+        em, [zg, wg, win], [zmap, wmap, winmap], gshape, e,
+        lambda bb, xv, wv, _w, acc: bb.add_(acc, bb.mul(xv, wv, kd), kd),
+        iterators=["parallel"] * (3 + r) + ["reduction"] * (1 + r), init=init, out_map=omap,
+    )
+    del M
+    return em.reshape(res, out_shape)
+
+
+__all__ = ["window_pads", "pad_input", "window_params", "np", "pymath"]

@@ -1,0 +1,205 @@
+"""MatMul (batched, broadcasting, 1-D operands), Gemm, MatMulInteger, Einsum."""
+
+from __future__ import annotations
+
+import numpy as np
+from xdsl.dialects.builtin import IntegerType
+from xdsl.ir.affine import AffineMap
+
+from mlopt.passes.onnx_to_tensor.common import (
+    Body,
+    Emitter,
+    broadcast_exprs,
+    broadcast_shape,
+    c,
+    d,
+    elt_of,
+    generic,
+    identity_map,
+    kind_of,
+    lowering,
+    map_elementwise,
+)
+
+
+def batched_matmul(em: Emitter, a, b, out_elt, *, a_elt=None, b_elt=None, a_zero=None, b_zero=None):
+    """numpy.matmul semantics; returns the result with numpy's result shape."""
+    sa, sb = em.shape(a), em.shape(b)
+    if len(sa) == 0 or len(sb) == 0:
+        raise em.fail("MatMul operands must have rank >= 1")
+    a_vec = len(sa) == 1
+    b_vec = len(sb) == 1
+    if a_vec:
+        a = em.reshape(a, (1, sa[0]))
+        sa = (1, sa[0])
+    if b_vec:
+        b = em.reshape(b, (sb[0], 1))
+        sb = (sb[0], 1)
+    m, k = sa[-2], sa[-1]
+    k2, n = sb[-2], sb[-1]
+    if k != k2:
+        raise em.fail(f"MatMul inner dimensions differ: {sa} x {sb}")
+    batch = broadcast_shape(em.op, sa[:-2], sb[:-2])
+    nb = len(batch)
+    out_shape = (*batch, m, n)
+    # loops: batch..., m, n, k
+    nd = nb + 3
+    am = AffineMap(nd, 0, (*broadcast_exprs(sa[:-2], batch), d(nb), d(nb + 2)))
+    bm = AffineMap(nd, 0, (*broadcast_exprs(sb[:-2], batch), d(nb + 2), d(nb + 1)))
+    om = AffineMap(nd, 0, tuple(d(i) for i in range(nb + 2)))
+    ea = a_elt or elt_of(a)
+    eb = b_elt or elt_of(b)
+    ko = kind_of(out_elt)
+    init = em.filled(out_shape, out_elt, 0)
+
+    def body(bb: Body, x, y, acc):
+        x = bb.cast(x, ea, out_elt)
+        y = bb.cast(y, eb, out_elt)
+        if a_zero is not None:
+            x = bb.sub(x, bb.const(a_zero, out_elt), ko)
+        if b_zero is not None:
+            y = bb.sub(y, bb.const(b_zero, out_elt), ko)
+        return bb.add_(acc, bb.mul(x, y, ko), ko)
+
+    r = generic(
+        em, [a, b], [am, bm], out_shape, out_elt, body,
+        iterators=["parallel"] * (nb + 2) + ["reduction"], init=init, out_map=om,
+    )
+    final = list(out_shape)
+    if b_vec:
+        final.pop(-1)
+    if a_vec:
+        final.pop(-2 if not b_vec else -1)
+    return em.reshape(r, tuple(final))
+
+
+@lowering("MatMul")
+def lower_matmul(em: Emitter, op):
+    r = batched_matmul(em, op.operands[0], op.operands[1], em.out_elt())
+    return em.reshape(r, em.out_shape())
+
+
+def _zero_point(em: Emitter, v):
+    if v is None:
+        return None
+    from mlopt.passes.onnx_to_tensor.common import constant_array
+
+    arr = constant_array(v)
+    if arr is None or arr.size != 1:
+        raise em.fail("only scalar constant zero points are supported")
+    return int(arr.reshape(-1)[0])
+
+
+@lowering("MatMulInteger")
+def lower_matmul_integer(em: Emitter, op):
+    a, b = op.operands[0], op.operands[1]
+    r = batched_matmul(
+        em, a, b, em.out_elt(), a_zero=_zero_point(em, em.operand(2)), b_zero=_zero_point(em, em.operand(3))
+    )
+    return em.reshape(r, em.out_shape())
+
+
+@lowering("Gemm")
+def lower_gemm(em: Emitter, op):
+    a, b = op.operands[0], op.operands[1]
+    cv = em.operand(2)
+    alpha = float(em.attr("alpha", 1.0))
+    beta = float(em.attr("beta", 1.0))
+    ta = em.attr("transA", 0)
+    tb = em.attr("transB", 0)
+    sa, sb = em.shape(a), em.shape(b)
+    m, k = (sa[1], sa[0]) if ta else sa
+    n = sb[0] if tb else sb[1]
+    e = em.out_elt()
+    kd = kind_of(e)
+    out_shape = (m, n)
+    if em.out_shape() != out_shape:
+        raise em.fail(f"Gemm result type {em.out_shape()} does not match {out_shape}")
+    # init = beta * C (broadcast) or 0
+    if cv is not None and beta != 0.0:
+        if beta == 1.0 and em.shape(cv) == out_shape:
+            init = map_elementwise(em, [cv], e, lambda bb, x: x, out_shape)
+        else:
+            init = map_elementwise(
+                em, [cv], e,
+                lambda bb, x: x if beta == 1.0 else bb.mul(x, bb.const(beta, e), kd),
+                out_shape,
+            )
+    else:
+        init = em.filled(out_shape, e, 0)
+    am = AffineMap(3, 0, (d(2), d(0)) if ta else (d(0), d(2)))
+    bm = AffineMap(3, 0, (d(1), d(2)) if tb else (d(2), d(1)))
+    om = AffineMap(3, 0, (d(0), d(1)))
+
+    def body(bb: Body, x, y, acc):
+        p = bb.mul(x, y, kd)
+        if alpha != 1.0:
+            p = bb.mul(p, bb.const(alpha, e), kd)
+        return bb.add_(acc, p, kd)
+
+    return generic(
+        em, [a, b], [am, bm], out_shape, e, body,
+        iterators=["parallel", "parallel", "reduction"], init=init, out_map=om,
+    )
+
+
+@lowering("Einsum")
+def lower_einsum(em: Emitter, op):
+    eq = em.attr("equation", "").replace(" ", "")
+    ins = list(op.operands)
+    if "..." in eq:
+        raise em.fail("Einsum with ellipsis is not supported")
+    if "->" in eq:
+        lhs, rhs = eq.split("->")
+    else:
+        lhs = eq
+        letters = [ch for ch in lhs.replace(",", "")]
+        rhs = "".join(sorted(ch for ch in set(letters) if letters.count(ch) == 1))
+    terms = lhs.split(",")
+    if len(terms) != len(ins):
+        raise em.fail(f"Einsum equation '{eq}' has {len(terms)} inputs, op has {len(ins)}")
+    sizes: dict[str, int] = {}
+    for t, v in zip(terms, ins):
+        sh = em.shape(v)
+        if len(sh) != len(t):
+            raise em.fail(f"Einsum term '{t}' does not match operand shape {sh}")
+        for ch, s in zip(t, sh):
+            if sizes.get(ch, s) != s and s != 1:
+                if sizes[ch] == 1:
+                    sizes[ch] = s
+                    continue
+                raise em.fail(f"Einsum label '{ch}' has sizes {sizes[ch]} and {s}")
+            sizes.setdefault(ch, s)
+    out_labels = list(rhs)
+    red_labels = [ch for ch in sizes if ch not in out_labels]
+    order = out_labels + red_labels
+    pos = {ch: i for i, ch in enumerate(order)}
+    nd = len(order)
+    maps = []
+    for t, v in zip(terms, ins):
+        sh = em.shape(v)
+        exprs = []
+        for ch, s in zip(t, sh):
+            exprs.append(d(pos[ch]) if not (s == 1 and sizes[ch] != 1) else c(0))
+        maps.append(AffineMap(nd, 0, tuple(exprs)))
+    out_shape = tuple(sizes[ch] for ch in out_labels)
+    e = em.out_elt()
+    kd = kind_of(e)
+    init = em.filled(out_shape, e, 0)
+
+    def body(bb: Body, *args):
+        xs, acc = args[:-1], args[-1]
+        p = xs[0]
+        for x in xs[1:]:
+            p = bb.mul(p, x, kd)
+        return bb.add_(acc, p, kd)
+
+    r = generic(
+        em, ins, maps, out_shape, e, body,
+        iterators=["parallel"] * len(out_labels) + ["reduction"] * len(red_labels),
+        init=init, out_map=AffineMap(nd, 0, tuple(d(i) for i in range(len(out_labels)))),
+    )
+    return r
+
+
+__all__ = ["batched_matmul", "identity_map", "np", "IntegerType"]

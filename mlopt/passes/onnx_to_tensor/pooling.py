@@ -1,0 +1,164 @@
+"""MaxPool, AveragePool, LpPool (ceil_mode, pads, dilations, count_include_pad)
+and GlobalAveragePool / GlobalMaxPool / GlobalLpPool."""
+
+from __future__ import annotations
+
+import numpy as np
+from xdsl.dialects import arith, math
+from xdsl.ir.affine import AffineMap
+
+from mlopt.passes.onnx_to_tensor.common import (
+    Body,
+    Emitter,
+    d,
+    elt_of,
+    generic,
+    is_none,
+    kind_of,
+    lowering,
+    map_elementwise,
+    reduce_generic,
+)
+from mlopt.passes.onnx_to_tensor.conv import pad_input, window_pads, window_params
+
+
+def lowest(e, k):
+    if k == "f":
+        return float("-inf")
+    from mlopt.passes.onnx_to_tensor.common import width_of
+
+    w = width_of(e)
+    return 0 if k in ("u", "b") else -(1 << (w - 1))
+
+
+def highest(e, k):
+    if k == "f":
+        return float("inf")
+    from mlopt.passes.onnx_to_tensor.common import width_of
+
+    w = width_of(e)
+    return (1 << w) - 1 if k == "u" else (1 if k == "b" else (1 << (w - 1)) - 1)
+
+
+def _pool(em: Emitter, op, kind: str):
+    x = op.operands[0]
+    xs = em.shape(x)
+    r = len(xs) - 2
+    kernel = em.attr("kernel_shape")
+    if not kernel or len(kernel) != r:
+        raise em.fail("kernel_shape is required and must match the input rank")
+    strides, dil, eff = window_params(em, op, r, kernel)
+    pb, pe = window_pads(em, xs[2:], eff, strides, em.attr("auto_pad", "NOTSET"), em.attr("pads"))
+    out_shape = em.out_shape()
+    osp = out_shape[2:]
+    if len(op.results) > 1 and not is_none(op.results[1]) and op.results[1].uses:
+        raise em.fail("the Indices output of MaxPool is not supported")
+    e = elt_of(x)
+    k = kind_of(e)
+    needed = [(osp[i] - 1) * strides[i] + eff[i] for i in range(r)]
+    pad_val = lowest(e, k) if kind == "max" else 0
+    xp = pad_input(em, x, pb, needed, pad_val)
+    nd = 2 + 2 * r
+    xmap = AffineMap(nd, 0, (d(0), d(1), *[d(2 + i) * strides[i] + d(2 + r + i) * dil[i] for i in range(r)]))
+    # the kernel dims must appear in some operand: the input map has them
+    omap = AffineMap(nd, 0, tuple(d(i) for i in range(2 + r)))
+    p = em.attr("p", 2)
+
+    if kind == "max":
+        init = em.filled(out_shape, e, lowest(e, k))
+        body = lambda bb, xv, acc: bb.max(acc, xv, k)  # noqa: E731
+    elif kind == "lp":
+        init = em.filled(out_shape, e, 0)
+
+        def body(bb: Body, xv, acc):
+            a = bb.add(math.AbsFOp(xv))
+            t = bb.add(arith.MulfOp(a, a)) if p == 2 else bb.add(math.PowFOp(a, bb.const(float(p), e)))
+            return bb.add(arith.AddfOp(acc, t))
+    else:
+        init = em.filled(out_shape, e, 0)
+        body = lambda bb, xv, acc: bb.add_(acc, xv, k)  # noqa: E731
+    # a kernel-shaped dummy operand makes the window loops' bounds derivable
+    win = em.empty(kernel, e)
+    wmap = AffineMap(nd, 0, tuple(d(2 + r + i) for i in range(r)))
+    res = generic(
+        em, [xp, win], [xmap, wmap], out_shape, e, lambda bb, xv, _w, acc: body(bb, xv, acc),
+        iterators=["parallel"] * (2 + r) + ["reduction"] * r, init=init, out_map=omap,
+    )
+    if kind == "lp":
+        return map_elementwise(
+            em, [res], e,
+            lambda bb, v: bb.add(math.SqrtOp(v)) if p == 2 else bb.add(math.PowFOp(v, bb.const(1.0 / p, e))),
+        )
+    if kind == "avg":
+        include = em.attr("count_include_pad", 0)
+        counts = np.ones((), dtype=np.int64)
+        for i in range(r):
+            lo, hi = (-pb[i], xs[2 + i] + pe[i]) if include else (0, xs[2 + i])
+            pos = np.arange(osp[i])[:, None] * strides[i] - pb[i] + np.arange(kernel[i])[None, :] * dil[i]
+            ci = ((pos >= lo) & (pos < hi)).sum(axis=1)
+            counts = np.multiply.outer(counts, ci)
+        counts = np.maximum(counts, 1)
+        if np.all(counts == counts.reshape(-1)[0]):
+            n = int(counts.reshape(-1)[0])
+            return map_elementwise(em, [res], e, lambda bb, v: bb.div(v, bb.const(n, e), k))
+        cst = em.dense(counts.astype(np.float64), e)
+        return map_elementwise(em, [res, cst], e, lambda bb, v, cnt: bb.div(v, cnt, k))
+    return res
+
+
+@lowering("MaxPool")
+def lower_maxpool(em: Emitter, op):
+    if em.attr("storage_order", 0):
+        pass  # only affects the Indices output
+    return _pool(em, op, "max")
+
+
+@lowering("AveragePool")
+def lower_avgpool(em: Emitter, op):
+    return _pool(em, op, "avg")
+
+
+@lowering("LpPool")
+def lower_lppool(em: Emitter, op):
+    return _pool(em, op, "lp")
+
+
+def _global(em: Emitter, op, kind: str):
+    x = op.operands[0]
+    xs = em.shape(x)
+    e = elt_of(x)
+    k = kind_of(e)
+    axes = list(range(2, len(xs)))
+    if kind == "max":
+        r, _ = reduce_generic(em, x, axes, True, lowest(e, k), lambda bb, v, acc: bb.max(acc, v, k))
+        return r
+    if kind == "lp":
+        p = em.attr("p", 2)
+
+        def pre(bb: Body, v):
+            a = bb.add(math.AbsFOp(v))
+            return bb.add(arith.MulfOp(a, a)) if p == 2 else bb.add(math.PowFOp(a, bb.const(float(p), e)))
+
+        r, _ = reduce_generic(em, x, axes, True, 0, lambda bb, v, acc: bb.add_(acc, v, k), pre=pre)
+        return map_elementwise(
+            em, [r], e,
+            lambda bb, v: bb.add(math.SqrtOp(v)) if p == 2 else bb.add(math.PowFOp(v, bb.const(1.0 / p, e))),
+        )
+    r, _ = reduce_generic(em, x, axes, True, 0, lambda bb, v, acc: bb.add_(acc, v, k))
+    n = int(np.prod(xs[2:]))
+    return map_elementwise(em, [r], e, lambda bb, v: bb.div(v, bb.const(n, e), k))
+
+
+@lowering("GlobalAveragePool")
+def lower_gap(em: Emitter, op):
+    return _global(em, op, "avg")
+
+
+@lowering("GlobalMaxPool")
+def lower_gmp(em: Emitter, op):
+    return _global(em, op, "max")
+
+
+@lowering("GlobalLpPool")
+def lower_glp(em: Emitter, op):
+    return _global(em, op, "lp")
