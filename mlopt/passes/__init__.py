@@ -13,6 +13,9 @@ from xdsl.passes import ModulePass
 
 # pass name -> "module:ClassName", relative to mlopt.passes
 _PASSES: dict[str, str] = {
+    "onnx-shape-inference": "onnx_opt.shape_inference:OnnxShapeInferencePass",
+    "onnx-constant-fold": "onnx_opt.constant_fold:OnnxConstantFoldPass",
+    "onnx-canonicalize": "onnx_opt.canonicalize:OnnxCanonicalizePass",
     "bufferize": "bufferize:BufferizePass",
     "convert-linalg-to-affine": "linalg_to_affine:ConvertLinalgToAffinePass",
     "convert-onnx-to-tensor": "onnx_to_tensor:ConvertOnnxToTensor",

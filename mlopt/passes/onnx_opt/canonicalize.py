@@ -1,0 +1,416 @@
+"""``onnx-canonicalize``: local simplifications of onnx-level IR.
+
+Accepts onnx-level IR (contract A) and produces equivalent onnx-level IR:
+
+* Identity, inference-mode Dropout, Cast to the same type, identity
+  Transpose, Reshape/Flatten/Expand to the input's own static shape, zero Pad,
+  single-input Concat/Sum/Max/Min/Mean are removed;
+* Reshape chains merge; Transpose chains merge (inverse pairs cancel);
+  Squeeze(Unsqueeze(x)) / Unsqueeze(Squeeze(x)) over the same axes cancel;
+* BatchNormalization (inference) with constant parameters folds into a
+  preceding Conv or Gemm with constant weights whose only use it is, and
+  otherwise becomes Mul + Add with constant scale and shift;
+* MatMul of a 2-D input by a constant 2-D weight followed by Add of a
+  constant bias becomes Gemm;
+* ops whose results are unused are erased (dead code).
+
+Every rewrite keeps the result types of the values it replaces.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from xdsl.context import Context
+from xdsl.dialects import func
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import Operation, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.pattern_rewriter import (
+    GreedyRewritePatternApplier,
+    PatternRewriter,
+    PatternRewriteWalker,
+    RewritePattern,
+)
+
+from mlopt.passes.onnx_opt.common import (
+    constant_array,
+    elem_type,
+    get_attr,
+    is_none,
+    is_onnx_op,
+    make_constant,
+    make_onnx_op,
+    make_tensor_type,
+    to_numpy_dtype,
+    value_shape,
+)
+
+
+def _static(v: SSAValue) -> tuple[int, ...] | None:
+    s = value_shape(v)
+    return s if s is not None and all(d >= 0 for d in s) else None
+
+
+def _producer(v: SSAValue, name: str) -> Operation | None:
+    owner = v.owner
+    if isinstance(owner, Operation) and owner.name == name:
+        return owner
+    return None
+
+
+def _single_use(v: SSAValue) -> bool:
+    return v.has_one_use()
+
+
+def _results_unused(op: Operation, start: int = 1) -> bool:
+    return all(is_none(r) or not r.uses for r in list(op.results)[start:])
+
+
+def _replace_with_value(op: Operation, value: SSAValue, rewriter: PatternRewriter) -> None:
+    """Forward ``value`` for result 0 of ``op`` when their types agree."""
+    if value.type != op.results[0].type:
+        return
+    rewriter.replace_op(op, [], [value] + [None] * (len(op.results) - 1))
+
+
+def _const(rewriter: PatternRewriter, arr: np.ndarray, et=None) -> SSAValue:
+    c = make_constant(arr, et)
+    rewriter.insert(c)
+    return c.results[0]
+
+
+class ForwardIdentityLike(RewritePattern):
+    """Identity, Dropout in inference mode, Cast to the same type, identity
+    Transpose, no-op Reshape/Flatten/Expand/Pad, single-operand variadics."""
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
+        name = op.name
+        if not name.startswith("onnx.") or not op.operands or is_none(op.operands[0]):
+            return
+        t = name[5:]
+        x = op.operands[0]
+        if t == "Identity":
+            _replace_with_value(op, x, rewriter)
+        elif t == "Dropout":
+            training = op.operands[2] if len(op.operands) > 2 else None
+            if training is not None and not is_none(training):
+                v = constant_array(training)
+                if v is None or bool(np.asarray(v).reshape(-1)[0]):
+                    return
+            if _results_unused(op):
+                _replace_with_value(op, x, rewriter)
+        elif t in ("Cast", "CastLike"):
+            _replace_with_value(op, x, rewriter)
+        elif t == "Transpose":
+            perm = get_attr(op, "perm", None)
+            s = value_shape(x)
+            if perm is not None and list(perm) == list(range(len(perm))):
+                _replace_with_value(op, x, rewriter)
+            elif perm is None and s is not None and len(s) <= 1:
+                _replace_with_value(op, x, rewriter)
+        elif t in ("Reshape", "Flatten", "Expand", "Squeeze", "Unsqueeze", "Tile"):
+            if _static(x) is not None and x.type == op.results[0].type:
+                if t == "Expand" or t == "Tile":
+                    return self._maybe_noop_broadcast(op, x, rewriter)
+                _replace_with_value(op, x, rewriter)
+        elif t == "Pad":
+            pads = constant_array(op.operands[1])
+            if pads is not None and not np.any(pads):
+                _replace_with_value(op, x, rewriter)
+        elif t in ("Concat", "Sum", "Max", "Min", "Mean"):
+            if len(op.operands) == 1:
+                _replace_with_value(op, x, rewriter)
+
+    @staticmethod
+    def _maybe_noop_broadcast(op: Operation, x: SSAValue, rewriter: PatternRewriter) -> None:
+        # Expand/Tile keep the shape: a no-op (Tile only with all repeats 1).
+        if op.name == "onnx.Tile":
+            reps = constant_array(op.operands[1])
+            if reps is None or np.any(reps != 1):
+                return
+        _replace_with_value(op, x, rewriter)
+
+
+class MergeReshapes(RewritePattern):
+    """Reshape(Reshape(x, s1), s2) -> Reshape(x, s2) (also through Flatten)."""
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
+        if op.name != "onnx.Reshape":
+            return
+        inner = op.operands[0].owner
+        if not isinstance(inner, Operation) or inner.name not in ("onnx.Reshape", "onnx.Flatten"):
+            return
+        shape = constant_array(op.operands[1])
+        if shape is None:
+            return
+        if not get_attr(op, "allowzero", 0) and np.any(shape == 0):
+            mid = _static(op.operands[0])
+            if mid is None:
+                return
+            shape = np.array([mid[i] if d == 0 else d for i, d in enumerate(shape)], np.int64)
+            if np.any(shape == 0):
+                return
+        src = inner.operands[0]
+        new_shape = _const(rewriter, np.asarray(shape, np.int64))
+        new = make_onnx_op("Reshape", [src, new_shape], [op.results[0].type], like=op)
+        rewriter.replace_op(op, new)
+
+
+class MergeTransposes(RewritePattern):
+    """Transpose(Transpose(x, p1), p2) -> Transpose(x, p1[p2]) or x."""
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
+        if op.name != "onnx.Transpose":
+            return
+        inner = _producer(op.operands[0], "onnx.Transpose")
+        if inner is None:
+            return
+        src = inner.operands[0]
+        rank = len(value_shape(src) or ())
+        p1 = get_attr(inner, "perm", None)
+        p2 = get_attr(op, "perm", None)
+        if p1 is None or p2 is None:
+            if value_shape(src) is None:
+                return
+            p1 = p1 or list(range(rank))[::-1]
+            p2 = p2 or list(range(rank))[::-1]
+        perm = [p1[i] for i in p2]
+        if perm == list(range(len(perm))):
+            _replace_with_value(op, src, rewriter)
+            return
+        from xdsl.dialects.builtin import ArrayAttr, IntegerAttr, i64
+
+        new = make_onnx_op(
+            "Transpose",
+            [src],
+            [op.results[0].type],
+            {"perm": ArrayAttr([IntegerAttr(p, i64) for p in perm])},
+            like=op,
+        )
+        rewriter.replace_op(op, new)
+
+
+def _axes(op: Operation) -> list[int] | None:
+    if len(op.operands) > 1 and not is_none(op.operands[1]):
+        a = constant_array(op.operands[1])
+        return None if a is None else [int(v) for v in a.reshape(-1)]
+    a = get_attr(op, "axes", None)
+    return list(a) if a is not None else None
+
+
+class CancelSqueezeUnsqueeze(RewritePattern):
+    """Squeeze(Unsqueeze(x, a), a) -> x and Unsqueeze(Squeeze(x, a), a) -> x."""
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
+        pairs = {"onnx.Squeeze": "onnx.Unsqueeze", "onnx.Unsqueeze": "onnx.Squeeze"}
+        if op.name not in pairs:
+            return
+        inner = _producer(op.operands[0], pairs[op.name])
+        if inner is None:
+            return
+        src = inner.operands[0]
+        if src.type != op.results[0].type:
+            return
+        a_out, a_in = _axes(op), _axes(inner)
+        if not a_out or not a_in:
+            return
+        # normalise against the rank that has the axes (the unsqueezed one)
+        wide = op.operands[0] if op.name == "onnx.Squeeze" else op.results[0]
+        s = value_shape(wide)
+        if s is None:
+            return
+        r = len(s)
+        if sorted(a % r for a in a_out) == sorted(a % r for a in a_in):
+            _replace_with_value(op, src, rewriter)
+
+
+def _bn_params(bn: Operation) -> tuple[np.ndarray, np.ndarray] | None:
+    """(factor, shift) with BN(x) = x * factor + shift per channel, or None."""
+    if not _results_unused(bn):
+        return None
+    if get_attr(bn, "training_mode", 0):
+        return None
+    vals = [constant_array(v) for v in bn.operands[1:5]]
+    if any(v is None for v in vals):
+        return None
+    scale, bias, mean, var = (np.asarray(v, np.float64).reshape(-1) for v in vals)  # type: ignore[union-attr]
+    eps = float(get_attr(bn, "epsilon", 1e-5))
+    factor = scale / np.sqrt(var + eps)
+    shift = bias - mean * factor
+    return factor, shift
+
+
+class FoldBatchNormIntoConvGemm(RewritePattern):
+    """BatchNormalization(Conv(x, W, B)) -> Conv(x, W*f, (B-mean)*f+bias) and
+    the same for Gemm (scaling the output-feature axis of B/C)."""
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
+        if op.name != "onnx.BatchNormalization":
+            return
+        prod = op.operands[0].owner
+        if not isinstance(prod, Operation) or prod.name not in ("onnx.Conv", "onnx.Gemm"):
+            return
+        if not _single_use(op.operands[0]):
+            return
+        params = _bn_params(op)
+        if params is None:
+            return
+        factor, shift = params
+        et = elem_type(op.results[0].type)
+        w = constant_array(prod.operands[1])
+        if w is None or et is None:
+            return
+        dtype = to_numpy_dtype(et)
+        b_val = prod.operands[2]
+        b = None if is_none(b_val) else constant_array(b_val)
+        if not is_none(b_val) and b is None:
+            return
+        if prod.name == "onnx.Conv":
+            cout = w.shape[0]
+            if factor.size != cout:
+                return
+            new_w = w.astype(np.float64) * factor.reshape((cout,) + (1,) * (w.ndim - 1))
+            b0 = np.zeros(cout) if b is None else np.asarray(b, np.float64).reshape(-1)
+            new_b = b0 * factor + shift
+            attrs = dict(prod.attributes)
+        else:
+            trans_b = bool(get_attr(prod, "transB", 0))
+            cout = w.shape[0] if trans_b else w.shape[1]
+            if w.ndim != 2 or factor.size != cout:
+                return
+            new_w = w.astype(np.float64) * (factor[:, None] if trans_b else factor[None, :])
+            beta = float(get_attr(prod, "beta", 1.0))
+            if b is None:
+                b0 = np.zeros(cout)
+            else:
+                b = np.asarray(b, np.float64)
+                if b.ndim == 2 and b.shape[0] != 1:
+                    return  # per-row bias: not expressible per channel
+                b0 = np.broadcast_to(b.reshape(-1), (cout,)) * beta
+            new_b = b0 * factor + shift
+            attrs = dict(prod.attributes)
+            from xdsl.dialects.builtin import FloatAttr, f32
+
+            attrs["beta"] = FloatAttr(1.0, f32)
+        w_c = _const(rewriter, new_w.astype(dtype), elem_type(prod.operands[1].type))
+        b_c = _const(rewriter, new_b.astype(dtype), et)
+        new = make_onnx_op(
+            prod.name[5:], [prod.operands[0], w_c, b_c], [op.results[0].type], attrs, like=prod
+        )
+        rewriter.replace_op(op, new, [new.results[0]] + [None] * (len(op.results) - 1))
+        if not prod.results[0].uses:
+            rewriter.erase_op(prod)
+
+
+class BatchNormToMulAdd(RewritePattern):
+    """Inference BatchNormalization with constant parameters -> Mul + Add."""
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
+        if op.name != "onnx.BatchNormalization":
+            return
+        prod = op.operands[0].owner
+        if (
+            isinstance(prod, Operation)
+            and prod.name in ("onnx.Conv", "onnx.Gemm")
+            and _single_use(op.operands[0])
+            and constant_array(prod.operands[1]) is not None
+        ):
+            return  # FoldBatchNormIntoConvGemm handles it
+        x = op.operands[0]
+        s = value_shape(x)
+        et = elem_type(op.results[0].type)
+        if s is None or len(s) < 2 or et is None:
+            return
+        params = _bn_params(op)
+        if params is None:
+            return
+        factor, shift = params
+        dtype = to_numpy_dtype(et)
+        bshape = (factor.size,) + (1,) * (len(s) - 2)
+        f_c = _const(rewriter, factor.reshape(bshape).astype(dtype), et)
+        s_c = _const(rewriter, shift.reshape(bshape).astype(dtype), et)
+        ty = op.results[0].type
+        mul = make_onnx_op("Mul", [x, f_c], [ty], like=op)
+        add = make_onnx_op("Add", [mul.results[0], s_c], [ty], like=op)
+        rewriter.replace_op(op, [mul, add], [add.results[0]] + [None] * (len(op.results) - 1))
+
+
+class MatMulAddToGemm(RewritePattern):
+    """Add(MatMul(x, W), b) with 2-D x, constant 2-D W and constant b -> Gemm."""
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
+        if op.name != "onnx.Add":
+            return
+        for mm_idx in (0, 1):
+            mm = _producer(op.operands[mm_idx], "onnx.MatMul")
+            if mm is None or not _single_use(op.operands[mm_idx]):
+                continue
+            bias_v = op.operands[1 - mm_idx]
+            bias = constant_array(bias_v)
+            xs = value_shape(mm.operands[0])
+            w = constant_array(mm.operands[1])
+            out = _static(op.results[0])
+            if bias is None or w is None or xs is None or len(xs) != 2 or w.ndim != 2:
+                continue
+            if bias.ndim > 2 or out is None or value_shape(mm.results[0]) != out:
+                continue
+            try:
+                if np.broadcast_shapes(bias.shape, out) != out:
+                    continue
+            except ValueError:
+                continue
+            new = make_onnx_op(
+                "Gemm", [mm.operands[0], mm.operands[1], bias_v], [op.results[0].type], like=mm
+            )
+            rewriter.replace_op(op, new)
+            if not mm.results[0].uses:
+                rewriter.erase_op(mm)
+            return
+
+
+class EraseDead(RewritePattern):
+    """Erase onnx ops whose results are all unused."""
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
+        if not (is_onnx_op(op)) or op.name == "onnx.Yield" or not op.results:
+            return
+        if any(r.uses for r in op.results):
+            return
+        rewriter.erase_op(op)
+
+
+PATTERNS: tuple[type[RewritePattern], ...] = (
+    ForwardIdentityLike,
+    MergeReshapes,
+    MergeTransposes,
+    CancelSqueezeUnsqueeze,
+    FoldBatchNormIntoConvGemm,
+    BatchNormToMulAdd,
+    MatMulAddToGemm,
+    EraseDead,
+)
+
+
+def canonicalize(module: ModuleOp) -> ModuleOp:
+    walker = PatternRewriteWalker(
+        GreedyRewritePatternApplier([p() for p in PATTERNS]),
+        apply_recursively=True,
+        walk_reverse=True,
+    )
+    walker.rewrite_module(module)
+    for op in module.walk():
+        if isinstance(op, func.FuncOp) and not op.is_declaration and op.get_return_op():
+            op.update_function_type()
+    return module
+
+
+@dataclass(frozen=True)
+class OnnxCanonicalizePass(ModulePass):
+    """Simplify onnx-level IR (see the module docstring for the rewrites)."""
+
+    name = "onnx-canonicalize"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        canonicalize(op)
