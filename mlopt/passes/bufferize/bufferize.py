@@ -138,6 +138,7 @@ class _FuncBufferizer:
         self.buf: dict[SSAValue, SSAValue] = {}
         self.root: dict[SSAValue, _Root] = {}
         self.last_use: dict[SSAValue, int] = {}
+        self.replaced: dict[SSAValue, SSAValue] = {}
 
     # -- bookkeeping -------------------------------------------------------
     def _top(self, op: Operation) -> Operation:
@@ -190,6 +191,15 @@ class _FuncBufferizer:
     # -- driver ------------------------------------------------------------
     def run(self) -> int:
         fn, block = self.fn, self.block
+        # Tensor ops whose results are unused are dead (level B is pure).
+        for op in reversed(list(block.ops)):
+            if (
+                op.results
+                and _touches_tensors(op)
+                and not any(r.uses for r in op.results)
+                and not isinstance(op, func.CallOp)
+            ):
+                Rewriter.erase_op(op)
         ops = list(block.ops)
         for op in ops:
             for inner in op.walk():
@@ -259,7 +269,7 @@ class _FuncBufferizer:
             m = self.buf[r]
             if self._redirect_to_out(m, out, used_allocs):
                 continue
-            self._insert(memref.CopyOp(self.buf[r], out), ret)
+            self._insert(memref.CopyOp(self.replaced.get(m, m), out), ret)
         self._insert(func.ReturnOp(), ret)
         Rewriter.erase_op(ret)
 
@@ -296,6 +306,7 @@ class _FuncBufferizer:
                 inv = make_collapse(target, view.reassociation, src_type)
             self._insert(inv, anchor)
             target = inv.results[0]
+        self.replaced[alloc.results[0]] = target
         alloc.results[0].replace_all_uses_with(target)
         Rewriter.erase_op(alloc)
         return True

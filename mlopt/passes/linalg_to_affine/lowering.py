@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from xdsl.context import Context
 from xdsl.dialects import affine, linalg, memref
+from xdsl.dialects.linalg.ops import IndexOp, YieldOp
 from xdsl.dialects.builtin import AffineMapAttr, IndexType, MemRefType, ModuleOp, NoneAttr
 from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.ir.affine import AffineMap
@@ -86,24 +87,24 @@ class LowerLinalgStructured(RewritePattern):
             mapping[arg] = load.result
 
         for inner in body.ops:
-            if isinstance(inner, linalg.YieldOp):
+            if isinstance(inner, YieldOp):
                 for j, (value, out) in enumerate(zip(inner.operands, op.outputs, strict=True)):
                     store = affine.StoreOp(
                         mapping.get(value, value), out, ivs, AffineMapAttr(maps[n_in + j])
                     )
                     block.insert_op_before(store, anchor)
                 continue
-            if isinstance(inner, linalg.IndexOp):
+            if isinstance(inner, IndexOp):
                 mapping[inner.result] = ivs[inner.dim.value.data]
                 continue
             clone = inner.clone(value_mapper=mapping)
             for nested in list(clone.walk()):
-                if isinstance(nested, linalg.IndexOp):
+                if isinstance(nested, IndexOp):
                     nested.result.replace_all_uses_with(ivs[nested.dim.value.data])
                     assert nested.parent is not None
                     nested.parent.erase_op(nested)
             block.insert_op_before(clone, anchor)
-        rewriter.erase_op(op)
+        rewriter.erase(op)
 
 
 class LowerMemrefCopy(RewritePattern):
@@ -121,7 +122,7 @@ class LowerMemrefCopy(RewritePattern):
         shape = src_t.get_shape()
         ident = AffineMap.identity(len(shape))
         emit_copy_loops(op.source, ident, op.destination, ident, shape, op)
-        rewriter.erase_op(op)
+        rewriter.erase(op)
 
 
 @dataclass(frozen=True)
