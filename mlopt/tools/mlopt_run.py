@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import sys
 import time
@@ -300,11 +301,38 @@ def load_model(path: Path, entry: str | None = None) -> LoadedModel:
             raise UserError(f"{path}: not a valid ONNX model ({exc})") from None
         return LoadedModel(path, "onnx", model, onnx_input_specs(model))
     if path.suffix == ".mlir":
-        import mlopt
-
-        module = mlopt.parse_file(path)
+        module = parse_mlir(path)
         return LoadedModel(path, "mlir", module, mlir_input_specs(module, entry))
     raise UserError(f"{path}: expected a .onnx model or a .mlir module")
+
+
+def parse_mlir(path: Path) -> Any:
+    """Parse and verify a .mlir file; errors become ``file:line:col: error: ...``."""
+    from xdsl.utils.exceptions import ParseError
+
+    from mlopt.registry import make_context
+    from mlopt.tools._driver_parser import LocatingParser
+    from mlopt.tools.diagnostics import SourceText, failing_op, op_location
+
+    src = SourceText(str(path), path.read_text())
+    positions: dict[Any, Any] = {}
+    parser = LocatingParser(make_context(), src, positions)
+    try:
+        module = parser.parse_module()
+    except ParseError as e:
+        raise UserError(f"{src.loc(e.span.start)}: error: {e.msg}") from None
+    except Exception as e:  # noqa: BLE001 - an attribute/op builder raised while parsing
+        raise UserError(f"{parser.current_loc()}: error: {_error_line(e)}") from None
+    try:
+        module.verify()
+    except Exception as e:  # noqa: BLE001
+        op = failing_op(e, prefer_verify=True)
+        loc = op_location(op, positions) if op is not None else None
+        msg = re.sub(r"^\S*:\d+:\d+: error: ", "", _error_line(e))
+        if op is not None and not msg.startswith(f"'{op.name}'"):
+            msg = f"'{op.name}' op {msg}"
+        raise UserError(f"{loc or path}: error: {msg}") from None
+    return module
 
 
 def compile_loaded(loaded: LoadedModel, opt_level: int) -> Any:
@@ -552,6 +580,17 @@ def _error_line(exc: BaseException) -> str:
     msg = str(exc).strip()
     if isinstance(exc, UserError):
         return msg
+    try:  # an error about an op of a parsed .mlir module: report it at the op
+        from xdsl.utils.exceptions import DiagnosticException
+
+        from mlopt.tools.diagnostics import failing_op, op_location
+
+        op = failing_op(exc) if isinstance(exc, DiagnosticException) else None
+        loc = op_location(op) if op is not None else None
+        if loc is not None and msg and str(loc) not in msg:
+            return f"{loc}: error: {msg.splitlines()[0]}"
+    except Exception:  # noqa: BLE001, S110 - best effort
+        pass
     lines = [ln.strip() for ln in msg.splitlines() if ln.strip()]
     for ln in lines:
         if "error" in ln.lower():
