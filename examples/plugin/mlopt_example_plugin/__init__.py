@@ -13,6 +13,7 @@ from mlopt.plugins import Plugin
 
 from mlopt_example_plugin.dialect import Toy
 from mlopt_example_plugin.fold import ToyFoldScalePass
+from mlopt_example_plugin.onnx_lowering import LowerOnnxScale
 from mlopt_example_plugin.to_arith import ConvertToyToArithPass
 
 plugin = Plugin(
@@ -23,4 +24,5 @@ plugin = Plugin(
     pipelines={
         "toy-to-arith": "toy-fold-scale,convert-toy-to-arith,canonicalize,cse",
     },
+    onnx_lowerings={"toy.Scale": LowerOnnxScale()},
 )

@@ -1,7 +1,11 @@
-"""The ``toy`` dialect: two scalar floating-point ops.
+"""The ``toy`` dialect: two scalar floating-point ops, and one ONNX-level op.
 
 ``toy.scale %x by 2.5 : f32``         -> ``x * 2.5``
 ``toy.axpy %a, %x, %y : f32``         -> ``a * x + y``
+``"toy.Scale"(%t) {factor = 2.5 : f32} : (tensor<..xf32>) -> tensor<..xf32>``
+    the ONNX node ``Scale`` of the custom domain ``toy`` (attribute
+    ``factor``), lowered by the plugin's ONNX lowering during
+    ``convert-onnx-to-tensor``.
 """
 
 from __future__ import annotations
@@ -9,11 +13,12 @@ from __future__ import annotations
 import math
 from typing import ClassVar
 
-from xdsl.dialects.builtin import AnyFloat, AnyFloatConstr, FloatAttr
+from xdsl.dialects.builtin import AnyFloat, AnyFloatConstr, FloatAttr, TensorType
 from xdsl.ir import Attribute, Dialect, Operation, SSAValue
 from xdsl.irdl import (
     IRDLOperation,
     VarConstraint,
+    attr_def,
     irdl_op_definition,
     operand_def,
     prop_def,
@@ -140,4 +145,26 @@ class AxpyOp(IRDLOperation):
         printer.print_attribute(self.result.type)
 
 
-Toy = Dialect("toy", [ScaleOp, AxpyOp])
+@irdl_op_definition
+class OnnxScaleOp(IRDLOperation):
+    """The custom ONNX op ``toy.Scale``: ``Y = X * factor`` elementwise.
+
+    Spelled like the ops of mlopt's ``onnx`` dialect: ONNX attributes are op
+    attributes (``factor = 2.5 : f32``), tensors are ranked.
+    """
+
+    name = "toy.Scale"
+
+    T: ClassVar = VarConstraint("T", TensorType.constr(AnyFloatConstr))
+    X = operand_def(T)
+    factor = attr_def(FloatAttr)
+    Y = result_def(T)
+
+    traits = traits_def(Pure())
+
+    def verify_(self) -> None:
+        if not math.isfinite(self.factor.value.data):
+            raise VerifyException(f"factor must be finite, got {self.factor.value.data}")
+
+
+Toy = Dialect("toy", [ScaleOp, AxpyOp, OnnxScaleOp])

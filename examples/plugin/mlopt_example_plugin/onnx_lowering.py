@@ -1,0 +1,51 @@
+"""Lowering of the custom ONNX op ``toy.Scale`` to the tensor level.
+
+mlopt's ``convert-onnx-to-tensor`` runs the pattern registered for an op's
+name (``Plugin.onnx_lowerings``); it must replace the op by tensor-level IR
+(contract B): here one ``linalg.generic`` over a ``tensor.empty``
+destination, with ``arith.mulf`` by the constant factor in its body.
+"""
+
+from __future__ import annotations
+
+from xdsl.dialects import arith, linalg, tensor
+from xdsl.dialects.builtin import AffineMapAttr, FloatAttr, TensorType
+from xdsl.ir import Block, Region
+from xdsl.ir.affine import AffineMap
+from xdsl.pattern_rewriter import PatternRewriter, RewritePattern, op_type_rewrite_pattern
+from xdsl.utils.exceptions import PassFailedException
+
+from mlopt_example_plugin.dialect import OnnxScaleOp
+
+
+class LowerOnnxScale(RewritePattern):
+    """``toy.Scale(X) {factor}`` -> ``linalg.generic { x * factor }``."""
+
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: OnnxScaleOp, rewriter: PatternRewriter) -> None:
+        typ = op.Y.type
+        assert isinstance(typ, TensorType)
+        elt = typ.get_element_type()
+        shape = typ.get_shape()
+        if any(d < 0 for d in shape):
+            # the tensor level has static shapes only; a DiagnosticException
+            # is reported by mlopt as a clean error
+            raise PassFailedException(f"'toy.Scale': needs a static shape, got {typ}")
+        rank = len(shape)
+
+        body = Block(arg_types=[elt, elt])
+        factor = arith.ConstantOp(FloatAttr(op.factor.value.data, elt))
+        product = arith.MulfOp(body.args[0], factor.result)
+        body.add_ops([factor, product, linalg.YieldOp(product.result)])
+
+        empty = tensor.EmptyOp([], typ)
+        identity = AffineMapAttr(AffineMap.identity(rank))
+        generic = linalg.GenericOp(
+            inputs=[op.X],
+            outputs=[empty.tensor],
+            body=Region(body),
+            indexing_maps=[identity, identity],
+            iterator_types=[linalg.IteratorTypeAttr.parallel()] * rank,
+            result_types=[typ],
+        )
+        rewriter.replace(op, [empty, generic])
