@@ -30,6 +30,7 @@ from mlopt.passes.onnx_opt.common import (
     is_onnx_op,
     make_constant,
     op_type,
+    to_numpy_dtype,
     value_shape,
 )
 from mlopt.passes.onnx_opt.evaluate import NONDETERMINISTIC, evaluate
@@ -55,6 +56,15 @@ def fold_op(op: Operation, size_limit: int = DEFAULT_SIZE_LIMIT) -> list[np.ndar
         if shape is not None:
             dummy = np.broadcast_to(np.zeros((), np.int8), shape)
             return evaluate(op, [dummy], allow_reference=False)
+    if t == "CastLike" and len(op.operands) == 2:
+        arr = constant_array(op.operands[0])
+        et = elem_type(op.operands[1].type)
+        if arr is None or et is None or arr.dtype == object or arr.size > size_limit:
+            return None
+        try:
+            return [np.asarray(arr).astype(to_numpy_dtype(et))]
+        except Exception:
+            return None
     inputs: list[np.ndarray | None] = []
     for v in op.operands:
         if is_none(v):
