@@ -17,9 +17,16 @@ _PASSES: dict[str, str] = {
     "onnx-constant-fold": "onnx_opt.constant_fold:OnnxConstantFoldPass",
     "onnx-canonicalize": "onnx_opt.canonicalize:OnnxCanonicalizePass",
     "onnx-decompose": "onnx_opt.decompose:OnnxDecomposePass",
+    "convert-onnx-to-tensor": "onnx_to_tensor:ConvertOnnxToTensor",
+    # backend (LLVM lowering) engineer
+    "lower-affine": "lower_affine:LowerAffinePass",
+    "convert-arith-to-llvm": "to_llvm.arith:ConvertArithToLLVMPass",
+    "convert-math-to-llvm": "to_llvm.math:ConvertMathToLLVMPass",
+    "convert-memref-to-llvm": "to_llvm.memref:ConvertMemRefToLLVMPass",
+    "convert-func-to-llvm": "to_llvm.func:ConvertFuncToLLVMPass",
+    "convert-cf-to-llvm": "to_llvm.cf:ConvertCfToLLVMPass",
     "bufferize": "bufferize:BufferizePass",
     "convert-linalg-to-affine": "linalg_to_affine:ConvertLinalgToAffinePass",
-    "convert-onnx-to-tensor": "onnx_to_tensor:ConvertOnnxToTensor",
 }
 
 

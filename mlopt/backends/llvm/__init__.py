@@ -1,0 +1,276 @@
+"""mlopt's LLVM backend: llvm-dialect module -> LLVM IR -> optimised machine code.
+
+* :func:`to_llvm_ir` — the LLVM IR text (weights are external declarations, not data);
+* :class:`JITModule` — parse, verify, optimise (new pass manager, -O0..-O3, host
+  CPU or ``target_cpu``), MCJIT-compile; weights are bound at load time to
+  numpy buffers kept alive by the JITModule;
+* :func:`emit` — ``kind`` in ``llvm`` | ``asm`` | ``obj`` | ``shared``.
+
+Weights of object files and shared libraries
+--------------------------------------------
+Code emitted as ``asm``/``obj``/``shared`` reads each weight's address from an
+exported pointer variable ``<global>__ptr`` (initially null). The weights are
+written beside the output as ``<output>.weights.npz`` (one array per global
+name) and the loader stores each array's data address into its pointer
+variable before the first call; :func:`load_shared` does exactly this with
+ctypes. The entry point is ``void <name>(ptr in0, ..., ptr out0, ...)``: one
+data pointer per input, then per output, C-contiguous row-major buffers.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import llvmlite.binding as llvm
+import numpy as np
+from xdsl.dialects.builtin import ModuleOp
+
+from mlopt.backends.llvm.translate import (
+    WEIGHT_PTR_SUFFIX,
+    LLVMTranslationError,
+    Translation,
+    dense_to_numpy,
+    numpy_dtype,
+    translate_module,
+)
+
+__all__ = [
+    "LLVMTranslationError",
+    "JITModule",
+    "SharedLibrary",
+    "emit",
+    "load_shared",
+    "optimize_module",
+    "target_machine",
+    "to_llvm_ir",
+    "translate_module",
+    "dense_to_numpy",
+    "numpy_dtype",
+]
+
+_INIT_LOCK = threading.Lock()
+_INITIALIZED = False
+
+
+def _init_llvm() -> None:
+    global _INITIALIZED
+    with _INIT_LOCK:
+        if not _INITIALIZED:
+            llvm.initialize_native_target()
+            llvm.initialize_native_asmprinter()
+            llvm.initialize_native_asmparser()
+            _INITIALIZED = True
+
+
+def _check_opt_level(opt_level: int) -> int:
+    if opt_level not in (0, 1, 2, 3):
+        raise ValueError(f"opt_level must be 0, 1, 2 or 3, not {opt_level!r}")
+    return opt_level
+
+
+def target_machine(
+    opt_level: int = 3, target_cpu: str | None = None, *, jit: bool = False, pic: bool = False
+) -> llvm.TargetMachine:
+    """A target machine for the host triple; ``target_cpu`` None/"native" = this CPU."""
+    _init_llvm()
+    target = llvm.Target.from_default_triple()
+    if target_cpu in (None, "", "native", "host"):
+        cpu = llvm.get_host_cpu_name()
+        features = llvm.get_host_cpu_features().flatten()
+    else:
+        cpu, features = target_cpu, ""
+    return target.create_target_machine(
+        cpu=cpu,
+        features=features,
+        opt=_check_opt_level(opt_level),
+        reloc="pic" if pic else "default",
+        codemodel="jitdefault" if jit else "default",
+        jit=jit,
+    )
+
+
+def optimize_module(mod: llvm.ModuleRef, tm: llvm.TargetMachine, opt_level: int) -> None:
+    """Run LLVM's standard -O<opt_level> pipeline (new pass manager) in place."""
+    mod.triple = tm.triple
+    mod.data_layout = str(tm.target_data)
+    pto = llvm.create_pipeline_tuning_options(speed_level=opt_level)
+    vectorize = opt_level >= 2
+    pto.loop_vectorization = vectorize
+    pto.slp_vectorization = vectorize
+    pto.loop_unrolling = opt_level >= 2
+    pb = llvm.create_pass_builder(tm, pto)
+    mpm = pb.getModulePassManager()
+    mpm.run(mod, pb)
+
+
+def _as_translation(module: ModuleOp | Translation, weights: str) -> Translation:
+    if isinstance(module, Translation):
+        return module
+    return translate_module(module, weights=weights)
+
+
+def _parse(translation: Translation) -> llvm.ModuleRef:
+    _init_llvm()
+    text = str(translation.module)
+    try:
+        mod = llvm.parse_assembly(text)
+        mod.verify()
+    except RuntimeError as exc:
+        raise LLVMTranslationError(f"LLVM rejected the generated IR: {exc}") from None
+    return mod
+
+
+def to_llvm_ir(module: ModuleOp) -> str:
+    """LLVM IR text of an llvm-dialect module (weights are external globals)."""
+    return str(translate_module(module, weights="external").module)
+
+
+class JITModule:
+    """An llvm-dialect module compiled in memory with MCJIT.
+
+    ``stage_times`` holds seconds spent translating, optimising and generating
+    code. The weights (numpy arrays) live as long as this object.
+    """
+
+    def __init__(
+        self, module: ModuleOp | Translation, opt_level: int = 3, target_cpu: str | None = None
+    ):
+        self.stage_times: dict[str, float] = {}
+        t0 = time.perf_counter()
+        translation = _as_translation(module, "external")
+        t1 = time.perf_counter()
+        mod = _parse(translation)
+        t2 = time.perf_counter()
+        tm = target_machine(opt_level, target_cpu, jit=True)
+        optimize_module(mod, tm, opt_level)
+        t3 = time.perf_counter()
+        self.engine = llvm.create_mcjit_compiler(mod, tm)
+        self.weights = translation.weights
+        for name, array in self.weights.items():
+            gv = mod.get_global_variable(name)
+            self.engine.add_global_mapping(gv, array.ctypes.data)
+        self.engine.finalize_object()
+        t4 = time.perf_counter()
+        self.entry = translation.entry
+        self.entry_num_args = translation.entry_num_args
+        self.llvm_module = mod
+        self._tm = tm
+        self.stage_times = {
+            "translate": t1 - t0,
+            "llvm-parse": t2 - t1,
+            "llvm-optimize": t3 - t2,
+            "codegen": t4 - t3,
+        }
+
+    def address(self, name: str) -> int:
+        addr = self.engine.get_function_address(name)
+        if not addr:
+            raise KeyError(f"no function '{name}' in the compiled module")
+        return addr
+
+    def function(self, name: str | None = None, num_args: int | None = None) -> Any:
+        """A ctypes callable ``void name(void*, ...)`` (default: the mlopt entry)."""
+        name = name or self.entry
+        if name is None:
+            raise KeyError("the module has no function marked mlopt.entry")
+        n = self.entry_num_args if num_args is None else num_args
+        proto = ctypes.CFUNCTYPE(None, *([ctypes.c_void_p] * n))
+        return proto(self.address(name))
+
+    def asm(self) -> str:
+        return self._tm.emit_assembly(self.llvm_module)
+
+
+def emit(
+    module: ModuleOp,
+    kind: str,
+    opt_level: int = 3,
+    target_cpu: str | None = None,
+    output: str | os.PathLike[str] | None = None,
+) -> str | bytes:
+    """Compile ``module`` (llvm dialect) to ``kind``: llvm | asm | obj | shared.
+
+    Returns the text (llvm, asm), the bytes (obj) or the path written (shared).
+    With ``output`` the result is also written there; for asm/obj/shared the
+    weights go to ``<output>.weights.npz`` (see the module docstring).
+    """
+    _check_opt_level(opt_level)
+    if kind not in ("llvm", "asm", "obj", "shared"):
+        raise ValueError(f"unknown emit kind {kind!r}: expected llvm, asm, obj or shared")
+    if kind == "shared" and output is None:
+        raise ValueError("emit(kind='shared') needs an output path")
+    weights_mode = "external" if kind == "llvm" else "indirect"
+    translation = translate_module(module, weights=weights_mode)
+    mod = _parse(translation)
+    tm = target_machine(opt_level, target_cpu, pic=kind == "shared")
+    optimize_module(mod, tm, opt_level)
+    result: str | bytes
+    if kind == "llvm":
+        result = str(mod)
+    elif kind == "asm":
+        result = tm.emit_assembly(mod)
+    else:
+        result = tm.emit_object(mod)
+    if output is None:
+        return result
+    out = Path(output)
+    if kind == "shared":
+        with tempfile.TemporaryDirectory() as tmp:
+            obj = Path(tmp) / "module.o"
+            obj.write_bytes(result)  # type: ignore[arg-type]
+            cc = os.environ.get("CC", "cc")
+            proc = subprocess.run(
+                [cc, "-shared", "-o", str(out), str(obj), "-lm"],
+                capture_output=True,
+                text=True,
+            )
+            if proc.returncode != 0:
+                raise RuntimeError(f"linking {out} failed: {proc.stderr.strip()}")
+        result = str(out)
+    elif isinstance(result, bytes):
+        out.write_bytes(result)
+    else:
+        out.write_text(result)
+    if translation.weights or kind != "llvm":
+        np.savez(weights_path(out), **translation.weights)
+    return result
+
+
+def weights_path(output: str | os.PathLike[str]) -> Path:
+    """Where :func:`emit` stores the weights of ``output``."""
+    return Path(str(output) + ".weights.npz")
+
+
+class SharedLibrary:
+    """A shared library made by ``emit(kind='shared')`` with its weights bound."""
+
+    def __init__(self, path: str | os.PathLike[str]):
+        self.path = Path(path)
+        self.lib = ctypes.CDLL(str(self.path.resolve()))
+        self.weights: dict[str, np.ndarray] = {}
+        wpath = weights_path(self.path)
+        if wpath.exists():
+            with np.load(wpath) as data:
+                for name in data.files:
+                    self.weights[name] = np.ascontiguousarray(data[name])
+        for name, array in self.weights.items():
+            ptr = ctypes.c_void_p.in_dll(self.lib, name + WEIGHT_PTR_SUFFIX)
+            ptr.value = array.ctypes.data
+
+    def function(self, name: str, num_args: int) -> Any:
+        fn = getattr(self.lib, name)
+        fn.restype = None
+        fn.argtypes = [ctypes.c_void_p] * num_args
+        return fn
+
+
+def load_shared(path: str | os.PathLike[str]) -> SharedLibrary:
+    """Load a shared library written by :func:`emit` and bind its weights."""
+    return SharedLibrary(path)

@@ -1,0 +1,330 @@
+"""`convert-arith-to-llvm`: scalar (and 1-D vector) ``arith`` ops -> ``llvm`` ops.
+
+Accepts any ``arith`` op on signless integers, ``index`` (becomes ``i64``) and
+f16/f32/f64. ``nsw``/``nuw`` and fast-math flags carry over. Ops without an LLVM
+instruction of their own become intrinsics (``llvm.smax``, ``llvm.maximum``,
+``llvm.fptosi.sat`` ...) or short expansions (``floordivsi``, ``ceildivsi``,
+``uitofp`` from i64). Operands/results whose type changes (``index``) are
+bridged with ``builtin.unrealized_conversion_cast``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects import arith, builtin, llvm
+from xdsl.dialects.builtin import (
+    AnyFloat,
+    DenseIntOrFPElementsAttr,
+    FloatAttr,
+    IntegerAttr,
+    IntegerType,
+    VectorType,
+    i64,
+)
+from xdsl.ir import Attribute, Operation, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.pattern_rewriter import (
+    PatternRewriter,
+    PatternRewriteWalker,
+    RewritePattern,
+)
+
+from mlopt.passes.to_llvm.common import (
+    LLVMLoweringError,
+    convert_type,
+    describe,
+    replace_with_llvm,
+    to_llvm_operands,
+)
+
+_INT_BINOPS: dict[type[Operation], type[Operation]] = {
+    arith.AddiOp: llvm.AddOp,
+    arith.SubiOp: llvm.SubOp,
+    arith.MuliOp: llvm.MulOp,
+    arith.ShLIOp: llvm.ShlOp,
+    arith.DivSIOp: llvm.SDivOp,
+    arith.DivUIOp: llvm.UDivOp,
+    arith.RemSIOp: llvm.SRemOp,
+    arith.RemUIOp: llvm.URemOp,
+    arith.AndIOp: llvm.AndOp,
+    arith.OrIOp: llvm.OrOp,
+    arith.XOrIOp: llvm.XOrOp,
+    arith.ShRSIOp: llvm.AShrOp,
+    arith.ShRUIOp: llvm.LShrOp,
+}
+
+_FLOAT_BINOPS: dict[type[Operation], type[Operation]] = {
+    arith.AddfOp: llvm.FAddOp,
+    arith.SubfOp: llvm.FSubOp,
+    arith.MulfOp: llvm.FMulOp,
+    arith.DivfOp: llvm.FDivOp,
+}
+
+# arith op -> LLVM intrinsic base name (suffixed with the type, e.g. .i32/.f32)
+_INTRINSIC_BINOPS: dict[type[Operation], str] = {
+    arith.MaxSIOp: "llvm.smax",
+    arith.MinSIOp: "llvm.smin",
+    arith.MaxUIOp: "llvm.umax",
+    arith.MinUIOp: "llvm.umin",
+    arith.MaximumfOp: "llvm.maximum",
+    arith.MinimumfOp: "llvm.minimum",
+    arith.MaxnumfOp: "llvm.maxnum",
+    arith.MinnumfOp: "llvm.minnum",
+}
+
+
+def type_suffix(typ: Attribute) -> str:
+    """LLVM's intrinsic name mangling for a scalar or 1-D vector type."""
+    if isinstance(typ, VectorType):
+        return f"v{typ.element_count()}{type_suffix(typ.element_type)}"
+    if isinstance(typ, IntegerType):
+        return f"i{typ.width.data}"
+    if isinstance(typ, builtin.Float16Type):
+        return "f16"
+    if isinstance(typ, builtin.Float32Type):
+        return "f32"
+    if isinstance(typ, builtin.Float64Type):
+        return "f64"
+    if isinstance(typ, builtin.BFloat16Type):
+        return "bf16"
+    raise LLVMLoweringError(f"no LLVM intrinsic suffix for type {typ}")
+
+
+def intrinsic(name: str, args: list[SSAValue], result: Attribute | None) -> llvm.CallIntrinsicOp:
+    return llvm.CallIntrinsicOp(name, args, [result] if result is not None else [])
+
+
+def _overflow(op: Operation) -> llvm.OverflowAttr | None:
+    flags = op.properties.get("overflowFlags")
+    if not isinstance(flags, arith.IntegerOverflowAttr) or not flags.data:
+        return None
+    names = {f.value for f in flags.data}
+    out = []
+    if "nsw" in names:
+        out.append(llvm.OverflowFlag.NO_SIGNED_WRAP)
+    if "nuw" in names:
+        out.append(llvm.OverflowFlag.NO_UNSIGNED_WRAP)
+    return llvm.OverflowAttr(tuple(out)) if out else None
+
+
+def _fastmath(op: Operation) -> llvm.FastMathAttr:
+    fm = op.properties.get("fastmath")
+    if isinstance(fm, arith.FastMathFlagsAttr) and fm.data:
+        return llvm.FastMathAttr(tuple(fm.data))
+    return llvm.FastMathAttr(None)
+
+
+def _elem(typ: Attribute) -> Attribute:
+    return typ.element_type if isinstance(typ, VectorType) else typ
+
+
+def _width(typ: Attribute) -> int:
+    elem = _elem(typ)
+    if isinstance(elem, IntegerType):
+        return elem.width.data
+    if isinstance(elem, AnyFloat):
+        return elem.bitwidth
+    raise LLVMLoweringError(f"unexpected type {typ}")
+
+
+def _const(value: int | float, typ: Attribute) -> llvm.ConstantOp:
+    if isinstance(typ, AnyFloat):
+        return llvm.ConstantOp(FloatAttr(float(value), typ), typ)
+    assert isinstance(typ, IntegerType)
+    return llvm.ConstantOp(IntegerAttr(int(value), typ, truncate_bits=True), typ)
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.ops: list[Operation] = []
+
+    def add(self, op: Operation) -> SSAValue:
+        self.ops.append(op)
+        return op.results[0]
+
+    def const(self, value: int | float, typ: Attribute) -> SSAValue:
+        return self.add(_const(value, typ))
+
+
+def _lower_constant(op: arith.ConstantOp, b: _Builder) -> SSAValue:
+    typ = convert_type(op.result.type, op)
+    value = op.value
+    if isinstance(value, IntegerAttr):
+        if isinstance(typ, IntegerType) and typ.width.data == 1:
+            return b.add(llvm.ConstantOp(IntegerAttr(value.value.data & 1, typ), typ))
+        return b.add(llvm.ConstantOp(IntegerAttr(value.value.data, typ, truncate_bits=True), typ))
+    if isinstance(value, FloatAttr):
+        return b.add(llvm.ConstantOp(value, typ))
+    if isinstance(value, DenseIntOrFPElementsAttr) and isinstance(typ, VectorType):
+        return b.add(llvm.ConstantOp(value, typ))
+    raise LLVMLoweringError(
+        f"convert-arith-to-llvm: unsupported constant {value} at {describe(op)}"
+    )
+
+
+def _floordivsi(a: SSAValue, d: SSAValue, b: _Builder) -> SSAValue:
+    # q = a / d; if (q * d != a) and ((a < 0) != (d < 0)) then q - 1
+    typ = a.type
+    zero = b.const(0, typ)
+    one = b.const(1, typ)
+    q = b.add(llvm.SDivOp(a, d))
+    prod = b.add(llvm.MulOp(q, d))
+    inexact = b.add(llvm.ICmpOp(prod, a, IntegerAttr(1, i64)))  # ne
+    a_neg = b.add(llvm.ICmpOp(a, zero, IntegerAttr(2, i64)))  # slt
+    d_neg = b.add(llvm.ICmpOp(d, zero, IntegerAttr(2, i64)))
+    diff_sign = b.add(llvm.XOrOp(a_neg, d_neg))
+    adjust = b.add(llvm.AndOp(inexact, diff_sign))
+    qm1 = b.add(llvm.SubOp(q, one))
+    return b.add(llvm.SelectOp(adjust, qm1, q))
+
+
+def _ceildivsi(a: SSAValue, d: SSAValue, b: _Builder) -> SSAValue:
+    # q = a / d; if (q * d != a) and ((a < 0) == (d < 0)) then q + 1
+    typ = a.type
+    zero = b.const(0, typ)
+    one = b.const(1, typ)
+    q = b.add(llvm.SDivOp(a, d))
+    prod = b.add(llvm.MulOp(q, d))
+    inexact = b.add(llvm.ICmpOp(prod, a, IntegerAttr(1, i64)))
+    a_neg = b.add(llvm.ICmpOp(a, zero, IntegerAttr(2, i64)))
+    d_neg = b.add(llvm.ICmpOp(d, zero, IntegerAttr(2, i64)))
+    same_sign = b.add(llvm.ICmpOp(a_neg, d_neg, IntegerAttr(0, i64)))  # eq
+    adjust = b.add(llvm.AndOp(inexact, same_sign))
+    qp1 = b.add(llvm.AddOp(q, one))
+    return b.add(llvm.SelectOp(adjust, qp1, q))
+
+
+def _ceildivui(a: SSAValue, d: SSAValue, b: _Builder) -> SSAValue:
+    # a == 0 ? 0 : (a - 1) / d + 1
+    typ = a.type
+    zero = b.const(0, typ)
+    one = b.const(1, typ)
+    is_zero = b.add(llvm.ICmpOp(a, zero, IntegerAttr(0, i64)))
+    am1 = b.add(llvm.SubOp(a, one))
+    q = b.add(llvm.UDivOp(am1, d))
+    qp1 = b.add(llvm.AddOp(q, one))
+    return b.add(llvm.SelectOp(is_zero, zero, qp1))
+
+
+def _int_resize(v: SSAValue, to: Attribute, signed: bool, b: _Builder) -> SSAValue:
+    wf, wt = _width(v.type), _width(to)
+    if wf == wt:
+        return v
+    if wf > wt:
+        return b.add(llvm.TruncOp(v, to))
+    return b.add(llvm.SExtOp(v, to) if signed else llvm.ZExtOp(v, to))
+
+
+def _uitofp(v: SSAValue, to: Attribute, b: _Builder) -> SSAValue:
+    width = _width(v.type)
+    if isinstance(v.type, IntegerType) and width < 64:
+        wide = b.add(llvm.ZExtOp(v, i64))
+        return b.add(llvm.SIToFPOp(wide, to))
+    if width != 64 or isinstance(v.type, VectorType):
+        raise LLVMLoweringError(f"uitofp from {v.type} is not supported")
+    # x >= 0 (signed) ? sitofp(x) : 2 * sitofp((x >> 1) | (x & 1))
+    zero = b.const(0, i64)
+    one = b.const(1, i64)
+    is_neg = b.add(llvm.ICmpOp(v, zero, IntegerAttr(2, i64)))
+    direct = b.add(llvm.SIToFPOp(v, to))
+    half = b.add(llvm.LShrOp(v, one))
+    low = b.add(llvm.AndOp(v, one))
+    rounded = b.add(llvm.OrOp(half, low))
+    as_fp = b.add(llvm.SIToFPOp(rounded, to))
+    doubled = b.add(llvm.FAddOp(as_fp, as_fp))
+    return b.add(llvm.SelectOp(is_neg, doubled, direct))
+
+
+def _lower(op: Operation, args: list[SSAValue], b: _Builder) -> list[SSAValue] | None:
+    t = type(op)
+    if t in _INT_BINOPS:
+        cls = _INT_BINOPS[t]
+        if issubclass(cls, llvm.ArithmeticBinOpOverflow):
+            ov = _overflow(op)
+            new = cls(args[0], args[1], overflow=ov) if ov else cls(args[0], args[1])
+        else:
+            new = cls(args[0], args[1])
+        return [b.add(new)]
+    if t in _FLOAT_BINOPS:
+        return [b.add(_FLOAT_BINOPS[t](args[0], args[1], _fastmath(op)))]
+    if t in _INTRINSIC_BINOPS:
+        typ = args[0].type
+        return [b.add(intrinsic(f"{_INTRINSIC_BINOPS[t]}.{type_suffix(typ)}", args, typ))]
+    match op:
+        case arith.ConstantOp():
+            return [_lower_constant(op, b)]
+        case arith.NegfOp():
+            return [b.add(llvm.FNegOp(args[0], _fastmath(op)))]
+        case arith.CmpiOp():
+            return [b.add(llvm.ICmpOp(args[0], args[1], IntegerAttr(op.predicate.value.data, i64)))]
+        case arith.CmpfOp():
+            pred = op.predicate.value.data
+            return [b.add(llvm.FCmpOp(args[0], args[1], IntegerAttr(pred, i64)))]
+        case arith.SelectOp():
+            return [b.add(llvm.SelectOp(args[0], args[1], args[2]))]
+        case arith.ExtSIOp():
+            return [b.add(llvm.SExtOp(args[0], convert_type(op.result.type)))]
+        case arith.ExtUIOp():
+            return [b.add(llvm.ZExtOp(args[0], convert_type(op.result.type)))]
+        case arith.TruncIOp():
+            return [b.add(llvm.TruncOp(args[0], convert_type(op.result.type)))]
+        case arith.ExtFOp():
+            return [b.add(llvm.FPExtOp(args[0], convert_type(op.result.type)))]
+        case arith.TruncFOp():
+            return [b.add(llvm.FPTruncOp(args[0], convert_type(op.result.type)))]
+        case arith.SIToFPOp():
+            return [b.add(llvm.SIToFPOp(args[0], convert_type(op.result.type)))]
+        case arith.UIToFPOp():
+            return [_uitofp(args[0], convert_type(op.result.type), b)]
+        case arith.FPToSIOp() | arith.FPToUIOp():
+            res = convert_type(op.result.type)
+            kind = "fptosi" if isinstance(op, arith.FPToSIOp) else "fptoui"
+            name = f"llvm.{kind}.sat.{type_suffix(res)}.{type_suffix(args[0].type)}"
+            return [b.add(intrinsic(name, args, res))]
+        case arith.IndexCastOp():
+            return [_int_resize(args[0], convert_type(op.result.type), True, b)]
+        case arith.BitcastOp():
+            res = convert_type(op.result.type)
+            if res == args[0].type:
+                return [args[0]]
+            return [b.add(llvm.BitcastOp(args[0], res))]
+        case arith.FloorDivSIOp():
+            return [_floordivsi(args[0], args[1], b)]
+        case arith.CeilDivSIOp():
+            return [_ceildivsi(args[0], args[1], b)]
+        case arith.CeilDivUIOp():
+            return [_ceildivui(args[0], args[1], b)]
+        case _:
+            return None
+
+
+class ArithToLLVMPattern(RewritePattern):
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /):
+        if op.dialect_name() != "arith":
+            return
+        if any(isinstance(r.type, VectorType) and r.type.get_num_dims() != 1 for r in op.results):
+            raise LLVMLoweringError(f"convert-arith-to-llvm: only 1-D vectors, at {describe(op)}")
+        args = to_llvm_operands(rewriter, op, op.operands)
+        b = _Builder()
+        results = _lower(op, args, b)
+        if results is None:
+            raise LLVMLoweringError(
+                f"convert-arith-to-llvm: unsupported op {describe(op)}"
+            )
+        replace_with_llvm(rewriter, op, b.ops, results)
+
+
+LowerFn = Callable[[Operation, list[SSAValue], _Builder], list[SSAValue] | None]
+
+
+@dataclass(frozen=True)
+class ConvertArithToLLVMPass(ModulePass):
+    """arith.* -> llvm.* (index becomes i64)."""
+
+    name = "convert-arith-to-llvm"
+
+    def apply(self, ctx: Context, op: builtin.ModuleOp) -> None:
+        PatternRewriteWalker(ArithToLLVMPattern(), apply_recursively=False).rewrite_module(op)
