@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from xdsl.context import Context
 from xdsl.dialects import builtin, func, llvm
-from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, UnitAttr
+from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, StringAttr, UnitAttr
 from xdsl.ir import Attribute, Operation
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import PatternRewriter, PatternRewriteWalker, RewritePattern
@@ -30,6 +30,16 @@ from mlopt.passes.to_llvm.common import (
     replace_with_llvm,
     to_llvm_operands,
 )
+
+
+def _arg_names(op: func.FuncOp) -> list[str] | None:
+    if op.arg_attrs is None:
+        return None
+    names: list[str] = []
+    for i, attrs in enumerate(op.arg_attrs.data):
+        name = attrs.data.get("onnx.name") or attrs.data.get("mlopt.name")
+        names.append(name.data if isinstance(name, StringAttr) else f"arg{i}")
+    return names
 
 
 class FuncToLLVMPattern(RewritePattern):
@@ -65,6 +75,12 @@ class FuncToLLVMPattern(RewritePattern):
         has_body = bool(op.body.blocks)
         linkage = "internal" if (private and has_body and not is_entry) else "external"
         extra = {k: v for k, v in op.attributes.items() if k.startswith("mlopt.")}
+        if is_entry:
+            # keep the memref-level signature: the runtime reads shapes/dtypes from it
+            extra["mlopt.arg_types"] = ArrayAttr(list(ftype.inputs))
+            names = _arg_names(op)
+            if names is not None:
+                extra["mlopt.arg_names"] = ArrayAttr([StringAttr(n) for n in names])
         other: dict[str, Attribute | None] = {}
         if is_entry:
             arg_attrs: list[Attribute] = []

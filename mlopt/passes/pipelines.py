@@ -1,0 +1,78 @@
+"""Named pipelines from the ONNX, tensor or affine level down to the llvm dialect.
+
+``onnx-to-llvm`` (and ``onnx-to-llvm-O0`` .. ``-O3``), ``tensor-to-llvm`` and
+``affine-to-llvm`` are passes whose body is a textual pipeline (see
+:func:`mlopt.passes.pipeline.make_pipeline_pass`). The ``-O<n>`` variants differ
+only in the IR-level passes they run; the LLVM optimisation level itself is an
+argument of the backend (``compile_model(opt_level=...)``, ``mlopt-run -O``).
+
+The stage lists are also used by :mod:`mlopt.backends.runtime` to time each
+stage of a compilation.
+"""
+
+from __future__ import annotations
+
+from mlopt.passes.pipeline import make_pipeline_pass
+
+ONNX_OPT = "onnx-shape-inference,onnx-constant-fold,onnx-canonicalize"
+ONNX_TO_TENSOR = "convert-onnx-to-tensor"
+BUFFERIZE = "bufferize"
+TENSOR_TO_AFFINE = "convert-linalg-to-affine"
+AFFINE_TO_LLVM = ",".join(
+    [
+        "lower-affine",
+        "convert-scf-to-cf",
+        "convert-arith-to-llvm",
+        "convert-math-to-llvm",
+        "convert-memref-to-llvm",
+        "convert-func-to-llvm",
+        "convert-cf-to-llvm",
+        "reconcile-unrealized-casts",
+    ]
+)
+
+# (stage name, pipeline text), in order; a level's pipeline is a suffix of this.
+STAGES: list[tuple[str, str]] = [
+    ("onnx-opt", ONNX_OPT),
+    ("onnx-to-tensor", ONNX_TO_TENSOR),
+    ("bufferize", BUFFERIZE),
+    ("linalg-to-affine", TENSOR_TO_AFFINE),
+    ("affine-to-llvm", AFFINE_TO_LLVM),
+]
+
+LEVEL_START = {"onnx": 0, "tensor": 2, "affine": 4, "llvm": 5}
+
+
+def stages_from(level: str) -> list[tuple[str, str]]:
+    """The stages that lower a module at ``level`` (onnx|tensor|affine|llvm)."""
+    return STAGES[LEVEL_START[level] :]
+
+
+def _join(stages: list[tuple[str, str]]) -> str:
+    return ",".join(text for _, text in stages)
+
+
+ONNX_TO_LLVM = _join(stages_from("onnx"))
+TENSOR_TO_LLVM = _join(stages_from("tensor"))
+
+OnnxToLLVM = make_pipeline_pass(
+    "onnx-to-llvm", ONNX_TO_LLVM, "ONNX dialect (static input shapes) -> llvm dialect."
+)
+OnnxToLLVM_O0 = make_pipeline_pass(
+    "onnx-to-llvm-O0", ONNX_TO_LLVM, "onnx-to-llvm for -O0 (same IR passes)."
+)
+OnnxToLLVM_O1 = make_pipeline_pass(
+    "onnx-to-llvm-O1", ONNX_TO_LLVM, "onnx-to-llvm for -O1 (same IR passes)."
+)
+OnnxToLLVM_O2 = make_pipeline_pass(
+    "onnx-to-llvm-O2", ONNX_TO_LLVM, "onnx-to-llvm for -O2 (same IR passes)."
+)
+OnnxToLLVM_O3 = make_pipeline_pass(
+    "onnx-to-llvm-O3", ONNX_TO_LLVM, "onnx-to-llvm for -O3 (same IR passes)."
+)
+TensorToLLVM = make_pipeline_pass(
+    "tensor-to-llvm", TENSOR_TO_LLVM, "Tensor level (linalg on tensors) -> llvm dialect."
+)
+AffineToLLVM = make_pipeline_pass(
+    "affine-to-llvm", AFFINE_TO_LLVM, "Affine level (memref + affine loops) -> llvm dialect."
+)
