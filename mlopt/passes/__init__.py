@@ -25,6 +25,13 @@ _PASSES: dict[str, str] = {
     "convert-memref-to-llvm": "to_llvm.memref:ConvertMemRefToLLVMPass",
     "convert-func-to-llvm": "to_llvm.func:ConvertFuncToLLVMPass",
     "convert-cf-to-llvm": "to_llvm.cf:ConvertCfToLLVMPass",
+    "onnx-to-llvm": "pipelines:OnnxToLLVM",
+    "onnx-to-llvm-O0": "pipelines:OnnxToLLVM_O0",
+    "onnx-to-llvm-O1": "pipelines:OnnxToLLVM_O1",
+    "onnx-to-llvm-O2": "pipelines:OnnxToLLVM_O2",
+    "onnx-to-llvm-O3": "pipelines:OnnxToLLVM_O3",
+    "tensor-to-llvm": "pipelines:TensorToLLVM",
+    "affine-to-llvm": "pipelines:AffineToLLVM",
     "bufferize": "bufferize:BufferizePass",
     "convert-linalg-to-affine": "linalg_to_affine:ConvertLinalgToAffinePass",
 }
