@@ -16,8 +16,9 @@ produces the memref level (contract C):
   is legal (writable, no later use of it or of any alias, no conflicting
   read in the same op) and into a new buffer otherwise (copying the init only
   when the body reads it);
-* ``tensor.extract_slice``/``insert_slice`` become ``linalg.generic`` copies on
-  memrefs (which convert-linalg-to-affine lowers to affine loops),
+* ``tensor.extract_slice``/``insert_slice`` become explicit ``affine.for`` copy
+  loops (a full-size extract_slice is just the source buffer; insert_slice
+  writes into its destination's buffer when that is legal, else into a copy),
   ``collapse_shape``/``expand_shape`` become their memref views, and
   ``tensor.extract`` (also inside linalg bodies) becomes ``memref.load``;
 * finally an allocation plan reuses dead buffers, places deallocations after
@@ -32,7 +33,9 @@ import sys
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects import arith, func, linalg, memref, tensor
+from xdsl.dialects import arith, func, memref, tensor
+from xdsl.dialects.linalg.abstract_ops import LinalgStructuredOperation
+from xdsl.dialects.linalg.ops import FillOp, GenericOp
 from xdsl.dialects.builtin import (
     ArrayAttr,
     DenseIntOrFPElementsAttr,
@@ -44,6 +47,8 @@ from xdsl.dialects.builtin import (
     StringAttr,
     TensorType,
     UnitAttr,
+    UnrankedMemRefType,
+    UnrankedTensorType,
     i64,
 )
 from xdsl.ir import Attribute, Block, BlockArgument, Operation, SSAValue
@@ -74,6 +79,8 @@ def _check_types(op: Operation) -> None:
     """Reject dynamic shapes and element types without a buffer layout."""
     for v in (*op.operands, *op.results):
         t = v.type
+        if isinstance(t, UnrankedTensorType | UnrankedMemRefType):
+            raise LoweringError(op, f"has an unranked type ({t}); bufferize needs static shapes")
         if isinstance(t, ShapedType) and not isinstance(t, TensorType | MemRefType):
             raise LoweringError(op, f"has unsupported shaped type {t}")
         if isinstance(t, TensorType | MemRefType):
@@ -228,7 +235,7 @@ class _FuncBufferizer:
         old_args = list(block.args)
         for arg in old_args:
             if _is_tensor(arg):
-                new = block.insert_arg(memref_of(arg.type), len(block.args))
+                new = block.insert_arg(memref_of(arg.type), arg.index + 1)
                 self._bind(arg, new, _Root(writable=False))
         out_params = [
             block.insert_arg(memref_of(r.type), len(block.args)) for r in ret.arguments
@@ -313,7 +320,7 @@ class _FuncBufferizer:
 
     # -- ops ---------------------------------------------------------------
     def _convert(self, op: Operation, pos: int) -> None:
-        if isinstance(op, linalg.LinalgStructuredOperation):
+        if isinstance(op, LinalgStructuredOperation):
             if _touches_tensors(op):
                 self._linalg(op, pos)
             return
@@ -357,7 +364,7 @@ class _FuncBufferizer:
         get = self._insert(memref.GetGlobalOp(name, mtype), op)
         self._bind(op.result, get.results[0], _Root(writable=False))
 
-    def _linalg(self, op: linalg.LinalgStructuredOperation, pos: int) -> None:
+    def _linalg(self, op: LinalgStructuredOperation, pos: int) -> None:
         for v in op.operands:
             if isinstance(v.type, MemRefType):
                 raise LoweringError(op, "mixes tensor and memref operands")
@@ -391,11 +398,11 @@ class _FuncBufferizer:
             outs.append(m)
 
         ins = [self.buf[v] if _is_tensor(v) else v for v in op.inputs]
-        if isinstance(op, linalg.FillOp):
-            new_op: Operation = linalg.FillOp(ins, outs, res=())
+        if isinstance(op, FillOp):
+            new_op: Operation = FillOp(ins, outs, res=())
         else:
             region = op.body.clone()
-            new_op = linalg.GenericOp(
+            new_op = GenericOp(
                 ins, outs, region, op.get_indexing_maps(), op.get_iterator_types()
             )
             for inner in list(region.walk()):

@@ -22,7 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects import affine, linalg, memref
+from xdsl.dialects import affine, memref
+from xdsl.dialects.linalg.abstract_ops import LinalgStructuredOperation
 from xdsl.dialects.linalg.ops import IndexOp, YieldOp
 from xdsl.dialects.builtin import AffineMapAttr, IndexType, MemRefType, ModuleOp, NoneAttr
 from xdsl.ir import Block, Operation, Region, SSAValue
@@ -53,7 +54,7 @@ def _check_memref(op: Operation, v: SSAValue) -> None:
 class LowerLinalgStructured(RewritePattern):
     @op_type_rewrite_pattern
     def match_and_rewrite(
-        self, op: linalg.LinalgStructuredOperation, rewriter: PatternRewriter
+        self, op: LinalgStructuredOperation, rewriter: PatternRewriter
     ) -> None:
         if op.res:
             raise LoweringError(
@@ -142,7 +143,7 @@ class _Patterns(RewritePattern):
     _copy = LowerMemrefCopy()
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
-        if isinstance(op, linalg.LinalgStructuredOperation):
+        if isinstance(op, LinalgStructuredOperation):
             self._linalg.match_and_rewrite(op, rewriter)
         elif isinstance(op, memref.CopyOp):
             self._copy.match_and_rewrite(op, rewriter)
