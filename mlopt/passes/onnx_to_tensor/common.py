@@ -602,6 +602,12 @@ class Emitter:
             return src
         if int(np.prod(old)) != int(np.prod(new_shape)):
             raise self.fail(f"cannot reshape {old} into {new_shape}")
+        if int(np.prod(new_shape)) == 0:
+            return self.empty(new_shape, elt)
+        if len(old) == 0 or len(new_shape) == 0:
+            # xDSL's collapse/expand_shape reject rank-0 sides: copy with a generic
+            in_map = AffineMap(len(new_shape), 0, tuple(AffineExpr.constant(0) for _ in old))
+            return generic(self, [src], [in_map], new_shape, elt, lambda b, v, o: v)
         groups = _reassociation(old, new_shape)
         if groups is not None:
             kind, assoc = groups
