@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from xdsl.ir import Dialect
 
+import mlopt.dialects.onnx.xdsl_fixes  # noqa: F401  (xDSL parser fix)
+
 from mlopt.dialects.onnx.helpers import (
     attr,
     constant_array,

@@ -1,0 +1,950 @@
+"""ONNX importer: ``ModelProto`` -> ``builtin.module`` in the onnx dialect.
+
+``import_model(model, *, input_shapes=None)`` accepts a path, the serialized
+bytes or a ``ModelProto`` and returns a verified module holding one
+``func.func @<graph name>`` (``@main_graph`` when the graph is unnamed):
+
+* graph inputs (those without an initializer) become the function's
+  arguments, in graph order, with ``{onnx.name = "<name>"}`` arg attributes;
+  graph outputs are returned in graph order and named by the function's
+  ``onnx.output_names`` attribute;
+* initializers become ``onnx.Constant`` ops whose ``value`` is a byte-buffer
+  ``dense<...>`` attribute (built from the raw bytes, never Python lists) and
+  whose ``onnx.name`` keeps the initializer's name;
+* every node becomes ``onnx.<OpType>`` / ``onnx_ml.<OpType>`` (operands in
+  schema order, absent optional ones from ``onnx.NoValue``), an op
+  ``<domain>.<OpType>`` where one is registered in the context (plugins), or
+  ``onnx.Custom`` for other domains; ``onnx_node_name`` keeps the node name;
+* GRAPH attributes (If/Loop/Scan bodies) become regions whose block arguments
+  are the subgraph inputs and whose terminator is ``onnx.Yield``; subgraphs
+  may use values of the enclosing graphs.
+
+Older default-domain opsets are upgraded with ``onnx.version_converter`` when
+one of the model's ops changed since; types come from
+``onnx.shape_inference`` (with data propagation), after ``input_shapes`` has
+replaced the declared (symbolic) input dimensions.
+
+Every problem with the model raises :class:`ONNXImportError` with one message
+naming the node and its op type.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import onnx
+from onnx import AttributeProto, GraphProto, ModelProto, NodeProto, TensorProto, TypeProto
+from xdsl.context import Context
+from xdsl.dialects import func
+from xdsl.dialects.builtin import (
+    DYNAMIC_INDEX,
+    ArrayAttr,
+    BytesAttr,
+    DenseIntOrFPElementsAttr,
+    DictionaryAttr,
+    FloatAttr,
+    FunctionType,
+    IntegerAttr,
+    IntegerType,
+    ModuleOp,
+    NoneType,
+    Signedness,
+    StringAttr,
+    TensorType,
+    UnrankedTensorType,
+    f32,
+    i64,
+)
+from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
+from xdsl.utils.exceptions import VerifyException
+
+from mlopt.dialects.onnx import (
+    CustomOp,
+    MapType,
+    NoValueOp,
+    ONNXOp,
+    OptType,
+    SeqType,
+    StringType,
+    YieldOp,
+    dense_attr_from_numpy,
+    onnx_dtype_to_element,
+    op_class,
+)
+from mlopt.dialects.onnx.schema_ops import OPTIONAL, VARIADIC, SchemaInfo
+from mlopt.dialects.onnx.types import ONNX_NAME_TO_ELEMENT, to_numpy_dtype
+
+__all__ = ["ONNXImportError", "import_model", "load_model"]
+
+si64 = IntegerType(64, Signedness.SIGNED)
+
+DEFAULT_DOMAINS = ("", "ai.onnx")
+ML_DOMAIN = "ai.onnx.ml"
+
+
+class ONNXImportError(Exception):
+    """The ONNX model cannot be imported (the message names node and op)."""
+
+
+# ---------------------------------------------------------------------------
+# loading
+# ---------------------------------------------------------------------------
+
+
+def load_model(model: Any) -> ModelProto:
+    """A ``ModelProto`` from a path, serialized bytes or a ``ModelProto``."""
+    if isinstance(model, ModelProto):
+        proto = model
+    elif isinstance(model, bytes | bytearray | memoryview):
+        proto = _parse_bytes(bytes(model), "<bytes>")
+        if _has_external_data(proto):
+            raise ONNXImportError(
+                "the model refers to external data files; import it from its path instead of bytes"
+            )
+    elif isinstance(model, str | os.PathLike):
+        path = Path(model)
+        if not path.is_file():
+            raise ONNXImportError(f"{path}: no such ONNX model file")
+        proto = _parse_bytes(path.read_bytes(), str(path))
+        if _has_external_data(proto):
+            try:
+                from onnx.external_data_helper import load_external_data_for_model
+
+                load_external_data_for_model(proto, str(path.parent))
+            except (OSError, ValueError, onnx.checker.ValidationError) as e:
+                raise ONNXImportError(f"{path}: cannot load external data: {e}") from None
+    else:
+        raise ONNXImportError(
+            f"cannot import an object of type {type(model).__name__}: "
+            "pass a path, bytes or an onnx.ModelProto"
+        )
+    if not proto.HasField("graph") or proto.ir_version <= 0:
+        raise ONNXImportError("not an ONNX model: the protobuf has no graph or no IR version")
+    return proto
+
+
+def _parse_bytes(data: bytes, where: str) -> ModelProto:
+    proto = ModelProto()
+    try:
+        proto.ParseFromString(data)
+    except Exception as e:  # google.protobuf.message.DecodeError and friends
+        raise ONNXImportError(
+            f"{where}: not a valid ONNX model (protobuf decoding failed: {e})"
+        ) from None
+    return proto
+
+
+def _has_external_data(model: ModelProto) -> bool:
+    def tensors(g: GraphProto) -> Iterable[TensorProto]:
+        yield from g.initializer
+        for n in g.node:
+            for a in n.attribute:
+                if a.HasField("t"):
+                    yield a.t
+                yield from a.tensors
+                if a.HasField("g"):
+                    yield from tensors(a.g)
+                for sg in a.graphs:
+                    yield from tensors(sg)
+
+    return any(
+        t.data_location == TensorProto.EXTERNAL and not t.raw_data for t in tensors(model.graph)
+    )
+
+
+# ---------------------------------------------------------------------------
+# opset upgrade and shape inference
+# ---------------------------------------------------------------------------
+
+
+def _opset(model: ModelProto, domains: Sequence[str]) -> int | None:
+    for o in model.opset_import:
+        if o.domain in domains:
+            return o.version
+    return None
+
+
+def _walk_nodes(graph: GraphProto) -> Iterable[NodeProto]:
+    for n in graph.node:
+        yield n
+        for a in n.attribute:
+            if a.HasField("g"):
+                yield from _walk_nodes(a.g)
+            for g in a.graphs:
+                yield from _walk_nodes(g)
+
+
+def _newest_since(op_type: str, domain: str) -> int | None:
+    try:
+        return op_class(op_type, domain).SCHEMA.since_version
+    except KeyError:
+        return None
+
+
+def _check_known_ops(model: ModelProto) -> None:
+    for n in _walk_nodes(model.graph):
+        if n.domain in DEFAULT_DOMAINS or n.domain == ML_DOMAIN:
+            dom = "" if n.domain in DEFAULT_DOMAINS else ML_DOMAIN
+            if _newest_since(n.op_type, dom) is None:
+                raise ONNXImportError(
+                    f"{_node_desc(n)}: unknown operator '{n.op_type}' of domain "
+                    f"'{n.domain or 'ai.onnx'}'"
+                )
+
+
+def _upgrade(model: ModelProto) -> ModelProto:
+    _check_known_ops(model)
+    version = _opset(model, DEFAULT_DOMAINS)
+    newest = onnx.defs.onnx_opset_version()
+    if version is None or version >= newest:
+        return model
+    stale = set()
+    for n in _walk_nodes(model.graph):
+        if n.domain not in DEFAULT_DOMAINS:
+            continue
+        target = _newest_since(n.op_type, "")
+        try:
+            schema = onnx.defs.get_schema(n.op_type, version, "")
+        except onnx.defs.SchemaError:
+            stale.add(n.op_type)
+            continue
+        if target is None or schema.since_version != target:
+            stale.add(n.op_type)
+    if not stale:
+        return model
+    try:
+        from onnx import version_converter
+
+        return version_converter.convert_version(model, newest)
+    except Exception as e:
+        msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise ONNXImportError(
+            f"cannot upgrade the model from opset {version} to opset {newest} "
+            f"(ops changed since: {', '.join(sorted(stale))}): {msg}"
+        ) from None
+
+
+def _set_input_shapes(model: ModelProto, input_shapes: Mapping[str, Sequence[int]]) -> None:
+    inputs = {i.name: i for i in model.graph.input}
+    for name, shape in input_shapes.items():
+        vi = inputs.get(name)
+        if vi is None:
+            raise ONNXImportError(
+                f"input_shapes names '{name}', which is not an input of the graph "
+                f"(inputs: {', '.join(inputs)})"
+            )
+        if not vi.type.HasField("tensor_type"):
+            raise ONNXImportError(f"input_shapes: input '{name}' is not a tensor")
+        tt = vi.type.tensor_type
+        shape = [int(d) for d in shape]
+        if tt.HasField("shape") and len(tt.shape.dim) != len(shape):
+            raise ONNXImportError(
+                f"input_shapes gives input '{name}' rank {len(shape)}, "
+                f"but the model declares rank {len(tt.shape.dim)}"
+            )
+        for d_decl, d in zip(tt.shape.dim if tt.HasField("shape") else [], shape):
+            if d_decl.HasField("dim_value") and d_decl.dim_value != d:
+                raise ONNXImportError(
+                    f"input_shapes gives input '{name}' shape {tuple(shape)}, "
+                    f"but the model fixes it to {_proto_dims(tt)}"
+                )
+        tt.ClearField("shape")
+        tt.shape.SetInParent()
+        for d in shape:
+            tt.shape.dim.add().dim_value = d
+
+
+def _proto_dims(tt: Any) -> tuple[Any, ...]:
+    return tuple(
+        d.dim_value if d.HasField("dim_value") else (d.dim_param or "?") for d in tt.shape.dim
+    )
+
+
+def _infer_shapes(model: ModelProto) -> ModelProto:
+    try:
+        return onnx.shape_inference.infer_shapes(model, check_type=False, data_prop=True)
+    except Exception:
+        try:
+            return onnx.shape_inference.infer_shapes(model)
+        except Exception:
+            return model
+
+
+# ---------------------------------------------------------------------------
+# types and attributes
+# ---------------------------------------------------------------------------
+
+
+def type_from_proto(tp: TypeProto) -> Attribute | None:
+    """The onnx-level type of a ``TypeProto``, or None where it says too little."""
+    kind = tp.WhichOneof("value")
+    if kind in ("tensor_type", "sparse_tensor_type"):
+        tt = getattr(tp, kind)
+        if tt.elem_type == 0:
+            return None
+        try:
+            et = onnx_dtype_to_element(tt.elem_type)
+        except ValueError:
+            return None
+        if not tt.HasField("shape"):
+            return UnrankedTensorType(et)
+        dims = [
+            d.dim_value if d.HasField("dim_value") and d.dim_value >= 0 else DYNAMIC_INDEX
+            for d in tt.shape.dim
+        ]
+        return TensorType(et, dims)
+    if kind == "sequence_type":
+        inner = type_from_proto(tp.sequence_type.elem_type)
+        return None if inner is None else SeqType(inner)
+    if kind == "optional_type":
+        inner = type_from_proto(tp.optional_type.elem_type)
+        return None if inner is None else OptType(inner)
+    if kind == "map_type":
+        try:
+            key = onnx_dtype_to_element(tp.map_type.key_type)
+        except ValueError:
+            return None
+        val = type_from_proto(tp.map_type.value_type)
+        return None if val is None else MapType(key, val)
+    return None
+
+
+def type_from_onnx_str(s: str) -> Attribute | None:
+    """``tensor(float)`` -> ``tensor<*xf32>``, ``seq(tensor(int64))`` -> ..."""
+    if s.startswith("tensor(") and s.endswith(")"):
+        et = ONNX_NAME_TO_ELEMENT.get(s[7:-1])
+        return None if et is None else UnrankedTensorType(et)
+    if s.startswith("seq(") and s.endswith(")"):
+        inner = type_from_onnx_str(s[4:-1])
+        return None if inner is None else SeqType(inner)
+    if s.startswith("optional(") and s.endswith(")"):
+        inner = type_from_onnx_str(s[9:-1])
+        return None if inner is None else OptType(inner)
+    return None
+
+
+_RAW_OK = {
+    TensorProto.FLOAT,
+    TensorProto.DOUBLE,
+    TensorProto.FLOAT16,
+    TensorProto.BFLOAT16,
+    TensorProto.INT8,
+    TensorProto.INT16,
+    TensorProto.INT32,
+    TensorProto.INT64,
+    TensorProto.UINT8,
+    TensorProto.UINT16,
+    TensorProto.UINT32,
+    TensorProto.UINT64,
+    TensorProto.COMPLEX64,
+    TensorProto.COMPLEX128,
+    TensorProto.FLOAT8E4M3FN,
+    TensorProto.FLOAT8E4M3FNUZ,
+    TensorProto.FLOAT8E5M2,
+    TensorProto.FLOAT8E5M2FNUZ,
+    TensorProto.FLOAT8E8M0,
+}
+
+
+def tensor_attr(t: TensorProto, what: str) -> Attribute:
+    """A ``dense<...>`` attribute (byte buffer) holding tensor ``t``."""
+    try:
+        et = onnx_dtype_to_element(t.data_type)
+    except ValueError:
+        raise ONNXImportError(f"{what}: unsupported tensor element type {t.data_type}") from None
+    shape = [int(d) for d in t.dims]
+    if t.data_type in _RAW_OK and t.HasField("raw_data") and t.data_location != TensorProto.EXTERNAL:
+        raw = t.raw_data
+        itemsize = to_numpy_dtype(et).itemsize
+        n = int(np.prod(shape, dtype=np.int64))
+        if len(raw) != n * itemsize:
+            raise ONNXImportError(
+                f"{what}: tensor '{t.name}' holds {len(raw)} bytes, its shape "
+                f"{tuple(shape)} needs {n * itemsize}"
+            )
+        if np.little_endian:
+            return DenseIntOrFPElementsAttr(TensorType(et, shape), BytesAttr(raw))
+    try:
+        array = onnx.numpy_helper.to_array(t)
+    except Exception as e:
+        raise ONNXImportError(f"{what}: cannot read tensor '{t.name}': {e}") from None
+    if tuple(array.shape) != tuple(shape):
+        try:
+            array = array.reshape(shape)
+        except ValueError:
+            raise ONNXImportError(
+                f"{what}: tensor '{t.name}' holds {array.size} values, its shape "
+                f"{tuple(shape)} needs {int(np.prod(shape))}"
+            ) from None
+    if isinstance(et, StringType):
+        return dense_attr_from_numpy(array.astype(object), et)
+    return dense_attr_from_numpy(array, et)
+
+
+def sparse_tensor_attr(st: Any, what: str) -> Attribute:
+    values = onnx.numpy_helper.to_array(st.values)
+    idx = onnx.numpy_helper.to_array(st.indices).astype(np.int64)
+    shape = tuple(int(d) for d in st.dims)
+    dense = np.zeros(shape, dtype=values.dtype)
+    if idx.ndim == 1:
+        dense.reshape(-1)[idx] = values
+    else:
+        dense[tuple(idx.T)] = values
+    return dense_attr_from_numpy(dense, onnx_dtype_to_element(st.values.data_type))
+
+
+# ---------------------------------------------------------------------------
+# the importer
+# ---------------------------------------------------------------------------
+
+_NAME_BAD = re.compile(r"[^\w$.-]")
+
+
+def _hint(name: str) -> str | None:
+    if not name:
+        return None
+    h = _NAME_BAD.sub("_", name)
+    if not re.match(r"[A-Za-z_$.-]", h):
+        h = "v" + h
+    return h
+
+
+class _Scope:
+    def __init__(self, parent: _Scope | None = None):
+        self.parent = parent
+        self.values: dict[str, SSAValue] = {}
+
+    def lookup(self, name: str) -> SSAValue | None:
+        s: _Scope | None = self
+        while s is not None:
+            v = s.values.get(name)
+            if v is not None:
+                return v
+            s = s.parent
+        return None
+
+
+def _node_desc(node: NodeProto) -> str:
+    op = node.op_type if node.domain in DEFAULT_DOMAINS else f"{node.domain}.{node.op_type}"
+    return f"node '{node.name}' ({op})" if node.name else f"node ({op}) producing {list(node.output)}"
+
+
+class _Importer:
+    def __init__(self, ctx: Context | None):
+        self.ctx = ctx
+
+    # -- graphs -------------------------------------------------------------
+
+    def type_table(self, graph: GraphProto) -> dict[str, TypeProto]:
+        table: dict[str, TypeProto] = {}
+        for vi in graph.value_info:
+            table[vi.name] = vi.type
+        for vi in list(graph.input) + list(graph.output):
+            if vi.name not in table or type_from_proto(vi.type) is not None:
+                old = table.get(vi.name)
+                new_t = type_from_proto(vi.type)
+                if old is None or new_t is not None and (
+                    isinstance(new_t, TensorType) or type_from_proto(old) is None
+                ):
+                    table[vi.name] = vi.type
+        return table
+
+    def import_graph_body(
+        self,
+        graph: GraphProto,
+        block: Block,
+        scope: _Scope,
+        types: dict[str, TypeProto],
+    ) -> list[SSAValue]:
+        """Import initializers and nodes of ``graph`` into ``block``; return the
+        values of the graph outputs."""
+        for init in graph.initializer:
+            self.add_initializer(init, block, scope, f"initializer '{init.name}'")
+        for sparse in graph.sparse_initializer:
+            name = sparse.values.name
+            attr = sparse_tensor_attr(sparse, f"sparse initializer '{name}'")
+            self.add_constant(name, attr, block, scope)
+        none_cache: list[SSAValue] = []
+        for node in self.ordered_nodes(graph, scope):
+            self.import_node(node, block, scope, types, none_cache)
+        outs = []
+        for o in graph.output:
+            v = scope.lookup(o.name)
+            if v is None:
+                raise ONNXImportError(
+                    f"graph '{graph.name}': output '{o.name}' is not produced by any node, "
+                    "input or initializer"
+                )
+            outs.append(v)
+        return outs
+
+    def ordered_nodes(self, graph: GraphProto, scope: _Scope) -> list[NodeProto]:
+        nodes = list(graph.node)
+        known = set()
+        in_order = True
+        produced = {o for n in nodes for o in n.output if o}
+        for n in nodes:
+            for i in n.input:
+                if i and i in produced and i not in known:
+                    in_order = False
+            known.update(o for o in n.output if o)
+        if in_order:
+            return nodes
+        # topological sort (Kahn), keeping the original order where possible
+        producer = {o: idx for idx, n in enumerate(nodes) for o in n.output if o}
+        deps = [
+            {producer[i] for i in _node_inputs_all(n) if i in producer and producer[i] != idx}
+            for idx, n in enumerate(nodes)
+        ]
+        users: dict[int, list[int]] = {}
+        for idx, ds in enumerate(deps):
+            for d in ds:
+                users.setdefault(d, []).append(idx)
+        import heapq
+
+        remaining = [len(ds) for ds in deps]
+        ready = [i for i, r in enumerate(remaining) if r == 0]
+        heapq.heapify(ready)
+        out = []
+        while ready:
+            i = heapq.heappop(ready)
+            out.append(nodes[i])
+            for u in users.get(i, []):
+                remaining[u] -= 1
+                if remaining[u] == 0:
+                    heapq.heappush(ready, u)
+        if len(out) != len(nodes):
+            stuck = next(n for i, n in enumerate(nodes) if remaining[i] > 0)
+            raise ONNXImportError(f"{_node_desc(stuck)}: the graph has a cycle through this node")
+        return out
+
+    def add_initializer(self, init: TensorProto, block: Block, scope: _Scope, what: str) -> None:
+        if not init.name:
+            raise ONNXImportError(f"{what}: initializer without a name")
+        self.add_constant(init.name, tensor_attr(init, what), block, scope)
+
+    def add_constant(self, name: str, value: Attribute, block: Block, scope: _Scope) -> None:
+        op = op_class("Constant").create(
+            result_types=[value.type],
+            attributes={"value": value, "onnx.name": StringAttr(name)},
+        )
+        op.results[0].name_hint = _hint(name)
+        block.add_op(op)
+        scope.values[name] = op.results[0]
+
+    # -- nodes ----------------------------------------------------------------
+
+    def import_node(
+        self,
+        node: NodeProto,
+        block: Block,
+        scope: _Scope,
+        types: dict[str, TypeProto],
+        none_cache: list[SSAValue],
+    ) -> None:
+        desc = _node_desc(node)
+
+        def get_none() -> SSAValue:
+            if not none_cache:
+                nv = NoValueOp()
+                block.add_op(nv)
+                none_cache.append(nv.results[0])
+            return none_cache[0]
+
+        def lookup(name: str) -> SSAValue:
+            v = scope.lookup(name)
+            if v is None:
+                raise ONNXImportError(
+                    f"{desc}: input '{name}' is not defined (no node, graph input or "
+                    "initializer produces it)"
+                )
+            return v
+
+        domain = node.domain
+        cls: type[Operation] | None = None
+        info: SchemaInfo | None = None
+        if domain in DEFAULT_DOMAINS or domain == ML_DOMAIN:
+            dom = "" if domain in DEFAULT_DOMAINS else ML_DOMAIN
+            try:
+                cls = op_class(node.op_type, dom)
+            except KeyError:
+                raise ONNXImportError(
+                    f"{desc}: unknown operator '{node.op_type}' of domain "
+                    f"'{domain or 'ai.onnx'}'"
+                ) from None
+            info = cls.SCHEMA  # type: ignore[attr-defined]
+        elif self.ctx is not None:
+            cls = self.ctx.get_optional_op(f"{domain}.{node.op_type}")
+
+        # operands
+        operands: list[SSAValue] = []
+        if info is not None:
+            formals = info.inputs
+            n_fixed = sum(1 for f in formals if f.option != VARIADIC)
+            has_var = bool(formals) and formals[-1].option == VARIADIC
+            names = list(node.input)
+            if not has_var and len(names) > len(formals):
+                raise ONNXImportError(
+                    f"{desc}: has {len(names)} inputs, the operator takes at most {len(formals)}"
+                )
+            for i, f in enumerate(formals[:n_fixed]):
+                nm = names[i] if i < len(names) else ""
+                if nm:
+                    operands.append(lookup(nm))
+                elif f.option == OPTIONAL:
+                    operands.append(get_none())
+                else:
+                    raise ONNXImportError(f"{desc}: missing required input '{f.name}'")
+            if has_var:
+                rest = names[n_fixed:]
+                operands.extend(lookup(n) if n else get_none() for n in rest)
+        else:
+            operands = [lookup(n) if n else get_none() for n in node.input]
+
+        # attributes and regions
+        attributes: dict[str, Attribute] = {}
+        regions: list[Region] = []
+        graph_attrs: dict[str, AttributeProto] = {}
+        for a in node.attribute:
+            if a.ref_attr_name:
+                raise ONNXImportError(
+                    f"{desc}: attribute '{a.name}' refers to a function attribute "
+                    f"('{a.ref_attr_name}') outside a function"
+                )
+            if a.type == AttributeProto.GRAPH:
+                graph_attrs[a.name] = a
+                continue
+            if a.type == AttributeProto.GRAPHS:
+                raise ONNXImportError(f"{desc}: GRAPHS attribute '{a.name}' is not supported")
+            attributes[a.name] = self.convert_attribute(a, f"{desc}: attribute '{a.name}'")
+        if node.name:
+            attributes["onnx_node_name"] = StringAttr(node.name)
+
+        # result types
+        out_names = list(node.output)
+        result_types: list[Attribute] = []
+        if info is not None:
+            formals = info.outputs
+            n_fixed = sum(1 for f in formals if f.option != VARIADIC)
+            has_var = bool(formals) and formals[-1].option == VARIADIC
+            if not has_var and len(out_names) > len(formals):
+                raise ONNXImportError(
+                    f"{desc}: has {len(out_names)} outputs, the operator has at most {len(formals)}"
+                )
+            bindings = _bind_type_params(info, operands)
+            for i, f in enumerate(formals[:n_fixed]):
+                nm = out_names[i] if i < len(out_names) else ""
+                if not nm:
+                    if f.option != OPTIONAL:
+                        raise ONNXImportError(f"{desc}: missing required output '{f.name}'")
+                    result_types.append(NoneType())
+                    continue
+                result_types.append(self.output_type(nm, f, bindings, types, desc, node))
+            if has_var:
+                f = formals[-1]
+                for nm in out_names[n_fixed:]:
+                    if not nm:
+                        result_types.append(NoneType())
+                    else:
+                        result_types.append(self.output_type(nm, f, bindings, types, desc, node))
+            out_names = out_names + [""] * (len(result_types) - len(out_names))
+        else:
+            for nm in out_names:
+                if not nm:
+                    result_types.append(NoneType())
+                    continue
+                t = type_from_proto(types[nm]) if nm in types else None
+                if t is None:
+                    et = f32
+                    for v in operands:
+                        if isinstance(v.type, TensorType | UnrankedTensorType):
+                            et = v.type.element_type
+                            break
+                    t = UnrankedTensorType(et)
+                result_types.append(t)
+
+        # build
+        if info is not None:
+            order = info.graph_attrs
+            unknown = [n for n in graph_attrs if n not in order]
+            if unknown:
+                raise ONNXImportError(
+                    f"{desc}: '{unknown[0]}' is not a graph attribute of {node.op_type}"
+                )
+            for gname in order:
+                if gname in graph_attrs:
+                    regions.append(
+                        self.import_subgraph(graph_attrs[gname].g, node, gname, operands, scope)
+                    )
+                elif info.attrs[gname].required:
+                    raise ONNXImportError(f"{desc}: missing required graph attribute '{gname}'")
+            op = cls.create(  # type: ignore[union-attr]
+                operands=operands,
+                result_types=result_types,
+                attributes=attributes,
+                regions=regions,
+            )
+        elif cls is not None:
+            regions = [
+                self.import_subgraph(a.g, node, n, operands, scope) for n, a in graph_attrs.items()
+            ]
+            op = cls.create(
+                operands=operands, result_types=result_types, attributes=attributes, regions=regions
+            )
+        else:
+            attributes["function_name"] = StringAttr(node.op_type)
+            attributes["domain_name"] = StringAttr(domain)
+            if graph_attrs:
+                attributes["onnx.region_names"] = ArrayAttr(
+                    [StringAttr(n) for n in graph_attrs]
+                )
+            regions = [
+                self.import_subgraph(a.g, node, n, operands, scope) for n, a in graph_attrs.items()
+            ]
+            op = CustomOp.create(
+                operands=operands, result_types=result_types, attributes=attributes, regions=regions
+            )
+        block.add_op(op)
+        for nm, res in zip(out_names, op.results):
+            if not nm:
+                continue
+            if nm in scope.values:
+                raise ONNXImportError(f"{desc}: output '{nm}' is already defined in this graph")
+            scope.values[nm] = res
+            res.name_hint = _hint(nm)
+        try:
+            op.verify()
+        except VerifyException as e:
+            raise ONNXImportError(f"{desc}: {_first_line(e)}") from None
+
+    def output_type(
+        self,
+        name: str,
+        formal: Any,
+        bindings: dict[str, Attribute],
+        types: dict[str, TypeProto],
+        desc: str,
+        node: NodeProto,
+    ) -> Attribute:
+        t = type_from_proto(types[name]) if name in types else None
+        if t is not None:
+            return t
+        if formal.type_param is not None and formal.type_param in bindings:
+            return bindings[formal.type_param]
+        if len(formal.allowed) == 1:
+            t = type_from_onnx_str(next(iter(formal.allowed)))
+            if t is not None:
+                return t
+        if node.op_type in ("Cast", "CastLike", "RandomNormal", "RandomUniform", "EyeLike"):
+            for a in node.attribute:
+                if a.name in ("to", "dtype") and a.type == AttributeProto.INT:
+                    return UnrankedTensorType(onnx_dtype_to_element(a.i))
+        raise ONNXImportError(
+            f"{desc}: cannot determine the type of output '{name}' "
+            "(ONNX shape inference gave none)"
+        )
+
+    def convert_attribute(self, a: AttributeProto, what: str) -> Attribute:
+        t = a.type
+        if t == AttributeProto.INT:
+            return IntegerAttr(a.i, si64)
+        if t == AttributeProto.FLOAT:
+            return FloatAttr(a.f, f32)
+        if t == AttributeProto.STRING:
+            return StringAttr(a.s.decode("utf-8", "replace"))
+        if t == AttributeProto.INTS:
+            return ArrayAttr([IntegerAttr(v, i64) for v in a.ints])
+        if t == AttributeProto.FLOATS:
+            return ArrayAttr([FloatAttr(v, f32) for v in a.floats])
+        if t == AttributeProto.STRINGS:
+            return ArrayAttr([StringAttr(v.decode("utf-8", "replace")) for v in a.strings])
+        if t == AttributeProto.TENSOR:
+            return tensor_attr(a.t, what)
+        if t == AttributeProto.TENSORS:
+            return ArrayAttr([tensor_attr(x, what) for x in a.tensors])
+        if t == AttributeProto.SPARSE_TENSOR:
+            return sparse_tensor_attr(a.sparse_tensor, what)
+        if t == AttributeProto.TYPE_PROTO:
+            ty = type_from_proto(a.tp)
+            if ty is None:
+                raise ONNXImportError(f"{what}: unsupported type")
+            return ty
+        if t == AttributeProto.TYPE_PROTOS:
+            tys = [type_from_proto(x) for x in a.type_protos]
+            if any(x is None for x in tys):
+                raise ONNXImportError(f"{what}: unsupported type")
+            return ArrayAttr(tys)  # type: ignore[arg-type]
+        raise ONNXImportError(f"{what}: unsupported attribute type {t}")
+
+    # -- subgraphs -------------------------------------------------------------
+
+    def import_subgraph(
+        self,
+        graph: GraphProto,
+        node: NodeProto,
+        attr_name: str,
+        operands: Sequence[SSAValue],
+        scope: _Scope,
+    ) -> Region:
+        desc = _node_desc(node)
+        types = self.type_table(graph)
+        arg_types = []
+        for i, vi in enumerate(graph.input):
+            t = type_from_proto(vi.type)
+            if t is None:
+                t = _subgraph_arg_fallback(node, i, operands)
+            if t is None:
+                raise ONNXImportError(
+                    f"{desc}: cannot determine the type of input '{vi.name}' of "
+                    f"subgraph '{attr_name}'"
+                )
+            arg_types.append(t)
+        block = Block(arg_types=arg_types)
+        inner = _Scope(scope)
+        for vi, arg in zip(graph.input, block.args):
+            inner.values[vi.name] = arg
+            arg.name_hint = _hint(vi.name)
+        outs = self.import_graph_body(graph, block, inner, types)
+        block.add_op(YieldOp(outs))
+        return Region(block)
+
+
+def _subgraph_arg_fallback(node: NodeProto, i: int, operands: Sequence[SSAValue]) -> Attribute | None:
+    """Types of subgraph inputs that shape inference left unknown."""
+    if node.op_type == "Loop":
+        if i == 0:
+            return TensorType(i64, [])
+        if i == 1:
+            return TensorType(IntegerType(1), [])
+        j = i  # body input i (i >= 2) <- loop operand i (after M, cond)
+        if j < len(operands) and not isinstance(operands[j].type, NoneType):
+            return operands[j].type
+    if node.op_type == "Scan":
+        if i < len(operands):
+            t = operands[i].type
+            if isinstance(t, TensorType | UnrankedTensorType):
+                return UnrankedTensorType(t.element_type)
+    return None
+
+
+def _node_inputs_all(node: NodeProto) -> list[str]:
+    """Inputs of a node, including outer-scope names used by its subgraphs."""
+    names = [i for i in node.input if i]
+    for a in node.attribute:
+        graphs = [a.g] if a.HasField("g") else list(a.graphs)
+        for g in graphs:
+            local = {i.name for i in g.input} | {t.name for t in g.initializer}
+            for n in _walk_nodes(g):
+                local.update(n.output)
+            for n in _walk_nodes(g):
+                names.extend(i for i in n.input if i and i not in local)
+            names.extend(o.name for o in g.output if o.name not in local)
+    return names
+
+
+def _bind_type_params(info: SchemaInfo, operands: Sequence[SSAValue]) -> dict[str, Attribute]:
+    bindings: dict[str, Attribute] = {}
+    formals = info.inputs
+    for idx, v in enumerate(operands):
+        if not formals:
+            break
+        f = formals[min(idx, len(formals) - 1)]
+        if f.type_param is None or f.type_param in bindings:
+            continue
+        t = v.type
+        if isinstance(t, NoneType):
+            continue
+        if isinstance(t, TensorType):
+            t = UnrankedTensorType(t.element_type)
+        bindings[f.type_param] = t
+    return bindings
+
+
+def _first_line(e: Exception) -> str:
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__
+
+
+def import_model(
+    model: Any,
+    *,
+    input_shapes: Mapping[str, Sequence[int]] | None = None,
+    ctx: Context | None = None,
+) -> ModuleOp:
+    """Import an ONNX model (path, bytes or ``ModelProto``) into a module.
+
+    ``input_shapes`` maps input names to concrete shapes that replace the
+    declared (symbolic) ones. ``ctx`` is the context whose registered ops
+    (plugins) may stand for nodes of other domains; by default mlopt's.
+    """
+    proto = load_model(model)
+    if input_shapes or proto.functions:
+        copy = ModelProto()
+        copy.CopyFrom(proto)
+        proto = copy
+    if proto.functions:
+        try:
+            import onnx.inliner
+
+            proto = onnx.inliner.inline_local_functions(proto)
+        except Exception as e:
+            raise ONNXImportError(f"cannot inline the model's local functions: {e}") from None
+    proto = _upgrade(proto)
+    if input_shapes:
+        _set_input_shapes(proto, input_shapes)
+    proto = _infer_shapes(proto)
+    if ctx is None:
+        from mlopt.registry import make_context
+
+        ctx = make_context()
+    return _build_module(proto, _Importer(ctx))
+
+
+def _build_module(proto: ModelProto, imp: _Importer) -> ModuleOp:
+    graph = proto.graph
+    types = imp.type_table(graph)
+    init_names = {t.name for t in graph.initializer}
+    inputs = [vi for vi in graph.input if vi.name not in init_names]
+    arg_types = []
+    for vi in inputs:
+        t = type_from_proto(vi.type)
+        if t is None:
+            raise ONNXImportError(f"graph input '{vi.name}' has no (supported) type")
+        arg_types.append(t)
+    block = Block(arg_types=arg_types)
+    scope = _Scope()
+    for vi, arg in zip(inputs, block.args):
+        if vi.name in scope.values:
+            raise ONNXImportError(f"graph input '{vi.name}' is declared twice")
+        scope.values[vi.name] = arg
+        arg.name_hint = _hint(vi.name)
+    outs = imp.import_graph_body(graph, block, scope, types)
+    # a graph output whose declared type is more precise than what the
+    # producer got stays as the producer's type (our inference refines it)
+    block.add_op(func.ReturnOp(*outs))
+    name = graph.name or "main_graph"
+    fn = func.FuncOp.from_region(
+        name,
+        arg_types,
+        [v.type for v in outs],
+        Region(block),
+    )
+    fn.arg_attrs = ArrayAttr(
+        [DictionaryAttr({"onnx.name": StringAttr(vi.name)}) for vi in inputs]
+    )
+    fn.attributes["onnx.output_names"] = ArrayAttr([StringAttr(o.name) for o in graph.output])
+    module = ModuleOp([fn])
+    opsets = {o.domain: o.version for o in proto.opset_import}
+    module.attributes["onnx.opset_import"] = DictionaryAttr(
+        {(d or "ai.onnx"): IntegerAttr(v, i64) for d, v in sorted(opsets.items())}
+    )
+    try:
+        module.verify()
+    except VerifyException as e:
+        raise ONNXImportError(f"the imported module does not verify: {_first_line(e)}") from None
+    return module
