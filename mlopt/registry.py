@@ -111,6 +111,17 @@ def default_registry() -> Registry:
     return _DEFAULT
 
 
+def set_default_registry(registry: Registry | None) -> Registry | None:
+    """Make ``registry`` the process-wide default (``None``: rebuild on next use),
+    e.g. one built with ``build_registry(extra_plugins=[...])``, so that code
+    that consults the default registry (named pipelines, plugin ONNX
+    lowerings in convert-onnx-to-tensor) sees those plugins. Returns the
+    previous default."""
+    global _DEFAULT
+    previous, _DEFAULT = _DEFAULT, registry
+    return previous
+
+
 def make_context(
     registry: Registry | None = None, *, allow_unregistered: bool = False
 ) -> Context:

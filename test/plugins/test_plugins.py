@@ -291,3 +291,50 @@ def test_broken_installed_plugin_library(tmp_path):
                          env=_env_with(path, MLOPT_DISABLE_PLUGINS="1"),
                          capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "OK", out.stdout + out.stderr
+
+
+def test_broken_installed_plugin_cli(tmp_path):
+    """`mlopt` with a broken installed plugin: one clean line, exit status 1."""
+    path = _fake_dist(tmp_path, "def plugin():\n    raise KeyError('no config')\n")
+    out = subprocess.run(["mlopt", "--list-dialects"], env=_env_with(path),
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 1
+    assert out.stderr.startswith("mlopt: error: plugin entry point fake_broken_plugin:plugin")
+    assert "failed to build its Plugin: KeyError: 'no config'" in out.stderr
+    assert "fake_broken_plugin.py:2)" in out.stderr
+    assert "Traceback" not in out.stderr and len(out.stderr.splitlines()) == 1
+
+
+# ------------------------------------------------------------ ONNX lowerings
+
+
+def test_onnx_lowering_registered(toy_reg):
+    from xdsl.pattern_rewriter import RewritePattern
+
+    assert isinstance(toy_reg.onnx_lowerings["toy.Scale"], RewritePattern)
+    assert "plugin 'toy'" in toy_reg.onnx_lowering_sources["toy.Scale"]
+
+
+ONNX_IR = """
+func.func @main(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %y = "toy.Scale"(%x) {factor = 2.5 : f32} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  func.return %y : tensor<2x3xf32>
+}
+"""
+
+
+def test_onnx_lowering_used_by_convert_onnx_to_tensor(toy_reg):
+    """A not-installed plugin's lowering is used once its registry is the default."""
+    from mlopt.registry import set_default_registry
+
+    previous = set_default_registry(toy_reg)
+    try:
+        ctx = make_context(toy_reg)
+        module = mlopt.parse(ONNX_IR, ctx)
+        parse_pipeline("convert-onnx-to-tensor", toy_reg).apply(ctx, module)
+    finally:
+        set_default_registry(previous)
+    names = _ops(module)
+    assert "toy.Scale" not in names
+    assert names.count("linalg.generic") == 1 and "arith.mulf" in names
+    module.verify()

@@ -8,7 +8,9 @@ destination, with ``arith.mulf`` by the constant factor in its body.
 
 from __future__ import annotations
 
-from xdsl.dialects import arith, linalg, tensor
+from xdsl.dialects import arith, tensor
+from xdsl.dialects.linalg.attrs import IteratorTypeAttr
+from xdsl.dialects.linalg.ops import GenericOp, YieldOp
 from xdsl.dialects.builtin import AffineMapAttr, FloatAttr, TensorType
 from xdsl.ir import Block, Region
 from xdsl.ir.affine import AffineMap
@@ -36,16 +38,16 @@ class LowerOnnxScale(RewritePattern):
         body = Block(arg_types=[elt, elt])
         factor = arith.ConstantOp(FloatAttr(op.factor.value.data, elt))
         product = arith.MulfOp(body.args[0], factor.result)
-        body.add_ops([factor, product, linalg.YieldOp(product.result)])
+        body.add_ops([factor, product, YieldOp(product.result)])
 
         empty = tensor.EmptyOp([], typ)
         identity = AffineMapAttr(AffineMap.identity(rank))
-        generic = linalg.GenericOp(
+        generic = GenericOp(
             inputs=[op.X],
             outputs=[empty.tensor],
             body=Region(body),
             indexing_maps=[identity, identity],
-            iterator_types=[linalg.IteratorTypeAttr.parallel()] * rank,
+            iterator_types=[IteratorTypeAttr.parallel()] * rank,
             result_types=[typ],
         )
         rewriter.replace(op, [empty, generic])
