@@ -32,6 +32,7 @@ from xdsl.dialects.builtin import (
     StringAttr,
 )
 from xdsl.ir import Block, Operation, SSAValue
+from xdsl.utils.exceptions import DiagnosticException
 
 WEIGHT_PTR_SUFFIX = "__ptr"
 
@@ -44,7 +45,7 @@ _ARG_FLAGS = {
 }
 
 
-class LLVMTranslationError(Exception):
+class LLVMTranslationError(DiagnosticException):
     """The llvm-dialect module cannot be translated to LLVM IR."""
 
 

@@ -119,6 +119,8 @@ def _lower(op: Operation, args: list[SSAValue], ops: list[Operation]) -> SSAValu
         ops.append(new)
         return new.results[0]
 
+    if t is math.AbsFOp:
+        return add(llvm.FAbsOp(args[0], typ, _fastmath(op)))
     if t in _UNARY_INTR_OPS:
         return add(_UNARY_INTR_OPS[t](args[0], _fastmath(op)))
     if t in _BINARY_INTR_OPS:
