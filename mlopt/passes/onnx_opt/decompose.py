@@ -158,7 +158,14 @@ class DecomposeError(Exception):
 def _instantiate(op: Operation, fp: onnx.FunctionProto) -> tuple[list[onnx.NodeProto], dict[str, onnx.TypeProto]]:
     """Body nodes with resolved attributes, and inferred types by value name."""
     op_attrs = {a.name: a for a in attribute_protos(op) or []}
-    defaults = {a.name: a for a in fp.attribute_proto}
+    defaults: dict[str, AttributeProto] = {}
+    schema = get_schema(op_type(op))
+    if schema is not None:
+        for name, a in schema.attributes.items():
+            dv = a.default_value
+            if dv is not None and dv.type != 0:
+                defaults[name] = dv
+    defaults.update({a.name: a for a in fp.attribute_proto})
     nodes = []
     for n in fp.node:
         if n.domain not in ("", "ai.onnx"):
@@ -247,6 +254,9 @@ def decompose_op(op: Operation, rewriter: Rewriter) -> list[Operation] | None:
             while len(operands) < n_formal_in:
                 operands.append(get_none())
         attrs: dict[str, Attribute] = {}
+        if node.op_type == "Constant" and not node.attribute:
+            _rollback(new_ops, rewriter)
+            return None
         for a in node.attribute:
             if node.op_type == "Constant" and a.name != "value":
                 arr = onnx.helper.get_attribute_value(a)
@@ -352,6 +362,16 @@ def decompose(
 
     keep = DEFAULT_KEEP if keep is None else keep
     wanted = set(ops) if ops else None
+    if wanted:
+        bad = sorted(t for t in wanted if not _has_function(t))
+        if bad:
+            from xdsl.utils.exceptions import PassFailedException
+
+            raise PassFailedException(
+                f"onnx-decompose: {', '.join(repr(t) for t in bad)} "
+                f"{'is' if len(bad) == 1 else 'are'} not defined by an ONNX function "
+                f"(function ops: {', '.join(function_ops())})"
+            )
 
     def selected(o: Operation) -> bool:
         if not o.name.startswith("onnx."):
