@@ -13,8 +13,16 @@ from mlopt.plugins import Plugin
 
 from mlopt_example_plugin.dialect import Toy
 from mlopt_example_plugin.fold import ToyFoldScalePass
-from mlopt_example_plugin.onnx_lowering import LowerOnnxScale
 from mlopt_example_plugin.to_arith import ConvertToyToArithPass
+
+
+def _lower_onnx_scale():
+    """The ONNX lowering, imported on first use: every mlopt run imports
+    installed plugins, so keep what runs at import time light."""
+    from mlopt_example_plugin.onnx_lowering import LowerOnnxScale
+
+    return LowerOnnxScale()
+
 
 plugin = Plugin(
     name="toy",
@@ -24,5 +32,5 @@ plugin = Plugin(
     pipelines={
         "toy-to-arith": "toy-fold-scale,convert-toy-to-arith,canonicalize,cse",
     },
-    onnx_lowerings={"toy.Scale": LowerOnnxScale()},
+    onnx_lowerings={"toy.Scale": _lower_onnx_scale},
 )

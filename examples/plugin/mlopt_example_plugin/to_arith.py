@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects import arith, builtin, math
+from xdsl.dialects import arith, builtin
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
     GreedyRewritePatternApplier,
@@ -39,6 +39,8 @@ class LowerAxpy(RewritePattern):
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: AxpyOp, rewriter: PatternRewriter) -> None:
         if self.use_fma:
+            from xdsl.dialects import math  # imported only when needed
+
             rewriter.replace(op, math.FmaOp(op.a, op.x, op.y))
             return
         mul = arith.MulfOp(op.a, op.x)
