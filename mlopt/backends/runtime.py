@@ -379,8 +379,6 @@ def _from_module(module: ModuleOp, opt_level: int, target_cpu: str | None) -> Co
         out_dtypes: list[np.dtype | None] = [
             _tensor_spec(n, t).dtype for n, t in zip(out_names, ftype.outputs)
         ]
-        if level == "tensor" and any(s.shape is None or None in s.shape for s in inputs):
-            raise ValueError("a tensor-level module must have static input shapes")
     elif level == "affine":
         fn = _graph_func(module)
         types = list(fn.function_type.inputs)
@@ -408,6 +406,13 @@ def _from_module(module: ModuleOp, opt_level: int, target_cpu: str | None) -> Co
         inputs = [_tensor_spec(n, t) for n, t in zip(names[:n_in], types[:n_in])]
         out_names = _output_names(entry.attributes, len(types) - n_in)
         out_dtypes = [None] * len(out_names)
+    if level in ("tensor", "affine", "llvm"):
+        for s in inputs:
+            if s.shape is None or None in s.shape:
+                raise ValueError(
+                    f"input '{s.name}': a {level}-level module needs static shapes, "
+                    f"got {s.describe_shape()}"
+                )
     return CompiledModel(module, level, inputs, out_names, out_dtypes, opt_level, target_cpu)
 
 
