@@ -332,7 +332,7 @@ class BatchNormToMulAdd(RewritePattern):
         f_c = _const(rewriter, factor.reshape(bshape).astype(dtype), et)
         s_c = _const(rewriter, shift.reshape(bshape).astype(dtype), et)
         ty = op.results[0].type
-        mul = make_onnx_op("Mul", [x, f_c], [ty], like=op)
+        mul = make_onnx_op("Mul", [x, f_c], [ty], like=op, name_suffix="scale")
         add = make_onnx_op("Add", [mul.results[0], s_c], [ty], like=op)
         rewriter.replace_op(op, [mul, add], [add.results[0]] + [None] * (len(op.results) - 1))
 

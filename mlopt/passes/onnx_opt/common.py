@@ -162,16 +162,28 @@ def make_onnx_op(
     result_types: Sequence[Attribute],
     attributes: dict[str, Attribute] | None = None,
     like: Operation | None = None,
+    name_suffix: str | None = None,
 ) -> Operation:
-    """A new ``onnx.<type_name>`` op (copies the node name of ``like``)."""
+    """A new ``onnx.<type_name>`` op with the location and node name of
+    ``like`` (``<name>/<name_suffix>`` when given, to keep names unique)."""
     cls = onnx_dialect().op_class(type_name)
     attrs = dict(attributes or {})
     if like is not None and "onnx_node_name" in like.attributes and "onnx_node_name" not in attrs:
-        attrs["onnx_node_name"] = like.attributes["onnx_node_name"]
+        attrs["onnx_node_name"] = derived_name(like, name_suffix)
     op = cls.create(operands=list(operands), result_types=list(result_types), attributes=attrs)
     if like is not None:
         op.location = like.location
     return op
+
+
+def derived_name(like: Operation, suffix: str | None = None) -> Attribute:
+    """The node name of ``like`` (with ``/suffix`` appended when given)."""
+    from xdsl.dialects.builtin import StringAttr
+
+    name = like.attributes["onnx_node_name"]
+    if suffix is None:
+        return name
+    return StringAttr(f"{getattr(name, 'data', name)}/{suffix}")
 
 
 def make_none(like: Operation | None = None) -> Operation:

@@ -25,6 +25,7 @@ from xdsl.rewriter import InsertPoint, Rewriter
 
 from mlopt.passes.onnx_opt.common import (
     constant_array,
+    derived_name,
     elem_type,
     is_none,
     is_onnx_op,
@@ -125,7 +126,8 @@ def _fold_block(block: Block, size_limit: int, rewriter: Rewriter) -> bool:
                 continue
             const = make_constant(a, elem_type(r.type))
             if "onnx_node_name" in op.attributes:
-                const.attributes["onnx_node_name"] = op.attributes["onnx_node_name"]
+                multi = len(op.results) > 1
+                const.attributes["onnx_node_name"] = derived_name(op, str(r.index) if multi else None)
             const.location = op.location
             rewriter.insert_op(const, InsertPoint.before(op))
             new_values.append(const.results[0])

@@ -34,6 +34,7 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from mlopt.passes.onnx_opt.common import (
     NON_ONNX_ATTRS,
     constant_array,
+    derived_name,
     elem_type,
     fail,
     from_onnx_elem_type,
@@ -295,7 +296,7 @@ def decompose_op(op: Operation, rewriter: Rewriter) -> list[Operation] | None:
             result_types.append(t)
         new = cls.create(operands=operands, result_types=result_types, attributes=attrs)
         if "onnx_node_name" in op.attributes:
-            new.attributes["onnx_node_name"] = op.attributes["onnx_node_name"]
+            new.attributes["onnx_node_name"] = derived_name(op, f"{node.op_type}_{len(new_ops)}")
         new.location = op.location
         rewriter.insert_op(new, InsertPoint.before(op))
         new_ops.append(new)
@@ -347,6 +348,7 @@ def _fold_castlike(op: Operation, rewriter: Rewriter) -> None:
     c = make_constant(np.asarray(arr), et)
     if "onnx_node_name" in op.attributes:
         c.attributes["onnx_node_name"] = op.attributes["onnx_node_name"]
+    c.location = op.location
     rewriter.insert_op(c, InsertPoint.before(op))
     src = op.operands[0].owner
     op.results[0].replace_all_uses_with(c.results[0])
