@@ -341,7 +341,14 @@ def load_plugin_module(spec: str) -> Plugin:
     if ":" in spec and not Path(spec).exists():
         target, attr = spec.rsplit(":", 1)
     try:
-        is_path = target.endswith(".py") or os.sep in target or "/" in target or Path(target).is_dir()
+        # a dotted name is a module, even if a directory of that name is in
+        # the working directory (write ./name for that directory)
+        is_path = (
+            target.endswith(".py")
+            or os.sep in target
+            or "/" in target
+            or (Path(target).is_dir() and not all(p.isidentifier() for p in target.split(".")))
+        )
         if is_path:
             module = _import_file(Path(target), spec)
         else:
@@ -351,7 +358,7 @@ def load_plugin_module(spec: str) -> Plugin:
                 if e.name and (target == e.name or target.startswith(e.name + ".")):
                     raise PluginError(
                         f"plugin '{spec}' not found: no module '{e.name}' "
-                        f"(give a module name or a path to a .py file)"
+                        f"(give a module name, a .py file or a package directory)"
                     ) from e
                 raise
     except PluginError:
