@@ -196,9 +196,8 @@ class Driver:
     # ---- setup -----------------------------------------------------------
 
     def build_registry(self) -> Registry:
-        import mlopt.registry as registry_mod
         from mlopt.plugins import PluginError
-        from mlopt.registry import RegistryError, build_registry
+        from mlopt.registry import RegistryError, build_registry, set_default_registry
 
         try:
             reg = build_registry(extra_plugins=self.args.load_plugin)
@@ -208,7 +207,7 @@ class Driver:
             raise UsageError(str(e)) from e
         # named pipelines (and plugins' pipelines) resolve pass names through the
         # default registry: make it this one, plugins included
-        registry_mod._DEFAULT = reg
+        set_default_registry(reg)
         self.registry = reg
         return reg
 
@@ -639,15 +638,41 @@ def version_string() -> str:
     return f"mlopt {mlopt.__version__} (xDSL {xdsl_version}, Python {sys.version.split()[0]})"
 
 
+# One-line descriptions for common upstream passes that carry no docstring.
+_KNOWN_DOCS = {
+    "cse": "Eliminate common subexpressions.",
+    "dce": "Remove dead operations (side-effect free ops whose results are unused).",
+    "lower-affine": "Lower affine.for/if/load/store/apply to scf, arith and memref.",
+    "reconcile-unrealized-casts": "Fold and remove chains of builtin.unrealized_conversion_cast.",
+    "loop-hoist-memref": "Hoist loop-invariant memref loads and stores out of loops.",
+    "convert-ptr-to-llvm": "Lower the ptr dialect to llvm.",
+    "printf-to-llvm": "Lower printf.print_format to calls to the C printf.",
+    "printf-to-putchar": "Lower printf of characters to putchar calls.",
+    "scf-parallel-loop-tiling": "Tile scf.parallel loops by the given tile sizes.",
+    "gpu-map-parallel-loops": "Map scf.parallel loops to GPU processor dimensions.",
+    "memref-to-gpu": "Convert memref allocations to gpu allocations.",
+    "apply-pdl": "Apply the rewrite patterns of a PDL file.",
+}
+
+
+def _docstring_line(doc: str | None) -> str:
+    for line in (doc or "").strip().splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
 def _first_doc_line(cls: type) -> str:
     doc = cls.__doc__ or ""
     # dataclasses invent a docstring "Name(field: type = ...)"; that is no doc
     if doc.startswith(cls.__name__ + "("):
-        return ""
-    for line in doc.strip().splitlines():
-        if line.strip():
-            return line.strip()
-    return ""
+        doc = ""
+    if line := _docstring_line(doc):
+        return line
+    if known := _KNOWN_DOCS.get(getattr(cls, "name", "")):
+        return known
+    module = sys.modules.get(cls.__module__)
+    return _docstring_line(getattr(module, "__doc__", None))
 
 
 def list_passes(registry: Registry | None) -> str:
@@ -665,6 +690,7 @@ def list_passes(registry: Registry | None) -> str:
             doc = f"(cannot load: {type(e).__name__}: {e})"
         if source.startswith("plugin"):
             doc = (doc + " " if doc else "") + f"[{source}]"
+        doc = doc or "(no description)"
         rows.append((name, doc))
     width = min(max((len(n) for n, _ in rows), default=0), 40)
     lines = ["Available passes and pipelines:"]
