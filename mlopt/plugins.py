@@ -261,18 +261,30 @@ def make_plugin_pipeline_pass(
 # ----------------------------------------------------------------------- loading
 
 
+def _library_dirs() -> tuple[str, ...]:
+    import sysconfig
+
+    import xdsl
+
+    dirs = {sysconfig.get_paths()["stdlib"], str(Path(xdsl.__file__).parent)}
+    return tuple(str(Path(d).resolve()) + os.sep for d in dirs)
+
+
 def _describe(e: BaseException) -> str:
-    """``Type: message (file:line)`` where file:line is the innermost frame
-    outside mlopt and importlib, i.e. the line of the plugin that failed."""
-    where = ""
+    """``Type: message (file:line)``, where file:line is the innermost frame of
+    the traceback outside the standard library, xDSL and this module: most
+    likely the plugin's line that failed."""
     if isinstance(e, SyntaxError) and e.filename:
         return f"SyntaxError: {e.msg} ({e.filename}:{e.lineno})"
-    frames = traceback.extract_tb(e.__traceback__)
-    for fr in reversed(frames):
-        fn = fr.filename.replace("\\", "/")
-        if "importlib" in fn or fn.startswith("<frozen") or "/mlopt/plugins.py" in fn:
+    skip = _library_dirs()
+    where = ""
+    for fr in reversed(traceback.extract_tb(e.__traceback__)):
+        fn = fr.filename
+        if fn.startswith("<") or fn == __file__:
             continue
-        where = f" ({fr.filename}:{fr.lineno})"
+        if str(Path(fn).resolve()).startswith(skip):
+            continue
+        where = f" ({fn}:{fr.lineno})"
         break
     return f"{type(e).__name__}: {e}{where}"
 
