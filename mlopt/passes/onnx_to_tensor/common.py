@@ -54,8 +54,31 @@ from xdsl.utils.exceptions import DiagnosticException
 # errors
 
 
+try:  # the driver reports these at the op's source location
+    from mlopt.tools.diagnostics import OpDiagnosticError as _OpError
+except ImportError:  # pragma: no cover
+    _OpError = None  # type: ignore[assignment]
+
+
 class LoweringError(DiagnosticException):
-    """An ONNX op cannot be lowered (unsupported op/attribute, dynamic shape...)."""
+    """An ONNX op cannot be lowered (unsupported op/attribute, dynamic shape...).
+
+    ``op`` (when known) is the ONNX op; it is an ``OpDiagnosticError`` so the
+    driver prints the op's ``file:line:col``."""
+
+    def __init__(self, message: str, op: Operation | None = None):
+        super().__init__(message)
+        self.op = op
+
+
+if _OpError is not None:
+
+    class OpLoweringError(LoweringError, _OpError):  # type: ignore[misc, valid-type]
+        def __init__(self, message: str, op: Operation | None = None):
+            _OpError.__init__(self, op, message)  # type: ignore[misc]
+
+else:  # pragma: no cover
+    OpLoweringError = LoweringError  # type: ignore[misc, assignment]
 
 
 def node_name(op: Operation) -> str:
@@ -74,7 +97,7 @@ def describe(op: Operation) -> str:
 
 
 def fail(op: Operation, msg: str) -> LoweringError:
-    return LoweringError(f"convert-onnx-to-tensor: {describe(op)}: {msg}")
+    return OpLoweringError(f"convert-onnx-to-tensor: {describe(op)}: {msg}", op)
 
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,57 @@
+// RUN: mlopt %s --split-input-file --verify-diagnostics -p convert-onnx-to-tensor
+
+func.func @no_lowering(%a: tensor<2x3xf32>) -> tensor<f32> {
+  // expected-error@+1 {{convert-onnx-to-tensor: node 'det0' (op type Det, 'onnx.Det'): no lowering to the tensor level for this op type}}
+  %0 = "onnx.Det"(%a) {onnx_node_name = "det0"} : (tensor<2x3xf32>) -> tensor<f32>
+  func.return %0 : tensor<f32>
+}
+
+// -----
+
+func.func @dynamic_shape(%a: tensor<?x3xf32>) -> tensor<?x3xf32> {
+  // expected-error@+1 {{node 'relu1' (op type Relu, 'onnx.Relu'): dynamic shape tensor<?x3xf32> is not supported}}
+  %0 = "onnx.Relu"(%a) {onnx_node_name = "relu1"} : (tensor<?x3xf32>) -> tensor<?x3xf32>
+  func.return %0 : tensor<?x3xf32>
+}
+
+// -----
+
+func.func @unnamed_dynamic(%a: tensor<2x3xf32>, %b: tensor<?xf32>) -> tensor<2x3xf32> {
+  // expected-error@+1 {{unnamed node (op type Add, 'onnx.Add'): dynamic shape}}
+  %0 = "onnx.Add"(%a, %b) : (tensor<2x3xf32>, tensor<?xf32>) -> tensor<2x3xf32>
+  func.return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @runtime_axes(%a: tensor<2x3xf32>, %axes: tensor<1xi64>) -> tensor<2x1xf32> {
+  // expected-error@+1 {{node 'rs' (op type ReduceSum, 'onnx.ReduceSum'): the axes operand must be a compile-time constant}}
+  %0 = "onnx.ReduceSum"(%a, %axes) {onnx_node_name = "rs"} : (tensor<2x3xf32>, tensor<1xi64>) -> tensor<2x1xf32>
+  func.return %0 : tensor<2x1xf32>
+}
+
+// -----
+
+func.func @runtime_slice(%a: tensor<4xf32>, %s: tensor<1xi64>) -> tensor<2xf32> {
+  %e = "onnx.Constant"() {value = dense<3> : tensor<1xi64>} : () -> tensor<1xi64>
+  %n = "onnx.NoValue"() {value} : () -> none
+  // expected-error@+1 {{(op type Slice, 'onnx.Slice'): Slice starts must be a compile-time constant}}
+  %0 = "onnx.Slice"(%a, %s, %e, %n, %n) : (tensor<4xf32>, tensor<1xi64>, tensor<1xi64>, none, none) -> tensor<2xf32>
+  func.return %0 : tensor<2xf32>
+}
+
+// -----
+
+func.func @training_bn(%x: tensor<1x2x3xf32>, %s: tensor<2xf32>) -> tensor<1x2x3xf32> {
+  // expected-error@+1 {{BatchNormalization in training mode is not supported}}
+  %0, %m, %v = "onnx.BatchNormalization"(%x, %s, %s, %s, %s) {training_mode = 1 : si64} : (tensor<1x2x3xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> (tensor<1x2x3xf32>, tensor<2xf32>, tensor<2xf32>)
+  func.return %0 : tensor<1x2x3xf32>
+}
+
+// -----
+
+func.func @maxpool_indices(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x2x2xi64> {
+  // expected-error@+1 {{the Indices output of MaxPool is not supported}}
+  %0, %i = "onnx.MaxPool"(%x) {kernel_shape = [2, 2], strides = [2, 2]} : (tensor<1x1x4x4xf32>) -> (tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>)
+  func.return %i : tensor<1x1x2x2xi64>
+}
