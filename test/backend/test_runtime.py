@@ -83,3 +83,14 @@ def test_onnx_and_tensor_level_modules():
 def test_bad_opt_level():
     with pytest.raises(ValueError, match="opt_level"):
         compile_model(mlp_model(), opt_level=5)
+
+
+def test_llvm_level_module_keeps_names():
+    from mlopt.frontends.onnx import import_model
+
+    module = import_model(mlp_model(), input_shapes={"x": (2, 4)})
+    mlopt.run_pipeline(module, "onnx-to-llvm")
+    model = compile_model(module)
+    assert model.input_names == ["x"] and model.output_names == ["z", "zz"]
+    x = np.random.rand(2, 4).astype(np.float32)
+    np.testing.assert_allclose(model(x=x)[1], reference(x)[1], rtol=1e-5)

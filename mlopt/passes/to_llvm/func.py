@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from xdsl.context import Context
 from xdsl.dialects import builtin, func, llvm
-from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, StringAttr, UnitAttr
+from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, IntegerAttr, StringAttr, UnitAttr
 from xdsl.ir import Attribute, Operation
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import PatternRewriter, PatternRewriteWalker, RewritePattern
@@ -36,7 +36,16 @@ def _arg_names(op: func.FuncOp) -> list[str] | None:
     if op.arg_attrs is None:
         return None
     names: list[str] = []
+    outputs = op.attributes.get("onnx.output_names")
+    n_in = op.attributes.get("mlopt.num_inputs")
     for i, attrs in enumerate(op.arg_attrs.data):
+        if (
+            isinstance(outputs, ArrayAttr)
+            and isinstance(n_in, IntegerAttr)
+            and 0 <= i - n_in.value.data < len(outputs.data)
+        ):
+            names.append(outputs.data[i - n_in.value.data].data)  # type: ignore[attr-defined]
+            continue
         name = attrs.data.get("onnx.name") or attrs.data.get("mlopt.name")
         names.append(name.data if isinstance(name, StringAttr) else f"arg{i}")
     return names
@@ -74,7 +83,9 @@ class FuncToLLVMPattern(RewritePattern):
         private = op.sym_visibility is not None and op.sym_visibility.data == "private"
         has_body = bool(op.body.blocks)
         linkage = "internal" if (private and has_body and not is_entry) else "external"
-        extra = {k: v for k, v in op.attributes.items() if k.startswith("mlopt.")}
+        extra = {
+            k: v for k, v in op.attributes.items() if k.startswith(("mlopt.", "onnx.output_names"))
+        }
         if is_entry:
             # keep the memref-level signature: the runtime reads shapes/dtypes from it
             extra["mlopt.arg_types"] = ArrayAttr(list(ftype.inputs))
