@@ -339,3 +339,38 @@ def test_onnx_lowering_used_by_convert_onnx_to_tensor(toy_reg):
     assert "toy.Scale" not in names
     assert names.count("linalg.generic") == 1 and "arith.mulf" in names
     module.verify()
+
+
+def _toy_scale_model(with_value_info: bool):
+    from onnx import TensorProto, helper
+
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 3])
+    nodes = [
+        helper.make_node("Scale", ["x"], ["s"], domain="toy", name="scale0", factor=2.5),
+        helper.make_node("Relu", ["s"], ["y"], name="relu0"),
+    ]
+    info = [helper.make_tensor_value_info("s", TensorProto.FLOAT, [2, 3])] if with_value_info else []
+    graph = helper.make_graph(nodes, "g", [x], [y], value_info=info)
+    opsets = [helper.make_opsetid("", 17), helper.make_opsetid("toy", 1)]
+    return helper.make_model(graph, opset_imports=opsets)
+
+
+def test_custom_domain_onnx_model_end_to_end():
+    """An ONNX node of the plugin's domain is imported as the plugin's op,
+    lowered by its ONNX lowering, compiled to native code and run."""
+    import numpy as np
+
+    assert _installed()
+    module = mlopt.import_onnx(_toy_scale_model(with_value_info=True))
+    assert "toy.Scale" in _ops(module)
+    compiled = mlopt.compile(_toy_scale_model(with_value_info=True))
+    x = np.arange(6, dtype=np.float32).reshape(2, 3) - 2.0
+    (y,) = compiled(x)
+    np.testing.assert_allclose(y, np.maximum(x * 2.5, 0.0), rtol=1e-6)
+
+
+def test_custom_domain_onnx_model_without_shape_is_a_clean_error():
+    assert _installed()
+    with pytest.raises(Exception, match=r"'toy.Scale' \(node 'scale0'\): needs a static result shape"):
+        mlopt.compile(_toy_scale_model(with_value_info=False))

@@ -13,7 +13,13 @@ from __future__ import annotations
 import math
 from typing import ClassVar
 
-from xdsl.dialects.builtin import AnyFloat, AnyFloatConstr, FloatAttr, TensorType
+from xdsl.dialects.builtin import (
+    AnyFloat,
+    AnyFloatConstr,
+    FloatAttr,
+    TensorType,
+    UnrankedTensorType,
+)
 from xdsl.ir import Attribute, Dialect, Operation, SSAValue
 from xdsl.irdl import (
     IRDLOperation,
@@ -150,19 +156,30 @@ class OnnxScaleOp(IRDLOperation):
     """The custom ONNX op ``toy.Scale``: ``Y = X * factor`` elementwise.
 
     Spelled like the ops of mlopt's ``onnx`` dialect: ONNX attributes are op
-    attributes (``factor = 2.5 : f32``), tensors are ranked.
+    attributes (``factor = 2.5 : f32``). The importer creates it for a node
+    ``Scale`` of domain ``toy``; ONNX's shape inference does not know the op,
+    so ``Y`` may be unranked (``tensor<*xf32>``) unless the model gives a
+    ``value_info`` for it.
     """
 
     name = "toy.Scale"
 
-    T: ClassVar = VarConstraint("T", TensorType.constr(AnyFloatConstr))
-    X = operand_def(T)
+    X = operand_def(TensorType | UnrankedTensorType)
     factor = attr_def(FloatAttr)
-    Y = result_def(T)
+    Y = result_def(TensorType | UnrankedTensorType)
 
     traits = traits_def(Pure())
 
     def verify_(self) -> None:
+        x, y = self.X.type, self.Y.type
+        assert isinstance(x, TensorType | UnrankedTensorType)
+        assert isinstance(y, TensorType | UnrankedTensorType)
+        if not isinstance(x.element_type, AnyFloat) or x.element_type != y.element_type:
+            raise VerifyException(f"X and Y must have one float element type, got {x} and {y}")
+        if isinstance(x, TensorType) and isinstance(y, TensorType):
+            xs, ys = x.get_shape(), y.get_shape()
+            if len(xs) != len(ys) or any(a != b and a >= 0 and b >= 0 for a, b in zip(xs, ys)):
+                raise VerifyException(f"X and Y must have the same shape, got {x} and {y}")
         if not math.isfinite(self.factor.value.data):
             raise VerifyException(f"factor must be finite, got {self.factor.value.data}")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from xdsl.dialects import arith, tensor
 from xdsl.dialects.linalg.attrs import IteratorTypeAttr
 from xdsl.dialects.linalg.ops import GenericOp, YieldOp
-from xdsl.dialects.builtin import AffineMapAttr, FloatAttr, TensorType
+from xdsl.dialects.builtin import AffineMapAttr, FloatAttr, StringAttr, TensorType
 from xdsl.ir import Block, Region
 from xdsl.ir.affine import AffineMap
 from xdsl.pattern_rewriter import PatternRewriter, RewritePattern, op_type_rewrite_pattern
@@ -26,13 +26,21 @@ class LowerOnnxScale(RewritePattern):
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: OnnxScaleOp, rewriter: PatternRewriter) -> None:
         typ = op.Y.type
-        assert isinstance(typ, TensorType)
+        if (
+            not isinstance(typ, TensorType)
+            or any(d < 0 for d in typ.get_shape())
+            or op.X.type != typ
+        ):
+            # the tensor level has static shapes only. A DiagnosticException is
+            # reported by mlopt as a clean error at the op's location.
+            node = op.attributes.get("onnx_node_name")
+            where = f" (node '{node.data}')" if isinstance(node, StringAttr) else ""
+            raise PassFailedException(
+                f"'toy.Scale'{where}: needs a static result shape, got {typ} "
+                "(ONNX cannot infer it: give the model a value_info for this output)"
+            )
         elt = typ.get_element_type()
         shape = typ.get_shape()
-        if any(d < 0 for d in shape):
-            # the tensor level has static shapes only; a DiagnosticException
-            # is reported by mlopt as a clean error
-            raise PassFailedException(f"'toy.Scale': needs a static shape, got {typ}")
         rank = len(shape)
 
         body = Block(arg_types=[elt, elt])

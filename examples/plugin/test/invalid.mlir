@@ -21,3 +21,19 @@ func.func @axpy_types(%a: f32, %x: f32, %y: f64) -> f64 {
   %r = "toy.axpy"(%a, %x, %y) : (f32, f32, f64) -> f64
   func.return %r : f64
 }
+
+// -----
+
+func.func @onnx_scale_shape(%x: tensor<2x3xf32>) -> tensor<3x2xf32> {
+  // expected-error @+1 {{X and Y must have the same shape, got tensor<2x3xf32> and tensor<3x2xf32>}}
+  %y = "toy.Scale"(%x) {factor = 2.5 : f32} : (tensor<2x3xf32>) -> tensor<3x2xf32>
+  func.return %y : tensor<3x2xf32>
+}
+
+// -----
+
+func.func @onnx_scale_int(%x: tensor<2xi32>) -> tensor<2xi32> {
+  // expected-error @+1 {{X and Y must have one float element type, got tensor<2xi32> and tensor<2xi32>}}
+  %y = "toy.Scale"(%x) {factor = 2.5 : f32} : (tensor<2xi32>) -> tensor<2xi32>
+  func.return %y : tensor<2xi32>
+}
