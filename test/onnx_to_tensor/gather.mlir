@@ -1,0 +1,103 @@
+// RUN: mlopt %s --split-input-file -p convert-onnx-to-tensor | filecheck %s
+
+// Gather: a generic over the output reads the indices and extracts from data
+// (negative indices wrap).
+// CHECK-LABEL: func.func @gather
+// CHECK-SAME: (%{{\w+}}: tensor<5x4xf32>, %{{\w+}}: tensor<2x3xi64>) -> tensor<2x3x4xf32>
+// CHECK: %{{\w+}} = tensor.empty() : tensor<2x3x4xf32>
+// CHECK-NEXT: %{{\w+}} = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%{{\w+}} : tensor<2x3xi64>) outs(%{{\w+}} : tensor<2x3x4xf32>) {
+// CHECK-NEXT: ^bb0(%{{\w+}}: i64, %{{\w+}}: f32):
+// CHECK-NEXT: %{{\w+}} = arith.index_cast %{{\w+}} : i64 to index
+// CHECK-NEXT: %{{\w+}} = arith.constant 0 : index
+// CHECK-NEXT: %{{\w+}} = arith.cmpi slt, %{{\w+}}, %{{\w+}} : index
+// CHECK-NEXT: %{{\w+}} = arith.constant 5 : index
+// CHECK-NEXT: %{{\w+}} = arith.addi %{{\w+}}, %{{\w+}} : index
+// CHECK-NEXT: %{{\w+}} = arith.select %{{\w+}}, %{{\w+}}, %{{\w+}} : index
+// CHECK-NEXT: %{{\w+}} = linalg.index 2 : index
+// CHECK-NEXT: %{{\w+}} = tensor.extract %{{\w+}}[%{{\w+}}, %{{\w+}}] : tensor<5x4xf32>
+// CHECK-NEXT: linalg.yield %{{\w+}} : f32
+// CHECK-NEXT: } -> tensor<2x3x4xf32>
+// CHECK-NEXT: func.return %{{\w+}} : tensor<2x3x4xf32>
+func.func @gather(%d: tensor<5x4xf32>, %i: tensor<2x3xi64>) -> tensor<2x3x4xf32> {
+  %0 = "onnx.Gather"(%d, %i) {axis = 0 : si64} : (tensor<5x4xf32>, tensor<2x3xi64>) -> tensor<2x3x4xf32>
+  func.return %0 : tensor<2x3x4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @gather_elements
+// CHECK-SAME: (%{{\w+}}: tensor<3x3xf32>, %{{\w+}}: tensor<2x3xi32>) -> tensor<2x3xf32>
+// CHECK: %{{\w+}} = tensor.empty() : tensor<2x3xf32>
+// CHECK-NEXT: %{{\w+}} = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%{{\w+}} : tensor<2x3xi32>) outs(%{{\w+}} : tensor<2x3xf32>) {
+// CHECK-NEXT: ^bb0(%{{\w+}}: i32, %{{\w+}}: f32):
+// CHECK-NEXT: %{{\w+}} = arith.extsi %{{\w+}} : i32 to i64
+// CHECK-NEXT: %{{\w+}} = arith.index_cast %{{\w+}} : i64 to index
+// CHECK-NEXT: %{{\w+}} = arith.constant 0 : index
+// CHECK-NEXT: %{{\w+}} = arith.cmpi slt, %{{\w+}}, %{{\w+}} : index
+// CHECK-NEXT: %{{\w+}} = arith.constant 3 : index
+// CHECK-NEXT: %{{\w+}} = arith.addi %{{\w+}}, %{{\w+}} : index
+// CHECK-NEXT: %{{\w+}} = arith.select %{{\w+}}, %{{\w+}}, %{{\w+}} : index
+// CHECK-NEXT: %{{\w+}} = linalg.index 0 : index
+// CHECK-NEXT: %{{\w+}} = tensor.extract %{{\w+}}[%{{\w+}}, %{{\w+}}] : tensor<3x3xf32>
+// CHECK-NEXT: linalg.yield %{{\w+}} : f32
+// CHECK-NEXT: } -> tensor<2x3xf32>
+// CHECK-NEXT: func.return %{{\w+}} : tensor<2x3xf32>
+func.func @gather_elements(%d: tensor<3x3xf32>, %i: tensor<2x3xi32>) -> tensor<2x3xf32> {
+  %0 = "onnx.GatherElements"(%d, %i) {axis = 1 : si64} : (tensor<3x3xf32>, tensor<2x3xi32>) -> tensor<2x3xf32>
+  func.return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @onehot
+// CHECK-SAME: (%{{\w+}}: tensor<3xi64>) -> tensor<3x4xf32>
+// CHECK: %{{\w+}} = arith.constant dense<4> : tensor<i64>
+// CHECK-NEXT: %{{\w+}} = arith.constant dense<[0.000000e+00, 1.000000e+00]> : tensor<2xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<3x4xf32>
+// CHECK-NEXT: %{{\w+}} = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%{{\w+}} : tensor<3xi64>) outs(%{{\w+}} : tensor<3x4xf32>) {
+// CHECK-NEXT: ^bb0(%{{\w+}}: i64, %{{\w+}}: f32):
+// CHECK-NEXT: %{{\w+}} = arith.index_cast %{{\w+}} : i64 to index
+// CHECK-NEXT: %{{\w+}} = arith.constant 0 : index
+// CHECK-NEXT: %{{\w+}} = arith.cmpi slt, %{{\w+}}, %{{\w+}} : index
+// CHECK-NEXT: %{{\w+}} = arith.constant 4 : index
+// CHECK-NEXT: %{{\w+}} = arith.addi %{{\w+}}, %{{\w+}} : index
+// CHECK-NEXT: %{{\w+}} = arith.select %{{\w+}}, %{{\w+}}, %{{\w+}} : index
+// CHECK-NEXT: %{{\w+}} = linalg.index 1 : index
+// CHECK-NEXT: %{{\w+}} = arith.cmpi eq, %{{\w+}}, %{{\w+}} : index
+// CHECK-NEXT: %{{\w+}} = arith.constant 1.000000e+00 : f32
+// CHECK-NEXT: %{{\w+}} = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %{{\w+}} = arith.select %{{\w+}}, %{{\w+}}, %{{\w+}} : f32
+// CHECK-NEXT: linalg.yield %{{\w+}} : f32
+// CHECK-NEXT: } -> tensor<3x4xf32>
+// CHECK-NEXT: func.return %{{\w+}} : tensor<3x4xf32>
+func.func @onehot(%i: tensor<3xi64>) -> tensor<3x4xf32> {
+  %d = "onnx.Constant"() {value = dense<4> : tensor<i64>} : () -> tensor<i64>
+  %v = "onnx.Constant"() {value = dense<[0.0, 1.0]> : tensor<2xf32>} : () -> tensor<2xf32>
+  %0 = "onnx.OneHot"(%i, %d, %v) : (tensor<3xi64>, tensor<i64>, tensor<2xf32>) -> tensor<3x4xf32>
+  func.return %0 : tensor<3x4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @trilu
+// CHECK-SAME: (%{{\w+}}: tensor<3x3xf32>) -> tensor<3x3xf32>
+// CHECK: %{{\w+}} = tensor.empty() : tensor<3x3xf32>
+// CHECK-NEXT: %{{\w+}} = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%{{\w+}} : tensor<3x3xf32>) outs(%{{\w+}} : tensor<3x3xf32>) {
+// CHECK-NEXT: ^bb0(%{{\w+}}: f32, %{{\w+}}: f32):
+// CHECK-NEXT: %{{\w+}} = linalg.index 0 : index
+// CHECK-NEXT: %{{\w+}} = arith.index_cast %{{\w+}} : index to i64
+// CHECK-NEXT: %{{\w+}} = linalg.index 1 : index
+// CHECK-NEXT: %{{\w+}} = arith.index_cast %{{\w+}} : index to i64
+// CHECK-NEXT: %{{\w+}} = arith.subi %{{\w+}}, %{{\w+}} : i64
+// CHECK-NEXT: %{{\w+}} = arith.constant 0 : i64
+// CHECK-NEXT: %{{\w+}} = arith.cmpi sle, %{{\w+}}, %{{\w+}} : i64
+// CHECK-NEXT: %{{\w+}} = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %{{\w+}} = arith.select %{{\w+}}, %{{\w+}}, %{{\w+}} : f32
+// CHECK-NEXT: linalg.yield %{{\w+}} : f32
+// CHECK-NEXT: } -> tensor<3x3xf32>
+// CHECK-NEXT: func.return %{{\w+}} : tensor<3x3xf32>
+func.func @trilu(%x: tensor<3x3xf32>) -> tensor<3x3xf32> {
+  %n = "onnx.NoValue"() {value} : () -> none
+  %0 = "onnx.Trilu"(%x, %n) {upper = 0 : si64} : (tensor<3x3xf32>, none) -> tensor<3x3xf32>
+  func.return %0 : tensor<3x3xf32>
+}
