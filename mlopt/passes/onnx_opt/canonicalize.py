@@ -72,7 +72,7 @@ def _replace_with_value(op: Operation, value: SSAValue, rewriter: PatternRewrite
     """Forward ``value`` for result 0 of ``op`` when their types agree."""
     if value.type != op.results[0].type:
         return
-    rewriter.replace_op(op, [], [value] + [None] * (len(op.results) - 1))
+    rewriter.replace(op, [], [value] + [None] * (len(op.results) - 1))
 
 
 def _const(rewriter: PatternRewriter, arr: np.ndarray, et=None) -> SSAValue:
@@ -155,7 +155,7 @@ class MergeReshapes(RewritePattern):
         src = inner.operands[0]
         new_shape = _const(rewriter, np.asarray(shape, np.int64))
         new = make_onnx_op("Reshape", [src, new_shape], [op.results[0].type], like=op)
-        rewriter.replace_op(op, new)
+        rewriter.replace(op, new)
 
 
 class MergeTransposes(RewritePattern):
@@ -189,7 +189,7 @@ class MergeTransposes(RewritePattern):
             {"perm": ArrayAttr([IntegerAttr(p, i64) for p in perm])},
             like=op,
         )
-        rewriter.replace_op(op, new)
+        rewriter.replace(op, new)
 
 
 def _axes(op: Operation) -> list[int] | None:
@@ -299,9 +299,9 @@ class FoldBatchNormIntoConvGemm(RewritePattern):
         new = make_onnx_op(
             prod.name[5:], [prod.operands[0], w_c, b_c], [op.results[0].type], attrs, like=prod
         )
-        rewriter.replace_op(op, new, [new.results[0]] + [None] * (len(op.results) - 1))
+        rewriter.replace(op, new, [new.results[0]] + [None] * (len(op.results) - 1))
         if not prod.results[0].uses:
-            rewriter.erase_op(prod)
+            rewriter.erase(prod)
 
 
 class BatchNormToMulAdd(RewritePattern):
@@ -334,7 +334,7 @@ class BatchNormToMulAdd(RewritePattern):
         ty = op.results[0].type
         mul = make_onnx_op("Mul", [x, f_c], [ty], like=op, name_suffix="scale")
         add = make_onnx_op("Add", [mul.results[0], s_c], [ty], like=op)
-        rewriter.replace_op(op, [mul, add], [add.results[0]] + [None] * (len(op.results) - 1))
+        rewriter.replace(op, [mul, add], [add.results[0]] + [None] * (len(op.results) - 1))
 
 
 class MatMulAddToGemm(RewritePattern):
@@ -364,9 +364,9 @@ class MatMulAddToGemm(RewritePattern):
             new = make_onnx_op(
                 "Gemm", [mm.operands[0], mm.operands[1], bias_v], [op.results[0].type], like=mm
             )
-            rewriter.replace_op(op, new)
+            rewriter.replace(op, new)
             if not mm.results[0].uses:
-                rewriter.erase_op(mm)
+                rewriter.erase(mm)
             return
 
 
@@ -378,7 +378,7 @@ class EraseDead(RewritePattern):
             return
         if any(r.uses for r in op.results):
             return
-        rewriter.erase_op(op)
+        rewriter.erase(op)
 
 
 PATTERNS: tuple[type[RewritePattern], ...] = (

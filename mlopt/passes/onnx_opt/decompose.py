@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import onnx
+import onnx.version_converter
 from onnx import AttributeProto, helper
 from xdsl.context import Context
 from xdsl.dialects import func
@@ -177,6 +178,7 @@ def _instantiate(op: Operation, fp: onnx.FunctionProto) -> tuple[list[onnx.NodeP
         m.attribute.extend(_resolve_attributes(n, op_attrs, defaults))
         nodes.append(m)
     # onnx's inference over the instantiated body gives every value a type
+    produced = {o for n in nodes for o in n.output if o}
     inputs = []
     for name, v in zip(fp.input, op.operands):
         if is_none(v):
@@ -192,12 +194,23 @@ def _instantiate(op: Operation, fp: onnx.FunctionProto) -> tuple[list[onnx.NodeP
         if arr is not None and arr.size <= 4096 and arr.dtype != object:
             inits.append(onnx.numpy_helper.from_array(np.asarray(arr), name))
     graph = helper.make_graph(
-        nodes, "body", inputs, [helper.make_value_info(o, onnx.TypeProto()) for o in fp.output],
+        nodes,
+        "body",
+        inputs,
+        [helper.make_value_info(o, onnx.TypeProto()) for o in fp.output if o in produced],
         initializer=inits,
     )
     version = max([o.version for o in fp.opset_import if o.domain in ("", "ai.onnx")] or [OPSET])
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", version)])
     model.ir_version = 10
+    if version < OPSET and _needs_upgrade(nodes, version):
+        # the body is written for an older opset (e.g. ReduceMean with an axes
+        # attribute): bring it to the dialect's opset or give up
+        try:
+            model = onnx.version_converter.convert_version(model, OPSET)
+        except Exception as e:
+            raise DecomposeError(f"cannot upgrade the body to opset {OPSET}: {e}") from None
+        nodes = list(model.graph.node)
     types: dict[str, onnx.TypeProto] = {}
     try:
         inferred = onnx.shape_inference.infer_shapes(model, strict_mode=False, data_prop=True)
@@ -206,6 +219,19 @@ def _instantiate(op: Operation, fp: onnx.FunctionProto) -> tuple[list[onnx.NodeP
     except Exception:
         pass
     return nodes, types
+
+
+def _needs_upgrade(nodes: list[onnx.NodeProto], version: int) -> bool:
+    """Whether some node's schema at ``version`` differs from the newest one."""
+    for n in nodes:
+        try:
+            old = onnx.defs.get_schema(n.op_type, version).since_version
+            new = onnx.defs.get_schema(n.op_type, OPSET).since_version
+        except Exception:
+            return True
+        if old != new:
+            return True
+    return False
 
 
 def decompose_op(op: Operation, rewriter: Rewriter) -> list[Operation] | None:
