@@ -231,6 +231,21 @@ def require_constant(op: Operation, value: SSAValue, what: str) -> np.ndarray:
 # types
 
 
+SUPPORTED_WIDTHS = {1, 8, 16, 32, 64}
+
+
+def check_element_type(op: Operation, t: Attribute) -> None:
+    """Fail on element types the compiled path cannot handle (bf16, f8, i4...)."""
+    e = t.get_element_type() if isinstance(t, TensorType) else t
+    if isinstance(e, NoneType):
+        return
+    ok = isinstance(e, Float16Type | Float32Type | Float64Type | IndexType) or (
+        isinstance(e, IntegerType) and e.width.data in SUPPORTED_WIDTHS
+    )
+    if not ok:
+        raise fail(op, f"element type {e} is not supported by the compiled path")
+
+
 def tensor_type(value: SSAValue, op: Operation | None = None) -> TensorType:
     t = value.type
     if not isinstance(t, TensorType):
@@ -489,6 +504,10 @@ class Body:
                 return self.add(arith.CmpfOp(v, self.const(0.0, ts), "une"))
             return self.add(arith.CmpiOp(v, self.const(0, ts), "ne"))
         if ks == "f" and kd == "f":
+            if ws == 64 and wd == 16:
+                # no direct f64 -> f16 truncation at run time (it needs a libcall)
+                v = self.add(arith.TruncFOp(v, Float32Type()))
+                return self.add(arith.TruncFOp(v, td))
             if ws < wd:
                 return self.add(arith.ExtFOp(v, td))
             if ws > wd:

@@ -31,6 +31,7 @@ from mlopt.passes.onnx_to_tensor.common import (
     Emitter,
     LoweringError,
     LoweringFn,
+    check_element_type,
     describe,
     fail,
     is_none,
@@ -72,6 +73,8 @@ class OnnxOpLowering(RewritePattern):
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
         if op.name != self.op_name:
             return
+        for v in (*op.operands, *op.results):
+            check_element_type(op, v.type)
         em = Emitter(op)
         res = self.fn(em, op)
         if res is None:

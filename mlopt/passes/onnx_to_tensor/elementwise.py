@@ -428,7 +428,16 @@ def lower_bitshift(em: Emitter, op):
     left = em.attr("direction", "LEFT") == "LEFT"
 
     def f(b: Body, x, y, e, k):
-        return b.add(arith.ShLIOp(x, y) if left else arith.ShRUIOp(x, y))
+        # shifts by >= width (or negative) give 0, or the sign fill for signed
+        # right shifts, instead of LLVM's poison
+        w = width_of(e)
+        oob = b.add(arith.CmpiOp(y, b.const(w, e), "uge"))
+        if left:
+            return b.select(oob, b.const(0, e), b.add(arith.ShLIOp(x, y)))
+        if k == "s":
+            fill = b.add(arith.ShRSIOp(x, b.const(w - 1, e)))
+            return b.select(oob, fill, b.add(arith.ShRSIOp(x, y)))
+        return b.select(oob, b.const(0, e), b.add(arith.ShRUIOp(x, y)))
 
     return _binary(em, op, f)
 
