@@ -401,14 +401,15 @@ def installed_plugins() -> list[Plugin]:
         dist = getattr(ep, "dist", None)
         pkg = f" of package '{dist.name}'" if dist is not None else ""
         where = f"entry point {ep.value}{pkg}"
+        hint = f"; set {DISABLE_ENV_VAR}=1 to skip installed plugins"
         try:
             obj = ep.load()
         except (Exception, SystemExit) as e:
-            raise PluginError(
-                f"cannot load plugin {where}: {_describe(e)}; "
-                f"set {DISABLE_ENV_VAR}=1 to skip installed plugins"
-            ) from e
-        plugins.append(_as_plugin(obj, where))
+            raise PluginError(f"cannot load plugin {where}: {_describe(e)}{hint}") from e
+        try:
+            plugins.append(_as_plugin(obj, where))
+        except PluginError as e:
+            raise PluginError(f"{e}{hint}") from e
     return plugins
 
 
