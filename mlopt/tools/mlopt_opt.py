@@ -45,7 +45,12 @@ exit status: 0 on success, 1 on a user error (bad input, pipeline or options),
 
 
 class UsageError(Exception):
-    """A command-line mistake: reported as ``mlopt: error: ...``, exit 1."""
+    """A user mistake outside IR text (command line, files, ONNX model):
+    reported as ``mlopt: error: ...`` (or ``WHERE: error: ...``), exit 1."""
+
+    def __init__(self, message: str, where: str = "mlopt"):
+        super().__init__(message)
+        self.where = where
 
 
 # --------------------------------------------------------------------------- #
@@ -442,7 +447,7 @@ class Driver:
         except ONNXImportError as e:
             if self.args.debug:
                 raise
-            raise UsageError(f"{self.input_name()}: {e}") from e
+            raise UsageError(str(e), where=self.input_name()) from e
 
     def process_onnx(self) -> tuple[list[ModuleOp | None], bool]:
         from mlopt.tools.diagnostics import DiagnosticEngine, write_diagnostics
@@ -713,7 +718,7 @@ def main(argv: list[str] | None = None) -> int:
         return Driver(args).run()
     except UsageError as e:
         sys.stdout.flush()
-        sys.stderr.write(f"mlopt: error: {e}\n")
+        sys.stderr.write(f"{e.where}: error: {e}\n")
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         sys.stderr.write("mlopt: interrupted\n")
