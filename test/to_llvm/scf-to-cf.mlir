@@ -1,5 +1,5 @@
 // RUN: mlopt %s --split-input-file -p convert-scf-to-cf,reconcile-unrealized-casts | filecheck %s
-// xDSL's convert-scf-to-cf, as used by the affine-to-llvm pipeline.
+// mlopt's convert-scf-to-cf (replaces xDSL's): linear-time block splitting, nsw increments.
 
 // CHECK-LABEL: func.func @loop_iter_args
 // CHECK:         cf.br ^[[HEAD:.*]](%{{.*}}, %{{.*}} : index, f32)
@@ -8,7 +8,7 @@
 // CHECK:         cf.cond_br %[[C]], ^[[BODY:.*]], ^[[EXIT:.*]]
 // CHECK:       ^[[BODY]]:
 // CHECK:         %[[S:.*]] = arith.addf %[[ACC]], %{{.*}} : f32
-// CHECK:         %[[N:.*]] = arith.addi %[[I]], %{{.*}} : index
+// CHECK:         %[[N:.*]] = arith.addi %[[I]], %{{.*}} overflow<nsw> : index
 // CHECK:         cf.br ^[[HEAD]](%[[N]], %[[S]] : index, f32)
 // CHECK:       ^[[EXIT]]:
 // CHECK:         func.return %[[ACC]] : f32
@@ -40,4 +40,46 @@ func.func @if_results(%c: i1, %a: f32, %b: f32) -> f32 {
     scf.yield %b : f32
   }
   func.return %r : f32
+}
+
+// -----
+
+// Nested loops and an if inside a loop; ops after the loops stay in order.
+// CHECK-LABEL: func.func @nested
+// CHECK:         cf.br ^[[OH:.*]](%{{.*}} : index)
+// CHECK:       ^[[OH]](%[[I:.*]]: index):
+// CHECK:         cf.cond_br %{{.*}}, ^[[OB:.*]], ^[[END:.*]]
+// CHECK:       ^[[OB]]:
+// CHECK:         cf.br ^[[IH:.*]](%{{.*}} : index)
+// CHECK:       ^[[IH]](%[[J:.*]]: index):
+// CHECK:         cf.cond_br %{{.*}}, ^[[IB:.*]], ^[[IEND:.*]]
+// CHECK:       ^[[IB]]:
+// CHECK:         cf.cond_br %{{.*}}, ^[[THEN:.*]], ^[[JOIN:.*]]
+// CHECK:       ^[[THEN]]:
+// CHECK:         memref.store
+// CHECK:         cf.br ^[[JOIN]]
+// CHECK:       ^[[JOIN]]:
+// CHECK:         arith.addi %[[J]], %{{.*}} overflow<nsw> : index
+// CHECK:         cf.br ^[[IH]]
+// CHECK:       ^[[IEND]]:
+// CHECK:         arith.addi %[[I]], %{{.*}} overflow<nsw> : index
+// CHECK:         cf.br ^[[OH]]
+// CHECK:       ^[[END]]:
+// CHECK-NEXT:    %[[V:.*]] = memref.load
+// CHECK-NEXT:    func.return %[[V]] : f32
+func.func @nested(%a: memref<4x4xf32>) -> f32 {
+  %c0 = arith.constant 0 : index
+  %c4 = arith.constant 4 : index
+  %c1 = arith.constant 1 : index
+  %one = arith.constant 1.0 : f32
+  scf.for %i = %c0 to %c4 step %c1 {
+    scf.for %j = %c0 to %c4 step %c1 {
+      %d = arith.cmpi eq, %i, %j : index
+      scf.if %d {
+        memref.store %one, %a[%i, %j] : memref<4x4xf32>
+      }
+    }
+  }
+  %v = memref.load %a[%c1, %c1] : memref<4x4xf32>
+  func.return %v : f32
 }
