@@ -40,11 +40,11 @@ func.func @float_ops(%a: f32, %b: f32) -> f32 {
   func.return %4 : f32
 }
 // CHECK-LABEL: func.func @casts
+// CHECK-NEXT:    %[[X:.*]] = builtin.unrealized_conversion_cast %x : index to i64
 // CHECK-NEXT:    llvm.call_intrinsic "llvm.fptosi.sat.i32.f32"(%a) : (f32) -> i32
 // CHECK-NEXT:    %[[W:.*]] = llvm.zext %i : i8 to i64
 // CHECK-NEXT:    llvm.sitofp %[[W]] : i64 to f64
 // CHECK-NEXT:    llvm.zext %i : i8 to i32
-// CHECK-NEXT:    %[[X:.*]] = builtin.unrealized_conversion_cast %x : index to i64
 // CHECK-NEXT:    llvm.trunc %[[X]] : i64 to i32
 // CHECK:         llvm.fptrunc %{{.*}} : f64 to f32
 // CHECK-NEXT:    llvm.bitcast %{{.*}} : f32 to i32
@@ -62,8 +62,8 @@ func.func @casts(%a: f32, %i: i8, %x: index) -> (i32) {
 }
 // index becomes i64; nsw is kept.
 // CHECK-LABEL: func.func @index_math
-// CHECK:         %[[C:.*]] = llvm.mlir.constant(4) : i64
 // CHECK:         %[[X:.*]] = builtin.unrealized_conversion_cast %x : index to i64
+// CHECK:         %[[C:.*]] = llvm.mlir.constant(4) : i64
 // CHECK:         %[[M:.*]] = llvm.mul %[[X]], %[[C]] overflow<nsw> : i64
 // CHECK:         %[[R:.*]] = builtin.unrealized_conversion_cast %[[M]] : i64 to index
 // CHECK:         func.return %[[R]] : index

@@ -302,12 +302,15 @@ def _lower(op: Operation, args: list[SSAValue], b: _Builder) -> list[SSAValue] |
 
 
 class ArithToLLVMPattern(RewritePattern):
+    def __init__(self) -> None:
+        self.cache: dict[SSAValue, SSAValue] = {}
+
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /):
         if op.dialect_name() != "arith":
             return
         if any(isinstance(r.type, VectorType) and r.type.get_num_dims() != 1 for r in op.results):
             raise LLVMLoweringError(f"convert-arith-to-llvm: only 1-D vectors, at {describe(op)}")
-        args = to_llvm_operands(rewriter, op, op.operands)
+        args = to_llvm_operands(rewriter, op, op.operands, self.cache)
         b = _Builder()
         results = _lower(op, args, b)
         if results is None:

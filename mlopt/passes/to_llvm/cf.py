@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from xdsl.context import Context
 from xdsl.dialects import builtin, cf, llvm
-from xdsl.ir import Operation
+from xdsl.ir import SSAValue, Operation
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import PatternRewriter, PatternRewriteWalker, RewritePattern
 
@@ -23,17 +23,20 @@ from mlopt.passes.to_llvm.common import (
 
 
 class CfToLLVMPattern(RewritePattern):
+    def __init__(self) -> None:
+        self.cache: dict[SSAValue, SSAValue] = {}
+
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /):
         match op:
             case cf.BranchOp():
                 convert_block_args(op.successor)
-                args = to_llvm_operands(rewriter, op, op.arguments)
+                args = to_llvm_operands(rewriter, op, op.arguments, self.cache)
                 rewriter.replace(op, [llvm.BrOp(op.successor, *args)], [])
             case cf.ConditionalBranchOp():
                 convert_block_args(op.then_block)
                 convert_block_args(op.else_block)
                 vals = to_llvm_operands(
-                    rewriter, op, [op.cond, *op.then_arguments, *op.else_arguments]
+                    rewriter, op, [op.cond, *op.then_arguments, *op.else_arguments], self.cache
                 )
                 n_then = len(op.then_arguments)
                 new = llvm.CondBrOp(

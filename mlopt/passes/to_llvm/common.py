@@ -113,9 +113,17 @@ def element_size(typ: Attribute) -> int:
 
 
 def to_llvm_operands(
-    rewriter: PatternRewriter, op: Operation, values: Sequence[SSAValue]
+    rewriter: PatternRewriter,
+    op: Operation,
+    values: Sequence[SSAValue],
+    cache: dict[SSAValue, SSAValue] | None = None,
 ) -> list[SSAValue]:
-    """``values`` as llvm-typed values, casting before ``op`` where needed."""
+    """``values`` as llvm-typed values.
+
+    With a ``cache`` (one per pass run) each value is cast once, right after
+    its definition, and the cast is shared by all its users; without, the cast
+    goes right before ``op``.
+    """
     out: list[SSAValue] = []
     for v in values:
         target = convert_type(v.type, op)
@@ -130,8 +138,18 @@ def to_llvm_operands(
         ):
             out.append(owner.inputs[0])
             continue
+        if cache is not None and v in cache:
+            out.append(cache[v])
+            continue
         cast = UnrealizedConversionCastOp.get([v], [target])
-        rewriter.insert(cast, InsertPoint.before(op))
+        if cache is None:
+            rewriter.insert(cast, InsertPoint.before(op))
+        else:
+            if isinstance(owner, Operation):
+                rewriter.insert(cast, InsertPoint.after(owner))
+            else:
+                rewriter.insert(cast, InsertPoint.at_start(owner))
+            cache[v] = cast.results[0]
         out.append(cast.results[0])
     return out
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from xdsl.context import Context
 from xdsl.dialects import builtin, func, llvm
 from xdsl.dialects.builtin import ArrayAttr, DictionaryAttr, IntegerAttr, StringAttr, UnitAttr
-from xdsl.ir import Attribute, Operation
+from xdsl.ir import SSAValue, Attribute, Operation
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import PatternRewriter, PatternRewriteWalker, RewritePattern
 
@@ -52,17 +52,20 @@ def _arg_names(op: func.FuncOp) -> list[str] | None:
 
 
 class FuncToLLVMPattern(RewritePattern):
+    def __init__(self) -> None:
+        self.cache: dict[SSAValue, SSAValue] = {}
+
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /):
         match op:
             case func.FuncOp():
                 self._func(op, rewriter)
             case func.ReturnOp():
-                args = to_llvm_operands(rewriter, op, op.arguments)
+                args = to_llvm_operands(rewriter, op, op.arguments, self.cache)
                 if len(args) > 1:
                     raise LLVMLoweringError(f"multiple results are not supported at {describe(op)}")
                 rewriter.replace(op, [llvm.ReturnOp(args[0] if args else None)], [])
             case func.CallOp():
-                args = to_llvm_operands(rewriter, op, op.arguments)
+                args = to_llvm_operands(rewriter, op, op.arguments, self.cache)
                 results = [convert_type(r.type, op) for r in op.res]
                 if len(results) > 1:
                     raise LLVMLoweringError(f"multiple results are not supported at {describe(op)}")

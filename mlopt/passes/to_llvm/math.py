@@ -155,10 +155,13 @@ def _lower(op: Operation, args: list[SSAValue], ops: list[Operation]) -> SSAValu
 
 
 class MathToLLVMPattern(RewritePattern):
+    def __init__(self) -> None:
+        self.cache: dict[SSAValue, SSAValue] = {}
+
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /):
         if op.dialect_name() != "math":
             return
-        args = to_llvm_operands(rewriter, op, op.operands)
+        args = to_llvm_operands(rewriter, op, op.operands, self.cache)
         ops: list[Operation] = []
         result = _lower(op, args, ops)
         if result is None:

@@ -112,6 +112,9 @@ def _byte_size(typ: MemRefType) -> int:
 
 
 class MemRefToLLVMPattern(RewritePattern):
+    def __init__(self) -> None:
+        self.cache: dict[SSAValue, SSAValue] = {}
+
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /):
         if op.dialect_name() != "memref":
             return
@@ -119,7 +122,7 @@ class MemRefToLLVMPattern(RewritePattern):
         match op:
             case memref.LoadOp():
                 typ = _memref_type(op.memref, op)
-                base, *idx = to_llvm_operands(rewriter, op, [op.memref, *op.indices])
+                base, *idx = to_llvm_operands(rewriter, op, [op.memref, *op.indices], self.cache)
                 ptr = element_pointer(base, typ, idx, ops)
                 load = llvm.LoadOp(ptr, convert_type(op.res.type))
                 ops.append(load)
@@ -127,7 +130,7 @@ class MemRefToLLVMPattern(RewritePattern):
             case memref.StoreOp():
                 typ = _memref_type(op.memref, op)
                 value, base, *idx = to_llvm_operands(
-                    rewriter, op, [op.value, op.memref, *op.indices]
+                    rewriter, op, [op.value, op.memref, *op.indices], self.cache
                 )
                 ptr = element_pointer(base, typ, idx, ops)
                 ops.append(llvm.StoreOp(value, ptr))
@@ -145,7 +148,7 @@ class MemRefToLLVMPattern(RewritePattern):
                 assert call.returned is not None
                 replace_with_llvm(rewriter, op, ops, [call.returned])
             case memref.DeallocOp():
-                (ptr,) = to_llvm_operands(rewriter, op, [op.memref])
+                (ptr,) = to_llvm_operands(rewriter, op, [op.memref], self.cache)
                 ensure_func_decl(module_block_of(op), "free", [PTR], None)
                 rewriter.replace(op, [llvm.CallOp("free", ptr)], [])
             case memref.AllocaOp():
@@ -192,7 +195,7 @@ class MemRefToLLVMPattern(RewritePattern):
                 rewriter.replace(op, [new], [])
             case memref.CollapseShapeOp() | memref.ExpandShapeOp() | memref.CastOp():
                 _memref_type(op.results[0], op)
-                (src,) = to_llvm_operands(rewriter, op, [op.operands[0]])
+                (src,) = to_llvm_operands(rewriter, op, [op.operands[0]], self.cache)
                 cast = UnrealizedConversionCastOp.get([src], [op.results[0].type])
                 rewriter.replace(op, [cast], cast.results)
             case memref.CopyOp():
@@ -200,7 +203,7 @@ class MemRefToLLVMPattern(RewritePattern):
                 dtyp = _memref_type(op.destination, op)
                 if _byte_size(styp) != _byte_size(dtyp):
                     raise LLVMLoweringError(f"memref.copy between different sizes at {describe(op)}")
-                src, dst = to_llvm_operands(rewriter, op, [op.source, op.destination])
+                src, dst = to_llvm_operands(rewriter, op, [op.source, op.destination], self.cache)
                 size = _const(_byte_size(styp), ops)
                 false = llvm.ConstantOp(IntegerAttr(0, i1), i1)
                 ops.append(false)
