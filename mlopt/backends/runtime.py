@@ -254,7 +254,7 @@ class CompiledModel:
                         f"input '{spec.name}': expected shape {spec.describe_shape()}, "
                         f"got {tuple(value.shape)}"
                     )
-            out.append(np.ascontiguousarray(value))
+            out.append(np.require(value, requirements="C"))  # keeps 0-d arrays 0-d
         return out
 
     def _gather(self, arrays: Sequence[Any], named: Mapping[str, Any]) -> list[Any]:
