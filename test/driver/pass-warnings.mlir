@@ -4,8 +4,10 @@
 // RUN: mlopt %s --load-plugin %S/Inputs/driver_plugin.py -p test-driver-warn 2>&1 >/dev/null | filecheck %s
 
 // OUT: func.func @f
-// CHECK: pass-warnings.mlir:[[# @LINE + 3]]:1: remark: function @f
-// CHECK: pass-warnings.mlir:[[# @LINE + 3]]:3: warning: constant seen
+// CHECK: pass-warnings.mlir:[[# @LINE + 5]]:1: remark: function @f
+// CHECK: pass-warnings.mlir:[[# @LINE + 5]]:3: warning: constant seen
+// CHECK: mlopt: remark: warn pass done
+// expected-remark@unknown {{warn pass done}}
 // expected-remark@+1 {{function @f}}
 func.func @f() -> i32 {
   %0 = arith.constant 7 : i32 // expected-warning {{constant seen}}

@@ -56,6 +56,7 @@ class WarnPass(ModulePass):
                 emit_warning(inner, "constant seen")
             elif isinstance(inner, func.FuncOp):
                 emit_remark(inner, f"function @{inner.sym_name.data}")
+        emit_remark(None, "warn pass done")
 
 
 @dataclass(frozen=True)
