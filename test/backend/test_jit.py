@@ -245,3 +245,44 @@ def test_unlowerable_module_is_a_clear_error():
     text = VECADD.replace("memref<37xf32>", "memref<?xf32>").replace("to 37", "to 3")
     with pytest.raises(Exception, match="static shapes"):
         compile_text(text)
+
+
+F16 = """
+func.func @f(%a: memref<4xf64>, %b: memref<4xf16>, %c: memref<4xf64>, %d: memref<4xf16>)
+    attributes {mlopt.entry, mlopt.num_inputs = 2 : i64} {
+  affine.for %i = 0 to 4 {
+    %x = affine.load %a[%i] : memref<4xf64>
+    %h = arith.truncf %x : f64 to f16
+    %y = affine.load %b[%i] : memref<4xf16>
+    %e = arith.extf %y : f16 to f64
+    %s = arith.addf %h, %y : f16
+    affine.store %e, %c[%i] : memref<4xf64>
+    affine.store %s, %d[%i] : memref<4xf16>
+  }
+  func.return
+}
+"""
+
+
+def test_f16_and_f64_to_f16():
+    # f64 -> f16 needs a compiler-runtime helper (__truncdfhf2): it must resolve, not crash
+    model = compile_text(F16)
+    a = np.array([1.0, 65504.0, 1e-8, 0.1])
+    b = np.array([1, 2, 3, 0.5], np.float16)
+    c, d = model(a, b)
+    np.testing.assert_array_equal(c, b.astype(np.float64))
+    np.testing.assert_array_equal(d, a.astype(np.float16) + b)
+
+
+def test_unknown_external_function_is_an_error_not_a_crash():
+    text = """
+    func.func private @no_such_function_in_this_process(f32) -> f32
+    func.func @f(%a: memref<f32>, %b: memref<f32>) attributes {mlopt.entry, mlopt.num_inputs = 1 : i64} {
+      %x = memref.load %a[] : memref<f32>
+      %y = func.call @no_such_function_in_this_process(%x) : (f32) -> f32
+      memref.store %y, %b[] : memref<f32>
+      func.return
+    }
+    """
+    with pytest.raises(Exception, match="no_such_function_in_this_process"):
+        compile_text(text)

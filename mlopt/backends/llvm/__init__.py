@@ -66,6 +66,13 @@ def _init_llvm() -> None:
             llvm.initialize_native_target()
             llvm.initialize_native_asmprinter()
             llvm.initialize_native_asmparser()
+            # compiler runtime helpers LLVM may call (e.g. __truncdfhf2 for
+            # f64 -> f16); without them MCJIT would jump to address 0
+            for lib in ("libgcc_s.so.1", "libm.so.6", "libc.so.6"):
+                try:
+                    llvm.load_library_permanently(lib)
+                except RuntimeError:
+                    pass
             _INITIALIZED = True
 
 
@@ -127,6 +134,22 @@ def _parse(translation: Translation) -> llvm.ModuleRef:
     return mod
 
 
+def _check_externals(mod: llvm.ModuleRef, translation: Translation) -> None:
+    """Refuse to JIT code calling a function the process does not provide.
+
+    (MCJIT would otherwise abort the process or jump to address 0.)
+    """
+    for fn in mod.functions:
+        name = fn.name
+        if not fn.is_declaration or name.startswith("llvm.") or name in translation.weights:
+            continue
+        if llvm.address_of_symbol(name) is None:
+            raise LLVMTranslationError(
+                f"the compiled code calls external function '{name}', "
+                "which this process does not provide"
+            )
+
+
 def to_llvm_ir(module: ModuleOp) -> str:
     """LLVM IR text of an llvm-dialect module (weights are external globals)."""
     return str(translate_module(module, weights="external").module)
@@ -151,6 +174,7 @@ class JITModule:
         tm = target_machine(opt_level, target_cpu, jit=True)
         optimize_module(mod, tm, opt_level)
         t3 = time.perf_counter()
+        _check_externals(mod, translation)
         self.engine = llvm.create_mcjit_compiler(mod, tm)
         self.weights = translation.weights
         for name, array in self.weights.items():
