@@ -227,4 +227,10 @@ def lower_lpnorm(em: Emitter, op):
     else:
         s, _ = reduce_generic(em, x, [axis], True, 0, lambda b, v, acc: b.add_(acc, v, k), pre=lambda b, v: b.mul(v, v, k))
         n = map_elementwise(em, [s], e, lambda b, v: b.add(math.SqrtOp(v)))
-    return map_elementwise(em, [x, n], e, lambda b, v, nv: b.add(arith.DivfOp(v, nv)))
+    # a zero norm gives 0 (not NaN)
+    return map_elementwise(
+        em, [x, n], e,
+        lambda b, v, nv: b.select(
+            b.add(arith.CmpfOp(nv, b.const(0.0, e), "oeq")), b.const(0.0, e), b.add(arith.DivfOp(v, nv))
+        ),
+    )

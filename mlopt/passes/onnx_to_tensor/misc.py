@@ -1,0 +1,379 @@
+"""Less common ops: Swish, RMSNormalization, CumProd, QuantizeLinear,
+DequantizeLinear, TopK, ReverseSequence, CenterCropPad, Resize (nearest/linear)."""
+
+from __future__ import annotations
+
+import numpy as np
+from xdsl.dialects import arith, math, tensor
+from xdsl.dialects.builtin import Float32Type, IndexType, IntegerType
+from xdsl.ir.affine import AffineMap
+
+from mlopt.passes.onnx_to_tensor.common import (
+    Body,
+    Emitter,
+    broadcast_exprs,
+    c,
+    constant_array,
+    d,
+    elt_of,
+    generic,
+    kind_of,
+    lowering,
+    map_elementwise,
+    norm_axis,
+    reduce_generic,
+    require_constant,
+    signless,
+    width_of,
+)
+from mlopt.passes.onnx_to_tensor.elementwise import sigmoid
+from mlopt.passes.onnx_to_tensor.pooling import highest, lowest
+
+
+@lowering("Swish")
+def lower_swish(em: Emitter, op):
+    alpha = float(em.attr("alpha", 1.0))
+    x = op.operands[0]
+    e = elt_of(x)
+
+    def f(b: Body, v):
+        t = v if alpha == 1.0 else b.add(arith.MulfOp(v, b.const(alpha, e)))
+        return b.add(arith.MulfOp(v, sigmoid(b, t, e)))
+
+    return map_elementwise(em, [x], e, f)
+
+
+@lowering("RMSNormalization")
+def lower_rmsnorm(em: Emitter, op):
+    x = op.operands[0]
+    scale = op.operands[1]
+    shape = em.shape(x)
+    rank = len(shape)
+    axis = norm_axis(em, em.attr("axis", -1), rank)
+    eps = float(em.attr("epsilon", 1e-5))
+    axes = list(range(axis, rank))
+    e = elt_of(x)
+    k = kind_of(e)
+    n = int(np.prod([shape[a] for a in axes]))
+    sq, _ = reduce_generic(em, x, axes, True, 0, lambda b, v, acc: b.add_(acc, v, k), pre=lambda b, v: b.mul(v, v, k))
+    inv = map_elementwise(
+        em, [sq], e,
+        lambda b, v: b.add(math.RsqrtOp(b.add(arith.AddfOp(b.add(arith.DivfOp(v, b.const(n, e))), b.const(eps, e))))),
+    )
+    maps = [
+        AffineMap.identity(rank),
+        AffineMap(rank, 0, tuple(broadcast_exprs(em.shape(inv), shape))),
+        AffineMap(rank, 0, tuple(broadcast_exprs(em.shape(scale), shape))),
+    ]
+    return generic(
+        em, [x, inv, scale], maps, shape, e,
+        lambda b, v, iv, sv, o: b.add(arith.MulfOp(b.add(arith.MulfOp(v, iv)), sv)),
+    )
+
+
+@lowering("CumProd")
+def lower_cumprod(em: Emitter, op):
+    x = op.operands[0]
+    shape = em.shape(x)
+    rank = len(shape)
+    axis = norm_axis(em, int(require_constant(op, op.operands[1], "CumProd axis").reshape(-1)[0]), rank)
+    excl = bool(em.attr("exclusive", 0))
+    rev = bool(em.attr("reverse", 0))
+    e = elt_of(x)
+    k = kind_of(e)
+    nd = rank + 1
+    xmap = AffineMap(nd, 0, tuple(d(rank) if i == axis else d(i) for i in range(rank)))
+    omap = AffineMap(nd, 0, tuple(d(i) for i in range(rank)))
+    init = em.filled(shape, e, 1)
+    pred = {(False, False): "le", (True, False): "lt", (False, True): "ge", (True, True): "gt"}[(excl, rev)]
+
+    def body(b: Body, xv, acc):
+        cond = b.cmp(pred, b.index(rank), b.index(axis), "x")
+        return b.mul(acc, b.select(cond, xv, b.const(1, e)), k)
+
+    return generic(
+        em, [x], [xmap], shape, e, body,
+        iterators=["parallel"] * rank + ["reduction"], init=init, out_map=omap,
+    )
+
+
+def _param_map(em: Emitter, v, shape, axis: int):
+    """Per-tensor (scalar) or per-axis (1-D along ``axis``) parameter map."""
+    rank = len(shape)
+    ps = em.shape(v)
+    if len(ps) == 0 or int(np.prod(ps)) == 1:
+        return AffineMap(rank, 0, tuple(c(0) for _ in ps))
+    if len(ps) == 1 and ps[0] == shape[axis]:
+        return AffineMap(rank, 0, (d(axis),))
+    raise em.fail("only per-tensor and per-axis quantization parameters are supported")
+
+
+@lowering("DequantizeLinear")
+def lower_dequantize(em: Emitter, op):
+    x, scale = op.operands[0], op.operands[1]
+    zp = em.operand(2)
+    if em.attr("block_size", 0):
+        raise em.fail("blocked quantization is not supported")
+    shape = em.shape(x)
+    per_tensor = int(np.prod(em.shape(scale))) == 1
+    axis = 0 if per_tensor or not shape else norm_axis(em, em.attr("axis", 1), len(shape))
+    ex, es = elt_of(x), elt_of(scale)
+    out = em.out_elt()
+    ins = [x, scale] + ([zp] if zp is not None else [])
+    maps = [AffineMap.identity(len(shape))] + [_param_map(em, v, shape, axis) for v in ins[1:]]
+    f32 = Float32Type()
+
+    def body(b: Body, xv, sv, *rest):
+        xf = b.cast(xv, ex, f32)
+        if zp is not None:
+            xf = b.add(arith.SubfOp(xf, b.cast(rest[0], elt_of(zp), f32)))
+        return b.cast(b.add(arith.MulfOp(xf, b.cast(sv, es, f32))), f32, out)
+
+    return generic(em, ins, maps, shape, out, body)
+
+
+@lowering("QuantizeLinear")
+def lower_quantize(em: Emitter, op):
+    x, scale = op.operands[0], op.operands[1]
+    zp = em.operand(2)
+    if em.attr("block_size", 0):
+        raise em.fail("blocked quantization is not supported")
+    shape = em.shape(x)
+    per_tensor = int(np.prod(em.shape(scale))) == 1
+    axis = 0 if per_tensor or not shape else norm_axis(em, em.attr("axis", 1), len(shape))
+    ex, es = elt_of(x), elt_of(scale)
+    out = em.out_elt()
+    ko = kind_of(out)
+    if ko not in ("s", "u"):
+        raise em.fail(f"quantizing to {out} is not supported")
+    lo, hi = lowest(out, ko), highest(out, ko)
+    if em.attr("saturate", 1) == 0:
+        pass
+    ins = [x, scale] + ([zp] if zp is not None else [])
+    maps = [AffineMap.identity(len(shape))] + [_param_map(em, v, shape, axis) for v in ins[1:]]
+    f32 = Float32Type()
+
+    def body(b: Body, xv, sv, *rest):
+        q = b.add(arith.DivfOp(b.cast(xv, ex, f32), b.cast(sv, es, f32)))
+        q = b.add(math.RoundEvenOp(q))
+        if zp is not None:
+            q = b.add(arith.AddfOp(q, b.cast(rest[0], elt_of(zp), f32)))
+        q = b.add(arith.MaximumfOp(q, b.const(float(lo), f32)))
+        q = b.add(arith.MinimumfOp(q, b.const(float(hi), f32)))
+        return b.cast(q, f32, out)
+
+    return generic(em, ins, maps, shape, out, body)
+
+
+@lowering("TopK")
+def lower_topk(em: Emitter, op):
+    """Rank-based TopK: rank[j] = #elements that come before j in the sorted
+    order; out[r] = the element whose rank is r (two O(n^2) reductions)."""
+    x = op.operands[0]
+    shape = em.shape(x)
+    rank = len(shape)
+    axis = norm_axis(em, em.attr("axis", -1), rank)
+    kk = int(require_constant(op, op.operands[1], "TopK K").reshape(-1)[0])
+    largest = bool(em.attr("largest", 1))
+    e = elt_of(x)
+    k = kind_of(e)
+    n = shape[axis]
+    i64 = IntegerType(64)
+    nd = rank + 1
+    # rank: loops (dims..., j over the axis as reduction): compare x[i] with x[j]
+    other = tuple(d(rank) if i == axis else d(i) for i in range(rank))
+    ranks_init = em.filled(shape, i64, 0)
+
+    def rank_body(b: Body, xi, xj, acc):
+        i = b.index(axis)
+        j = b.index(rank)
+        better = b.cmp("gt" if largest else "lt", xj, xi, k)
+        tie = b.add(arith.AndIOp(b.cmp("eq", xj, xi, k), b.cmp("lt", j, i, "x")))
+        before = b.add(arith.OrIOp(better, tie))
+        return b.select(before, b.add(arith.AddiOp(acc, b.const(1, i64))), acc)
+
+    ranks = generic(
+        em, [x, x], [AffineMap(nd, 0, tuple(d(i) for i in range(rank))), AffineMap(nd, 0, other)],
+        shape, i64, rank_body, iterators=["parallel"] * rank + ["reduction"], init=ranks_init,
+        out_map=AffineMap(nd, 0, tuple(d(i) for i in range(rank))),
+    )
+    out_shape = tuple(kk if i == axis else s for i, s in enumerate(shape))
+    vinit = em.filled(out_shape, e, 0)
+    iinit = em.filled(out_shape, i64, 0)
+    omap = AffineMap(nd, 0, tuple(d(i) for i in range(rank)))
+
+    def pick(b: Body, xj, rj, vacc, iacc):
+        r = b.cast(b.index(axis), IndexType(), i64)
+        hit = b.add(arith.CmpiOp(rj, r, "eq"))
+        j = b.cast(b.index(rank), IndexType(), i64)
+        return [b.select(hit, xj, vacc), b.select(hit, j, iacc)]
+
+    g = generic(
+        em, [x, ranks], [AffineMap(nd, 0, other), AffineMap(nd, 0, other)], out_shape, e, pick,
+        iterators=["parallel"] * rank + ["reduction"], init=vinit, out_map=omap,
+        extra_outputs=[(iinit, omap)],
+    )
+    del n
+    return [g.results[0], g.results[1]]
+
+
+@lowering("ReverseSequence")
+def lower_reverse_sequence(em: Emitter, op):
+    x, lens = op.operands[0], op.operands[1]
+    shape = em.shape(x)
+    rank = len(shape)
+    baxis = em.attr("batch_axis", 1)
+    taxis = em.attr("time_axis", 0)
+    e = elt_of(x)
+    le = elt_of(lens)
+    lmap = AffineMap(rank, 0, (d(baxis),))
+
+    def body(b: Body, lv, o):
+        L = b.to_index(lv, le)
+        t = b.index(taxis)
+        inside = b.add(arith.CmpiOp(t, L, "slt"))
+        rev = b.add(arith.SubiOp(b.add(arith.SubiOp(L, b.const(1, IndexType()))), t))
+        src_t = b.select(inside, rev, t)
+        coords = [src_t if i == taxis else b.index(i) for i in range(rank)]
+        return b.add(tensor.ExtractOp(x, coords, signless(e)))
+
+    return generic(em, [lens], [lmap], shape, e, body)
+
+
+@lowering("CenterCropPad")
+def lower_center_crop_pad(em: Emitter, op):
+    x = op.operands[0]
+    shape = em.shape(x)
+    rank = len(shape)
+    sizes = [int(v) for v in require_constant(op, op.operands[1], "CenterCropPad shape").reshape(-1)]
+    axes = em.attr("axes") or list(range(rank))
+    axes = [norm_axis(em, a, rank) for a in axes]
+    target = list(shape)
+    for a, s in zip(axes, sizes, strict=True):
+        target[a] = s
+    # crop first
+    offs = [0] * rank
+    crop = list(shape)
+    for i in range(rank):
+        if target[i] < shape[i]:
+            offs[i] = (shape[i] - target[i]) // 2
+            crop[i] = target[i]
+    y = em.extract_slice(x, offs, crop) if crop != list(shape) else x
+    if crop == target:
+        return y
+    dest = em.filled(target, elt_of(x), 0)
+    poffs = [(target[i] - crop[i]) // 2 for i in range(rank)]
+    return em.insert_slice(y, dest, poffs, crop)
+
+
+@lowering("Resize")
+def lower_resize(em: Emitter, op):
+    """Resize with constant scales/sizes: nearest (all nearest_modes) and
+    linear (separable, any rank), the common coordinate transformations."""
+    x = op.operands[0]
+    shape = em.shape(x)
+    rank = len(shape)
+    out = em.out_shape()
+    mode = em.attr("mode", "nearest")
+    ctm = em.attr("coordinate_transformation_mode", "half_pixel")
+    nmode = em.attr("nearest_mode", "round_prefer_floor")
+    if em.attr("axes") is not None or em.attr("keep_aspect_ratio_policy", "stretch") != "stretch":
+        raise em.fail("Resize with axes / keep_aspect_ratio_policy is not supported")
+    if mode not in ("nearest", "linear"):
+        raise em.fail(f"Resize mode '{mode}' is not supported")
+    if ctm == "tf_crop_and_resize":
+        raise em.fail("Resize coordinate_transformation_mode 'tf_crop_and_resize' is not supported")
+    scales = None
+    sv = em.operand(2)
+    if sv is not None:
+        sc = constant_array(sv)
+        if sc is None:
+            raise em.fail("Resize scales must be a compile-time constant")
+        if sc.size:
+            scales = [float(s) for s in sc.reshape(-1)]
+    if scales is None:
+        scales = [out[i] / shape[i] for i in range(rank)]
+    e = elt_of(x)
+
+    def src_coord(i: int, o: np.ndarray) -> np.ndarray:
+        s = scales[i]
+        n_in, n_out = shape[i], out[i]
+        if ctm == "half_pixel":
+            return (o + 0.5) / s - 0.5
+        if ctm == "half_pixel_symmetric":
+            adj = n_out / (s * n_in)
+            center = n_in / 2
+            off = center * (1 - adj)
+            return off + (o + 0.5) / s - 0.5
+        if ctm == "pytorch_half_pixel":
+            return (o + 0.5) / s - 0.5 if n_out > 1 else np.zeros_like(o, dtype=np.float64)
+        if ctm == "align_corners":
+            return o * (n_in - 1) / (n_out - 1) if n_out > 1 else np.zeros_like(o, dtype=np.float64)
+        if ctm == "asymmetric":
+            return o / s
+        raise em.fail(f"Resize coordinate_transformation_mode '{ctm}' is not supported")
+
+    # per-dim index tables (compile time), then a gather generic
+    if mode == "nearest":
+        tables = []
+        for i in range(rank):
+            o = np.arange(out[i], dtype=np.float64)
+            xs = src_coord(i, o)
+            if nmode == "round_prefer_floor":
+                idx = np.where(xs - np.floor(xs) == 0.5, np.floor(xs), np.round(xs))
+            elif nmode == "round_prefer_ceil":
+                idx = np.where(xs - np.floor(xs) == 0.5, np.ceil(xs), np.round(xs))
+            elif nmode == "floor":
+                idx = np.floor(xs)
+            else:
+                idx = np.ceil(xs)
+            idx = np.clip(idx, 0, shape[i] - 1).astype(np.int64)
+            tables.append(idx)
+        consts = [em.dense(t, IntegerType(64)) for t in tables]
+        maps = [AffineMap(rank, 0, (d(i),)) for i in range(rank)]
+
+        def body(b: Body, *args):
+            coords = [b.to_index(a, IntegerType(64)) for a in args[:rank]]
+            return b.add(tensor.ExtractOp(x, coords, signless(e)))
+
+        return generic(em, consts, maps, out, e, body)
+    # linear: separable, one pass per resized dim
+    cur = x
+    cur_shape = list(shape)
+    exclude = em.attr("exclude_outside", 0)
+    del exclude
+    for i in range(rank):
+        if out[i] == shape[i] and scales[i] == 1.0:
+            continue
+        o = np.arange(out[i], dtype=np.float64)
+        xs = src_coord(i, o)
+        xs = np.clip(xs, 0, shape[i] - 1)
+        lo = np.floor(xs).astype(np.int64)
+        hi = np.minimum(lo + 1, shape[i] - 1)
+        w = (xs - lo).astype(np.float64)
+        new_shape = list(cur_shape)
+        new_shape[i] = out[i]
+        src = cur
+        lo_c = em.dense(lo, IntegerType(64))
+        hi_c = em.dense(hi, IntegerType(64))
+        w_c = em.dense(w.astype(np.float32), Float32Type())
+        m1 = AffineMap(rank, 0, (d(i),))
+        dim = i
+
+        def body(b: Body, lv, hv, wv, o_, src=src, dim=dim):
+            base = [b.index(j) for j in range(rank)]
+            lo_i = list(base)
+            lo_i[dim] = b.to_index(lv, IntegerType(64))
+            hi_i = list(base)
+            hi_i[dim] = b.to_index(hv, IntegerType(64))
+            a = b.cast(b.add(tensor.ExtractOp(src, lo_i, signless(e))), e, Float32Type())
+            bb = b.cast(b.add(tensor.ExtractOp(src, hi_i, signless(e))), e, Float32Type())
+            r = b.add(arith.AddfOp(a, b.add(arith.MulfOp(wv, b.add(arith.SubfOp(bb, a))))))
+            return b.cast(r, Float32Type(), e)
+
+        cur = generic(em, [lo_c, hi_c, w_c], [m1, m1, m1], new_shape, e, body)
+        cur_shape = new_shape
+    return cur
+
+
+__all__ = ["width_of"]
