@@ -197,6 +197,7 @@ class Driver:
         self.registry: Registry | None = None
         self.passes: list[ModulePass] = []
         self.internal_error = False
+        self.previous_registry: Registry | None = None
 
     # ---- setup -----------------------------------------------------------
 
@@ -212,7 +213,7 @@ class Driver:
             raise UsageError(str(e)) from e
         # named pipelines (and plugins' pipelines) resolve pass names through the
         # default registry: make it this one, plugins included
-        set_default_registry(reg)
+        self.previous_registry = set_default_registry(reg)
         self.registry = reg
         return reg
 
@@ -714,8 +715,9 @@ def list_dialects(registry: Registry | None) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = _make_arg_parser().parse_args(argv)
+    driver = Driver(args)
     try:
-        return Driver(args).run()
+        return driver.run()
     except UsageError as e:
         sys.stdout.flush()
         sys.stderr.write(f"{e.where}: error: {e}\n")
@@ -733,6 +735,11 @@ def main(argv: list[str] | None = None) -> int:
             "mlopt: note: this is a bug in mlopt or a plugin; rerun with --debug for a traceback\n"
         )
         return EXIT_INTERNAL_ERROR
+    finally:
+        if driver.registry is not None:  # leave the process as we found it
+            from mlopt.registry import set_default_registry
+
+            set_default_registry(driver.previous_registry)
 
 
 if __name__ == "__main__":
