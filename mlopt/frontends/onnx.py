@@ -186,19 +186,28 @@ def _newest_since(op_type: str, domain: str) -> int | None:
         return None
 
 
-def _check_known_ops(model: ModelProto) -> None:
+def _check_known_ops(model: ModelProto, *, any_version: bool) -> None:
     for n in _walk_nodes(model.graph):
         if n.domain in DEFAULT_DOMAINS or n.domain == ML_DOMAIN:
             dom = "" if n.domain in DEFAULT_DOMAINS else ML_DOMAIN
-            if _newest_since(n.op_type, dom) is None:
+            if any_version:
+                known = onnx.defs.has(n.op_type, dom)
+            else:
+                known = _newest_since(n.op_type, dom) is not None
+            if not known:
                 raise ONNXImportError(
                     f"{_node_desc(n)}: unknown operator '{n.op_type}' of domain "
                     f"'{n.domain or 'ai.onnx'}'"
                 )
 
 
+# op type -> first opset whose schema the version converter cannot reach
+# from older versions without changing the meaning of the model
+_NO_ADAPTER = {"Scan": 9}
+
+
 def _upgrade(model: ModelProto) -> ModelProto:
-    _check_known_ops(model)
+    _check_known_ops(model, any_version=True)
     version = _opset(model, DEFAULT_DOMAINS)
     newest = onnx.defs.onnx_opset_version()
     if version is None or version >= newest:
@@ -215,18 +224,27 @@ def _upgrade(model: ModelProto) -> ModelProto:
             continue
         if target is None or schema.since_version != target:
             stale.add(n.op_type)
+            first_ok = _NO_ADAPTER.get(n.op_type)
+            if first_ok is not None and schema.since_version < first_ok:
+                raise ONNXImportError(
+                    f"{_node_desc(n)}: {n.op_type}-{schema.since_version} (opset {version}) "
+                    f"cannot be upgraded to {n.op_type}-{target}: the ONNX version "
+                    f"converter has no adapter below {n.op_type}-{first_ok}"
+                )
     if not stale:
         return model
     try:
         from onnx import version_converter
 
-        return version_converter.convert_version(model, newest)
+        upgraded = version_converter.convert_version(model, newest)
     except Exception as e:
         msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         raise ONNXImportError(
             f"cannot upgrade the model from opset {version} to opset {newest} "
             f"(ops changed since: {', '.join(sorted(stale))}): {msg}"
         ) from None
+    _check_known_ops(upgraded, any_version=False)
+    return upgraded
 
 
 def _set_input_shapes(model: ModelProto, input_shapes: Mapping[str, Sequence[int]]) -> None:
@@ -894,6 +912,7 @@ def import_model(
             proto = onnx.inliner.inline_local_functions(proto)
         except Exception as e:
             raise ONNXImportError(f"cannot inline the model's local functions: {e}") from None
+    original_opsets = {o.domain: o.version for o in proto.opset_import}
     proto = _upgrade(proto)
     if input_shapes:
         _set_input_shapes(proto, input_shapes)
@@ -902,10 +921,10 @@ def import_model(
         from mlopt.registry import make_context
 
         ctx = make_context()
-    return _build_module(proto, _Importer(ctx))
+    return _build_module(proto, _Importer(ctx), original_opsets)
 
 
-def _build_module(proto: ModelProto, imp: _Importer) -> ModuleOp:
+def _build_module(proto: ModelProto, imp: _Importer, opsets: dict[str, int]) -> ModuleOp:
     graph = proto.graph
     types = imp.type_table(graph)
     init_names = {t.name for t in graph.initializer}
@@ -939,7 +958,8 @@ def _build_module(proto: ModelProto, imp: _Importer) -> ModuleOp:
     )
     fn.attributes["onnx.output_names"] = ArrayAttr([StringAttr(o.name) for o in graph.output])
     module = ModuleOp([fn])
-    opsets = {o.domain: o.version for o in proto.opset_import}
+    # the opsets the model was written for; the exporter writes the smallest
+    # opsets at which every op has the schema the dialect uses, not below these
     module.attributes["onnx.opset_import"] = DictionaryAttr(
         {(d or "ai.onnx"): IntegerAttr(v, i64) for d, v in sorted(opsets.items())}
     )

@@ -54,9 +54,10 @@ def test_hand_written_ops_present():
 
 
 def test_dialect_import_is_fast():
+    # CPU time, not wall time: CI machines are shared
     code = (
-        "import time; t = time.perf_counter(); import mlopt.dialects.onnx; "
-        "print(time.perf_counter() - t)"
+        "import time; t = time.process_time(); import mlopt.dialects.onnx; "
+        "print(time.process_time() - t)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert float(out.stdout.strip()) < 1.0
