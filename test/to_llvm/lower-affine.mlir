@@ -1,11 +1,15 @@
 // RUN: mlopt %s --split-input-file -p lower-affine | filecheck %s
 
-// A load through a non-identity map becomes explicit nsw index arithmetic.
+// A load through a non-identity map becomes explicit nsw index arithmetic;
+// index constants are shared by the whole function and defined at its entry.
 // CHECK-LABEL: func.func @load_through_map
-// CHECK:         scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
-// CHECK:           scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
-// CHECK:             %[[C4:.*]] = arith.constant 4 : index
-// CHECK:             %[[M:.*]] = arith.muli %[[I]], %[[C4]] overflow<nsw> : index
+// CHECK-DAG:     %[[C4:.*]] = arith.constant 4 : index
+// CHECK-DAG:     %[[C1:.*]] = arith.constant 1 : index
+// CHECK-DAG:     %[[C2:.*]] = arith.constant 2 : index
+// CHECK-DAG:     %[[C0:.*]] = arith.constant 0 : index
+// CHECK:         scf.for %[[I:.*]] = %[[C0]] to %[[C2]] step %[[C1]] {
+// CHECK-NEXT:      scf.for %[[J:.*]] = %[[C0]] to %[[C4]] step %[[C1]] {
+// CHECK-NEXT:        %[[M:.*]] = arith.muli %[[I]], %[[C4]] overflow<nsw> : index
 // CHECK:             %[[A:.*]] = arith.addi %[[M]], %[[J]] overflow<nsw> : index
 // CHECK:             %[[V:.*]] = memref.load %{{.*}}[%[[A]]] : memref<8xf32>
 // CHECK:             memref.store %[[V]], %{{.*}}[%[[I]], %[[J]]] : memref<2x4xf32>
@@ -60,11 +64,11 @@ func.func @apply_ops(%i: index) -> (index, index) {
 // Symbols are honoured; a step other than 1 is kept; bounds maps with several
 // results take the max (lower) / min (upper).
 // CHECK-LABEL: func.func @symbols_and_bounds
+// CHECK:         %[[STEP:.*]] = arith.constant 2 : index
 // CHECK:         %[[LB:.*]] = arith.maxsi
 // CHECK:         %[[UB:.*]] = arith.minsi
-// CHECK:         %[[STEP:.*]] = arith.constant 2 : index
 // CHECK:         scf.for %[[I:.*]] = %[[LB]] to %[[UB]] step %[[STEP]] {
-// CHECK:           %[[T:.*]] = arith.addi %[[I]], %{{.*}} overflow<nsw> : index
+// CHECK:           %[[T:.*]] = arith.addi %[[I]], %s overflow<nsw> : index
 // CHECK:           memref.load %{{.*}}[%[[T]]]
 func.func @symbols_and_bounds(%a: memref<64xf32>, %s: index, %n: index) {
   affine.for %i = max affine_map<(d0) -> (d0, 1)>(%s) to min affine_map<(d0) -> (d0, 32)>(%n) step 2 {

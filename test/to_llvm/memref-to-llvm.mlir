@@ -4,17 +4,18 @@
 // CHECK: llvm.mlir.global external constant @w(dense<{{.*}}> : tensor<2x2xf32>) {{.*}} : !llvm.array<4 x f32>
 "memref.global"() <{sym_name = "w", sym_visibility = "private", type = memref<2x2xf32>, initial_value = dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>, constant}> : () -> ()
 // Row-major linearisation with nsw, then one inbounds GEP.
-// Each value is cast once, next to its definition, and shared.
+// Each value is cast once, next to its definition, and shared; strides are
+// constants defined once at the function entry.
 // CHECK-LABEL: func.func @access
+// CHECK-DAG:     %[[C5:.*]] = llvm.mlir.constant(5) : i64
 // CHECK-DAG:     %[[P:.*]] = builtin.unrealized_conversion_cast %a : memref<3x5xf32> to !llvm.ptr
 // CHECK-DAG:     %[[I:.*]] = builtin.unrealized_conversion_cast %i : index to i64
 // CHECK-DAG:     %[[J:.*]] = builtin.unrealized_conversion_cast %j : index to i64
-// CHECK:         %[[C5:.*]] = llvm.mlir.constant(5) : i64
 // CHECK:         %[[M:.*]] = llvm.mul %[[I]], %[[C5]] overflow<nsw> : i64
 // CHECK:         %[[L:.*]] = llvm.add %[[M]], %[[J]] overflow<nsw> : i64
 // CHECK:         %[[G:.*]] = llvm.getelementptr inbounds %[[P]][%[[L]]] : (!llvm.ptr, i64) -> !llvm.ptr, f32
 // CHECK:         %[[V:.*]] = llvm.load %[[G]] : !llvm.ptr -> f32
-// CHECK:         %[[M2:.*]] = llvm.mul %[[J]], %{{.*}} overflow<nsw> : i64
+// CHECK:         %[[M2:.*]] = llvm.mul %[[J]], %[[C5]] overflow<nsw> : i64
 // CHECK:         %[[L2:.*]] = llvm.add %[[M2]], %[[I]] overflow<nsw> : i64
 // CHECK:         %[[G2:.*]] = llvm.getelementptr inbounds %[[P]][%[[L2]]]
 // CHECK:         llvm.store %[[V]], %[[G2]] : f32, !llvm.ptr
@@ -46,6 +47,7 @@ func.func @views(%a: memref<4x8xf32>, %i: index) -> f32 {
 }
 // alloca is hoisted to the entry block; get_global is the global's address.
 // CHECK-LABEL: func.func @global_and_alloca
+// CHECK-NEXT:    llvm.mlir.constant(2) : i64
 // CHECK-NEXT:    %[[N:.*]] = llvm.mlir.constant(1) : i64
 // CHECK-NEXT:    %[[S:.*]] = llvm.alloca %[[N]] x f32 {alignment = 64 : i64} : (i64) -> !llvm.ptr
 // CHECK-NEXT:    %[[W:.*]] = llvm.mlir.addressof @w : !llvm.ptr

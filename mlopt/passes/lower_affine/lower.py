@@ -32,20 +32,58 @@ from xdsl.utils.exceptions import PassFailedException
 _NSW = arith.IntegerOverflowAttr((arith.IntegerOverflowFlag.NSW,))
 
 
+class ConstantPool:
+    """Index constants shared by a whole function, defined at its entry."""
+
+    def __init__(self) -> None:
+        self._values: dict[tuple[int, int], SSAValue] = {}
+
+    def get(self, anchor: Operation | None, value: int) -> SSAValue | None:
+        entry = _function_entry(anchor)
+        if entry is None:
+            return None
+        key = (id(entry), value)
+        found = self._values.get(key)
+        if found is None or found.owner.parent_block() is not entry:  # type: ignore[union-attr]
+            op = arith.ConstantOp(IntegerAttr(value, IndexType()))
+            if entry.first_op is None:
+                entry.add_op(op)
+            else:
+                entry.insert_op_before(op, entry.first_op)
+            found = op.result
+            self._values[key] = found
+        return found
+
+
+def _function_entry(op: Operation | None) -> Block | None:
+    from xdsl.dialects import func
+
+    while op is not None and not isinstance(op, func.FuncOp):
+        op = op.parent_op()
+    if op is None or not op.body.blocks:
+        return None
+    return op.body.blocks.first
+
+
 class _IndexBuilder:
     """Emits index arithmetic into ``ops``, folding constants on the way."""
 
-    def __init__(self) -> None:
+    def __init__(self, pool: ConstantPool | None = None, anchor: Operation | None = None) -> None:
         self.ops: list[Operation] = []
         self._consts: dict[int, SSAValue] = {}
         self._known: dict[SSAValue, int] = {}
+        self._pool = pool
+        self._anchor = anchor
 
     def const(self, value: int) -> SSAValue:
         if value not in self._consts:
-            op = arith.ConstantOp(IntegerAttr(value, IndexType()))
-            self.ops.append(op)
-            self._consts[value] = op.result
-            self._known[op.result] = value
+            pooled = self._pool.get(self._anchor, value) if self._pool is not None else None
+            if pooled is None:
+                op = arith.ConstantOp(IntegerAttr(value, IndexType()))
+                self.ops.append(op)
+                pooled = op.result
+            self._consts[value] = pooled
+            self._known[pooled] = value
         return self._consts[value]
 
     def known(self, value: SSAValue) -> int | None:
@@ -178,35 +216,43 @@ def expand_affine_map(
     return b.ops, values
 
 
-class LowerApply(RewritePattern):
+class _PooledPattern(RewritePattern):
+    def __init__(self, pool: ConstantPool | None = None) -> None:
+        self.pool = pool
+
+    def builder(self, op: Operation) -> _IndexBuilder:
+        return _IndexBuilder(self.pool, op)
+
+
+class LowerApply(_PooledPattern):
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: affine.ApplyOp, rewriter: PatternRewriter, /):
-        b = _IndexBuilder()
+        b = self.builder(op)
         (value,) = b.apply_map(op.map.data, op.mapOperands)
         rewriter.replace(op, b.ops, [value])
 
 
-class LowerMin(RewritePattern):
+class LowerMin(_PooledPattern):
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: affine.MinOp, rewriter: PatternRewriter, /):
-        b = _IndexBuilder()
+        b = self.builder(op)
         values = b.apply_map(op.map.data, op.arguments)
         rewriter.replace(op, b.ops, [b.minmax(values, is_max=False)])
 
 
-class LowerLoad(RewritePattern):
+class LowerLoad(_PooledPattern):
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: affine.LoadOp, rewriter: PatternRewriter, /):
-        b = _IndexBuilder()
+        b = self.builder(op)
         indices = b.apply_map(op.map.data, op.indices)
         load = memref.LoadOp.get(op.memref, indices)
         rewriter.replace(op, [*b.ops, load], [load.res])
 
 
-class LowerStore(RewritePattern):
+class LowerStore(_PooledPattern):
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: affine.StoreOp, rewriter: PatternRewriter, /):
-        b = _IndexBuilder()
+        b = self.builder(op)
         indices = b.apply_map(op.map.data, op.indices)
         store = memref.StoreOp.get(op.value, op.memref, indices)
         rewriter.replace(op, [*b.ops, store], [])
@@ -220,10 +266,10 @@ def _replace_yield(block: Block, rewriter: PatternRewriter) -> None:
         rewriter.insert(scf.YieldOp(), InsertPoint.at_end(block))
 
 
-class LowerFor(RewritePattern):
+class LowerFor(_PooledPattern):
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: affine.ForOp, rewriter: PatternRewriter, /):
-        b = _IndexBuilder()
+        b = self.builder(op)
         lbs = b.apply_map(op.lowerBoundMap.data, op.lowerBoundOperands)
         ubs = b.apply_map(op.upperBoundMap.data, op.upperBoundOperands)
         lb = b.minmax(lbs, is_max=True)
@@ -276,12 +322,12 @@ def _identity(kind: str, typ: Attribute) -> arith.ConstantOp:
     return arith.ConstantOp(IntegerAttr(int(value), typ))
 
 
-class LowerParallel(RewritePattern):
+class LowerParallel(_PooledPattern):
     """``affine.parallel`` -> a nest of sequential ``scf.for`` loops."""
 
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: affine.ParallelOp, rewriter: PatternRewriter, /):
-        b = _IndexBuilder()
+        b = self.builder(op)
         n_dims = op.lowerBoundsMap.data.num_dims
         lb_operands = list(op.map_operands)
         # xDSL stores lower- and upper-bound operands in one list: lower first.
@@ -340,10 +386,10 @@ class LowerParallel(RewritePattern):
         rewriter.replace(op, [*b.ops, *outer_ops], loops[0].results)
 
 
-class LowerIf(RewritePattern):
+class LowerIf(_PooledPattern):
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: affine.IfOp, rewriter: PatternRewriter, /):
-        b = _IndexBuilder()
+        b = self.builder(op)
         aset = op.condition.data
         dims = list(op.args[: aset.num_dims])
         syms = list(op.args[aset.num_dims :])
@@ -384,16 +430,17 @@ class LowerAffinePass(ModulePass):
     name = "lower-affine"
 
     def apply(self, ctx: Context, op: builtin.ModuleOp) -> None:
+        pool = ConstantPool()
         PatternRewriteWalker(
             GreedyRewritePatternApplier(
                 [
-                    LowerFor(),
-                    LowerParallel(),
-                    LowerIf(),
-                    LowerLoad(),
-                    LowerStore(),
-                    LowerApply(),
-                    LowerMin(),
+                    LowerFor(pool),
+                    LowerParallel(pool),
+                    LowerIf(pool),
+                    LowerLoad(pool),
+                    LowerStore(pool),
+                    LowerApply(pool),
+                    LowerMin(pool),
                 ]
             ),
             apply_recursively=True,

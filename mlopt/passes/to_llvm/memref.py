@@ -70,8 +70,37 @@ def _const(value: int, ops: list[Operation]) -> SSAValue:
     return c.result
 
 
+class _StridePool:
+    """i64 constants shared by a function, defined at its entry block."""
+
+    def __init__(self) -> None:
+        self._values: dict[tuple[int, int], SSAValue] = {}
+
+    def get(self, anchor: Operation, value: int, ops: list[Operation]) -> SSAValue:
+        try:
+            entry = _entry_block(anchor)
+        except LLVMLoweringError:
+            return _const(value, ops)
+        key = (id(entry), value)
+        found = self._values.get(key)
+        if found is None or found.owner.parent_block() is not entry:  # type: ignore[union-attr]
+            c = llvm.ConstantOp(IntegerAttr(value, i64), i64)
+            if entry.first_op is None:
+                entry.add_op(c)
+            else:
+                entry.insert_op_before(c, entry.first_op)
+            found = c.result
+            self._values[key] = found
+        return found
+
+
 def element_pointer(
-    base: SSAValue, typ: MemRefType, indices: list[SSAValue], ops: list[Operation]
+    base: SSAValue,
+    typ: MemRefType,
+    indices: list[SSAValue],
+    ops: list[Operation],
+    pool: _StridePool | None = None,
+    anchor: Operation | None = None,
 ) -> SSAValue:
     """Address of ``base[indices]`` in a row-major buffer of type ``typ``."""
     if not indices:
@@ -81,7 +110,11 @@ def element_pointer(
     for idx, stride in zip(indices, strides):
         term = idx
         if stride != 1:
-            mul = llvm.MulOp(idx, _const(stride, ops), overflow=_NSW)
+            if pool is not None and anchor is not None:
+                c = pool.get(anchor, stride, ops)
+            else:
+                c = _const(stride, ops)
+            mul = llvm.MulOp(idx, c, overflow=_NSW)
             ops.append(mul)
             term = mul.res
         if linear is None:
@@ -114,6 +147,7 @@ def _byte_size(typ: MemRefType) -> int:
 class MemRefToLLVMPattern(RewritePattern):
     def __init__(self) -> None:
         self.cache: dict[SSAValue, SSAValue] = {}
+        self.pool = _StridePool()
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /):
         if op.dialect_name() != "memref":
@@ -123,7 +157,7 @@ class MemRefToLLVMPattern(RewritePattern):
             case memref.LoadOp():
                 typ = _memref_type(op.memref, op)
                 base, *idx = to_llvm_operands(rewriter, op, [op.memref, *op.indices], self.cache)
-                ptr = element_pointer(base, typ, idx, ops)
+                ptr = element_pointer(base, typ, idx, ops, self.pool, op)
                 load = llvm.LoadOp(ptr, convert_type(op.res.type))
                 ops.append(load)
                 replace_with_llvm(rewriter, op, ops, [load.dereferenced_value])
@@ -132,7 +166,7 @@ class MemRefToLLVMPattern(RewritePattern):
                 value, base, *idx = to_llvm_operands(
                     rewriter, op, [op.value, op.memref, *op.indices], self.cache
                 )
-                ptr = element_pointer(base, typ, idx, ops)
+                ptr = element_pointer(base, typ, idx, ops, self.pool, op)
                 ops.append(llvm.StoreOp(value, ptr))
                 rewriter.replace(op, ops, [])
             case memref.AllocOp():
