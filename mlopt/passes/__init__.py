@@ -35,6 +35,7 @@ _PASSES: dict[str, str] = {
     "affine-to-llvm": "pipelines:AffineToLLVM",
     "bufferize": "bufferize:BufferizePass",
     "convert-linalg-to-affine": "linalg_to_affine:ConvertLinalgToAffinePass",
+    "linalg-interchange": "affine_opt:LinalgInterchangePass",
 }
 
 

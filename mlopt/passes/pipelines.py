@@ -16,6 +16,8 @@ from mlopt.passes.pipeline import make_pipeline_pass
 
 ONNX_OPT = "onnx-shape-inference,onnx-constant-fold,onnx-canonicalize"
 ONNX_TO_TENSOR = "convert-onnx-to-tensor"
+# tensor-level loop-nest optimisation (fusion/, affine_opt/ engineer): -O2/-O3 only
+TENSOR_OPT = "linalg-interchange"
 BUFFERIZE = "bufferize"
 TENSOR_TO_AFFINE = "convert-linalg-to-affine"
 AFFINE_TO_LLVM = ",".join(
@@ -35,12 +37,13 @@ AFFINE_TO_LLVM = ",".join(
 STAGES: list[tuple[str, str]] = [
     ("onnx-opt", ONNX_OPT),
     ("onnx-to-tensor", ONNX_TO_TENSOR),
+    ("tensor-opt", TENSOR_OPT),
     ("bufferize", BUFFERIZE),
     ("linalg-to-affine", TENSOR_TO_AFFINE),
     ("affine-to-llvm", AFFINE_TO_LLVM),
 ]
 
-LEVEL_START = {"onnx": 0, "tensor": 2, "affine": 4, "llvm": 5}
+LEVEL_START = {"onnx": 0, "tensor": 2, "affine": 5, "llvm": 6}
 
 
 def stages_from(level: str) -> list[tuple[str, str]]:
@@ -52,17 +55,22 @@ def _join(stages: list[tuple[str, str]]) -> str:
     return ",".join(text for _, text in stages)
 
 
+def _without_opt(stages: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(name, text) for name, text in stages if name != "tensor-opt"]
+
+
 ONNX_TO_LLVM = _join(stages_from("onnx"))
+ONNX_TO_LLVM_NO_OPT = _join(_without_opt(stages_from("onnx")))
 TENSOR_TO_LLVM = _join(stages_from("tensor"))
 
 OnnxToLLVM = make_pipeline_pass(
     "onnx-to-llvm", ONNX_TO_LLVM, "ONNX dialect (static input shapes) -> llvm dialect."
 )
 OnnxToLLVM_O0 = make_pipeline_pass(
-    "onnx-to-llvm-O0", ONNX_TO_LLVM, "onnx-to-llvm for -O0 (same IR passes)."
+    "onnx-to-llvm-O0", ONNX_TO_LLVM_NO_OPT, "onnx-to-llvm for -O0 (no tensor-opt stage)."
 )
 OnnxToLLVM_O1 = make_pipeline_pass(
-    "onnx-to-llvm-O1", ONNX_TO_LLVM, "onnx-to-llvm for -O1 (same IR passes)."
+    "onnx-to-llvm-O1", ONNX_TO_LLVM_NO_OPT, "onnx-to-llvm for -O1 (no tensor-opt stage)."
 )
 OnnxToLLVM_O2 = make_pipeline_pass(
     "onnx-to-llvm-O2", ONNX_TO_LLVM, "onnx-to-llvm for -O2 (same IR passes)."
