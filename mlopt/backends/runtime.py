@@ -154,6 +154,7 @@ class CompiledModel:
         self._output_dtypes = output_dtypes
         self.opt_level = opt_level
         self.target_cpu = target_cpu
+        self.fast_math = False
         self._cache: dict[tuple[tuple[int, ...], ...], _Specialization] = {}
         self._lock = threading.Lock()
         self.stage_times: dict[str, float] = {}
@@ -198,6 +199,10 @@ class CompiledModel:
                 _set_input_shapes(_graph_func(module), shapes)
         for stage, text in stages_from(level):
             t = time.perf_counter()
+            if stage == "affine-to-llvm" and self.fast_math:
+                from xdsl.transforms.arith_add_fastmath import AddArithFastMathFlagsPass
+
+                AddArithFastMathFlagsPass(flags=("reassoc", "contract")).apply(ctx, module)
             run_pipeline(module, text, ctx)
             times[stage] = time.perf_counter() - t
         return module
@@ -417,12 +422,19 @@ def _from_module(module: ModuleOp, opt_level: int, target_cpu: str | None) -> Co
 
 
 def compile_model(
-    model_or_module: Any, *, opt_level: int = 3, target_cpu: str | None = None
+    model_or_module: Any,
+    *,
+    opt_level: int = 3,
+    target_cpu: str | None = None,
+    fast_math: bool = False,
 ) -> CompiledModel:
     """Compile an ONNX model or an mlopt module to native code (see the module docstring).
 
     Models whose inputs all have static shapes are compiled at once, so errors
     show up here; others are compiled on the first call with each new shape.
+    ``fast_math=True`` lets LLVM reassociate and contract floating-point
+    arithmetic (vectorised reductions, FMAs): faster, results differ in the last
+    bits. Off by default; it has no effect on a module already in the llvm dialect.
     """
     if opt_level not in (0, 1, 2, 3):
         raise ValueError(f"opt_level must be 0, 1, 2 or 3, not {opt_level!r}")
@@ -434,6 +446,7 @@ def compile_model(
         compiled = _from_module(parse_file(model_or_module), opt_level, target_cpu)
     else:
         compiled = _from_onnx(model_or_module, opt_level, target_cpu)
+    compiled.fast_math = fast_math
     if compiled.is_static:
         shapes = tuple(tuple(int(d) for d in s.shape or ()) for s in compiled.inputs)
         compiled._specialize(shapes)

@@ -286,3 +286,17 @@ def test_unknown_external_function_is_an_error_not_a_crash():
     """
     with pytest.raises(Exception, match="no_such_function_in_this_process"):
         compile_text(text)
+
+
+def test_fast_math_option_reassociates_reductions():
+    big = MATMUL.replace("5x7", "8x256").replace("7x3", "256x16").replace("5x3", "8x16")
+    big = big.replace("to 5", "to 8").replace("to 7", "to 256").replace("to 3", "to 16")
+    exact = compile_model(mlopt.parse(big))
+    fast = compile_model(mlopt.parse(big), fast_math=True)
+    a = np.random.rand(8, 256).astype(np.float32)
+    b = np.random.rand(256, 16).astype(np.float32)
+    np.testing.assert_allclose(fast(a, b)[0], a @ b, rtol=1e-4)
+    np.testing.assert_allclose(exact(a, b)[0], a @ b, rtol=1e-4)
+    # the fast version's IR carries the flags; the default one has none
+    assert "reassoc" in str(fast._specialize(((8, 256), (256, 16))).jit.llvm_module)
+    assert "reassoc" not in str(exact._specialize(((8, 256), (256, 16))).jit.llvm_module)
