@@ -3,8 +3,7 @@
 // Axes from a constant operand, keepdims = 1: reduce then expand_shape.
 // CHECK-LABEL: func.func @reduce_sum_keepdims
 // CHECK-SAME: (%{{\w+}}: tensor<2x3x4xf32>) -> tensor<2x1x4xf32>
-// CHECK: %{{\w+}} = arith.constant dense<1> : tensor<1xi64>
-// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<2x4xf32>
+// CHECK: %{{\w+}} = tensor.empty() : tensor<2x4xf32>
 // CHECK-NEXT: %{{\w+}} = arith.constant 0.000000e+00 : f32
 // CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<2x4xf32>) -> tensor<2x4xf32>
 // CHECK-NEXT: %{{\w+}} = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d2)>], iterator_types = ["parallel", "reduction", "parallel"]} ins(%{{\w+}} : tensor<2x3x4xf32>) outs(%{{\w+}} : tensor<2x4xf32>) {
@@ -25,8 +24,7 @@ func.func @reduce_sum_keepdims(%x: tensor<2x3x4xf32>) -> tensor<2x1x4xf32> {
 // Negative axis, keepdims = 0, integer max starts from the lowest i32.
 // CHECK-LABEL: func.func @reduce_max_int
 // CHECK-SAME: (%{{\w+}}: tensor<2x3xi32>) -> tensor<2xi32>
-// CHECK: %{{\w+}} = arith.constant dense<-1> : tensor<1xi64>
-// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<2xi32>
+// CHECK: %{{\w+}} = tensor.empty() : tensor<2xi32>
 // CHECK-NEXT: %{{\w+}} = arith.constant -2147483648 : i32
 // CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : i32) outs(%{{\w+}} : tensor<2xi32>) -> tensor<2xi32>
 // CHECK-NEXT: %{{\w+}} = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]} ins(%{{\w+}} : tensor<2x3xi32>) outs(%{{\w+}} : tensor<2xi32>) {
@@ -85,8 +83,7 @@ func.func @reduce_mean_all(%x: tensor<2x3xf32>) -> (tensor<1x1xf32>, tensor<2x3x
 
 // CHECK-LABEL: func.func @reduce_l2
 // CHECK-SAME: (%{{\w+}}: tensor<2x3xf32>) -> tensor<2xf32>
-// CHECK: %{{\w+}} = arith.constant dense<1> : tensor<1xi64>
-// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<2xf32>
+// CHECK: %{{\w+}} = tensor.empty() : tensor<2xf32>
 // CHECK-NEXT: %{{\w+}} = arith.constant 0.000000e+00 : f32
 // CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<2xf32>) -> tensor<2xf32>
 // CHECK-NEXT: %{{\w+}} = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]} ins(%{{\w+}} : tensor<2x3xf32>) outs(%{{\w+}} : tensor<2xf32>) {
@@ -233,8 +230,7 @@ func.func @argmax(%x: tensor<2x3xf32>) -> tensor<2x1xi64> {
 
 // CHECK-LABEL: func.func @cumsum
 // CHECK-SAME: (%{{\w+}}: tensor<4xf32>) -> tensor<4xf32>
-// CHECK: %{{\w+}} = arith.constant dense<0> : tensor<i64>
-// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<4xf32>
+// CHECK: %{{\w+}} = tensor.empty() : tensor<4xf32>
 // CHECK-NEXT: %{{\w+}} = arith.constant 0.000000e+00 : f32
 // CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<4xf32>) -> tensor<4xf32>
 // CHECK-NEXT: %{{\w+}} = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]} ins(%{{\w+}} : tensor<4xf32>) outs(%{{\w+}} : tensor<4xf32>) {

@@ -3,8 +3,7 @@
 // Reshape with 0 and -1 in the constant shape: a collapse_shape.
 // CHECK-LABEL: func.func @reshape
 // CHECK-SAME: (%{{\w+}}: tensor<2x3x4xf32>) -> tensor<2x12xf32>
-// CHECK: %{{\w+}} = arith.constant dense<[0, -1]> : tensor<2xi64>
-// CHECK-NEXT: %{{\w+}} = tensor.collapse_shape %{{\w+}} [[0 : i64], [1 : i64, 2 : i64]] : tensor<2x3x4xf32> into tensor<2x12xf32>
+// CHECK: %{{\w+}} = tensor.collapse_shape %{{\w+}} [[0 : i64], [1 : i64, 2 : i64]] : tensor<2x3x4xf32> into tensor<2x12xf32>
 // CHECK-NEXT: func.return %{{\w+}} : tensor<2x12xf32>
 func.func @reshape(%x: tensor<2x3x4xf32>) -> tensor<2x12xf32> {
   %s = "onnx.Constant"() {value = dense<[0, -1]> : tensor<2xi64>} : () -> tensor<2xi64>
@@ -17,8 +16,7 @@ func.func @reshape(%x: tensor<2x3x4xf32>) -> tensor<2x12xf32> {
 // A reshape that is neither a collapse nor an expand goes through 1-D.
 // CHECK-LABEL: func.func @reshape_general
 // CHECK-SAME: (%{{\w+}}: tensor<2x3xf32>) -> tensor<3x2xf32>
-// CHECK: %{{\w+}} = arith.constant dense<[3, 2]> : tensor<2xi64>
-// CHECK-NEXT: %{{\w+}} = tensor.collapse_shape %{{\w+}} [[0 : i64, 1 : i64]] : tensor<2x3xf32> into tensor<6xf32>
+// CHECK: %{{\w+}} = tensor.collapse_shape %{{\w+}} [[0 : i64, 1 : i64]] : tensor<2x3xf32> into tensor<6xf32>
 // CHECK-NEXT: %{{\w+}} = tensor.expand_shape %{{\w+}} [[0 : i64, 1 : i64]] output_shape [3, 2] : tensor<6xf32> into tensor<3x2xf32>
 // CHECK-NEXT: func.return %{{\w+}} : tensor<3x2xf32>
 func.func @reshape_general(%x: tensor<2x3xf32>) -> tensor<3x2xf32> {
@@ -32,9 +30,7 @@ func.func @reshape_general(%x: tensor<2x3xf32>) -> tensor<3x2xf32> {
 // CHECK-LABEL: func.func @flatten_squeeze_unsqueeze
 // CHECK-SAME: (%{{\w+}}: tensor<2x1x3xf32>) -> (tensor<2x3xf32>, tensor<2x3xf32>, tensor<1x2x1x3xf32>)
 // CHECK: %{{\w+}} = tensor.collapse_shape %{{\w+}} [[0 : i64], [1 : i64, 2 : i64]] : tensor<2x1x3xf32> into tensor<2x3xf32>
-// CHECK-NEXT: %{{\w+}} = arith.constant dense<1> : tensor<1xi64>
 // CHECK-NEXT: %{{\w+}} = tensor.collapse_shape %{{\w+}} [[0 : i64], [1 : i64, 2 : i64]] : tensor<2x1x3xf32> into tensor<2x3xf32>
-// CHECK-NEXT: %{{\w+}} = arith.constant dense<0> : tensor<1xi64>
 // CHECK-NEXT: %{{\w+}} = tensor.expand_shape %{{\w+}} [[0 : i64, 1 : i64], [2 : i64], [3 : i64]] output_shape [1, 2, 1, 3] : tensor<2x1x3xf32> into tensor<1x2x1x3xf32>
 // CHECK-NEXT: func.return %{{\w+}}, %{{\w+}}, %{{\w+}} : tensor<2x3xf32>, tensor<2x3xf32>, tensor<1x2x1x3xf32>
 func.func @flatten_squeeze_unsqueeze(%x: tensor<2x1x3xf32>) -> (tensor<2x3xf32>, tensor<2x3xf32>, tensor<1x2x1x3xf32>) {
@@ -79,8 +75,7 @@ func.func @concat(%a: tensor<2x3xf32>, %b: tensor<2x1xf32>) -> tensor<2x4xf32> {
 
 // CHECK-LABEL: func.func @split
 // CHECK-SAME: (%{{\w+}}: tensor<5x2xf32>) -> (tensor<2x2xf32>, tensor<3x2xf32>)
-// CHECK: %{{\w+}} = arith.constant dense<[2, 3]> : tensor<2xi64>
-// CHECK-NEXT: %{{\w+}} = tensor.extract_slice %{{\w+}}[0, 0] [2, 2] [1, 1] : tensor<5x2xf32> to tensor<2x2xf32>
+// CHECK: %{{\w+}} = tensor.extract_slice %{{\w+}}[0, 0] [2, 2] [1, 1] : tensor<5x2xf32> to tensor<2x2xf32>
 // CHECK-NEXT: %{{\w+}} = tensor.extract_slice %{{\w+}}[2, 0] [3, 2] [1, 1] : tensor<5x2xf32> to tensor<3x2xf32>
 // CHECK-NEXT: func.return %{{\w+}}, %{{\w+}} : tensor<2x2xf32>, tensor<3x2xf32>
 func.func @split(%x: tensor<5x2xf32>) -> (tensor<2x2xf32>, tensor<3x2xf32>) {
@@ -95,14 +90,7 @@ func.func @split(%x: tensor<5x2xf32>) -> (tensor<2x2xf32>, tensor<3x2xf32>) {
 // generic reading start - i.
 // CHECK-LABEL: func.func @slice
 // CHECK-SAME: (%{{\w+}}: tensor<10x4xf32>) -> (tensor<5x4xf32>, tensor<4x4xf32>)
-// CHECK: %{{\w+}} = arith.constant dense<1> : tensor<1xi64>
-// CHECK-NEXT: %{{\w+}} = arith.constant dense<9223372036854775807> : tensor<1xi64>
-// CHECK-NEXT: %{{\w+}} = arith.constant dense<0> : tensor<1xi64>
-// CHECK-NEXT: %{{\w+}} = arith.constant dense<2> : tensor<1xi64>
-// CHECK-NEXT: %{{\w+}} = tensor.extract_slice %{{\w+}}[1, 0] [5, 4] [2, 1] : tensor<10x4xf32> to tensor<5x4xf32>
-// CHECK-NEXT: %{{\w+}} = arith.constant dense<-2> : tensor<1xi64>
-// CHECK-NEXT: %{{\w+}} = arith.constant dense<-6> : tensor<1xi64>
-// CHECK-NEXT: %{{\w+}} = arith.constant dense<-1> : tensor<1xi64>
+// CHECK: %{{\w+}} = tensor.extract_slice %{{\w+}}[1, 0] [5, 4] [2, 1] : tensor<10x4xf32> to tensor<5x4xf32>
 // CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<4x4xf32>
 // CHECK-NEXT: %{{\w+}} = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (((d0 * -1) + 8), d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%{{\w+}} : tensor<10x4xf32>) outs(%{{\w+}} : tensor<4x4xf32>) {
 // CHECK-NEXT: ^bb0(%{{\w+}}: f32, %{{\w+}}: f32):
@@ -127,13 +115,11 @@ func.func @slice(%x: tensor<10x4xf32>) -> (tensor<5x4xf32>, tensor<4x4xf32>) {
 
 // CHECK-LABEL: func.func @expand_tile
 // CHECK-SAME: (%{{\w+}}: tensor<3x1xf32>) -> (tensor<2x3x4xf32>, tensor<6x2xf32>)
-// CHECK: %{{\w+}} = arith.constant dense<[2, 1, 4]> : tensor<3xi64>
-// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<2x3x4xf32>
+// CHECK: %{{\w+}} = tensor.empty() : tensor<2x3x4xf32>
 // CHECK-NEXT: %{{\w+}} = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d1, 0)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%{{\w+}} : tensor<3x1xf32>) outs(%{{\w+}} : tensor<2x3x4xf32>) {
 // CHECK-NEXT: ^bb0(%{{\w+}}: f32, %{{\w+}}: f32):
 // CHECK-NEXT: linalg.yield %{{\w+}} : f32
 // CHECK-NEXT: } -> tensor<2x3x4xf32>
-// CHECK-NEXT: %{{\w+}} = arith.constant dense<2> : tensor<2xi64>
 // CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<2x3x2x1xf32>
 // CHECK-NEXT: %{{\w+}} = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d1, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%{{\w+}} : tensor<3x1xf32>) outs(%{{\w+}} : tensor<2x3x2x1xf32>) {
 // CHECK-NEXT: ^bb0(%{{\w+}}: f32, %{{\w+}}: f32):
@@ -154,9 +140,7 @@ func.func @expand_tile(%x: tensor<3x1xf32>) -> (tensor<2x3x4xf32>, tensor<6x2xf3
 // Constant Pad: fill + insert_slice; edge Pad: clamp the index and extract.
 // CHECK-LABEL: func.func @pad
 // CHECK-SAME: (%{{\w+}}: tensor<2x3xf32>) -> (tensor<4x4xf32>, tensor<4x4xf32>)
-// CHECK: %{{\w+}} = arith.constant dense<[1, 0, 1, 1]> : tensor<4xi64>
-// CHECK-NEXT: %{{\w+}} = arith.constant dense<1.500000e+00> : tensor<f32>
-// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<4x4xf32>
+// CHECK: %{{\w+}} = tensor.empty() : tensor<4x4xf32>
 // CHECK-NEXT: %{{\w+}} = arith.constant 1.500000e+00 : f32
 // CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<4x4xf32>) -> tensor<4x4xf32>
 // CHECK-NEXT: %{{\w+}} = tensor.insert_slice %{{\w+}} into %{{\w+}}[1, 0] [2, 3] [1, 1] : tensor<2x3xf32> into tensor<4x4xf32>

@@ -442,9 +442,14 @@ class Body:
     def rem(self, a: SSAValue, b: SSAValue, k: str) -> SSAValue:
         """C-style remainder (sign of the dividend); floats: fmod."""
         if k == "f":
-            # a - b * trunc(a / b)
+            # a - b * trunc(a / b), with the sign of a; a finite a mod +-inf is a
             q = self.add(math.TruncOp(self.add(arith.DivfOp(a, b))))
-            return self.add(arith.SubfOp(a, self.add(arith.MulfOp(b, q))))
+            r = self.add(arith.SubfOp(a, self.add(arith.MulfOp(b, q))))
+            inf = self.const(float("inf"), a.type)
+            binf = self.add(arith.CmpfOp(self.add(math.AbsFOp(b)), inf, "oeq"))
+            afin = self.add(arith.CmpfOp(self.add(math.AbsFOp(a)), inf, "olt"))
+            r = self.select(self.add(arith.AndIOp(binf, afin)), a, r)
+            return self.add(math.CopySignOp(r, a))
         if k == "u":
             return self.add(arith.RemUIOp(a, b))
         return self.add(arith.RemSIOp(a, b))
@@ -609,6 +614,8 @@ class Emitter:
 
     def dense(self, arr: np.ndarray, elt: Attribute) -> SSAValue:
         """An ``arith.constant`` dense tensor with the data of ``arr``."""
+        if np.asarray(arr).size == 0:
+            return self.empty(np.asarray(arr).shape, elt)
         return self.add(arith.ConstantOp(dense_attr(arr, elt)))
 
     def extract_slice(

@@ -20,6 +20,8 @@ def lower_constant(em: Emitter, op):
     out_t = op.results[0].type
     em.out_shape()
     a = op.attributes.get("value") or op.properties.get("value")
+    if 0 in em.out_shape():
+        return em.empty(em.out_shape(), em.out_elt())
     if isinstance(a, DenseIntOrFPElementsAttr) and a.type == out_t:
         # keep the byte buffer as is
         return em.add(arith.ConstantOp(a, out_t))

@@ -173,6 +173,27 @@ def to_signless(module: ModuleOp) -> None:
                     store[k] = nv
 
 
+_DEAD_IF_UNUSED = frozenset(
+    {"arith.constant", "tensor.empty", "linalg.fill", "linalg.generic", "tensor.extract_slice",
+     "tensor.insert_slice", "tensor.collapse_shape", "tensor.expand_shape"}
+)
+
+
+def remove_dead_values(module: ModuleOp) -> None:
+    """Erase side-effect-free tensor-level ops whose results are unused (e.g.
+    folded shape/axes constants), last first so that chains go too."""
+    changed = True
+    while changed:
+        changed = False
+        for o in reversed(list(module.walk())):
+            if o.name in _DEAD_IF_UNUSED and o.results and all(not r.uses for r in o.results):
+                if o.parent_op() is not None and o.parent_op().name == "linalg.generic":
+                    continue
+                o.detach()
+                o.erase()
+                changed = True
+
+
 @dataclass(frozen=True)
 class ConvertOnnxToTensor(ModulePass):
     """Lower the ``onnx`` dialect to the tensor level (contract B).
@@ -204,6 +225,7 @@ class ConvertOnnxToTensor(ModulePass):
         for o in op.walk():
             if o.dialect_name() in ONNX_DIALECTS:
                 raise fail(o, "op was not lowered (its lowering declined it)")
+        remove_dead_values(op)
         to_signless(op)
 
 

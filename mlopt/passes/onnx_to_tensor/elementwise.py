@@ -11,6 +11,7 @@ from xdsl.dialects.builtin import Float32Type, Float64Type, IntegerType
 
 from mlopt.passes.onnx_to_tensor.common import (
     Body,
+    broadcast_shape,
     Emitter,
     constant_array,
     elt_of,
@@ -450,6 +451,13 @@ def lower_mod(em: Emitter, op):
         r = b.rem(x, y, k)
         if fmod or k in ("u", "b"):
             return r
+        if k == "f":
+            # Python/numpy mod: the sign of the divisor
+            zero = b.const(0.0, e)
+            rz = b.add(arith.CmpfOp(r, zero, "oeq"))
+            differ = b.add(arith.XOrIOp(b.cmp("lt", r, zero, k), b.cmp("lt", y, zero, k)))
+            adj = b.select(differ, b.add(arith.AddfOp(r, y)), r)
+            return b.select(rz, b.add(math.CopySignOp(zero, y)), adj)
         # Python-style: result has the sign of the divisor
         zero = b.const(0, e)
         rneg = b.cmp("lt", r, zero, k)
@@ -468,10 +476,26 @@ def lower_pow(em: Emitter, op):
     kb = kind_of(eb)
     ex_const = constant_array(expo)
 
+    if (
+        kb == "f"
+        and ex_const is not None
+        and ex_const.size == 1
+        and float(ex_const.reshape(-1)[0]) in (1.0, 2.0, 0.5)
+    ):
+        pw = float(ex_const.reshape(-1)[0])
+        out_shape = broadcast_shape(op, em.shape(base), em.shape(expo))
+
+        def g(b: Body, x):
+            if pw == 2.0:
+                return b.add(arith.MulfOp(x, x))
+            if pw == 0.5:
+                return b.add(math.SqrtOp(x))
+            return x
+
+        return map_elementwise(em, [base], em.out_elt(), g, out_shape)
+
     def f(b: Body, x, y):
         if kb == "f":
-            if ex_const is not None and ex_const.size == 1 and float(ex_const.reshape(-1)[0]) == 2.0:
-                return b.add(arith.MulfOp(x, x))
             yy = b.cast(y, ee, eb)
             return b.add(math.PowFOp(x, yy))
         # integer base: compute in f64 and convert back

@@ -287,5 +287,8 @@ def lower_space_to_depth(em: Emitter, op):
     N, C, H, W = em.shape(x)
     bs = em.attr("blocksize")
     t = em.reshape(x, (N, C, H // bs, bs, W // bs, bs))
-    t = transpose(em, t, (0, 3, 5, 1, 2, 4))
+    if em.attr("mode", "DCR") == "CRD":
+        t = transpose(em, t, (0, 1, 3, 5, 2, 4))
+    else:
+        t = transpose(em, t, (0, 3, 5, 1, 2, 4))
     return em.reshape(t, (N, C * bs * bs, H // bs, W // bs))
