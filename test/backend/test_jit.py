@@ -300,3 +300,16 @@ def test_fast_math_option_reassociates_reductions():
     # the fast version's IR carries the flags; the default one has none
     assert "reassoc" in str(fast._specialize(((8, 256), (256, 16))).jit.llvm_module)
     assert "reassoc" not in str(exact._specialize(((8, 256), (256, 16))).jit.llvm_module)
+
+
+def test_concurrent_compilations():
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [VECADD, MATMUL, GLOBAL, VECADD]
+    with ThreadPoolExecutor(4) as pool:
+        models = list(pool.map(compile_text, texts))
+    a = np.ones(37, np.float32)
+    np.testing.assert_array_equal(models[3](a, a)[0], 2 * a)
+    x = np.ones((5, 7), np.float32)
+    y = np.ones((7, 3), np.float32)
+    np.testing.assert_allclose(models[1](x, y)[0], x @ y)

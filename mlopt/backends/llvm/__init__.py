@@ -57,6 +57,9 @@ __all__ = [
 
 _INIT_LOCK = threading.Lock()
 _INITIALIZED = False
+# llvmlite parses into LLVM's global context, which is not thread-safe: one
+# compilation at a time per process (running compiled code needs no lock).
+_COMPILE_LOCK = threading.RLock()
 
 
 def _init_llvm() -> None:
@@ -165,7 +168,12 @@ class JITModule:
     def __init__(
         self, module: ModuleOp | Translation, opt_level: int = 3, target_cpu: str | None = None
     ):
-        self.stage_times: dict[str, float] = {}
+        with _COMPILE_LOCK:
+            self._build(module, opt_level, target_cpu)
+
+    def _build(
+        self, module: ModuleOp | Translation, opt_level: int, target_cpu: str | None
+    ) -> None:
         t0 = time.perf_counter()
         translation = _as_translation(module, "external")
         t1 = time.perf_counter()
@@ -232,16 +240,17 @@ def emit(
         raise ValueError("emit(kind='shared') needs an output path")
     weights_mode = "external" if kind == "llvm" else "indirect"
     translation = translate_module(module, weights=weights_mode)
-    mod = _parse(translation)
-    tm = target_machine(opt_level, target_cpu, pic=kind == "shared")
-    optimize_module(mod, tm, opt_level)
     result: str | bytes
-    if kind == "llvm":
-        result = str(mod)
-    elif kind == "asm":
-        result = tm.emit_assembly(mod)
-    else:
-        result = tm.emit_object(mod)
+    with _COMPILE_LOCK:
+        mod = _parse(translation)
+        tm = target_machine(opt_level, target_cpu, pic=kind == "shared")
+        optimize_module(mod, tm, opt_level)
+        if kind == "llvm":
+            result = str(mod)
+        elif kind == "asm":
+            result = tm.emit_assembly(mod)
+        else:
+            result = tm.emit_object(mod)
     if output is None:
         return result
     out = Path(output)
