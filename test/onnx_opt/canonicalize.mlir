@@ -171,3 +171,22 @@ func.func @dead_and_noops(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
   %3 = "onnx.Concat"(%2) {axis = 0 : si64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
   func.return %3 : tensor<2x3xf32>
 }
+
+// -----
+
+// An If with a constant condition becomes its taken branch.
+// CHECK-LABEL: func.func @constant_if
+// CHECK-NOT:   onnx.If
+// CHECK:       %[[N:.*]] = "onnx.Neg"(%x)
+// CHECK-NEXT:  func.return %[[N]]
+func.func @constant_if(%x: tensor<3xf32>) -> tensor<3xf32> {
+  %c = "onnx.Constant"() {value = dense<false> : tensor<i1>} : () -> tensor<i1>
+  %r = "onnx.If"(%c) ({
+    %a = "onnx.Abs"(%x) : (tensor<3xf32>) -> tensor<3xf32>
+    "onnx.Yield"(%a) : (tensor<3xf32>) -> ()
+  }, {
+    %n = "onnx.Neg"(%x) : (tensor<3xf32>) -> tensor<3xf32>
+    "onnx.Yield"(%n) : (tensor<3xf32>) -> ()
+  }) : (tensor<i1>) -> tensor<3xf32>
+  func.return %r : tensor<3xf32>
+}

@@ -12,6 +12,7 @@ Accepts onnx-level IR (contract A) and produces equivalent onnx-level IR:
   otherwise becomes Mul + Add with constant scale and shift;
 * MatMul of a 2-D input by a constant 2-D weight followed by Add of a
   constant bias becomes Gemm;
+* If with a constant condition is replaced by its taken branch;
 * ops whose results are unused are erased (dead code).
 
 Every rewrite keeps the result types of the values it replaces.
@@ -27,6 +28,7 @@ from xdsl.dialects import func
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
+from xdsl.rewriter import InsertPoint
 from xdsl.pattern_rewriter import (
     GreedyRewritePatternApplier,
     PatternRewriter,
@@ -370,6 +372,35 @@ class MatMulAddToGemm(RewritePattern):
             return
 
 
+class FoldConstantIf(RewritePattern):
+    """If with a constant condition -> the taken branch, inlined."""
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
+        if op.name != "onnx.If":
+            return
+        cond = constant_array(op.operands[0])
+        if cond is None or cond.size != 1:
+            return
+        info = getattr(type(op), "SCHEMA", None)
+        names = list(getattr(info, "graph_attrs", ("else_branch", "then_branch")))
+        wanted = "then_branch" if bool(cond.reshape(-1)[0]) else "else_branch"
+        if wanted not in names or len(op.regions) != len(names):
+            return
+        region = op.regions[names.index(wanted)]
+        block = region.blocks.first
+        if block is None or len(region.blocks) != 1 or block.args:
+            return
+        term = block.last_op
+        if term is None or term.name != "onnx.Yield" or len(term.operands) != len(op.results):
+            return
+        values = list(term.operands)
+        if any(v.type != r.type for v, r in zip(values, op.results)):
+            return
+        rewriter.erase(term)
+        rewriter.inline_block(block, InsertPoint.before(op))
+        rewriter.replace(op, [], values)
+
+
 class EraseDead(RewritePattern):
     """Erase onnx ops whose results are all unused."""
 
@@ -389,6 +420,7 @@ PATTERNS: tuple[type[RewritePattern], ...] = (
     FoldBatchNormIntoConvGemm,
     BatchNormToMulAdd,
     MatMulAddToGemm,
+    FoldConstantIf,
     EraseDead,
 )
 

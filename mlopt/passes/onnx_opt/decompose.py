@@ -365,12 +365,12 @@ def _rollback(new_ops: list[Operation], rewriter: Rewriter) -> None:
     new_ops.clear()
 
 
-def _fold_castlike(op: Operation, rewriter: Rewriter) -> None:
+def _fold_castlike(op: Operation, rewriter: Rewriter) -> bool:
     """CastLike(constant, x) -> constant of x's element type."""
     arr = constant_array(op.operands[0])
     et = elem_type(op.operands[1].type)
-    if arr is None or et is None:
-        return
+    if arr is None or et is None or arr.dtype == object:
+        return False
     c = make_constant(np.asarray(arr), et)
     if "onnx_node_name" in op.attributes:
         c.attributes["onnx_node_name"] = op.attributes["onnx_node_name"]
@@ -381,6 +381,7 @@ def _fold_castlike(op: Operation, rewriter: Rewriter) -> None:
     rewriter.erase_op(op)
     if isinstance(src, Operation) and not any(r.uses for r in src.results):
         rewriter.erase_op(src)
+    return True
 
 
 def decompose(
@@ -421,8 +422,8 @@ def decompose(
             if o.parent is None:
                 continue
             if o.name == "onnx.CastLike" and (wanted is None or "CastLike" not in wanted):
-                _fold_castlike(o, rewriter)
-                continue
+                if _fold_castlike(o, rewriter) or not selected(o):
+                    continue
             new_ops = decompose_op(o, rewriter)
             if new_ops is None:
                 if wanted is not None and op_type(o) in wanted:

@@ -418,7 +418,7 @@ def _split(c: _Ctx) -> list[Result]:
     split = c.value(1)
     if split is not None:
         sizes = [int(s) for s in split.reshape(-1)]
-    elif x[axis] < 0:
+    elif c.present(1) or x[axis] < 0:
         sizes = [-1] * n
     else:
         chunk = -(-x[axis] // n)
@@ -503,8 +503,10 @@ def _gather(c: _Ctx) -> list[Result]:
 
 def _reduced(c: _Ctx, axes: list[int] | None, keep: bool) -> Shape | None:
     x = c.shape(0)
-    if x is None or axes is None:
+    if x is None:
         return None
+    if axes is None:  # axes unknown: with keepdims the rank is still known
+        return tuple(1 if d == 1 else -1 for d in x) if keep else None
     if not axes:
         if c.attr("noop_with_empty_axes", 0):
             return x
@@ -615,6 +617,39 @@ def _range(c: _Ctx) -> list[Result]:
     start, limit, delta = (v.reshape(-1)[0].item() for v in vals)  # type: ignore[union-attr]
     n = max(int(np.ceil((limit - start) / delta)), 0)
     return [((n,), c.et(0))]
+
+
+@shape_fn("GroupNormalization", "RMSNormalization", "LpNormalization")
+def _normalization(c: _Ctx) -> list[Result]:
+    return [(c.shape(0), c.et(0))]
+
+
+@shape_fn("If")
+def _if(c: _Ctx) -> list[Result]:
+    """Results typed like the branches' yields when both agree."""
+    branches = []
+    for region in c.op.regions:
+        block = region.blocks.first
+        last = block.last_op if block is not None else None
+        if last is None or last.name != "onnx.Yield":
+            return [(None, None)] * len(c.op.results)
+        branches.append([v.type for v in last.operands])
+    res: list[Result] = []
+    for i in range(len(c.op.results)):
+        types = [b[i] for b in branches if i < len(b)]
+        if len(types) == len(branches) and all(t == types[0] for t in types):
+            res.append((norm_shape(types[0]), elem_type(types[0])))
+        else:
+            shapes = [norm_shape(t) for t in types]
+            if shapes and all(s is not None and len(s) == len(shapes[0]) for s in shapes):
+                dims = tuple(
+                    d if all(s[k] == d for s in shapes) else -1  # type: ignore[index]
+                    for k, d in enumerate(shapes[0])  # type: ignore[arg-type]
+                )
+                res.append((dims, None))
+            else:
+                res.append((None, None))
+    return res
 
 
 @shape_fn("LayerNormalization")
@@ -766,11 +801,12 @@ def _propagate_value(op: Operation, known: dict[SSAValue, np.ndarray]) -> None:
 
 def _infer_block(block: Block, known: dict[SSAValue, np.ndarray], use_onnx: bool) -> None:
     for op in list(block.ops):
-        if is_onnx_op(op):
-            infer_op(op, known, use_onnx=use_onnx)
+        # graph regions first: an If's results follow its branches
         for region in op.regions:
             for b in region.blocks:
                 _infer_block(b, known, use_onnx)
+        if is_onnx_op(op):
+            infer_op(op, known, use_onnx=use_onnx)
 
 
 def infer_func(f: func.FuncOp, *, use_onnx: bool = True) -> None:
