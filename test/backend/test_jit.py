@@ -313,3 +313,38 @@ def test_concurrent_compilations():
     x = np.ones((5, 7), np.float32)
     y = np.ones((7, 3), np.float32)
     np.testing.assert_allclose(models[1](x, y)[0], x @ y)
+
+
+NAN = """
+func.func @nan(%a: memref<4xf32>, %b: memref<4xf32>, %uno: memref<4xi1>, %ord: memref<4xi1>,
+               %une: memref<4xi1>, %mx: memref<4xf32>, %mn: memref<4xf32>)
+    attributes {mlopt.entry, mlopt.num_inputs = 2 : i64} {
+  affine.for %i = 0 to 4 {
+    %x = affine.load %a[%i] : memref<4xf32>
+    %y = affine.load %b[%i] : memref<4xf32>
+    %0 = arith.cmpf uno, %x, %y : f32
+    %1 = arith.cmpf ord, %x, %y : f32
+    %2 = arith.cmpf une, %x, %y : f32
+    %3 = arith.maximumf %x, %y : f32
+    %4 = arith.minnumf %x, %y : f32
+    affine.store %0, %uno[%i] : memref<4xi1>
+    affine.store %1, %ord[%i] : memref<4xi1>
+    affine.store %2, %une[%i] : memref<4xi1>
+    affine.store %3, %mx[%i] : memref<4xf32>
+    affine.store %4, %mn[%i] : memref<4xf32>
+  }
+  func.return
+}
+"""
+
+
+def test_nan_semantics():
+    model = compile_text(NAN)
+    a = np.array([1.0, np.nan, 3.0, np.nan], np.float32)
+    b = np.array([1.0, 2.0, np.nan, np.nan], np.float32)
+    uno, ord_, une, mx, mn = model(a, b)
+    np.testing.assert_array_equal(uno, np.isnan(a) | np.isnan(b))
+    np.testing.assert_array_equal(ord_, ~(np.isnan(a) | np.isnan(b)))
+    np.testing.assert_array_equal(une, [False, True, True, True])
+    np.testing.assert_array_equal(mx, np.maximum(a, b))  # NaN-propagating
+    np.testing.assert_array_equal(mn, np.fmin(a, b))  # NaN-ignoring

@@ -72,3 +72,15 @@ func.func @index_math(%x: index) -> index {
   %0 = arith.muli %x, %c overflow<nsw> : index
   func.return %0 : index
 }
+
+// Constant predicates need no comparison.
+// CHECK-LABEL: func.func @cmpf_constant_predicates
+// CHECK-NEXT:    %[[T:.*]] = llvm.mlir.constant(true) : i1
+// CHECK-NEXT:    %[[F:.*]] = llvm.mlir.constant(false) : i1
+// CHECK-NEXT:    %[[U:.*]] = llvm.fcmp "uno" %a, %a : f32
+func.func @cmpf_constant_predicates(%a: f32) -> (i1, i1, i1) {
+  %t = arith.cmpf true, %a, %a : f32
+  %f = arith.cmpf false, %a, %a : f32
+  %u = arith.cmpf uno, %a, %a : f32
+  func.return %t, %f, %u : i1, i1, i1
+}

@@ -262,6 +262,8 @@ def _lower(op: Operation, args: list[SSAValue], b: _Builder) -> list[SSAValue] |
             return [b.add(llvm.ICmpOp(args[0], args[1], IntegerAttr(op.predicate.value.data, i64)))]
         case arith.CmpfOp():
             pred = op.predicate.value.data
+            if pred in (0, 15):  # "false" / "true": no comparison needed
+                return [b.add(llvm.ConstantOp(IntegerAttr(1 if pred else 0, 1), IntegerType(1)))]
             return [b.add(llvm.FCmpOp(args[0], args[1], IntegerAttr(pred, i64)))]
         case arith.SelectOp():
             return [b.add(llvm.SelectOp(args[0], args[1], args[2]))]
