@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from xdsl.dialects import arith, func, memref
+from xdsl.dialects import affine, arith, func, memref
 from xdsl.dialects.builtin import FloatAttr, MemRefType, ModuleOp
 from xdsl.interpreter import Interpreter, InterpreterFunctions, impl, register_impls
 from xdsl.interpreters import register_implementations
-from xdsl.interpreters.builtin import xtype_for_el_type
+from xdsl.interpreters.builtin import scalar_attr, xtype_for_el_type
 from xdsl.interpreters.shaped_array import ShapedArray
 from xdsl.interpreters.utils.ptr import TypedPtr
 
@@ -29,6 +29,17 @@ class _ViewFunctions(InterpreterFunctions):
     def run_expand(self, interpreter: Interpreter, op: memref.ExpandShapeOp, args: Any):
         return (ShapedArray(args[0].data_ptr, list(op.result.type.get_shape())),)
 
+
+    @impl(affine.ForOp)
+    def run_for(self, interpreter: Interpreter, op: affine.ForOp, args: Any):
+        """affine.for with constant bounds and iter_args."""
+        lo = op.lowerBoundMap.data.eval([], [])[0]
+        hi = op.upperBoundMap.data.eval([], [])[0]
+        carried = tuple(args)
+        for i in range(lo, hi, op.step.value.data):
+            iv = scalar_attr(i, op.body.block.args[0].type, interpreter.index_bitwidth)
+            carried = tuple(interpreter.run_ssacfg_region(op.body, (iv, *carried)))
+        return carried
 
     @impl(arith.NegfOp)
     def run_negf(self, interpreter: Interpreter, op: arith.NegfOp, args: Any):
@@ -60,6 +71,6 @@ def run_level_c(module: ModuleOp, inputs: list[np.ndarray]) -> list[np.ndarray]:
         outs.append(_to_shaped(np.zeros(t.get_shape(), dtype), t))
     interp = Interpreter(module)
     register_implementations(interp, mlopt.make_context())
-    interp.register_implementations(_ViewFunctions())
+    interp.register_implementations(_ViewFunctions(), override=True)
     interp.call_op(fn, (*args, *outs))
     return [np.array(o.data, dtype=np.float64).reshape(o.shape) for o in outs]

@@ -27,19 +27,21 @@ func.func @bias_scale(%x: memref<2x3xf32>, %b: memref<3xf32>, %s: f32, %o: memre
 
 // -----
 
-// Reduction: the output element is loaded, combined and stored back each
-// iteration (the accumulator lives in memory).
+// Reduction over the innermost loop: the accumulator is loaded once, carried
+// through iter_args, and stored once.
 // CHECK-LABEL: func.func @matmul
 // CHECK-SAME:    (%[[A:.*]]: memref<2x3xf32>, %[[B:.*]]: memref<3x4xf32>, %[[C:.*]]: memref<2x4xf32>)
 // CHECK-NEXT:    affine.for %[[I:.*]] = 0 to 2 {
 // CHECK-NEXT:      affine.for %[[J:.*]] = 0 to 4 {
-// CHECK-NEXT:        affine.for %[[K:.*]] = 0 to 3 {
+// CHECK-NEXT:        %[[INIT:.*]] = affine.load %[[C]][%[[I]], %[[J]]] : memref<2x4xf32>
+// CHECK-NEXT:        %[[R:.*]] = affine.for %[[K:.*]] = 0 to 3 iter_args(%[[ACC:.*]] = %[[INIT]]) -> (f32) {
 // CHECK-NEXT:          %[[VA:.*]] = affine.load %[[A]][%[[I]], %[[K]]] : memref<2x3xf32>
 // CHECK-NEXT:          %[[VB:.*]] = affine.load %[[B]][%[[K]], %[[J]]] : memref<3x4xf32>
-// CHECK-NEXT:          %[[VC:.*]] = affine.load %[[C]][%[[I]], %[[J]]] : memref<2x4xf32>
 // CHECK-NEXT:          %[[P:.*]] = arith.mulf %[[VA]], %[[VB]] : f32
-// CHECK-NEXT:          %[[S:.*]] = arith.addf %[[VC]], %[[P]] : f32
-// CHECK-NEXT:          affine.store %[[S]], %[[C]][%[[I]], %[[J]]] : memref<2x4xf32>
+// CHECK-NEXT:          %[[S:.*]] = arith.addf %[[ACC]], %[[P]] : f32
+// CHECK-NEXT:          affine.yield %[[S]] : f32
+// CHECK-NEXT:        }
+// CHECK-NEXT:        affine.store %[[R]], %[[C]][%[[I]], %[[J]]] : memref<2x4xf32>
 func.func @matmul(%a: memref<2x3xf32>, %b: memref<3x4xf32>, %c: memref<2x4xf32>) {
   linalg.generic {indexing_maps = [affine_map<(i, j, k) -> (i, k)>, affine_map<(i, j, k) -> (k, j)>, affine_map<(i, j, k) -> (i, j)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : memref<2x3xf32>, memref<3x4xf32>) outs(%c : memref<2x4xf32>) {
   ^bb0(%x: f32, %y: f32, %acc: f32):
@@ -90,6 +92,50 @@ func.func @rank0(%x: memref<f32>, %o: memref<f32>) {
   ^bb0(%v: f32, %out: f32):
     %n = arith.negf %v : f32
     linalg.yield %n : f32
+  }
+  func.return
+}
+
+// -----
+
+// A reduction over an outer loop keeps the accumulator in memory
+// (load-combine-store), so the inner parallel loop stays contiguous.
+// CHECK-LABEL: func.func @column_sum
+// CHECK-SAME:    (%[[X:.*]]: memref<4x5xf32>, %[[O:.*]]: memref<5xf32>)
+// CHECK-NEXT:    affine.for %[[I:.*]] = 0 to 4 {
+// CHECK-NEXT:      affine.for %[[J:.*]] = 0 to 5 {
+// CHECK-NEXT:        %[[V:.*]] = affine.load %[[X]][%[[I]], %[[J]]] : memref<4x5xf32>
+// CHECK-NEXT:        %[[ACC:.*]] = affine.load %[[O]][%[[J]]] : memref<5xf32>
+// CHECK-NEXT:        %[[S:.*]] = arith.addf %[[V]], %[[ACC]] : f32
+// CHECK-NEXT:        affine.store %[[S]], %[[O]][%[[J]]] : memref<5xf32>
+func.func @column_sum(%x: memref<4x5xf32>, %o: memref<5xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>], iterator_types = ["reduction", "parallel"]} ins(%x : memref<4x5xf32>) outs(%o : memref<5xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %s = arith.addf %a, %acc : f32
+    linalg.yield %s : f32
+  }
+  func.return
+}
+
+// -----
+
+// A full reduction to a rank-0 buffer: two carried loops, no outer ones.
+// CHECK-LABEL: func.func @total
+// CHECK-SAME:    (%[[X:.*]]: memref<2x3xf32>, %[[O:.*]]: memref<f32>)
+// CHECK-NEXT:    %[[INIT:.*]] = affine.load %[[O]][] : memref<f32>
+// CHECK-NEXT:    %[[R:.*]] = affine.for %{{.*}} = 0 to 2 iter_args(%[[A0:.*]] = %[[INIT]]) -> (f32) {
+// CHECK-NEXT:      %[[R1:.*]] = affine.for %{{.*}} = 0 to 3 iter_args(%[[A1:.*]] = %[[A0]]) -> (f32) {
+// CHECK:             affine.yield
+// CHECK-NEXT:      }
+// CHECK-NEXT:      affine.yield %[[R1]] : f32
+// CHECK-NEXT:    }
+// CHECK-NEXT:    affine.store %[[R]], %[[O]][] : memref<f32>
+// CHECK-NEXT:    func.return
+func.func @total(%x: memref<2x3xf32>, %o: memref<f32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> ()>], iterator_types = ["reduction", "reduction"]} ins(%x : memref<2x3xf32>) outs(%o : memref<f32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %s = arith.addf %a, %acc : f32
+    linalg.yield %s : f32
   }
   func.return
 }

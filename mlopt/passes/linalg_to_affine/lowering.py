@@ -51,6 +51,94 @@ def _check_memref(op: Operation, v: SSAValue) -> None:
         raise LoweringError(op, f"has a dynamic shape ({t}); static shapes are required")
 
 
+def _inline_body(
+    op: LinalgStructuredOperation,
+    maps: list[AffineMap],
+    ivs: list[SSAValue],
+    block: Block,
+    anchor: Operation,
+    out_values: list[SSAValue] | None,
+) -> list[SSAValue]:
+    """Load the operands, inline ``op``'s body before ``anchor``; return the yielded values.
+
+    ``out_values`` stand for the output elements; when None the outputs are
+    loaded (only if the body reads them).
+    """
+    body = op.body.block
+    mapping: dict[SSAValue, SSAValue] = {}
+    n_in = len(op.inputs)
+    for i, (operand, arg) in enumerate(zip(op.operands, body.args, strict=True)):
+        if i >= n_in and out_values is not None:
+            mapping[arg] = out_values[i - n_in]
+            continue
+        if not isinstance(operand.type, MemRefType):
+            mapping[arg] = operand
+            continue
+        if i >= n_in and not arg.uses:
+            continue
+        load = affine.LoadOp(operand, ivs, AffineMapAttr(maps[i]))
+        block.insert_op_before(load, anchor)
+        mapping[arg] = load.result
+
+    results: list[SSAValue] = []
+    for inner in body.ops:
+        if isinstance(inner, YieldOp):
+            results = [mapping.get(v, v) for v in inner.operands]
+            continue
+        if isinstance(inner, IndexOp):
+            mapping[inner.result] = ivs[inner.dim.value.data]
+            continue
+        clone = inner.clone(value_mapper=mapping)
+        for nested in list(clone.walk()):
+            if isinstance(nested, IndexOp):
+                nested.result.replace_all_uses_with(ivs[nested.dim.value.data])
+                assert nested.parent is not None
+                nested.parent.erase_op(nested)
+        block.insert_op_before(clone, anchor)
+    return results
+
+
+def _lower_with_iter_args(
+    op: LinalgStructuredOperation, maps: list[AffineMap], ranges: Sequence[int], n_outer: int
+) -> None:
+    """Loops ``0..n_outer`` as usual; the inner ones carry the outputs in iter_args.
+
+    The output maps use only the outer loops, so each output element is loaded
+    once before the inner nest and stored once after it.
+    """
+    n_in = len(op.inputs)
+    outer_ivs, block, anchor = build_loop_nest(ranges[:n_outer], op)
+    out_maps = [AffineMapAttr(AffineMap(n_outer, 0, m.results)) for m in maps[n_in:]]
+    inits: list[SSAValue] = []
+    for out, m in zip(op.outputs, out_maps, strict=True):
+        load = affine.LoadOp(out, outer_ivs, m)
+        block.insert_op_before(load, anchor)
+        inits.append(load.result)
+    types = [v.type for v in inits]
+
+    loops: list[affine.ForOp] = []
+    parent_block, parent_anchor = block, anchor
+    carried = inits
+    for r in ranges[n_outer:]:
+        body = Block(arg_types=(IndexType(), *types))
+        loop = affine.ForOp.from_region((), (), carried, types, 0, r, Region(body))
+        parent_block.insert_op_before(loop, parent_anchor)
+        if loops:
+            parent_block.insert_op_before(affine.YieldOp.get(*loop.results), parent_anchor)
+            parent_block.erase_op(parent_anchor)
+        loops.append(loop)
+        yield_op = affine.YieldOp.get()
+        body.add_op(yield_op)
+        parent_block, parent_anchor = body, yield_op
+        carried = list(body.args[1:])
+    ivs = [*outer_ivs, *(lp.body.block.args[0] for lp in loops)]
+    results = _inline_body(op, maps, ivs, parent_block, parent_anchor, carried)
+    parent_block.insert_op_before(affine.YieldOp.get(*results), parent_anchor)
+    parent_block.erase_op(parent_anchor)
+    for out, m, value in zip(op.outputs, out_maps, loops[0].results, strict=True):
+        block.insert_op_before(affine.StoreOp(value, out, outer_ivs, m), anchor)
+
+
 class LowerLinalgStructured(RewritePattern):
     @op_type_rewrite_pattern
     def match_and_rewrite(
@@ -73,38 +161,25 @@ class LowerLinalgStructured(RewritePattern):
         except NotImplementedError as e:
             raise LoweringError(op, f"has indexing maps whose loop ranges are unknown: {e}")
 
-        ivs, block, anchor = build_loop_nest(ranges, op)
-        body = op.body.block
-        mapping: dict[SSAValue, SSAValue] = {}
+        n = len(ranges)
         n_in = len(op.inputs)
-        for i, (operand, arg) in enumerate(zip(op.operands, body.args, strict=True)):
-            if not isinstance(operand.type, MemRefType):
-                mapping[arg] = operand
-                continue
-            if i >= n_in and not arg.uses:
-                continue
-            load = affine.LoadOp(operand, ivs, AffineMapAttr(maps[i]))
-            block.insert_op_before(load, anchor)
-            mapping[arg] = load.result
-
-        for inner in body.ops:
-            if isinstance(inner, YieldOp):
-                for j, (value, out) in enumerate(zip(inner.operands, op.outputs, strict=True)):
-                    store = affine.StoreOp(
-                        mapping.get(value, value), out, ivs, AffineMapAttr(maps[n_in + j])
-                    )
-                    block.insert_op_before(store, anchor)
-                continue
-            if isinstance(inner, IndexOp):
-                mapping[inner.result] = ivs[inner.dim.value.data]
-                continue
-            clone = inner.clone(value_mapper=mapping)
-            for nested in list(clone.walk()):
-                if isinstance(nested, IndexOp):
-                    nested.result.replace_all_uses_with(ivs[nested.dim.value.data])
-                    assert nested.parent is not None
-                    nested.parent.erase_op(nested)
-            block.insert_op_before(clone, anchor)
+        out_dims: set[int] = set()
+        for m in maps[n_in:]:
+            for expr in m.results:
+                out_dims |= expr.used_dims()
+        # Innermost loops that no output map depends on (reductions): the
+        # accumulators are carried in registers through iter_args.
+        carried = 0
+        while carried < n and (n - 1 - carried) not in out_dims:
+            carried += 1
+        if carried and op.outputs:
+            _lower_with_iter_args(op, maps, ranges, n - carried)
+        else:
+            ivs, block, anchor = build_loop_nest(ranges, op)
+            results = _inline_body(op, maps, ivs, block, anchor, None)
+            for j, (value, out) in enumerate(zip(results, op.outputs, strict=True)):
+                store = affine.StoreOp(value, out, ivs, AffineMapAttr(maps[n_in + j]))
+                block.insert_op_before(store, anchor)
         rewriter.erase(op)
 
 
