@@ -36,6 +36,7 @@ _PASSES: dict[str, str] = {
     "bufferize": "bufferize:BufferizePass",
     "convert-linalg-to-affine": "linalg_to_affine:ConvertLinalgToAffinePass",
     "linalg-interchange": "affine_opt:LinalgInterchangePass",
+    "linalg-fuse-elementwise": "fusion:LinalgFuseElementwisePass",
 }
 
 

@@ -1,0 +1,190 @@
+"""`linalg-fuse-elementwise`: fuse elementwise producers into their consumers.
+
+Accepts the tensor level (``linalg.generic`` on tensors).  A producer
+``linalg.generic`` P is fused into a consumer ``linalg.generic`` C that reads
+P's result as an input when
+
+* every iterator of P is parallel and P has one result, whose only use is
+  that input of C (a producer with several uses is kept as is: fusing it would
+  compute it more than once);
+* P's output indexing map is a permutation, and so is C's map for the operand
+  (each element of P is computed exactly once by C — no broadcast fusion);
+* P's body does not read its output argument (or reads it: P's init tensor then
+  becomes an input of the fused op).
+
+The fused op has C's iterators, outputs and results; its inputs are C's other
+inputs followed by P's inputs with composed indexing maps
+``P_in ∘ P_out⁻¹ ∘ C_in`` (an operand already present with the same map is
+reused); its body is P's body (``linalg.index`` renumbered into C's dims)
+followed by C's, C's argument for the operand replaced by P's yielded value.
+C may have reduction iterators (e.g. ReduceSum of an elementwise expression).
+Chains (Add -> Relu -> Mul ...) collapse into one op, so the affine lowering
+emits one loop nest and no intermediate buffers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects import tensor
+from xdsl.dialects.builtin import AffineMapAttr, ModuleOp, ShapedType, TensorType
+from xdsl.dialects.linalg.attrs import IteratorType
+from xdsl.dialects.linalg.ops import GenericOp, IndexOp, YieldOp
+from xdsl.ir import Attribute, Block, Region, SSAValue
+from xdsl.ir.affine import AffineDimExpr, AffineMap
+from xdsl.passes import ModulePass
+from xdsl.pattern_rewriter import (
+    PatternRewriter,
+    PatternRewriteWalker,
+    RewritePattern,
+    op_type_rewrite_pattern,
+)
+
+
+def _is_permutation(m: AffineMap) -> bool:
+    if m.num_symbols or len(m.results) != m.num_dims:
+        return False
+    seen = set()
+    for e in m.results:
+        if not isinstance(e, AffineDimExpr) or e.position in seen:
+            return False
+        seen.add(e.position)
+    return True
+
+
+def _element_type(t: Attribute) -> Attribute:
+    return t.get_element_type() if isinstance(t, ShapedType) else t
+
+
+def _fusable_producer(consumer: GenericOp, index: int) -> GenericOp | None:
+    value = consumer.inputs[index]
+    producer = value.owner
+    if not isinstance(producer, GenericOp) or producer is consumer:
+        return None
+    if len(producer.res) != 1 or not isinstance(value.type, TensorType):
+        return None
+    if value.uses.get_length() != 1:
+        return None
+    if any(it.data != IteratorType.PARALLEL for it in producer.iterator_types.data):
+        return None
+    maps = [m.data for m in producer.indexing_maps.data]
+    if not _is_permutation(maps[-1]):
+        return None
+    if any(m.num_symbols for m in maps):
+        return None
+    if not _is_permutation(consumer.indexing_maps.data[index].data):
+        return None
+    if producer.parent_block() is not consumer.parent_block():
+        return None
+    return producer
+
+
+def _fuse(consumer: GenericOp, index: int, producer: GenericOp, rewriter: PatternRewriter) -> None:
+    c_maps = [m.data for m in consumer.indexing_maps.data]
+    p_maps = [m.data for m in producer.indexing_maps.data]
+    n_c_in = len(consumer.inputs)
+    n_p_in = len(producer.inputs)
+    # P's dims as expressions of C's dims (a permutation).
+    p_out_inv = p_maps[n_p_in].inverse_permutation()
+    assert p_out_inv is not None
+    p_dims_in_c = p_out_inv.compose(c_maps[index])
+
+    new_inputs: list[SSAValue] = []
+    new_maps: list[AffineMap] = []
+
+    def add_input(v: SSAValue, m: AffineMap) -> int:
+        for k, (v2, m2) in enumerate(zip(new_inputs, new_maps)):
+            if v2 is v and m2 == m:
+                return k
+        new_inputs.append(v)
+        new_maps.append(m)
+        return len(new_inputs) - 1
+
+    c_arg_slot: dict[int, int] = {}
+    for k in range(n_c_in):
+        if k != index:
+            c_arg_slot[k] = add_input(consumer.inputs[k], c_maps[k])
+    p_body = producer.body.block
+    p_arg_slot: dict[int, int] = {}
+    for k in range(n_p_in):
+        p_arg_slot[k] = add_input(producer.inputs[k], p_maps[k].compose(p_dims_in_c))
+    p_out_arg = p_body.args[n_p_in]
+    if p_out_arg.uses:
+        p_arg_slot[n_p_in] = add_input(producer.outputs[0], p_maps[n_p_in].compose(p_dims_in_c))
+
+    arg_types = [_element_type(v.type) for v in new_inputs]
+    c_body = consumer.body.block
+    out_arg_types = [a.type for a in c_body.args[n_c_in:]]
+    block = Block(arg_types=[*arg_types, *out_arg_types])
+
+    mapping: dict[SSAValue, SSAValue] = {}
+    for k, slot in p_arg_slot.items():
+        mapping[p_body.args[k]] = block.args[slot]
+    fused_value: SSAValue | None = None
+    for op in p_body.ops:
+        if isinstance(op, YieldOp):
+            fused_value = mapping.get(op.operands[0], op.operands[0])
+            continue
+        if isinstance(op, IndexOp):
+            expr = p_dims_in_c.results[op.dim.value.data]
+            assert isinstance(expr, AffineDimExpr)
+            idx = IndexOp(expr.position)
+            block.add_op(idx)
+            mapping[op.result] = idx.result
+            continue
+        clone = op.clone(value_mapper=mapping)
+        block.add_op(clone)
+    assert fused_value is not None
+
+    mapping = {}
+    for k, slot in c_arg_slot.items():
+        mapping[c_body.args[k]] = block.args[slot]
+    mapping[c_body.args[index]] = fused_value
+    for k, arg in enumerate(c_body.args[n_c_in:]):
+        mapping[arg] = block.args[len(new_inputs) + k]
+    for op in c_body.ops:
+        block.add_op(op.clone(value_mapper=mapping))
+
+    fused = GenericOp(
+        new_inputs,
+        list(consumer.outputs),
+        Region(block),
+        [AffineMapAttr(m) for m in [*new_maps, *c_maps[n_c_in:]]],
+        consumer.iterator_types,
+        [r.type for r in consumer.res],
+        consumer.doc,
+        consumer.library_call,
+    )
+    for name, attr in consumer.attributes.items():
+        fused.attributes[name] = attr
+    rewriter.replace_op(consumer, fused)
+    init_owner = producer.outputs[0].owner
+    rewriter.erase_op(producer)
+    if isinstance(init_owner, tensor.EmptyOp) and not init_owner.tensor.uses:
+        rewriter.erase_op(init_owner)
+
+
+class FuseElementwiseProducer(RewritePattern):
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: GenericOp, rewriter: PatternRewriter) -> None:
+        if any(not isinstance(r.type, TensorType) for r in op.res):
+            return
+        for index in range(len(op.inputs)):
+            producer = _fusable_producer(op, index)
+            if producer is not None:
+                _fuse(op, index, producer, rewriter)
+                return
+
+
+@dataclass(frozen=True)
+class LinalgFuseElementwisePass(ModulePass):
+    """Fuse all-parallel ``linalg.generic`` producers into consuming ``linalg.generic``s.
+
+    Tensor level in, tensor level out; see the module docstring for the rules.
+    """
+
+    name = "linalg-fuse-elementwise"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        PatternRewriteWalker(FuseElementwiseProducer(), apply_recursively=True).rewrite_module(op)
