@@ -155,6 +155,7 @@ class CompiledModel:
         self.opt_level = opt_level
         self.target_cpu = target_cpu
         self.fast_math = False
+        self.pipeline: str | None = None
         self._cache: dict[tuple[tuple[int, ...], ...], _Specialization] = {}
         self._lock = threading.Lock()
         self.stage_times: dict[str, float] = {}
@@ -163,6 +164,30 @@ class CompiledModel:
     @property
     def is_static(self) -> bool:
         return all(s.shape is not None and None not in s.shape for s in self.inputs)
+
+    def _fix_shapes(self, shapes: Mapping[str, Sequence[int]]) -> None:
+        for name in shapes:
+            if name not in self.input_names:
+                raise ValueError(
+                    f"input_shapes names unknown input '{name}'; the inputs are: "
+                    f"{', '.join(self.input_names)}"
+                )
+        fixed: list[InputSpec] = []
+        for spec in self.inputs:
+            if spec.name not in shapes:
+                fixed.append(spec)
+                continue
+            shape = tuple(int(d) for d in shapes[spec.name])
+            if spec.shape is not None and (
+                len(shape) != len(spec.shape)
+                or any(d is not None and d != v for d, v in zip(spec.shape, shape))
+            ):
+                raise ValueError(
+                    f"input_shapes gives input '{spec.name}' shape {shape}, "
+                    f"but the model declares {spec.describe_shape()}"
+                )
+            fixed.append(InputSpec(spec.name, spec.dtype, shape))
+        self.inputs = fixed
 
     def compiled_signatures(self) -> list[tuple[tuple[int, ...], ...]]:
         with self._lock:
@@ -197,14 +222,13 @@ class CompiledModel:
             module = self._source.clone()
             if level in ("onnx", "tensor"):
                 _set_input_shapes(_graph_func(module), shapes)
-        for stage, text in stages_from(level):
+        stages = stages_from(level) if self.pipeline is None else [("pipeline", self.pipeline)]
+        for stage, text in stages:
             t = time.perf_counter()
-            if stage == "affine-to-llvm" and self.fast_math:
-                from xdsl.transforms.arith_add_fastmath import AddArithFastMathFlagsPass
-
-                AddArithFastMathFlagsPass(flags=("reassoc", "contract")).apply(ctx, module)
             run_pipeline(module, text, ctx)
             times[stage] = time.perf_counter() - t
+        if self.fast_math:
+            _add_fast_math(module)
         return module
 
     def _compile(self, shapes: tuple[tuple[int, ...], ...]) -> _Specialization:
@@ -303,6 +327,14 @@ class CompiledModel:
     def __repr__(self) -> str:
         ins = ", ".join(f"{s.name}: {s.dtype}{s.describe_shape()}" for s in self.inputs)
         return f"<CompiledModel ({ins}) -> ({', '.join(self.output_names)}) -O{self.opt_level}>"
+
+
+def _add_fast_math(module: ModuleOp) -> None:
+    """Allow reassociation and contraction on every llvm float arithmetic op."""
+    flags = llvm.FastMathAttr((llvm.FastMathFlag.REASSOC, llvm.FastMathFlag.ALLOW_CONTRACT))
+    for op in module.walk():
+        if isinstance(op, llvm.AbstractFloatArithOp | llvm.FNegOp):
+            op.fastmathFlags = flags
 
 
 def _llvm_entry(module: ModuleOp) -> llvm.FuncOp:
@@ -427,6 +459,8 @@ def compile_model(
     opt_level: int = 3,
     target_cpu: str | None = None,
     fast_math: bool = False,
+    pipeline: str | None = None,
+    input_shapes: Mapping[str, Sequence[int]] | None = None,
 ) -> CompiledModel:
     """Compile an ONNX model or an mlopt module to native code (see the module docstring).
 
@@ -434,7 +468,10 @@ def compile_model(
     show up here; others are compiled on the first call with each new shape.
     ``fast_math=True`` lets LLVM reassociate and contract floating-point
     arithmetic (vectorised reductions, FMAs): faster, results differ in the last
-    bits. Off by default; it has no effect on a module already in the llvm dialect.
+    bits. Off by default.
+    ``pipeline`` replaces the named stages with a pass pipeline of your own
+    (it must end in the llvm dialect). ``input_shapes`` fixes the symbolic
+    dimensions of the named inputs (then the model is compiled at once).
     """
     if opt_level not in (0, 1, 2, 3):
         raise ValueError(f"opt_level must be 0, 1, 2 or 3, not {opt_level!r}")
@@ -447,6 +484,9 @@ def compile_model(
     else:
         compiled = _from_onnx(model_or_module, opt_level, target_cpu)
     compiled.fast_math = fast_math
+    compiled.pipeline = pipeline
+    if input_shapes:
+        compiled._fix_shapes(input_shapes)
     if compiled.is_static:
         shapes = tuple(tuple(int(d) for d in s.shape or ()) for s in compiled.inputs)
         compiled._specialize(shapes)

@@ -94,3 +94,18 @@ def test_llvm_level_module_keeps_names():
     assert model.input_names == ["x"] and model.output_names == ["z", "zz"]
     x = np.random.rand(2, 4).astype(np.float32)
     np.testing.assert_allclose(model(x=x)[1], reference(x)[1], rtol=1e-5)
+
+
+def test_input_shapes_and_pipeline_override():
+    model = compile_model(mlp_model(), input_shapes={"x": (3, 4)})
+    assert model.compiled_signatures() == [((3, 4),)]
+    with pytest.raises(ValueError, match=r"expected shape \(3, 4\)"):
+        model(np.zeros((2, 4), np.float32))
+    with pytest.raises(ValueError, match="unknown input 'y'"):
+        compile_model(mlp_model(), input_shapes={"y": (3, 4)})
+    with pytest.raises(ValueError, match="model declares"):
+        compile_model(mlp_model(), input_shapes={"x": (3, 5)})
+    custom = compile_model(mlp_model(batch=2), pipeline="onnx-to-llvm-O2")
+    assert "pipeline" in custom.stage_times
+    x = np.random.rand(2, 4).astype(np.float32)
+    np.testing.assert_allclose(custom(x)[1], reference(x)[1], rtol=1e-5)
