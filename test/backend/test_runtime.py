@@ -109,3 +109,15 @@ def test_input_shapes_and_pipeline_override():
     assert "pipeline" in custom.stage_times
     x = np.random.rand(2, 4).astype(np.float32)
     np.testing.assert_allclose(custom(x)[1], reference(x)[1], rtol=1e-5)
+
+
+def test_symbolic_onnx_level_module():
+    from mlopt.frontends.onnx import import_model
+
+    module = import_model(mlp_model())  # x: tensor<?x4xf32>
+    model = compile_model(module)
+    assert model.compiled_signatures() == []
+    for n in (1, 3):
+        x = np.random.rand(n, 4).astype(np.float32)
+        np.testing.assert_allclose(model(x)[0], reference(x)[0], rtol=1e-5)
+    assert len(model.compiled_signatures()) == 2
