@@ -72,7 +72,8 @@ def plan_allocations(fn: func.FuncOp) -> int:
             Rewriter.erase_op(op)
     allocs = [op for op in block.ops if isinstance(op, memref.AllocOp)]
 
-    # 1. allocate late
+    # 1. allocate late (moving allocations keeps the order of the other ops)
+    pos = {op: i for i, op in enumerate(block.ops)}
     for alloc in allocs:
         users = [u for u in _users(alloc.results[0], fn) if not isinstance(u, _VIEWS)]
         views_only = not users
@@ -82,7 +83,6 @@ def plan_allocations(fn: func.FuncOp) -> int:
                 Rewriter.erase_op(use.operation, safe_erase=False)
             Rewriter.erase_op(alloc)
             continue
-        pos = {op: i for i, op in enumerate(block.ops)}
         first = min(users, key=pos.__getitem__)
         block.detach_op(alloc)
         block.insert_op_before(alloc, first)

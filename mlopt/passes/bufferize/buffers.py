@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from xdsl.dialects import memref
 from xdsl.dialects.builtin import (
@@ -51,6 +52,7 @@ def byte_size(t: MemRefType | TensorType) -> int:
     return eb * num_elements(t.get_shape())
 
 
+@lru_cache(maxsize=1024)
 def memref_of(t: TensorType) -> MemRefType:
     """The identity-layout memref type with the shape and element type of ``t``."""
     return MemRefType(t.get_element_type(), t.get_shape())
