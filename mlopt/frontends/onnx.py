@@ -101,7 +101,7 @@ def load_model(model: Any) -> ModelProto:
     if isinstance(model, ModelProto):
         proto = model
     elif isinstance(model, bytes | bytearray | memoryview):
-        proto = _parse_bytes(bytes(model), "<bytes>")
+        proto = _parse_bytes(bytes(model))
         if _has_external_data(proto):
             raise ONNXImportError(
                 "the model refers to external data files; import it from its path instead of bytes"
@@ -110,7 +110,7 @@ def load_model(model: Any) -> ModelProto:
         path = Path(model)
         if not path.is_file():
             raise ONNXImportError(f"{path}: no such ONNX model file")
-        proto = _parse_bytes(path.read_bytes(), str(path))
+        proto = _parse_bytes(path.read_bytes())
         if _has_external_data(proto):
             try:
                 from onnx.external_data_helper import load_external_data_for_model
@@ -128,14 +128,12 @@ def load_model(model: Any) -> ModelProto:
     return proto
 
 
-def _parse_bytes(data: bytes, where: str) -> ModelProto:
+def _parse_bytes(data: bytes) -> ModelProto:
     proto = ModelProto()
     try:
         proto.ParseFromString(data)
     except Exception as e:  # google.protobuf.message.DecodeError and friends
-        raise ONNXImportError(
-            f"{where}: not a valid ONNX model (protobuf decoding failed: {e})"
-        ) from None
+        raise ONNXImportError(f"not a valid ONNX model (protobuf decoding failed: {e})") from None
     return proto
 
 
@@ -628,7 +626,7 @@ class _Importer:
         attributes: dict[str, Attribute] = {}
         regions: list[Region] = []
         graph_attrs: dict[str, AttributeProto] = {}
-        for a in node.attribute:
+        for a in sorted(node.attribute, key=lambda a: a.name):
             if a.ref_attr_name:
                 raise ONNXImportError(
                     f"{desc}: attribute '{a.name}' refers to a function attribute "

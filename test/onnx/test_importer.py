@@ -364,8 +364,7 @@ def test_error_not_a_protobuf(tmp_path: Path):
     _err(b"", "not an ONNX model")
     p = tmp_path / "bad.onnx"
     p.write_text("garbage \x00\x01 text")
-    msg = _err(p, "not a valid ONNX model|not an ONNX model")
-    assert "bad.onnx" in msg or "not an ONNX model" in msg
+    _err(p, "not a valid ONNX model|not an ONNX model")
     _err(tmp_path / "missing.onnx", "no such ONNX model file")
     _err(42, "cannot import an object of type int")
 
