@@ -138,3 +138,29 @@ func.func @into_reduction(%x: tensor<8x4xf32>, %init: tensor<8x4xf32>, %acc: ten
   } -> tensor<4xf32>
   func.return %r : tensor<4xf32>
 }
+
+// -----
+
+// A producer read twice by the same consumer (x*x of a Relu) is fused once.
+// CHECK-LABEL: func.func @square
+// CHECK:         linalg.generic
+// CHECK-NEXT:    ^{{.*}}(%[[A:.*]]: f32, %{{.*}}: f32):
+// CHECK:           %[[M:.*]] = arith.maximumf %[[A]], %{{.*}} : f32
+// CHECK-NEXT:      %[[S:.*]] = arith.mulf %[[M]], %[[M]] : f32
+// CHECK-NEXT:      linalg.yield %[[S]] : f32
+// CHECK-NOT:     linalg.generic
+func.func @square(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %e = tensor.empty() : tensor<4xf32>
+  %a = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%x : tensor<4xf32>) outs(%e : tensor<4xf32>) {
+  ^bb0(%p: f32, %o: f32):
+    %z = arith.constant 0.000000e+00 : f32
+    %s = arith.maximumf %p, %z : f32
+    linalg.yield %s : f32
+  } -> tensor<4xf32>
+  %b = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%a, %a : tensor<4xf32>, tensor<4xf32>) outs(%e : tensor<4xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %s = arith.mulf %p, %q : f32
+    linalg.yield %s : f32
+  } -> tensor<4xf32>
+  func.return %b : tensor<4xf32>
+}

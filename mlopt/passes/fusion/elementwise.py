@@ -4,9 +4,9 @@ Accepts the tensor level (``linalg.generic`` on tensors).  A producer
 ``linalg.generic`` P is fused into a consumer ``linalg.generic`` C that reads
 P's result as an input when
 
-* every iterator of P is parallel and P has one result, whose only use is
-  that input of C (a producer with several uses is kept as is: fusing it would
-  compute it more than once);
+* every iterator of P is parallel and P has one result, all of whose uses are
+  inputs of C read through the same map (a producer used elsewhere is kept as
+  is: fusing it would compute it more than once);
 * P's output indexing map is a permutation, and so is C's map for the operand
   (each element of P is computed exactly once by C — no broadcast fusion);
 * P's body does not read its output argument (or reads it: P's init tensor then
@@ -64,7 +64,12 @@ def _fusable_producer(consumer: GenericOp, index: int) -> GenericOp | None:
         return None
     if len(producer.res) != 1 or not isinstance(value.type, TensorType):
         return None
-    if value.uses.get_length() != 1:
+    # Every use is an input of the consumer, read through one and the same map.
+    reads = [k for k, v in enumerate(consumer.inputs) if v is value]
+    if value.uses.get_length() != len(reads):
+        return None
+    c_maps = consumer.indexing_maps.data
+    if any(c_maps[k] != c_maps[index] for k in reads):
         return None
     if any(it.data != IteratorType.PARALLEL for it in producer.iterator_types.data):
         return None
@@ -101,9 +106,10 @@ def _fuse(consumer: GenericOp, index: int, producer: GenericOp, rewriter: Patter
         new_maps.append(m)
         return len(new_inputs) - 1
 
+    fused_reads = [k for k, v in enumerate(consumer.inputs) if v is consumer.inputs[index]]
     c_arg_slot: dict[int, int] = {}
     for k in range(n_c_in):
-        if k != index:
+        if k not in fused_reads:
             c_arg_slot[k] = add_input(consumer.inputs[k], c_maps[k])
     p_body = producer.body.block
     p_arg_slot: dict[int, int] = {}
@@ -140,7 +146,8 @@ def _fuse(consumer: GenericOp, index: int, producer: GenericOp, rewriter: Patter
     mapping = {}
     for k, slot in c_arg_slot.items():
         mapping[c_body.args[k]] = block.args[slot]
-    mapping[c_body.args[index]] = fused_value
+    for k in fused_reads:
+        mapping[c_body.args[k]] = fused_value
     for k, arg in enumerate(c_body.args[n_c_in:]):
         mapping[arg] = block.args[len(new_inputs) + k]
     for op in c_body.ops:
