@@ -79,3 +79,40 @@ def test_unlowered_module_is_rejected():
     m = mlopt.parse(TEXT)
     with pytest.raises(Exception, match="not fully lowered"):
         to_llvm_ir(m)
+
+
+@pytest.mark.skipif(shutil.which("cc") is None, reason="no C compiler")
+def test_shared_library_from_c_with_weight_blob(module, tmp_path):
+    """A C program maps the .weights.bin blob, binds it and calls the entry."""
+    import subprocess
+
+    so = tmp_path / "libaxpy.so"
+    emit(module, "shared", output=so)
+    blob = tmp_path / "libaxpy.so.weights.bin"
+    assert blob.stat().st_size == 8 * 4
+    main_c = tmp_path / "main.c"
+    main_c.write_text(
+        """
+#include <stdio.h>
+void axpy(const float *x, float *y);
+void axpy_bind_weights(const void *blob);
+int main(int argc, char **argv) {
+    static float blob[8], x[8], y[8];
+    FILE *f = fopen(argv[1], "rb");
+    if (!f || fread(blob, 4, 8, f) != 8) return 2;
+    fclose(f);
+    axpy_bind_weights(blob);
+    for (int i = 0; i < 8; i++) x[i] = (float)i;
+    axpy(x, y);
+    for (int i = 0; i < 8; i++) printf("%g ", y[i]);
+    return 0;
+}
+"""
+    )
+    exe = tmp_path / "main"
+    subprocess.run(
+        ["cc", "-o", str(exe), str(main_c), str(so), f"-Wl,-rpath,{tmp_path}"], check=True
+    )
+    out = subprocess.run([str(exe), str(blob)], capture_output=True, text=True, check=True).stdout
+    got = np.array([float(v) for v in out.split()], np.float32)
+    np.testing.assert_allclose(got, 2 * np.arange(8, dtype=np.float32) + W)

@@ -9,12 +9,18 @@
 Weights of object files and shared libraries
 --------------------------------------------
 Code emitted as ``asm``/``obj``/``shared`` reads each weight's address from an
-exported pointer variable ``<global>__ptr`` (initially null). The weights are
-written beside the output as ``<output>.weights.npz`` (one array per global
-name) and the loader stores each array's data address into its pointer
-variable before the first call; :func:`load_shared` does exactly this with
-ctypes. The entry point is ``void <name>(ptr in0, ..., ptr out0, ...)``: one
-data pointer per input, then per output, C-contiguous row-major buffers.
+exported pointer variable ``<global>__ptr`` (initially null), which must be set
+before the first call. Two files are written beside the output:
+
+* ``<output>.weights.npz`` — one array per global name (for Python;
+  :func:`load_shared` loads it and sets the pointers with ctypes);
+* ``<output>.weights.bin`` — the raw data of all weights, each at a 64-byte
+  aligned offset; from C, read or ``mmap`` it and call the exported
+  ``void <entry>_bind_weights(const void *blob)``, which sets every pointer.
+
+The entry point is ``void <entry>(ptr in0, ..., ptr out0, ...)``: one data
+pointer per input, then per output, C-contiguous row-major buffers, which
+must not overlap (the parameters are ``noalias``).
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from xdsl.dialects.builtin import ModuleOp
 
 from mlopt.backends.llvm.translate import (
     WEIGHT_PTR_SUFFIX,
+    weight_offsets,
     LLVMTranslationError,
     Translation,
     dense_to_numpy,
@@ -273,7 +280,19 @@ def emit(
         out.write_text(result)
     if translation.weights or kind != "llvm":
         np.savez(weights_path(out), **translation.weights)
+    if kind != "llvm":
+        _write_weight_blob(Path(str(out) + ".weights.bin"), translation.weights)
     return result
+
+
+def _write_weight_blob(path: Path, weights: dict[str, np.ndarray]) -> None:
+    offsets = weight_offsets(weights)
+    with open(path, "wb") as f:
+        for name, array in weights.items():
+            f.seek(offsets[name])
+            f.write(np.ascontiguousarray(array).tobytes())
+        end = max((offsets[n] + max(a.nbytes, 1) for n, a in weights.items()), default=0)
+        f.truncate(end)
 
 
 def weights_path(output: str | os.PathLike[str]) -> Path:

@@ -211,7 +211,41 @@ def translate_module(
             result.entry_num_args = len(op.function_type.inputs)
         if op.body.blocks:
             _FunctionTranslator(op, fn, indirect).run()
+    if indirect:
+        _add_bind_function(out, result, indirect)
     return result
+
+
+WEIGHT_ALIGNMENT = 64
+
+
+def weight_offsets(weights: dict[str, np.ndarray]) -> dict[str, int]:
+    """Byte offset of each weight in the ``.weights.bin`` blob (64-byte aligned, in order)."""
+    offsets: dict[str, int] = {}
+    pos = 0
+    for name, array in weights.items():
+        offsets[name] = pos
+        pos += -(-max(array.nbytes, 1) // WEIGHT_ALIGNMENT) * WEIGHT_ALIGNMENT
+    return offsets
+
+
+def bind_function_name(translation: Translation) -> str:
+    return f"{translation.entry or 'mlopt'}_bind_weights"
+
+
+def _add_bind_function(
+    out: ir.Module, result: Translation, indirect: dict[str, ir.GlobalVariable]
+) -> None:
+    """``void <entry>_bind_weights(const void *blob)``: point every weight into ``blob``."""
+    fn = ir.Function(
+        out, ir.FunctionType(ir.VoidType(), [ir.PointerType()]), name=bind_function_name(result)
+    )
+    builder = ir.IRBuilder(fn.append_basic_block("entry"))
+    i8 = ir.IntType(8)
+    for name, offset in weight_offsets(result.weights).items():
+        addr = builder.gep(fn.args[0], [ir.Constant(ir.IntType(64), offset)], source_etype=i8)
+        builder.store(addr, indirect[name])
+    builder.ret_void()
 
 
 def _translate_global(

@@ -10,7 +10,6 @@ bridged with ``builtin.unrealized_conversion_cast``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from xdsl.context import Context
@@ -320,9 +319,6 @@ class ArithToLLVMPattern(RewritePattern):
                 f"convert-arith-to-llvm: unsupported op {describe(op)}"
             )
         replace_with_llvm(rewriter, op, b.ops, results)
-
-
-LowerFn = Callable[[Operation, list[SSAValue], _Builder], list[SSAValue] | None]
 
 
 @dataclass(frozen=True)
