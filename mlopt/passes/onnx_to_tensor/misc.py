@@ -266,10 +266,78 @@ def lower_center_crop_pad(em: Emitter, op):
     return em.insert_slice(y, dest, poffs, crop)
 
 
+def _resize_src_coord(ctm: str, o: float, scale: float, n_in: int, n_out: int) -> float:
+    """ONNX coordinate transformation (output index -> input coordinate)."""
+    w_out = scale * n_in
+    if ctm == "half_pixel":
+        return (o + 0.5) / scale - 0.5
+    if ctm == "half_pixel_symmetric":
+        adj = n_out / w_out
+        return n_in / 2 * (1 - adj) + (o + 0.5) / scale - 0.5
+    if ctm == "pytorch_half_pixel":
+        return (o + 0.5) / scale - 0.5 if w_out != 1 else -0.5
+    if ctm == "align_corners":
+        return o * (n_in - 1) / (w_out - 1) if w_out != 1 else 0.0
+    if ctm == "asymmetric":
+        return o / scale
+    raise ValueError(ctm)
+
+
+def _resize_taps(mode, ctm, scale, n_in, n_out, cubic_a, antialias, exclude_outside):
+    """Per output position: source indexes (clamped) and weights."""
+    idx_rows, w_rows = [], []
+    for o in range(n_out):
+        x = _resize_src_coord(ctm, float(o), scale, n_in, n_out)
+        xi = int(np.floor(x))
+        ratio = 1.0 if float(x).is_integer() else x - xi
+        if mode == "linear":
+            if antialias and scale < 1.0:
+                start = int(np.floor(-1 / scale) + 1)
+                args = (np.arange(start, 2 - start) - ratio) * scale
+                co = np.clip(1 - np.abs(args), 0, 1)
+                co = co / co.sum()
+            else:
+                co = np.array([1 - ratio, ratio])
+        else:
+            a = cubic_a
+
+            def k(t):
+                t = abs(t)
+                if t <= 1:
+                    return (a + 2) * t**3 - (a + 3) * t**2 + 1
+                if t < 2:
+                    return a * t**3 - 5 * a * t**2 + 8 * a * t - 4 * a
+                return 0.0
+
+            if antialias and scale < 1.0:
+                i0 = int(np.floor(-2 / scale) + 1)
+                co = np.array([k(scale * (i - ratio)) for i in range(i0, 2 - i0)])
+                co = co / co.sum()
+            else:
+                co = np.array([k(ratio + 1), k(ratio), k(1 - ratio), k(2 - ratio)])
+        n = len(co)
+        pad = int(np.ceil(n / 2))
+        cands = sorted(range(-pad, n_in + pad), key=lambda i: (abs(x - i), i))[:n]
+        cands = np.array(sorted(cands))
+        if exclude_outside:
+            co = np.where((cands < 0) | (cands >= n_in), 0.0, co)
+            co = co / co.sum()
+        idx_rows.append(np.clip(cands, 0, n_in - 1))
+        w_rows.append(co)
+    t = max(len(r) for r in w_rows)
+    idx = np.zeros((n_out, t), np.int64)
+    w = np.zeros((n_out, t), np.float64)
+    for o, (ir, wr) in enumerate(zip(idx_rows, w_rows)):
+        idx[o, : len(ir)] = ir
+        w[o, : len(wr)] = wr
+    return idx, w
+
+
 @lowering("Resize")
 def lower_resize(em: Emitter, op):
-    """Resize with constant scales/sizes: nearest (all nearest_modes) and
-    linear (separable, any rank), the common coordinate transformations."""
+    """Resize with constant scales/sizes: nearest (all nearest_modes), linear
+    and cubic (separable taps computed at compile time, antialias,
+    exclude_outside), axes and keep_aspect_ratio_policy."""
     x = op.operands[0]
     shape = em.shape(x)
     rank = len(shape)
@@ -277,58 +345,56 @@ def lower_resize(em: Emitter, op):
     mode = em.attr("mode", "nearest")
     ctm = em.attr("coordinate_transformation_mode", "half_pixel")
     nmode = em.attr("nearest_mode", "round_prefer_floor")
-    if em.attr("axes") is not None or em.attr("keep_aspect_ratio_policy", "stretch") != "stretch":
-        raise em.fail("Resize with axes / keep_aspect_ratio_policy is not supported")
-    if mode not in ("nearest", "linear"):
+    if mode not in ("nearest", "linear", "cubic"):
         raise em.fail(f"Resize mode '{mode}' is not supported")
-    if ctm == "tf_crop_and_resize":
-        raise em.fail("Resize coordinate_transformation_mode 'tf_crop_and_resize' is not supported")
-    scales = None
+    if ctm not in ("half_pixel", "half_pixel_symmetric", "pytorch_half_pixel", "align_corners", "asymmetric"):
+        raise em.fail(f"Resize coordinate_transformation_mode '{ctm}' is not supported")
+    axes = em.attr("axes")
+    axes = list(range(rank)) if axes is None else [norm_axis(em, a, rank) for a in axes]
+    scales_full = [1.0] * rank
     sv = em.operand(2)
+    zv = em.operand(3)
+    sc = None
     if sv is not None:
         sc = constant_array(sv)
         if sc is None:
             raise em.fail("Resize scales must be a compile-time constant")
-        if sc.size:
-            scales = [float(s) for s in sc.reshape(-1)]
-    if scales is None:
-        scales = [out[i] / shape[i] for i in range(rank)]
+        if sc.size == 0:
+            sc = None
+    if sc is not None:
+        for a, s in zip(axes, sc.reshape(-1), strict=True):
+            scales_full[a] = float(s)
+    else:
+        sizes = constant_array(zv) if zv is not None else None
+        if sizes is None:
+            raise em.fail("Resize needs constant scales or sizes")
+        sizes = [int(v) for v in sizes.reshape(-1)]
+        policy = em.attr("keep_aspect_ratio_policy", "stretch")
+        ratios = [sizes[i] / shape[a] for i, a in enumerate(axes)]
+        if policy == "not_larger":
+            ratios = [min(ratios)] * len(axes)
+        elif policy == "not_smaller":
+            ratios = [max(ratios)] * len(axes)
+        for a, r in zip(axes, ratios):
+            scales_full[a] = r
     e = elt_of(x)
-
-    def src_coord(i: int, o: np.ndarray) -> np.ndarray:
-        s = scales[i]
-        n_in, n_out = shape[i], out[i]
-        if ctm == "half_pixel":
-            return (o + 0.5) / s - 0.5
-        if ctm == "half_pixel_symmetric":
-            adj = n_out / (s * n_in)
-            center = n_in / 2
-            off = center * (1 - adj)
-            return off + (o + 0.5) / s - 0.5
-        if ctm == "pytorch_half_pixel":
-            return (o + 0.5) / s - 0.5 if n_out > 1 else np.zeros_like(o, dtype=np.float64)
-        if ctm == "align_corners":
-            return o * (n_in - 1) / (n_out - 1) if n_out > 1 else np.zeros_like(o, dtype=np.float64)
-        if ctm == "asymmetric":
-            return o / s
-        raise em.fail(f"Resize coordinate_transformation_mode '{ctm}' is not supported")
-
-    # per-dim index tables (compile time), then a gather generic
     if mode == "nearest":
         tables = []
         for i in range(rank):
-            o = np.arange(out[i], dtype=np.float64)
-            xs = src_coord(i, o)
-            if nmode == "round_prefer_floor":
-                idx = np.where(xs - np.floor(xs) == 0.5, np.floor(xs), np.round(xs))
-            elif nmode == "round_prefer_ceil":
-                idx = np.where(xs - np.floor(xs) == 0.5, np.ceil(xs), np.round(xs))
-            elif nmode == "floor":
-                idx = np.floor(xs)
-            else:
-                idx = np.ceil(xs)
-            idx = np.clip(idx, 0, shape[i] - 1).astype(np.int64)
-            tables.append(idx)
+            idx = []
+            for o in range(out[i]):
+                xs = _resize_src_coord(ctm, float(o), scales_full[i], shape[i], out[i]) if out[i] != shape[i] or scales_full[i] != 1.0 else float(o)
+                f = np.floor(xs)
+                if nmode == "round_prefer_floor":
+                    v = f if xs - f <= 0.5 else f + 1
+                elif nmode == "round_prefer_ceil":
+                    v = f if xs - f < 0.5 else f + 1
+                elif nmode == "floor":
+                    v = f
+                else:
+                    v = np.ceil(xs)
+                idx.append(min(max(int(v), 0), shape[i] - 1))
+            tables.append(np.array(idx, np.int64))
         consts = [em.dense(t, IntegerType(64)) for t in tables]
         maps = [AffineMap(rank, 0, (d(i),)) for i in range(rank)]
 
@@ -337,41 +403,38 @@ def lower_resize(em: Emitter, op):
             return b.add(tensor.ExtractOp(x, coords, signless(e)))
 
         return generic(em, consts, maps, out, e, body)
-    # linear: separable, one pass per resized dim
+    if kind_of(e) != "f":
+        raise em.fail(f"Resize mode '{mode}' on {e} is not supported")
+    antialias = bool(em.attr("antialias", 0))
+    exclude = bool(em.attr("exclude_outside", 0))
+    cubic_a = float(em.attr("cubic_coeff_a", -0.75))
     cur = x
     cur_shape = list(shape)
-    exclude = em.attr("exclude_outside", 0)
-    del exclude
     for i in range(rank):
-        if out[i] == shape[i] and scales[i] == 1.0:
+        if out[i] == shape[i] and scales_full[i] == 1.0:
             continue
-        o = np.arange(out[i], dtype=np.float64)
-        xs = src_coord(i, o)
-        xs = np.clip(xs, 0, shape[i] - 1)
-        lo = np.floor(xs).astype(np.int64)
-        hi = np.minimum(lo + 1, shape[i] - 1)
-        w = (xs - lo).astype(np.float64)
+        idx, w = _resize_taps(mode, ctm, scales_full[i], shape[i], out[i], cubic_a, antialias, exclude)
+        taps = idx.shape[1]
         new_shape = list(cur_shape)
         new_shape[i] = out[i]
-        src = cur
-        lo_c = em.dense(lo, IntegerType(64))
-        hi_c = em.dense(hi, IntegerType(64))
+        idx_c = em.dense(idx, IntegerType(64))
         w_c = em.dense(w.astype(np.float32), Float32Type())
-        m1 = AffineMap(rank, 0, (d(i),))
-        dim = i
+        nd = rank + 1
+        tmap = AffineMap(nd, 0, (d(i), d(rank)))
+        omap = AffineMap(nd, 0, tuple(d(j) for j in range(rank)))
+        init = em.filled(new_shape, e, 0)
 
-        def body(b: Body, lv, hv, wv, o_, src=src, dim=dim):
-            base = [b.index(j) for j in range(rank)]
-            lo_i = list(base)
-            lo_i[dim] = b.to_index(lv, IntegerType(64))
-            hi_i = list(base)
-            hi_i[dim] = b.to_index(hv, IntegerType(64))
-            a = b.cast(b.add(tensor.ExtractOp(src, lo_i, signless(e))), e, Float32Type())
-            bb = b.cast(b.add(tensor.ExtractOp(src, hi_i, signless(e))), e, Float32Type())
-            r = b.add(arith.AddfOp(a, b.add(arith.MulfOp(wv, b.add(arith.SubfOp(bb, a))))))
-            return b.cast(r, Float32Type(), e)
+        def body(b: Body, iv, wv, acc, src=cur, dim=i):
+            coords = [b.index(j) for j in range(rank)]
+            coords[dim] = b.to_index(iv, IntegerType(64))
+            v = b.cast(b.add(tensor.ExtractOp(src, coords, signless(e))), e, Float32Type())
+            return b.add(arith.AddfOp(acc, b.cast(b.add(arith.MulfOp(wv, v)), Float32Type(), e)))
 
-        cur = generic(em, [lo_c, hi_c, w_c], [m1, m1, m1], new_shape, e, body)
+        cur = generic(
+            em, [idx_c, w_c], [tmap, tmap], new_shape, e, body,
+            iterators=["parallel"] * rank + ["reduction"], init=init, out_map=omap,
+        )
+        del taps
         cur_shape = new_shape
     return cur
 
