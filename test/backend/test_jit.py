@@ -348,3 +348,35 @@ def test_nan_semantics():
     np.testing.assert_array_equal(une, [False, True, True, True])
     np.testing.assert_array_equal(mx, np.maximum(a, b))  # NaN-propagating
     np.testing.assert_array_equal(mn, np.fmin(a, b))  # NaN-ignoring
+
+
+BIG_ALLOCA = """
+func.func @rev(%a: memref<32768xf32>, %b: memref<32768xf32>) attributes {mlopt.entry, mlopt.num_inputs = 1 : i64} {
+  %t = memref.alloca() : memref<32768xf32>
+  affine.for %i = 0 to 32768 {
+    %v = affine.load %a[%i] : memref<32768xf32>
+    affine.store %v, %t[32767 - %i] : memref<32768xf32>
+  }
+  affine.for %i = 0 to 32768 {
+    %v = affine.load %t[%i] : memref<32768xf32>
+    affine.store %v, %b[%i] : memref<32768xf32>
+  }
+  func.return
+}
+"""
+
+
+def test_big_alloca_runs_in_small_stack_threads():
+    import threading
+
+    model = compile_text(BIG_ALLOCA)
+    a = np.random.rand(32768).astype(np.float32)
+    results = []
+    old = threading.stack_size(64 * 1024)
+    try:
+        th = threading.Thread(target=lambda: results.append(model(a)[0]))
+        th.start()
+        th.join()
+    finally:
+        threading.stack_size(old)
+    np.testing.assert_array_equal(results[0], a[::-1])

@@ -64,5 +64,19 @@ func.func @global_and_alloca() -> f32 {
   func.return %r : f32
 }
 
+
+// A large alloca goes to the heap (allocated at entry, freed at every return).
+// CHECK-LABEL: func.func @big_alloca
+// CHECK:         %[[B:.*]] = llvm.call @aligned_alloc(%{{.*}}, %{{.*}}) : (i64, i64) -> !llvm.ptr
+// CHECK-NOT:     llvm.alloca
+// CHECK:         llvm.call @free(%[[B]]) : (!llvm.ptr) -> ()
+// CHECK-NEXT:    func.return
+func.func @big_alloca(%v: f32) {
+  %s = memref.alloca() : memref<256x256xf32>
+  %c0 = arith.constant 0 : index
+  memref.store %v, %s[%c0, %c0] : memref<256x256xf32>
+  func.return
+}
+
 // CHECK-DAG: llvm.func @aligned_alloc(i64, i64) -> !llvm.ptr
 // CHECK-DAG: llvm.func @free(!llvm.ptr)

@@ -140,6 +140,36 @@ def _entry_block(op: Operation) -> Block:
     return parent.regions[0].blocks[0]
 
 
+MAX_STACK_BYTES = 64 * 1024
+"""A larger ``memref.alloca`` is heap-allocated at function entry and freed at
+every return, so big scratch buffers cannot overflow a thread's stack."""
+
+
+def _heap_buffer_for_function(
+    op: Operation, typ: MemRefType, entry: Block, rewriter: PatternRewriter
+) -> SSAValue:
+    module_block = module_block_of(op)
+    ensure_func_decl(module_block, "aligned_alloc", [i64, i64], PTR)
+    ensure_func_decl(module_block, "free", [PTR], None)
+    size = -(-_byte_size(typ) // ALIGNMENT) * ALIGNMENT
+    ops: list[Operation] = []
+    call = llvm.CallOp("aligned_alloc", _const(ALIGNMENT, ops), _const(size, ops), return_type=PTR)
+    ops.append(call)
+    if entry.first_op is None:
+        entry.add_ops(ops)
+    else:
+        rewriter.insert(ops, InsertPoint.before(entry.first_op))
+    buffer = call.returned
+    assert buffer is not None
+    region = entry.parent
+    assert region is not None
+    for block in region.blocks:
+        term = block.last_op
+        if isinstance(term, func.ReturnOp | llvm.ReturnOp):
+            rewriter.insert(llvm.CallOp("free", buffer), InsertPoint.before(term))
+    return buffer
+
+
 def _byte_size(typ: MemRefType) -> int:
     return pymath.prod(typ.get_shape()) * element_size(typ.element_type)
 
@@ -190,6 +220,10 @@ class MemRefToLLVMPattern(RewritePattern):
                 if op.dynamic_sizes or op.symbol_operands:
                     raise LLVMLoweringError(f"dynamic allocation at {describe(op)}")
                 entry = _entry_block(op)
+                if _byte_size(typ) > MAX_STACK_BYTES:
+                    buffer = _heap_buffer_for_function(op, typ, entry, rewriter)
+                    replace_with_llvm(rewriter, op, [], [buffer])
+                    return
                 n = llvm.ConstantOp(IntegerAttr(max(1, pymath.prod(typ.get_shape())), i64), i64)
                 alloca = llvm.AllocaOp(n, convert_type(typ.element_type), alignment=ALIGNMENT)
                 anchor = entry.first_op
