@@ -49,6 +49,7 @@ FAMILIES = (
     "shape",
     "gather",
     "misc",
+    "loss",
 )
 
 ONNX_DIALECTS = ("onnx", "onnx_ml")
