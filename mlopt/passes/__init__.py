@@ -26,6 +26,7 @@ _PASSES: dict[str, str] = {
     "convert-func-to-llvm": "to_llvm.func:ConvertFuncToLLVMPass",
     "convert-cf-to-llvm": "to_llvm.cf:ConvertCfToLLVMPass",
     "convert-scf-to-cf": "to_llvm.scf_to_cf:ConvertScfToCfPass",
+    "convert-vector-to-llvm": "to_llvm.vector:ConvertVectorToLLVMPass",
     "onnx-to-llvm": "pipelines:OnnxToLLVM",
     "onnx-to-llvm-O0": "pipelines:OnnxToLLVM_O0",
     "onnx-to-llvm-O1": "pipelines:OnnxToLLVM_O1",

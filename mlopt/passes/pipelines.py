@@ -24,6 +24,7 @@ AFFINE_TO_LLVM = ",".join(
     [
         "lower-affine",
         "convert-scf-to-cf",
+        "convert-vector-to-llvm",
         "convert-arith-to-llvm",
         "convert-math-to-llvm",
         "convert-memref-to-llvm",

@@ -380,3 +380,16 @@ def test_big_alloca_runs_in_small_stack_threads():
     finally:
         threading.stack_size(old)
     np.testing.assert_array_equal(results[0], a[::-1])
+
+
+def test_explicit_vectors():
+    from pathlib import Path
+
+    text = (Path(__file__).parent / "Inputs" / "vector_loop.mlir").read_text()
+    model = compile_text(text)
+    a = np.random.rand(4, 16).astype(np.float32)
+    b = np.random.rand(16).astype(np.float32)
+    c, s = model(a, b)
+    f = a * 2 + b
+    np.testing.assert_allclose(c, f, rtol=1e-6)
+    np.testing.assert_allclose(s, (f[:, :8] + f[:, 8:]).sum(1) + f[:, 3] + f[:, 11], rtol=1e-5)

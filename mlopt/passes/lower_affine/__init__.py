@@ -3,7 +3,8 @@
 Accepts the affine level (contract C): ``affine.for`` (bounds given by maps,
 ``iter_args``), ``affine.parallel`` (without reductions, or with the standard
 reduction kinds), ``affine.if``, ``affine.load``/``affine.store`` through any
-affine map, ``affine.apply``, ``affine.min``/``affine.max``, ``affine.yield``.
+affine map, ``affine.vector_load``/``store`` (-> ``vector.load``/``store``),
+``affine.apply``, ``affine.min``, ``affine.yield``.
 
 Produces ``scf.for``/``scf.if``/``scf.yield``, ``memref.load``/``memref.store``
 and ``arith`` index arithmetic (``nsw`` on adds and multiplies, so LLVM can

@@ -258,6 +258,27 @@ class LowerStore(_PooledPattern):
         rewriter.replace(op, [*b.ops, store], [])
 
 
+class LowerVectorLoad(_PooledPattern):
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: affine.VectorLoadOp, rewriter: PatternRewriter, /):
+        from xdsl.dialects import vector
+
+        b = self.builder(op)
+        indices = b.apply_map(op.map.data, op.indices)
+        load = vector.LoadOp(op.memref, indices, op.result.type)  # type: ignore[arg-type]
+        rewriter.replace(op, [*b.ops, load], [load.result])
+
+
+class LowerVectorStore(_PooledPattern):
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: affine.VectorStoreOp, rewriter: PatternRewriter, /):
+        from xdsl.dialects import vector
+
+        b = self.builder(op)
+        indices = b.apply_map(op.map.data, op.indices)
+        rewriter.replace(op, [*b.ops, vector.StoreOp(op.value, op.memref, indices)], [])
+
+
 def _replace_yield(block: Block, rewriter: PatternRewriter) -> None:
     term = block.last_op
     if isinstance(term, affine.YieldOp):
@@ -441,6 +462,8 @@ class LowerAffinePass(ModulePass):
                     LowerStore(pool),
                     LowerApply(pool),
                     LowerMin(pool),
+                    LowerVectorLoad(pool),
+                    LowerVectorStore(pool),
                 ]
             ),
             apply_recursively=True,
