@@ -222,7 +222,12 @@ class CompiledModel:
             module = self._source.clone()
             if level in ("onnx", "tensor"):
                 _set_input_shapes(_graph_func(module), shapes)
-        stages = stages_from(level) if self.pipeline is None else [("pipeline", self.pipeline)]
+        if self.pipeline is not None:
+            stages = [("pipeline", self.pipeline)]
+        else:
+            stages = stages_from(level)
+            if self.opt_level < 2:  # IR-level loop optimisations only at -O2/-O3
+                stages = [(name, text) for name, text in stages if name != "tensor-opt"]
         for stage, text in stages:
             t = time.perf_counter()
             run_pipeline(module, text, ctx)

@@ -121,3 +121,12 @@ def test_symbolic_onnx_level_module():
         x = np.random.rand(n, 4).astype(np.float32)
         np.testing.assert_allclose(model(x)[0], reference(x)[0], rtol=1e-5)
     assert len(model.compiled_signatures()) == 2
+
+
+def test_tensor_opt_stage_only_at_O2_and_above():
+    low = compile_model(mlp_model(batch=2), opt_level=1)
+    high = compile_model(mlp_model(batch=2), opt_level=2)
+    assert "tensor-opt" not in low.stage_times
+    assert "tensor-opt" in high.stage_times
+    x = np.random.rand(2, 4).astype(np.float32)
+    np.testing.assert_allclose(low(x)[1], high(x)[1], rtol=1e-6)
