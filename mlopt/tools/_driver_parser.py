@@ -32,12 +32,33 @@ class LocatingParser(Parser):
 
     def parse_operation(self) -> Operation:
         start = self._current_token.span.start
-        op = super().parse_operation()
+        try:
+            op = super().parse_operation()
+        except ParseError as e:
+            raise self._relocate_unregistered(e, start) from None
         line, col = self.source.line_col(start)
         self.positions[op] = SourceLoc(self.source.name, line, col)
         if isinstance(op.location, UnknownLoc):
             op.location = FileLineColLoc(self._file_attr, IntAttr(line), IntAttr(col))
         return op
+
+    def _relocate_unregistered(self, e: ParseError, start: int) -> ParseError:
+        """xDSL reports an unknown op at the token after its name; point at the
+        name itself, as MLIR does."""
+        prefix, suffix = "Operation ", " is not registered"
+        if not (e.msg.startswith(prefix) and e.msg.endswith(suffix)):
+            return e
+        name = e.msg[len(prefix) : -len(suffix)]
+        text = self.source.text
+        pos = text.find(name, start, e.span.start + 1)
+        if pos == -1:
+            return e
+        if pos > 0 and text[pos - 1] == '"':
+            pos -= 1
+        span = type(e.span)(pos, pos + len(name), e.span.input)
+        return ParseError(span, f"{e.msg}" + (
+            "" if self.ctx.allow_unregistered else
+            " (use --allow-unregistered-dialect to accept unknown operations)"))
 
     def resolve_operand(self, operand: UnresolvedOperand, type):  # type: ignore[override]
         name = operand.operand_name

@@ -105,6 +105,9 @@ class Diagnostic:
     """Extra explanatory lines, printed but never matched by --verify-diagnostics."""
     internal: bool = False
     """An unexpected exception (a bug in mlopt or a plugin), not a user error."""
+    where: str | None = None
+    """What to print instead of ``file:line:col`` when there is no location
+    (e.g. the ONNX model's file name)."""
 
     def format(self, sources: SourceManager | None = None, prog: str = "mlopt") -> str:
         out: list[str] = []
@@ -117,7 +120,7 @@ class Diagnostic:
 
 def _format_one(d: Diagnostic, sources: SourceManager | None, prog: str, out: list[str]) -> None:
     msg_lines = d.message.rstrip("\n").split("\n")
-    prefix = str(d.loc) if d.loc is not None else prog
+    prefix = str(d.loc) if d.loc is not None else (d.where or prog)
     out.append(f"{prefix}: {d.severity}: {msg_lines[0]}")
     out.extend(msg_lines[1:])
     if d.loc is None or sources is None:
@@ -179,6 +182,19 @@ def op_location(op: Operation, positions: dict[Operation, SourceLoc] | None = No
     return None
 
 
+def onnx_node_of(op: Operation) -> tuple[str, str] | None:
+    """(node name, op name) of the nearest op that came from a named ONNX node."""
+    from xdsl.dialects.builtin import StringAttr
+
+    cur: Operation | None = op
+    while cur is not None:
+        name = cur.attributes.get("onnx_node_name")
+        if isinstance(name, StringAttr):
+            return name.data, cur.name
+        cur = cur.parent_op()
+    return None
+
+
 def failing_op(exc: BaseException, *, prefer_verify: bool = False) -> Operation | None:
     """The operation an exception is about.
 
@@ -221,6 +237,8 @@ class DiagnosticEngine:
         self.sources = sources or SourceManager()
         self.positions: dict[Operation, SourceLoc] = {}
         self.diagnostics: list[Diagnostic] = []
+        self.default_where: str | None = None
+        """Printed for diagnostics without a source location (ONNX input)."""
 
     def location_of(self, op: Operation) -> SourceLoc | None:
         return op_location(op, self.positions)
@@ -229,7 +247,10 @@ class DiagnosticEngine:
              loc: SourceLoc | None = None) -> Diagnostic:
         if loc is None and op is not None:
             loc = self.location_of(op)
-        d = Diagnostic(severity, message, loc)
+            node = onnx_node_of(op) if loc is None else None
+            if node is not None and f"'{node[0]}'" not in message:
+                message = f"{message} [ONNX node '{node[0]}' ({node[1]})]"
+        d = Diagnostic(severity, message, loc, where=self.default_where)
         self.diagnostics.append(d)
         return d
 

@@ -455,6 +455,7 @@ class Driver:
 
         module = self.import_onnx()
         engine = DiagnosticEngine()
+        engine.default_where = self.input_name()
         ctx = self.make_context()
         try:
             self.verify(module, engine, after_pass=None)

@@ -5,7 +5,7 @@
 
 // CHECK: %0 = "mydialect.produce"() {note = "kept"} : () -> i32
 // CHECK: "mydialect.consume"(%0) : (i32) -> ()
-// ERR: allow-unregistered-dialect.mlir:[[# @LINE + 2]]:{{[0-9]+}}: error: Operation mydialect.produce is not registered
+// ERR: allow-unregistered-dialect.mlir:[[# @LINE + 2]]:8: error: Operation mydialect.produce is not registered (use --allow-unregistered-dialect
 func.func @f() {
   %0 = "mydialect.produce"() {note = "kept"} : () -> i32
   "mydialect.consume"(%0) : (i32) -> ()

@@ -9,13 +9,13 @@ func.func @fine() {
 
 // -----
 
-// CHECK: verify-diagnostics-unmatched.mlir:[[# @LINE + 1]]:19: error: unexpected error: Operation foo.unknown is not registered
+// CHECK: verify-diagnostics-unmatched.mlir:[[# @LINE + 1]]:6: error: unexpected error: Operation foo.unknown is not registered
 %x = "foo.unknown"() : () -> i32
 
 // -----
 
 // A diagnostic on the wrong line does not match.
-// CHECK: verify-diagnostics-unmatched.mlir:[[# @LINE + 2]]:19: error: unexpected error:
+// CHECK: verify-diagnostics-unmatched.mlir:[[# @LINE + 2]]:6: error: unexpected error:
 // CHECK: verify-diagnostics-unmatched.mlir:[[# @LINE + 2]]:4: error: expected error "not registered" was not produced
 %x = "foo.unknown"() : () -> i32
 // expected-error@+1 {{not registered}}
