@@ -50,8 +50,16 @@ func.func @training_bn(%x: tensor<1x2x3xf32>, %s: tensor<2xf32>) -> tensor<1x2x3
 
 // -----
 
-func.func @maxpool_indices(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x2x2xi64> {
-  // expected-error@+1 {{the Indices output of MaxPool is not supported}}
-  %0, %i = "onnx.MaxPool"(%x) {kernel_shape = [2, 2], strides = [2, 2]} : (tensor<1x1x4x4xf32>) -> (tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>)
-  func.return %i : tensor<1x1x2x2xi64>
+func.func @einsum_ellipsis(%x: tensor<2x3x3xf32>) -> tensor<2x3xf32> {
+  // expected-error@+1 {{node 'e' (op type Einsum, 'onnx.Einsum'): Einsum with ellipsis is not supported}}
+  %0 = "onnx.Einsum"(%x) {equation = "...ii->...i", onnx_node_name = "e"} : (tensor<2x3x3xf32>) -> tensor<2x3xf32>
+  func.return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @bf16(%x: tensor<2xbf16>) -> tensor<2xbf16> {
+  // expected-error@+1 {{(op type Relu, 'onnx.Relu'): element type bf16 is not supported by the compiled path}}
+  %0 = "onnx.Relu"(%x) : (tensor<2xbf16>) -> tensor<2xbf16>
+  func.return %0 : tensor<2xbf16>
 }

@@ -143,3 +143,63 @@ func.func @global_pools(%x: tensor<1x2x3x3xf32>) -> (tensor<1x2x1x1xf32>, tensor
   %1 = "onnx.GlobalMaxPool"(%x) : (tensor<1x2x3x3xf32>) -> tensor<1x2x1x1xf32>
   func.return %0, %1 : tensor<1x2x1x1xf32>, tensor<1x2x1x1xf32>
 }
+
+// -----
+
+// MaxPool with its Indices output: (value, flat index) in one generic.
+// CHECK-LABEL: func.func @maxpool_indices
+// CHECK-SAME: (%{{\w+}}: tensor<1x1x4x4xf32>) -> (tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>)
+// CHECK: %{{\w+}} = tensor.empty() : tensor<2x2xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<1x1x2x2xf32>
+// CHECK-NEXT: %{{\w+}} = arith.constant 0xff800000 : f32
+// CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<1x1x2x2xi64>
+// CHECK-NEXT: %{{\w+}} = arith.constant 0 : i64
+// CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : i64) outs(%{{\w+}} : tensor<1x1x2x2xi64>) -> tensor<1x1x2x2xi64>
+// CHECK-NEXT: %{{\w+}}, %{{\w+}} = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, ((d2 * 2) + d4), ((d3 * 2) + d5))>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%{{\w+}}, %{{\w+}} : tensor<1x1x4x4xf32>, tensor<2x2xf32>) outs(%{{\w+}}, %{{\w+}} : tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>) {
+// CHECK-NEXT: ^bb0(%{{\w+}}: f32, %{{\w+}}: f32, %{{\w+}}: f32, %{{\w+}}: i64):
+// CHECK-NEXT: %{{\w+}} = linalg.index 2 : index
+// CHECK-NEXT: %{{\w+}} = arith.index_cast %{{\w+}} : index to i64
+// CHECK-NEXT: %{{\w+}} = arith.constant 2 : i64
+// CHECK-NEXT: %{{\w+}} = arith.muli %{{\w+}}, %{{\w+}} : i64
+// CHECK-NEXT: %{{\w+}} = linalg.index 4 : index
+// CHECK-NEXT: %{{\w+}} = arith.index_cast %{{\w+}} : index to i64
+// CHECK-NEXT: %{{\w+}} = arith.constant 1 : i64
+// CHECK-NEXT: %{{\w+}} = arith.muli %{{\w+}}, %{{\w+}} : i64
+// CHECK-NEXT: %{{\w+}} = arith.addi %{{\w+}}, %{{\w+}} : i64
+// CHECK-NEXT: %{{\w+}} = arith.constant 0 : i64
+// CHECK-NEXT: %{{\w+}} = arith.subi %{{\w+}}, %{{\w+}} : i64
+// CHECK-NEXT: %{{\w+}} = linalg.index 3 : index
+// CHECK-NEXT: %{{\w+}} = arith.index_cast %{{\w+}} : index to i64
+// CHECK-NEXT: %{{\w+}} = arith.constant 2 : i64
+// CHECK-NEXT: %{{\w+}} = arith.muli %{{\w+}}, %{{\w+}} : i64
+// CHECK-NEXT: %{{\w+}} = linalg.index 5 : index
+// CHECK-NEXT: %{{\w+}} = arith.index_cast %{{\w+}} : index to i64
+// CHECK-NEXT: %{{\w+}} = arith.constant 1 : i64
+// CHECK-NEXT: %{{\w+}} = arith.muli %{{\w+}}, %{{\w+}} : i64
+// CHECK-NEXT: %{{\w+}} = arith.addi %{{\w+}}, %{{\w+}} : i64
+// CHECK-NEXT: %{{\w+}} = arith.constant 0 : i64
+// CHECK-NEXT: %{{\w+}} = arith.subi %{{\w+}}, %{{\w+}} : i64
+// CHECK-NEXT: %{{\w+}} = linalg.index 0 : index
+// CHECK-NEXT: %{{\w+}} = arith.index_cast %{{\w+}} : index to i64
+// CHECK-NEXT: %{{\w+}} = arith.constant 1 : i64
+// CHECK-NEXT: %{{\w+}} = arith.muli %{{\w+}}, %{{\w+}} : i64
+// CHECK-NEXT: %{{\w+}} = linalg.index 1 : index
+// CHECK-NEXT: %{{\w+}} = arith.index_cast %{{\w+}} : index to i64
+// CHECK-NEXT: %{{\w+}} = arith.addi %{{\w+}}, %{{\w+}} : i64
+// CHECK-NEXT: %{{\w+}} = arith.constant 4 : i64
+// CHECK-NEXT: %{{\w+}} = arith.muli %{{\w+}}, %{{\w+}} : i64
+// CHECK-NEXT: %{{\w+}} = arith.addi %{{\w+}}, %{{\w+}} : i64
+// CHECK-NEXT: %{{\w+}} = arith.constant 4 : i64
+// CHECK-NEXT: %{{\w+}} = arith.muli %{{\w+}}, %{{\w+}} : i64
+// CHECK-NEXT: %{{\w+}} = arith.addi %{{\w+}}, %{{\w+}} : i64
+// CHECK-NEXT: %{{\w+}} = arith.cmpf ogt, %{{\w+}}, %{{\w+}} : f32
+// CHECK-NEXT: %{{\w+}} = arith.select %{{\w+}}, %{{\w+}}, %{{\w+}} : f32
+// CHECK-NEXT: %{{\w+}} = arith.select %{{\w+}}, %{{\w+}}, %{{\w+}} : i64
+// CHECK-NEXT: linalg.yield %{{\w+}}, %{{\w+}} : f32, i64
+// CHECK-NEXT: } -> (tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>)
+// CHECK-NEXT: func.return %{{\w+}}, %{{\w+}} : tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>
+func.func @maxpool_indices(%x: tensor<1x1x4x4xf32>) -> (tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>) {
+  %0, %i = "onnx.MaxPool"(%x) {kernel_shape = [2, 2], strides = [2, 2]} : (tensor<1x1x4x4xf32>) -> (tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>)
+  func.return %0, %i : tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>
+}

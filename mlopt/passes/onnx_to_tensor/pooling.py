@@ -51,8 +51,7 @@ def _pool(em: Emitter, op, kind: str):
     pb, pe = window_pads(em, xs[2:], eff, strides, em.attr("auto_pad", "NOTSET"), em.attr("pads"))
     out_shape = em.out_shape()
     osp = out_shape[2:]
-    if len(op.results) > 1 and not is_none(op.results[1]) and op.results[1].uses:
-        raise em.fail("the Indices output of MaxPool is not supported")
+    want_indices = len(op.results) > 1 and not is_none(op.results[1]) and bool(op.results[1].uses)
     e = elt_of(x)
     k = kind_of(e)
     needed = [(osp[i] - 1) * strides[i] + eff[i] for i in range(r)]
@@ -64,6 +63,8 @@ def _pool(em: Emitter, op, kind: str):
     omap = AffineMap(nd, 0, tuple(d(i) for i in range(2 + r)))
     p = em.attr("p", 2)
 
+    if kind == "max" and want_indices:
+        return _maxpool_with_indices(em, op, xp, kernel, strides, dil, pb, out_shape, e, k)
     if kind == "max":
         init = em.filled(out_shape, e, lowest(e, k))
         body = lambda bb, xv, acc: bb.max(acc, xv, k)  # noqa: E731
@@ -162,3 +163,49 @@ def lower_gmp(em: Emitter, op):
 @lowering("GlobalLpPool")
 def lower_glp(em: Emitter, op):
     return _global(em, op, "lp")
+
+
+def _maxpool_with_indices(em: Emitter, op, xp, kernel, strides, dil, pb, out_shape, e, k):
+    """MaxPool with its Indices output: one generic with (value, index)
+    outputs; the index is the flat position in the unpadded input (row-major,
+    or column-major over the spatial dims with storage_order = 1)."""
+    from xdsl.dialects.builtin import IndexType, IntegerType
+
+    x = op.operands[0]
+    xs = em.shape(x)
+    r = len(kernel)
+    i64 = IntegerType(64)
+    nd = 2 + 2 * r
+    xmap = AffineMap(nd, 0, (d(0), d(1), *[d(2 + i) * strides[i] + d(2 + r + i) * dil[i] for i in range(r)]))
+    win = em.empty(kernel, e)
+    wmap = AffineMap(nd, 0, tuple(d(2 + r + i) for i in range(r)))
+    omap = AffineMap(nd, 0, tuple(d(i) for i in range(2 + r)))
+    vinit = em.filled(out_shape, e, lowest(e, k))
+    iinit = em.filled(out_shape, i64, 0)
+    col_major = bool(em.attr("storage_order", 0))
+    sp = list(xs[2:])
+
+    def body(b: Body, xv, _w, vacc, iacc):
+        def idx(j):
+            return b.cast(b.index(j), IndexType(), i64)
+
+        pos = []
+        for i in range(r):
+            p = b.add(arith.AddiOp(
+                b.add(arith.MuliOp(idx(2 + i), b.const(strides[i], i64))),
+                b.add(arith.MuliOp(idx(2 + r + i), b.const(dil[i], i64))),
+            ))
+            pos.append(b.add(arith.SubiOp(p, b.const(pb[i], i64))))
+        order = list(reversed(range(r))) if col_major else list(range(r))
+        flat = b.add(arith.AddiOp(b.add(arith.MuliOp(idx(0), b.const(xs[1], i64))), idx(1)))
+        for i in order:
+            flat = b.add(arith.AddiOp(b.add(arith.MuliOp(flat, b.const(sp[i], i64))), pos[i]))
+        better = b.cmp("gt", xv, vacc, k)
+        return [b.select(better, xv, vacc), b.select(better, flat, iacc)]
+
+    g = generic(
+        em, [xp, win], [xmap, wmap], out_shape, e, body,
+        iterators=["parallel"] * (2 + r) + ["reduction"] * r, init=vinit, out_map=omap,
+        extra_outputs=[(iinit, omap)],
+    )
+    return [g.results[0], g.results[1]]
