@@ -96,7 +96,10 @@ def intrinsic(name: str, args: list[SSAValue], result: Attribute | None) -> llvm
     return llvm.CallIntrinsicOp(name, args, [result] if result is not None else [])
 
 
-def _overflow(op: Operation) -> llvm.OverflowAttr | None:
+_OVERFLOW_CACHE: dict[tuple[str, ...], IntegerAttr] = {}
+
+
+def _overflow(op: Operation) -> IntegerAttr | None:
     flags = op.properties.get("overflowFlags")
     if not isinstance(flags, arith.IntegerOverflowAttr) or not flags.data:
         return None
@@ -106,7 +109,12 @@ def _overflow(op: Operation) -> llvm.OverflowAttr | None:
         out.append(llvm.OverflowFlag.NO_SIGNED_WRAP)
     if "nuw" in names:
         out.append(llvm.OverflowFlag.NO_UNSIGNED_WRAP)
-    return llvm.OverflowAttr(tuple(out)) if out else None
+    if not out:
+        return None
+    key = tuple(f.value for f in out)
+    if key not in _OVERFLOW_CACHE:
+        _OVERFLOW_CACHE[key] = IntegerAttr(llvm.OverflowAttr(tuple(out)).to_int(), 32)
+    return _OVERFLOW_CACHE[key]
 
 
 def _fastmath(op: Operation) -> llvm.FastMathAttr:

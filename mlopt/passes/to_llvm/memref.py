@@ -53,7 +53,7 @@ from mlopt.passes.to_llvm.common import (
 )
 
 ALIGNMENT = 64
-_NSW = llvm.OverflowAttr((llvm.OverflowFlag.NO_SIGNED_WRAP,))
+_NSW = IntegerAttr(llvm.OverflowAttr((llvm.OverflowFlag.NO_SIGNED_WRAP,)).to_int(), 32)
 
 
 def _memref_type(value: SSAValue, op: Operation) -> MemRefType:
