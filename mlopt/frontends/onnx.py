@@ -61,6 +61,7 @@ from xdsl.dialects.builtin import (
     i64,
 )
 from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
+from xdsl.dialects.builtin import UnregisteredOp
 from xdsl.utils.exceptions import VerifyException
 
 from mlopt.dialects.onnx import (
@@ -594,8 +595,10 @@ class _Importer:
                     f"'{domain or 'ai.onnx'}'"
                 ) from None
             info = cls.SCHEMA  # type: ignore[attr-defined]
-        elif self.ctx is not None:
+        elif self.ctx is not None and domain:
             cls = self.ctx.get_optional_op(f"{domain}.{node.op_type}")
+            if cls is not None and issubclass(cls, UnregisteredOp):
+                cls = None  # a context allowing unregistered ops registers nothing
 
         # operands
         operands: list[SSAValue] = []

@@ -396,7 +396,7 @@ class _Exporter:
                     direct[k] = want
         # body
         for op in block.ops:
-            if op is block.last_op and op.name in ("func.return", "onnx.Yield"):
+            if op is block.last_op and op.name in ("func.return", "onnx.Return", "onnx.Yield"):
                 continue
             self.export_op(op, graph, top_level)
         # outputs
@@ -451,6 +451,8 @@ class _Exporter:
                     continue
                 node.attribute.append(_attribute_proto(name, ai.kind, a, where))
             region_names = list(info.graph_attrs)
+        elif op.name == "onnx.EntryPoint":
+            return
         elif op.name == "onnx.Custom":
             fn = op.attributes["function_name"]
             dom = op.attributes.get("domain_name")
@@ -517,6 +519,12 @@ def _entry_function(module: ModuleOp) -> func.FuncOp:
     for f in funcs:
         if "onnx.output_names" in f.attributes:
             return f
+    for op in module.ops:  # onnx-mlir names its entry function so
+        if op.name == "onnx.EntryPoint":
+            target = op.attributes["func"].root_reference.data  # type: ignore[attr-defined]
+            for f in funcs:
+                if f.sym_name.data == target:
+                    return f
     public = [f for f in funcs if f.sym_visibility is None or f.sym_visibility.data == "public"]
     return (public or funcs)[0]
 
@@ -528,7 +536,7 @@ def export_model(module: ModuleOp, *, producer_name: str = "mlopt") -> ModelProt
         raise ONNXExportError(f"function @{fn.sym_name.data} has no body")
     block = fn.body.block
     ret = block.last_op
-    if ret is None or ret.name != "func.return":
+    if ret is None or ret.name not in ("func.return", "onnx.Return"):
         raise ONNXExportError(f"function @{fn.sym_name.data} does not end with func.return")
     input_names: list[str | None] = []
     arg_attrs = fn.arg_attrs.data if fn.arg_attrs is not None else ()
@@ -539,7 +547,7 @@ def export_model(module: ModuleOp, *, producer_name: str = "mlopt") -> ModelProt
             if isinstance(n, StringAttr):
                 name = n.data
         input_names.append(name)
-    out_attr = fn.attributes.get("onnx.output_names")
+    out_attr = fn.attributes.get("onnx.output_names") or fn.attributes.get("output_names")
     output_names: list[str | None] = [None] * len(ret.operands)
     if isinstance(out_attr, ArrayAttr):
         for i, n in enumerate(out_attr.data[: len(output_names)]):

@@ -452,3 +452,10 @@ def test_unranked_result_types_when_inference_is_silent():
     mod = import_model(m)
     relu = _ops(mod, "onnx.Relu")[0]
     assert isinstance(relu.results[0].type, UnrankedTensorType | TensorType)
+
+
+def test_context_allowing_unregistered_ops_still_gives_custom():
+    ctx = mlopt.make_context(allow_unregistered=True)
+    m = _model([h.make_node("Frob", ["x"], ["y"], domain="com.x")], [_vi("x")], [_vi("y")])
+    m.opset_import.append(h.make_opsetid("com.x", 1))
+    assert _ops(import_model(m, ctx=ctx), "onnx.Custom")

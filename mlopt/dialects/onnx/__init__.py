@@ -4,7 +4,8 @@ Every non-deprecated operator of the default domain (newest version at
 onnx's newest opset) is an op ``onnx.<OpType>``; every ``ai.onnx.ml``
 operator is ``onnx_ml.<OpType>``. Hand-written additions, spelled as in
 onnx-mlir: ``onnx.NoValue`` (absent optional value), ``onnx.Yield`` (graph
-region terminator) and ``onnx.Custom`` (a node of an unknown domain).
+region terminator), ``onnx.Custom`` (a node of an unknown domain), and, so
+that onnx-mlir's output parses, ``onnx.Return`` and ``onnx.EntryPoint``.
 
 See :mod:`mlopt.dialects.onnx.schema_ops` for the generation and the
 verifier, and :mod:`mlopt.dialects.onnx.helpers` for ``attr``, ``is_none``,
@@ -26,6 +27,8 @@ from mlopt.dialects.onnx.helpers import (
 )
 from mlopt.dialects.onnx.schema_ops import (
     CustomOp,
+    EntryPointOp,
+    ReturnOp,
     NoValueOp,
     ONNXOp,
     SchemaInfo,
@@ -56,6 +59,8 @@ __all__ = [
     "NoValueOp",
     "YieldOp",
     "CustomOp",
+    "ReturnOp",
+    "EntryPointOp",
     "StringType",
     "SeqType",
     "OptType",
@@ -90,7 +95,7 @@ def _build() -> tuple[Dialect, Dialect, dict[str, type[ONNXOp]]]:
             per_dialect[dialect_name].append(cls)
     onnx_dialect = Dialect(
         "onnx",
-        [*per_dialect["onnx"], NoValueOp, YieldOp, CustomOp],
+        [*per_dialect["onnx"], NoValueOp, YieldOp, CustomOp, ReturnOp, EntryPointOp],
         list(ONNX_TYPES),
     )
     ml_dialect = Dialect("onnx_ml", per_dialect["onnx_ml"], [])
@@ -98,6 +103,36 @@ def _build() -> tuple[Dialect, Dialect, dict[str, type[ONNXOp]]]:
 
 
 ONNX, ONNX_ML, _CLASSES = _build()
+
+
+def _parse_constant(cls, parser):  # type: ignore[no-untyped-def]
+    """onnx-mlir's custom form of onnx.Constant: ``onnx.Constant dense<1.0> :
+    tensor<f32>`` or ``onnx.Constant {value_int = 1 : si64} : tensor<i64>``
+    (mlopt prints the generic form)."""
+    from xdsl.dialects.builtin import DenseIntOrFPElementsAttr
+
+    if parser.parse_optional_punctuation("{") is not None:
+        attrs: dict = {}
+        while True:
+            key = parser.parse_identifier()
+            parser.parse_punctuation("=")
+            attrs[key] = parser.parse_attribute()
+            if parser.parse_optional_punctuation(",") is None:
+                break
+        parser.parse_punctuation("}")
+        parser.parse_punctuation(":")
+        result_type = parser.parse_type()
+        return cls.create(result_types=[result_type], attributes=attrs)
+    value = parser.parse_attribute()
+    if not isinstance(value, DenseIntOrFPElementsAttr | DenseStringAttr):
+        parser.raise_error("expected a dense elements attribute")
+    attrs = {"value": value}
+    extra = parser.parse_optional_attr_dict()
+    attrs.update(extra)
+    return cls.create(result_types=[value.type], attributes=attrs)
+
+
+_CLASSES["onnx.Constant"].parse = classmethod(_parse_constant)  # type: ignore[method-assign]
 
 
 def op_class(op_type: str, domain: str = "") -> type[ONNXOp]:

@@ -31,6 +31,7 @@ from xdsl.dialects.builtin import (
     IntegerAttr,
     NoneType,
     StringAttr,
+    SymbolRefAttr,
     UnitAttr,
 )
 from xdsl.ir import Attribute, Operation, TypeAttribute
@@ -444,6 +445,34 @@ class YieldOp(IRDLOperation):
 
     def __init__(self, values: Any = ()) -> None:
         super().__init__(operands=[list(values)])
+
+
+@irdl_op_definition
+class ReturnOp(IRDLOperation):
+    """``onnx.Return``: onnx-mlir's function terminator (mlopt's importer
+    writes ``func.return``; this op lets onnx-mlir output parse)."""
+
+    name = "onnx.Return"
+    values = var_operand_def()
+    traits = traits_def(IsTerminator(), Pure())
+    assembly_format = "attr-dict ($values^ `:` type($values))?"
+
+    def verify_(self) -> None:
+        parent = self.parent_op()
+        ftype = getattr(parent, "function_type", None)
+        if ftype is not None and tuple(ftype.outputs.data) != tuple(v.type for v in self.values):
+            raise VerifyException(
+                "'onnx.Return' op operand types do not match the function result types"
+            )
+
+
+@irdl_op_definition
+class EntryPointOp(IRDLOperation):
+    """``"onnx.EntryPoint"() {func = @main_graph} : () -> ()``, as onnx-mlir
+    writes it next to the imported function."""
+
+    name = "onnx.EntryPoint"
+    func = attr_def(SymbolRefAttr)
 
 
 @irdl_op_definition
