@@ -116,3 +116,10 @@ int main(int argc, char **argv) {
     out = subprocess.run([str(exe), str(blob)], capture_output=True, text=True, check=True).stdout
     got = np.array([float(v) for v in out.split()], np.float32)
     np.testing.assert_allclose(got, 2 * np.arange(8, dtype=np.float32) + W)
+
+
+def test_partially_lowered_module_names_the_leftover():
+    m = mlopt.parse(TEXT)
+    mlopt.run_pipeline(m, "lower-affine,convert-scf-to-cf,convert-arith-to-llvm,convert-func-to-llvm")
+    with pytest.raises(Exception, match="not fully lowered to the llvm dialect: found 'memref."):
+        to_llvm_ir(m)

@@ -198,14 +198,7 @@ def translate_module(
                 f"module is not fully lowered to the llvm dialect: found '{name}'"
             )
     for op, fn in funcs:
-        for inner in op.walk():
-            if inner is op:
-                continue
-            if inner.dialect_name() != "llvm":
-                raise LLVMTranslationError(
-                    f"@{op.sym_name.data} is not fully lowered to the llvm dialect: "
-                    f"found '{inner.name}'"
-                )
+        _check_lowered(op)
         if "mlopt.entry" in op.attributes:
             result.entry = op.sym_name.data
             result.entry_num_args = len(op.function_type.inputs)
@@ -246,6 +239,24 @@ def _add_bind_function(
         addr = builder.gep(fn.args[0], [ir.Constant(ir.IntType(64), offset)], source_etype=i8)
         builder.store(addr, indirect[name])
     builder.ret_void()
+
+
+def _check_lowered(op: llvm.FuncOp) -> None:
+    foreign = [o for o in op.walk() if o is not op and o.dialect_name() != "llvm"]
+    if not foreign:
+        return
+    real = [o for o in foreign if not isinstance(o, builtin.UnrealizedConversionCastOp)]
+    if real:
+        raise LLVMTranslationError(
+            f"@{op.sym_name.data} is not fully lowered to the llvm dialect: "
+            f"found '{real[0].name}'"
+        )
+    cast = foreign[0]
+    raise LLVMTranslationError(
+        f"@{op.sym_name.data} still converts {cast.operands[0].type} to "
+        f"{cast.results[0].type} (builtin.unrealized_conversion_cast): some op using it "
+        "was not lowered; run the full affine-to-llvm pipeline"
+    )
 
 
 def _translate_global(
