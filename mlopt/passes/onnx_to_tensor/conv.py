@@ -85,8 +85,10 @@ def window_params(em: Emitter, op, rank: int, kernel: Sequence[int]):
 
 @lowering("Conv")
 def lower_conv(em: Emitter, op):
-    x, w = op.operands[0], op.operands[1]
-    bias = em.operand(2)
+    return _conv_core(em, op, op.operands[0], op.operands[1], em.operand(2))
+
+
+def _conv_core(em: Emitter, op, x, w, bias):
     xs, ws = em.shape(x), em.shape(w)
     r = len(xs) - 2
     if r < 1:
@@ -146,6 +148,35 @@ def lower_conv(em: Emitter, op):
         iterators=["parallel"] * (3 + r) + ["reduction"] * (1 + r), init=init, out_map=omap,
     )
     return em.reshape(res, out_shape)
+
+
+@lowering("ConvInteger")
+def lower_conv_integer(em: Emitter, op):
+    """Conv of (x - x_zp) and (w - w_zp) in the (int32) output type: the
+    operands are shifted and widened first, then the float/int Conv lowering runs
+    (zero padding then pads with the shifted zero, as the spec requires)."""
+    from mlopt.passes.onnx_to_tensor.common import map_elementwise
+
+    x, w = op.operands[0], op.operands[1]
+    xzp, wzp = em.operand(2), em.operand(3)
+    out = em.out_elt()
+    kd = kind_of(out)
+
+    def shifted(v, zp):
+        ev = elt_of(v)
+        if zp is None:
+            return map_elementwise(em, [v], out, lambda b, a: b.cast(a, ev, out), em.shape(v))
+        zs = em.shape(zp)
+        if int(np.prod(zs)) != 1:
+            zp = em.reshape(zp, (zs[0],) + (1,) * (len(em.shape(v)) - 1))
+        ez = elt_of(zp)
+        return map_elementwise(
+            em, [v, zp], out, lambda b, a, z: b.sub(b.cast(a, ev, out), b.cast(z, ez, out), kd), em.shape(v)
+        )
+
+    xs = shifted(x, xzp)
+    ws = shifted(w, wzp)
+    return _conv_core(em, op, xs, ws, None)
 
 
 @lowering("ConvTranspose")

@@ -79,23 +79,32 @@ def lower_matmul(em: Emitter, op):
     return em.reshape(r, em.out_shape())
 
 
-def _zero_point(em: Emitter, v):
-    if v is None:
-        return None
-    from mlopt.passes.onnx_to_tensor.common import constant_array
-
-    arr = constant_array(v)
-    if arr is None or arr.size != 1:
-        raise em.fail("only scalar constant zero points are supported")
-    return int(arr.reshape(-1)[0])
-
-
 @lowering("MatMulInteger")
 def lower_matmul_integer(em: Emitter, op):
+    """(A - a_zp) @ (B - b_zp) in the output type; zero points are scalars,
+    per-row of A (shape (M,) or (M, 1)) or per-column of B (shape (N,))."""
     a, b = op.operands[0], op.operands[1]
-    r = batched_matmul(
-        em, a, b, em.out_elt(), a_zero=_zero_point(em, em.operand(2)), b_zero=_zero_point(em, em.operand(3))
-    )
+    azp, bzp = em.operand(2), em.operand(3)
+    out = em.out_elt()
+    ea, eb = elt_of(a), elt_of(b)
+    sa, sb = em.shape(a), em.shape(b)
+    if azp is not None:
+        zs = em.shape(azp)
+        if int(np.prod(zs)) != 1:
+            # per-row: broadcast along the last axis of A
+            azp = em.reshape(azp, (*zs[: len(zs)], 1) if len(zs) == 1 else zs)
+        a = map_elementwise(
+            em, [a, azp], out,
+            lambda bb, x, z: bb.sub(bb.cast(x, ea, out), bb.cast(z, elt_of(op.operands[2]), out), kind_of(out)),
+            sa,
+        )
+    if bzp is not None:
+        b = map_elementwise(
+            em, [b, bzp], out,
+            lambda bb, x, z: bb.sub(bb.cast(x, eb, out), bb.cast(z, elt_of(op.operands[3]), out), kind_of(out)),
+            sb,
+        )
+    r = batched_matmul(em, a, b, out)
     return em.reshape(r, em.out_shape())
 
 

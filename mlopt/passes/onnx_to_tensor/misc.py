@@ -165,6 +165,42 @@ def lower_quantize(em: Emitter, op):
     return generic(em, ins, maps, shape, out, body)
 
 
+@lowering("DynamicQuantizeLinear")
+def lower_dynamic_quantize(em: Emitter, op):
+    x = op.operands[0]
+    shape = em.shape(x)
+    e = elt_of(x)
+    f32 = Float32Type()
+    q_elt = em.out_elt(0)
+    axes = list(range(len(shape)))
+    mn, _ = reduce_generic(em, x, axes, False, float("inf"), lambda b, v, acc: b.add(arith.MinimumfOp(acc, v)))
+    mx, _ = reduce_generic(em, x, axes, False, float("-inf"), lambda b, v, acc: b.add(arith.MaximumfOp(acc, v)))
+
+    def scale_fn(b: Body, lo, hi):
+        lo = b.add(arith.MinimumfOp(b.cast(lo, e, f32), b.const(0.0, f32)))
+        hi = b.add(arith.MaximumfOp(b.cast(hi, e, f32), b.const(0.0, f32)))
+        return b.add(arith.DivfOp(b.add(arith.SubfOp(hi, lo)), b.const(255.0, f32)))
+
+    scale = map_elementwise(em, [mn, mx], f32, scale_fn)
+
+    def zp_fn(b: Body, lo, sc):
+        lo = b.add(arith.MinimumfOp(b.cast(lo, e, f32), b.const(0.0, f32)))
+        z = b.add(math.RoundEvenOp(b.add(arith.NegfOp(b.add(arith.DivfOp(lo, sc))))))
+        return b.add(arith.MinimumfOp(b.add(arith.MaximumfOp(z, b.const(0.0, f32))), b.const(255.0, f32)))
+
+    zpf = map_elementwise(em, [mn, scale], f32, zp_fn)
+
+    def q_fn(b: Body, v, sc, z):
+        q = b.add(math.RoundEvenOp(b.add(arith.DivfOp(b.cast(v, e, f32), sc))))
+        q = b.add(arith.AddfOp(q, z))
+        q = b.add(arith.MinimumfOp(b.add(arith.MaximumfOp(q, b.const(0.0, f32))), b.const(255.0, f32)))
+        return b.cast(q, f32, q_elt)
+
+    y = map_elementwise(em, [x, scale, zpf], q_elt, q_fn, shape)
+    zp = map_elementwise(em, [zpf], q_elt, lambda b, z: b.cast(z, f32, q_elt))
+    return [y, em.reshape(scale, em.out_shape(1)), em.reshape(zp, em.out_shape(2))]
+
+
 @lowering("TopK")
 def lower_topk(em: Emitter, op):
     """Rank-based TopK: rank[j] = #elements that come before j in the sorted
