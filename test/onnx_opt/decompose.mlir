@@ -1,9 +1,14 @@
-// RUN: mlopt %s --split-input-file -p onnx-decompose | filecheck %s
+// RUN: mlopt %s --split-input-file -p 'onnx-decompose{native=false}' | filecheck %s
+// RUN: mlopt %s --split-input-file -p onnx-decompose | filecheck %s --check-prefix=NATIVE
 // RUN: mlopt %s --split-input-file -p 'onnx-decompose{ops=Relu}' | filecheck %s --check-prefix=ONLY
 // RUN: mlopt %s --split-input-file -p 'onnx-decompose{ops=HardSigmoid}' | filecheck %s --check-prefix=HS
 
 // A function op (schema.function_body) expands into its primitive body; the
-// keep-list (Relu, Gelu, ...) stays by default.
+// keep-list (Relu, Gelu, ...) stays. By default, ops that convert-onnx-to-tensor
+// lowers natively (MeanVarianceNormalization) stay too.
+// NATIVE-LABEL: func.func @mvn
+// NATIVE:       "onnx.MeanVarianceNormalization"(%x)
+// NATIVE:       "onnx.Relu"(%x)
 // CHECK-LABEL: func.func @mvn
 // CHECK-NOT:   onnx.MeanVarianceNormalization
 // CHECK:       "onnx.ReduceMean"(%x, %{{.*}}) : (tensor<2x3x4xf32>, tensor<2xi64>) -> tensor<1x3x1xf32>
@@ -61,4 +66,17 @@ func.func @context_dependent(%x: tensor<2x3x4xf32>, %y: tensor<2x4x3x3xf32>, %s:
   %0 = "onnx.ReduceL2"(%x, %a) : (tensor<2x3x4xf32>, tensor<1xi64>) -> tensor<2x3x1xf32>
   %1 = "onnx.GroupNormalization"(%y, %s, %s) {num_groups = 2 : si64} : (tensor<2x4x3x3xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x4x3x3xf32>
   func.return %0, %1 : tensor<2x3x1xf32>, tensor<2x4x3x3xf32>
+}
+
+// -----
+
+// SwiGLU has no native lowering: it is decomposed by default, into Swish
+// (lowered natively) and Mul.
+// NATIVE-LABEL: func.func @swiglu
+// NATIVE-NEXT:  %[[S:.*]] = "onnx.Swish"(%a) {alpha = 1.000000e+00 : f32} : (tensor<2x4xf32>) -> tensor<2x4xf32>
+// NATIVE-NEXT:  %[[M:.*]] = "onnx.Mul"(%[[S]], %b) : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+// NATIVE-NEXT:  func.return %[[M]]
+func.func @swiglu(%a: tensor<2x4xf32>, %b: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  %0 = "onnx.SwiGLU"(%a, %b) : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  func.return %0 : tensor<2x4xf32>
 }

@@ -39,3 +39,12 @@ func.func @declared_conflict(%x: tensor<2x3xf32>) -> tensor<3x2xf32> {
   %0 = "onnx.Relu"(%x) : (tensor<2x3xf32>) -> tensor<3x2xf32>
   func.return %0 : tensor<3x2xf32>
 }
+
+// -----
+
+func.func @axis_out_of_range(%x: tensor<2x3xf32>) -> tensor<*xf32> {
+  %a = "onnx.Constant"() {value = dense<2> : tensor<1xi64>} : () -> tensor<1xi64>
+  // expected-error@+1 {{'onnx.ReduceSum': axis 2 is out of range for rank 2}}
+  %0 = "onnx.ReduceSum"(%x, %a) : (tensor<2x3xf32>, tensor<1xi64>) -> tensor<*xf32>
+  func.return %0 : tensor<*xf32>
+}

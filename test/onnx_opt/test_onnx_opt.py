@@ -292,19 +292,32 @@ def test_decompose_matches_onnxruntime(op_type, attrs, shapes, opset) -> None:
     np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
 
 
-def test_decompose_default_keeps_keep_list() -> None:
-    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3, 4])
+def test_decompose_default_keeps_keep_list_and_native_ops() -> None:
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3, 4, 5])
     nodes = [
         helper.make_node("Relu", ["x"], ["a"]),
         helper.make_node("MeanVarianceNormalization", ["a"], ["b"]),
-        helper.make_node("Softmax", ["b"], ["y"]),
+        helper.make_node("Softmax", ["b"], ["c"]),
+        helper.make_node("SwiGLU", ["c", "x"], ["y"]),
     ]
     graph = helper.make_graph(nodes, "g", [x], [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)])
-    module = import_model(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]))
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 28)])
+    module = import_model(model)
     mlopt.run_pipeline(module, "onnx-decompose")
     ops = _onnx_ops(module)
+    # keep-list and natively lowered ops stay; SwiGLU has no lowering
     assert "onnx.Relu" in ops and "onnx.Softmax" in ops
-    assert "onnx.MeanVarianceNormalization" not in ops
+    assert "onnx.MeanVarianceNormalization" in ops
+    assert "onnx.SwiGLU" not in ops
+    mlopt.run_pipeline(module, "onnx-decompose{native=false}")
+    ops = _onnx_ops(module)
+    assert "onnx.MeanVarianceNormalization" not in ops and "onnx.Relu" in ops
+    from onnx.reference import ReferenceEvaluator  # onnxruntime lacks SwiGLU/Swish-24
+
+    feeds = {"x": np.random.default_rng(4).standard_normal((2, 3, 4, 5)).astype(np.float32)}
+    (want,) = ReferenceEvaluator(model).run(None, feeds)
+    (got,) = ReferenceEvaluator(export_model(module)).run(None, feeds)
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
 
 
 # ------------------------------------------------------------ ONNX node test cases

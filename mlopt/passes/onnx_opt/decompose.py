@@ -9,12 +9,20 @@ in turn, and ``CastLike`` of a constant is folded on the spot. Types of the new
 values come from onnx's inference on the instantiated body, refined by
 ``onnx-shape-inference``'s shape functions.
 
-By default every function op is decomposed except ``DEFAULT_KEEP``: ops that
-``convert-onnx-to-tensor`` lowers natively into one fused loop nest (simple
-elementwise activations, comparisons, CastLike, Clip, Range) or lowers as a
-whole for speed and accuracy (Softmax, LogSoftmax, LayerNormalization, Gelu).
-Options: ``ops=A,B`` decomposes exactly those op types (keep-list ignored);
-``keep=A,B`` replaces the keep-list.
+By default every function op is decomposed except
+
+* the ops ``convert-onnx-to-tensor`` (or a plugin) lowers natively, looked up
+  in its lowering registry when the pass runs (``native=false`` skips this), and
+* ``DEFAULT_KEEP``: ops that are better lowered whole even where no lowering
+  exists yet (simple elementwise activations, comparisons, CastLike, Clip,
+  Range; Softmax, LogSoftmax, LayerNormalization, Gelu for speed and
+  accuracy; Bernoulli, which must stay random).
+
+Options: ``ops=A,B`` decomposes exactly those op types (the keep rules do not
+apply; an op type without a function body is an error); ``keep=A,B`` replaces
+``DEFAULT_KEEP``; ``native=false`` also decomposes natively lowered ops.
+Function bodies that use graph attributes (Loop/If/Scan) or other domains are
+left alone.
 """
 
 from __future__ import annotations
@@ -66,6 +74,27 @@ DEFAULT_KEEP: frozenset[str] = frozenset(
         "Bernoulli",
     }
 )
+
+
+def natively_lowered() -> frozenset[str]:
+    """ONNX op types (default domain) that ``convert-onnx-to-tensor`` or a
+    plugin lowers as a whole."""
+    names: set[str] = set()
+    try:
+        from mlopt.passes.onnx_to_tensor.common import LOWERINGS
+        from mlopt.passes.onnx_to_tensor.convert import load_families
+
+        load_families()
+        names |= set(LOWERINGS)
+    except Exception:  # pragma: no cover - lowering not importable
+        pass
+    try:
+        from mlopt.registry import default_registry
+
+        names |= set(default_registry().onnx_lowerings)
+    except Exception:  # pragma: no cover
+        pass
+    return frozenset(n.split(".", 1)[1] for n in names if n.startswith("onnx."))
 
 
 def _has_function(type_name: str) -> bool:
@@ -385,11 +414,17 @@ def _fold_castlike(op: Operation, rewriter: Rewriter) -> bool:
 
 
 def decompose(
-    module: ModuleOp, ops: tuple[str, ...] | None = None, keep: frozenset[str] | None = None
+    module: ModuleOp,
+    ops: tuple[str, ...] | None = None,
+    keep: frozenset[str] | None = None,
+    native: bool = True,
 ) -> ModuleOp:
+    """Expand function ops in ``module`` in place (see the module docstring)."""
     from mlopt.passes.onnx_opt.shape_inference import infer_op
 
     keep = DEFAULT_KEEP if keep is None else keep
+    if native and not ops:
+        keep = keep | natively_lowered()
     wanted = set(ops) if ops else None
     if wanted:
         bad = sorted(t for t in wanted if not _has_function(t))
@@ -443,13 +478,20 @@ def decompose(
 class OnnxDecomposePass(ModulePass):
     """Expand function-defined onnx ops into their primitive bodies.
 
-    Options: ``ops`` (op types to decompose; default: all function ops except
-    the keep-list), ``keep`` (replaces the default keep-list)."""
+    Options: ``ops`` (op types to decompose; default: every function op that is
+    neither lowered natively nor in the keep-list), ``keep`` (replaces the
+    default keep-list), ``native`` (default true: keep natively lowered ops)."""
 
     name = "onnx-decompose"
 
     ops: tuple[str, ...] = field(default=())
     keep: tuple[str, ...] | None = None
+    native: bool = True
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        decompose(op, self.ops or None, frozenset(self.keep) if self.keep is not None else None)
+        decompose(
+            op,
+            self.ops or None,
+            frozenset(self.keep) if self.keep is not None else None,
+            self.native,
+        )

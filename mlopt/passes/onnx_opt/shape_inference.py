@@ -128,6 +128,9 @@ def _fmt(s: Shape | None) -> str:
 
 
 def _axis(axis: int, rank: int) -> int:
+    """``axis`` normalized into [0, rank); ShapeError when out of range."""
+    if not -rank <= axis < max(rank, 1):
+        raise ShapeError(f"axis {axis} is out of range for rank {rank}")
     return axis + rank if axis < 0 else axis
 
 
@@ -543,8 +546,9 @@ def _shape(c: _Ctx) -> list[Result]:
     r = len(x)
     start = c.attr("start", 0)
     end = c.attr("end", None)
-    start = min(max(_axis(start, r), 0), r)
-    end = r if end is None else min(max(_axis(end, r), 0), r)
+    # start/end are clamped, never out of range
+    start = min(max(start + r if start < 0 else start, 0), r)
+    end = r if end is None else min(max(end + r if end < 0 else end, 0), r)
     return [((max(end - start, 0),), I64)]
 
 
