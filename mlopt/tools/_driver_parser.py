@@ -14,6 +14,7 @@ from xdsl.ir import Operation
 from xdsl.parser import Parser
 from xdsl.parser.core import UnresolvedOperand
 from xdsl.utils.exceptions import ParseError
+from xdsl.utils.mlir_lexer import MLIRTokenKind
 
 from mlopt.tools.diagnostics import SourceLoc, SourceText
 
@@ -67,6 +68,8 @@ class LocatingParser(Parser):
         return super().resolve_operand(operand, type)
 
     def parse_module(self, allow_implicit_module: bool = True) -> ModuleOp:
+        if allow_implicit_module and self._current_token.kind == MLIRTokenKind.EOF:
+            return ModuleOp([])  # empty input (or only comments): an empty module, like MLIR
         try:
             module = super().parse_module(allow_implicit_module)
         except ParseError as e:

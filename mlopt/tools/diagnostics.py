@@ -195,19 +195,24 @@ def onnx_node_of(op: Operation) -> tuple[str, str] | None:
     return None
 
 
-def failing_op(exc: BaseException, *, prefer_verify: bool = False) -> Operation | None:
-    """The operation an exception is about.
+def candidate_ops(exc: BaseException, *, prefer_verify: bool = False) -> list[Operation]:
+    """The operations an exception may be about, best guess first.
 
-    Uses the exception's ``op``/``operation`` attribute when present; otherwise
-    looks through the traceback for the innermost frame of an op verifier
-    (``self`` is an Operation) or of a rewrite pattern (a local ``op``).
+    The exception's ``op``/``operation`` attribute when present; then, from the
+    innermost traceback frame outwards, the op of a verifier (``self`` of a
+    ``verify*`` method, with ``prefer_verify``) and the ops held in locals
+    named ``op``, ``self`` or ``operation`` (a rewrite pattern's matched op).
     """
     from xdsl.ir import Operation
 
+    out: list[Operation] = []
+
+    def add(cand: object) -> None:
+        if isinstance(cand, Operation) and all(cand is not o for o in out):
+            out.append(cand)
+
     for attr in ("op", "operation"):
-        cand = getattr(exc, attr, None)
-        if isinstance(cand, Operation):
-            return cand
+        add(getattr(exc, attr, None))
     frames = []
     tb = exc.__traceback__
     while tb is not None:
@@ -216,15 +221,17 @@ def failing_op(exc: BaseException, *, prefer_verify: bool = False) -> Operation 
     if prefer_verify:
         for frame in reversed(frames):
             if "verify" in frame.f_code.co_name:
-                cand = frame.f_locals.get("self")
-                if isinstance(cand, Operation):
-                    return cand
+                add(frame.f_locals.get("self"))
     for frame in reversed(frames):
         for name in ("op", "self", "operation"):
-            cand = frame.f_locals.get(name)
-            if isinstance(cand, Operation):
-                return cand
-    return None
+            add(frame.f_locals.get(name))
+    return out
+
+
+def failing_op(exc: BaseException, *, prefer_verify: bool = False) -> Operation | None:
+    """The best guess of the operation an exception is about (see candidate_ops)."""
+    ops = candidate_ops(exc, prefer_verify=prefer_verify)
+    return ops[0] if ops else None
 
 
 # --------------------------------------------------------------------------- #
@@ -242,6 +249,16 @@ class DiagnosticEngine:
 
     def location_of(self, op: Operation) -> SourceLoc | None:
         return op_location(op, self.positions)
+
+    def locate_exception(self, exc: BaseException, *, prefer_verify: bool = False
+                         ) -> tuple[Operation | None, SourceLoc | None]:
+        """The op an exception is about and its location: the first candidate
+        that has a location (ops a pass just created often have none)."""
+        ops = candidate_ops(exc, prefer_verify=prefer_verify)
+        for op in ops:
+            if (loc := self.location_of(op)) is not None:
+                return op, loc
+        return (ops[0] if ops else None), None
 
     def emit(self, severity: str, message: str, op: Operation | None = None,
              loc: SourceLoc | None = None) -> Diagnostic:

@@ -307,19 +307,17 @@ class Driver:
             raise _ChunkFailed from e
 
     def verify(self, module: ModuleOp, engine: DiagnosticEngine, after_pass: str | None) -> None:
-        from mlopt.tools.diagnostics import failing_op
-
         try:
             with _TimedSection(self.timer, "Verifier"):
                 module.verify()
         except Exception as e:
             if self.args.debug:
                 raise
-            op = failing_op(e, prefer_verify=True)
+            op, loc = engine.locate_exception(e, prefer_verify=True)
             msg = _exc_message(e)
             if op is not None and not msg.startswith(f"'{op.name}' op"):
                 msg = f"'{op.name}' op {msg}"
-            d = engine.emit("error", msg, op=op or module)
+            d = engine.emit("error", msg, op=op or module, loc=loc)
             if d.loc is None:
                 d.loc = engine.location_of(module)
             if after_pass is not None:
@@ -335,7 +333,7 @@ class Driver:
     def run_passes(self, ctx: Context, module: ModuleOp, engine: DiagnosticEngine) -> None:
         from xdsl.utils.exceptions import DiagnosticException
 
-        from mlopt.tools.diagnostics import active_engine, failing_op
+        from mlopt.tools.diagnostics import active_engine
 
         args = self.args
         for p in self.passes:
@@ -348,14 +346,14 @@ class Driver:
             except Exception as e:
                 if args.debug:
                     raise
-                op = failing_op(e)
+                op, loc = engine.locate_exception(e)
                 if isinstance(e, DiagnosticException):
-                    d = engine.emit("error", _exc_message(e), op=op or module)
+                    d = engine.emit("error", _exc_message(e), op=op or module, loc=loc)
                 else:
                     d = engine.emit(
                         "error",
                         f"internal error in pass '{p.name}': {type(e).__name__}: {e}",
-                        op=op or module,
+                        op=op or module, loc=loc,
                     )
                     d.internal = True
                     d.context.append("mlopt: note: this is a bug in mlopt or a plugin; "
