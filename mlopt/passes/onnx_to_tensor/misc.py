@@ -476,3 +476,93 @@ def lower_resize(em: Emitter, op):
 
 
 __all__ = ["width_of"]
+
+
+@lowering("BitCast")
+def lower_bitcast(em: Emitter, op):
+    x = op.operands[0]
+    src, dst = elt_of(x), em.out_elt()
+    if (kind_of(src) == "b" and width_of(dst) == 8) or (kind_of(dst) == "b" and width_of(src) == 8):
+        # a bool is one byte holding 0 or 1
+        return map_elementwise(em, [x], dst, lambda b, v: b.cast(v, src, dst))
+    if width_of(src) != width_of(dst) or kind_of(src) == "b" or kind_of(dst) == "b":
+        raise em.fail(f"BitCast from {src} to {dst} is not supported")
+    if signless(src) == signless(dst):
+        return map_elementwise(em, [x], dst, lambda b, v: v)
+    return map_elementwise(em, [x], dst, lambda b, v: b.add(arith.BitcastOp(v, signless(dst))))
+
+
+@lowering("RotaryEmbedding")
+def lower_rotary_embedding(em: Emitter, op):
+    """RoPE on (B, H, S, D) or (B, S, H*D) inputs: one generic over the
+    output; the partner element and the cos/sin entries are extracted."""
+    x, cos_c, sin_c = op.operands[0], op.operands[1], op.operands[2]
+    pid = em.operand(3)
+    shape = em.shape(x)
+    rank = len(shape)
+    e = elt_of(x)
+    interleaved = bool(em.attr("interleaved", 0))
+    num_heads = em.attr("num_heads", 0)
+    if rank == 4:
+        D = shape[3]
+    elif rank == 3:
+        if not num_heads:
+            raise em.fail("num_heads is required for a 3-D input")
+        D = shape[2] // num_heads
+    else:
+        raise em.fail("RotaryEmbedding needs a 3-D or 4-D input")
+    rot = em.attr("rotary_embedding_dim", 0) or D
+    half = rot // 2
+    idx_t = IndexType()
+    pe = elt_of(pid) if pid is not None else None
+
+    def body(b: Body, o):
+        def cst(v):
+            return b.const(v, idx_t)
+
+        bi = b.index(0)
+        if rank == 4:
+            si = b.index(2)
+            dd = b.index(3)
+            base = [bi, b.index(1), si]
+
+            def at(dv):
+                return [*base, dv]
+        else:
+            si = b.index(1)
+            hd = b.index(2)
+            dd = b.add(arith.RemUIOp(hd, cst(D)))
+            head0 = b.add(arith.SubiOp(hd, dd))
+
+            def at(dv):
+                return [bi, si, b.add(arith.AddiOp(head0, dv))]
+
+        xv = b.add(tensor.ExtractOp(x, at(dd), signless(e)))
+        in_rot = b.add(arith.CmpiOp(dd, cst(rot), "ult"))
+        if interleaved:
+            i = b.add(arith.DivUIOp(dd, cst(2)))
+            odd = b.add(arith.CmpiOp(b.add(arith.RemUIOp(dd, cst(2))), cst(1), "eq"))
+            partner = b.select(odd, b.add(arith.SubiOp(dd, cst(1))), b.add(arith.AddiOp(dd, cst(1))))
+            first = b.not_(odd)
+        else:
+            first = b.add(arith.CmpiOp(dd, cst(half), "ult"))
+            i = b.select(first, dd, b.add(arith.SubiOp(dd, cst(half))))
+            partner = b.select(first, b.add(arith.AddiOp(dd, cst(half))), b.add(arith.SubiOp(dd, cst(half))))
+        # keep every index in range (the values are only used inside the rotation)
+        partner = b.add(arith.MinUIOp(partner, cst(D - 1)))
+        i = b.add(arith.MinUIOp(i, cst(max(half - 1, 0))))
+        pv = b.add(tensor.ExtractOp(x, at(partner), signless(e)))
+        if pid is not None:
+            pos = b.to_index(b.add(tensor.ExtractOp(pid, [bi, si], signless(pe))), pe)
+            cidx = [pos, i]
+        else:
+            cidx = [bi, si, i]
+        cv = b.add(tensor.ExtractOp(cos_c, cidx, signless(e)))
+        sv = b.add(tensor.ExtractOp(sin_c, cidx, signless(e)))
+        # first half: x*cos - partner*sin ; second half: partner*sin + x*cos
+        real = b.add(arith.SubfOp(b.add(arith.MulfOp(cv, xv)), b.add(arith.MulfOp(sv, pv))))
+        imag = b.add(arith.AddfOp(b.add(arith.MulfOp(sv, pv)), b.add(arith.MulfOp(cv, xv))))
+        r = b.select(first, real, imag)
+        return b.select(in_rot, r, xv)
+
+    return generic(em, [], [], shape, e, body)
