@@ -34,7 +34,7 @@ SPLIT_MARKER = "// -----"
 _EPILOG = """\
 examples:
   mlopt input.mlir -p 'builtin.module(canonicalize,cse)'
-  mlopt input.mlir -p 'canonicalize{max-iterations=3},cse' -o out.mlir
+  mlopt input.mlir -p 'canonicalize,arith-add-fastmath{flags=fast}' -o out.mlir
   mlopt model.onnx -p onnx-shape-inference --print-op-generic
   mlopt tests.mlir --split-input-file --verify-diagnostics
   mlopt model.onnx -p onnx-to-llvm --emit=obj -O2 -o model.o
@@ -68,7 +68,8 @@ class _ArgumentParser(argparse.ArgumentParser):
 def _make_arg_parser() -> argparse.ArgumentParser:
     ap = _ArgumentParser(
         prog="mlopt",
-        description="mlopt modular optimizer driver: parse MLIR (or import ONNX), "
+        usage="mlopt [options] [input]",
+        description="mlopt modular optimizer driver: parse MLIR (or import ONNX),\n"
         "run a pass pipeline, print or emit the result.",
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
