@@ -393,3 +393,10 @@ def test_explicit_vectors():
     f = a * 2 + b
     np.testing.assert_allclose(c, f, rtol=1e-6)
     np.testing.assert_allclose(s, (f[:, :8] + f[:, 8:]).sum(1) + f[:, 3] + f[:, 11], rtol=1e-5)
+
+
+def test_entry_named_like_a_libm_function():
+    text = TRANSCENDENTAL.replace("{T}", "f64").replace("@f(", "@tanh(")
+    model = compile_text(text)
+    x = np.linspace(-1, 1, 16)
+    np.testing.assert_allclose(model(x)[1], np.tanh(x), rtol=1e-13)

@@ -1,4 +1,4 @@
-// RUN: mlopt %s -p convert-func-to-llvm | filecheck %s
+// RUN: mlopt %s -p convert-math-to-llvm,convert-func-to-llvm | filecheck %s
 
 // A private function gets internal linkage; memref -> ptr, index -> i64.
 // CHECK-LABEL: llvm.func internal @helper(%a: !llvm.ptr, %i: i64) -> f32 {
@@ -21,5 +21,16 @@ func.func @main(%a: memref<4xf32> {onnx.name = "x"}, %o: memref<4xf32>) attribut
   %c = arith.constant 1 : index
   %v = func.call @helper(%a, %c) : (memref<4xf32>, index) -> f32
   memref.store %v, %o[%c] : memref<4xf32>
+  func.return
+}
+
+// An entry named like a libm function it calls is renamed, not shadowing it.
+// CHECK-LABEL: llvm.func @tanh_mlopt(
+// CHECK-SAME:    mlopt.original_name = "tanh"
+// CHECK:         llvm.call @tanh(
+func.func @tanh(%a: memref<f64>, %o: memref<f64>) attributes {mlopt.entry, mlopt.num_inputs = 1 : i64} {
+  %x = memref.load %a[] : memref<f64>
+  %y = math.tanh %x : f64
+  memref.store %y, %o[] : memref<f64>
   func.return
 }

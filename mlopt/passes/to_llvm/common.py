@@ -207,10 +207,28 @@ def llvm_func_type(inputs: Sequence[Attribute], outputs: Sequence[Attribute]) ->
 def ensure_func_decl(
     module_block: Block, name: str, inputs: Sequence[Attribute], output: Attribute | None
 ) -> None:
-    """Declare external ``llvm.func @name`` once per module."""
+    """Declare external ``llvm.func @name`` once per module.
+
+    An entry function (``mlopt.entry``) already called ``name`` is renamed
+    ``<name>_mlopt`` (its old name kept in ``mlopt.original_name``) so that it
+    does not shadow the C function.
+    """
+    from xdsl.dialects import func
+    from xdsl.dialects.builtin import StringAttr
+
     for op in module_block.ops:
-        if isinstance(op, llvm.FuncOp) and op.sym_name.data == name:
+        sym = getattr(op, "sym_name", None)
+        if not isinstance(sym, StringAttr) or sym.data != name:
+            continue
+        if isinstance(op, llvm.FuncOp) and not op.body.blocks:
             return
+        if isinstance(op, func.FuncOp | llvm.FuncOp) and "mlopt.entry" in op.attributes:
+            op.attributes["mlopt.original_name"] = sym
+            op.sym_name = StringAttr(name + "_mlopt")  # type: ignore[misc]
+            break
+        raise LLVMLoweringError(
+            f"the symbol @{name} is needed for the C function '{name}' the lowered code calls"
+        )
     ftype = llvm.LLVMFunctionType(list(inputs), output or llvm.LLVMVoidType())
     decl = llvm.FuncOp(name, ftype, linkage=llvm.LinkageAttr("external"))
     module_block.add_op(decl)

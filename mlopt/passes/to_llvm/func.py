@@ -2,7 +2,8 @@
 
 Memref parameters become bare ``!llvm.ptr``; ``index`` becomes ``i64``. The
 entry function (unit attribute ``mlopt.entry``) gets the plain C ABI
-``void name(ptr, ptr, ...)``, exported under the function's name, with
+``void name(ptr, ptr, ...)``, exported under the function's name (suffixed
+``_mlopt`` by the pass declaring a C function of the same name, e.g. ``tanh``), with
 ``noalias`` on every pointer parameter (the runtime passes distinct buffers),
 which lets LLVM vectorise without runtime alias checks. ``private`` functions
 get internal linkage, others external. ``mlopt.*`` attributes are kept on the
