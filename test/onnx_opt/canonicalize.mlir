@@ -190,3 +190,69 @@ func.func @constant_if(%x: tensor<3xf32>) -> tensor<3xf32> {
   }) : (tensor<i1>) -> tensor<3xf32>
   func.return %r : tensor<3xf32>
 }
+
+// -----
+
+// Neutral constants disappear when the type does not change.
+// CHECK-LABEL: func.func @neutral
+// CHECK-NEXT:    %[[Z:.*]] = "onnx.Constant"() {value = dense<0.000000e+00> : tensor<2x3xf32>}
+// CHECK-NEXT:    %[[B:.*]] = "onnx.Add"(%x, %[[Z]]) : (tensor<3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+// CHECK-NEXT:    func.return %x, %[[B]]
+func.func @neutral(%x: tensor<3xf32>) -> (tensor<3xf32>, tensor<2x3xf32>) {
+  %z = "onnx.Constant"() {value = dense<0.0> : tensor<f32>} : () -> tensor<f32>
+  %o = "onnx.Constant"() {value = dense<1.0> : tensor<3xf32>} : () -> tensor<3xf32>
+  %0 = "onnx.Add"(%z, %x) : (tensor<f32>, tensor<3xf32>) -> tensor<3xf32>
+  %1 = "onnx.Mul"(%0, %o) : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+  %2 = "onnx.Div"(%1, %o) : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+  %3 = "onnx.Sub"(%2, %z) : (tensor<3xf32>, tensor<f32>) -> tensor<3xf32>
+  // broadcasting changes the shape: stays
+  %zz = "onnx.Constant"() {value = dense<0.0> : tensor<2x3xf32>} : () -> tensor<2x3xf32>
+  %4 = "onnx.Add"(%x, %zz) : (tensor<3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  func.return %3, %4 : tensor<3xf32>, tensor<2x3xf32>
+}
+
+// -----
+
+// A per-channel constant Add after a Conv becomes the Conv's bias.
+// CHECK-LABEL: func.func @conv_bias_add
+// CHECK:       %[[B:.*]] = "onnx.Constant"() {value = dense<[1.500000e+00, 3.000000e+00]> : tensor<2xf32>}
+// CHECK-NEXT:  "onnx.Conv"(%x, %w, %[[B]]) {pads = [1 : i64, 1 : i64, 1 : i64, 1 : i64]} : (tensor<1x3x4x4xf32>, tensor<2x3x3x3xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+// CHECK-NOT:   onnx.Add
+func.func @conv_bias_add(%x: tensor<1x3x4x4xf32>, %w: tensor<2x3x3x3xf32>) -> tensor<1x2x4x4xf32> {
+  %b = "onnx.Constant"() {value = dense<[0.5, 1.0]> : tensor<2xf32>} : () -> tensor<2xf32>
+  %c = "onnx.Conv"(%x, %w, %b) {pads = [1, 1, 1, 1]} : (tensor<1x3x4x4xf32>, tensor<2x3x3x3xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+  %a = "onnx.Constant"() {value = dense<[[[[1.0]], [[2.0]]]]> : tensor<1x2x1x1xf32>} : () -> tensor<1x2x1x1xf32>
+  %y = "onnx.Add"(%c, %a) : (tensor<1x2x4x4xf32>, tensor<1x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  func.return %y : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// A zero constant Pad of the spatial dims folds into the Conv's pads.
+// CHECK-LABEL: func.func @pad_conv
+// CHECK-NEXT:    %[[N:.*]] = "onnx.NoValue"
+// CHECK-NEXT:    "onnx.Conv"(%x, %w, %[[N]]) {pads = [1 : i64, 2 : i64, 1 : i64, 0 : i64]} : (tensor<1x3x4x4xf32>, tensor<2x3x3x3xf32>, none) -> tensor<1x2x4x4xf32>
+// CHECK-NOT:     onnx.Pad
+func.func @pad_conv(%x: tensor<1x3x4x4xf32>, %w: tensor<2x3x3x3xf32>) -> tensor<1x2x4x4xf32> {
+  %n = "onnx.NoValue"() {value} : () -> none
+  %p = "onnx.Constant"() {value = dense<[0, 0, 1, 1, 0, 0, 1, 0]> : tensor<8xi64>} : () -> tensor<8xi64>
+  %xp = "onnx.Pad"(%x, %p, %n, %n) : (tensor<1x3x4x4xf32>, tensor<8xi64>, none, none) -> tensor<1x3x6x5xf32>
+  %c = "onnx.Conv"(%xp, %w, %n) {pads = [0, 1, 0, 0]} : (tensor<1x3x6x5xf32>, tensor<2x3x3x3xf32>, none) -> tensor<1x2x4x4xf32>
+  func.return %c : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// Nested Concats on the same axis flatten; a full forward Slice is a no-op.
+// CHECK-LABEL: func.func @concat_slice
+// CHECK-NEXT:    %[[C:.*]] = "onnx.Concat"(%a, %b, %a) {axis = 0 : si64} : (tensor<2xf32>, tensor<3xf32>, tensor<2xf32>) -> tensor<7xf32>
+// CHECK-NEXT:    func.return %[[C]]
+func.func @concat_slice(%a: tensor<2xf32>, %b: tensor<3xf32>) -> tensor<7xf32> {
+  %0 = "onnx.Concat"(%a, %b) {axis = -1 : si64} : (tensor<2xf32>, tensor<3xf32>) -> tensor<5xf32>
+  %1 = "onnx.Concat"(%0, %a) {axis = 0 : si64} : (tensor<5xf32>, tensor<2xf32>) -> tensor<7xf32>
+  %s = "onnx.Constant"() {value = dense<0> : tensor<1xi64>} : () -> tensor<1xi64>
+  %e = "onnx.Constant"() {value = dense<100> : tensor<1xi64>} : () -> tensor<1xi64>
+  %n = "onnx.NoValue"() {value} : () -> none
+  %2 = "onnx.Slice"(%1, %s, %e, %n, %n) : (tensor<7xf32>, tensor<1xi64>, tensor<1xi64>, none, none) -> tensor<7xf32>
+  func.return %2 : tensor<7xf32>
+}

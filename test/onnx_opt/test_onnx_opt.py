@@ -243,6 +243,47 @@ def test_canonicalize_random_cnn_matches_onnxruntime() -> None:
     np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
 
 
+def test_canonicalize_pad_bias_concat_matches_onnxruntime() -> None:
+    rng = np.random.default_rng(11)
+    f32 = np.float32
+    inits = [
+        numpy_helper.from_array((rng.standard_normal((4, 3, 3, 3)) * 0.3).astype(f32), "w"),
+        numpy_helper.from_array(rng.standard_normal((1, 4, 1, 1)).astype(f32), "bias"),
+        numpy_helper.from_array(np.array([0, 0, 1, 2, 0, 0, 1, 0], np.int64), "pads"),
+        numpy_helper.from_array(np.ones((1, 1, 1, 1), f32), "one"),
+        numpy_helper.from_array(np.array([0], np.int64), "s0"),
+        numpy_helper.from_array(np.array([1 << 30], np.int64), "s1"),
+        numpy_helper.from_array(np.array([1], np.int64), "ax"),
+    ]
+    nodes = [
+        helper.make_node("Pad", ["x", "pads"], ["xp"]),
+        helper.make_node("Conv", ["xp", "w"], ["c"], pads=[0, 0, 1, 1]),
+        helper.make_node("Add", ["bias", "c"], ["cb"]),
+        helper.make_node("Mul", ["cb", "one"], ["m"]),
+        helper.make_node("Concat", ["m", "m"], ["k1"], axis=1),
+        helper.make_node("Concat", ["k1", "m"], ["k2"], axis=1),
+        helper.make_node("Slice", ["k2", "s0", "s1", "ax"], ["y"]),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3, 6, 5])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+        initializer=inits,
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)])
+    module = import_model(model)
+    mlopt.run_pipeline(module, "onnx-shape-inference,onnx-constant-fold,onnx-canonicalize")
+    ops = _onnx_ops(module)
+    for gone in ("onnx.Pad", "onnx.Add", "onnx.Mul", "onnx.Slice"):
+        assert gone not in ops, gone
+    assert ops.count("onnx.Concat") == 1 and ops.count("onnx.Conv") == 1
+    x = rng.standard_normal((2, 3, 6, 5)).astype(f32)
+    (want,) = _run(model, {"x": x})
+    (got,) = _run(export_model(module), {"x": x})
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
+
+
 # ------------------------------------------------------------ decompose
 
 DECOMPOSE_CASES = [

@@ -11,7 +11,10 @@ Accepts onnx-level IR (contract A) and produces equivalent onnx-level IR:
   preceding Conv or Gemm with constant weights whose only use it is, and
   otherwise becomes Mul + Add with constant scale and shift;
 * MatMul of a 2-D input by a constant 2-D weight followed by Add of a
-  constant bias becomes Gemm;
+  constant bias becomes Gemm; Add of a constant per-channel bias folds into a
+  preceding Conv's bias; a zero constant Pad of spatial dims folds into the
+  following Conv's pads; nested Concats on the same axis flatten;
+* x+0, x-0, x*1, x/1, x^1 (same type) and full forward Slices are removed;
 * If with a constant condition is replaced by its taken branch;
 * ops whose results are unused are erased (dead code).
 
@@ -124,6 +127,32 @@ class ForwardIdentityLike(RewritePattern):
         elif t in ("Concat", "Sum", "Max", "Min", "Mean"):
             if len(op.operands) == 1:
                 _replace_with_value(op, x, rewriter)
+        elif t == "Slice":
+            # same static type and only forward steps: takes everything
+            steps = op.operands[4] if len(op.operands) > 4 else None
+            if _static(x) is None or x.type != op.results[0].type:
+                return
+            if steps is not None and not is_none(steps):
+                st = constant_array(steps)
+                if st is None or np.any(st <= 0):
+                    return
+            _replace_with_value(op, x, rewriter)
+        elif t in ("Add", "Sub", "Mul", "Div", "Pow"):
+            self._neutral_operand(op, rewriter)
+
+    @staticmethod
+    def _neutral_operand(op: Operation, rewriter: PatternRewriter) -> None:
+        """x + 0, 0 + x, x - 0, x * 1, 1 * x, x / 1, x ^ 1 -> x (same type)."""
+        t = op.name[5:]
+        neutral = 0 if t in ("Add", "Sub") else 1
+        sides = (0, 1) if t in ("Add", "Mul") else (0,)
+        for keep in sides:
+            other = constant_array(op.operands[1 - keep])
+            if other is None or other.dtype == object or other.size == 0:
+                continue
+            if np.all(other == neutral) and op.operands[keep].type == op.results[0].type:
+                _replace_with_value(op, op.operands[keep], rewriter)
+                return
 
     @staticmethod
     def _maybe_noop_broadcast(op: Operation, x: SSAValue, rewriter: PatternRewriter) -> None:
@@ -345,6 +374,10 @@ class MatMulAddToGemm(RewritePattern):
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
         if op.name != "onnx.Add":
             return
+        from xdsl.dialects.builtin import AnyFloat
+
+        if not isinstance(elem_type(op.results[0].type), AnyFloat):
+            return  # Gemm is for floating point (and 32/64-bit ints only)
         for mm_idx in (0, 1):
             mm = _producer(op.operands[mm_idx], "onnx.MatMul")
             if mm is None or not _single_use(op.operands[mm_idx]):
@@ -401,6 +434,121 @@ class FoldConstantIf(RewritePattern):
         rewriter.replace(op, [], values)
 
 
+class FoldAddIntoConvBias(RewritePattern):
+    """Add(Conv(x, W, B), c) with a constant per-output-channel c -> Conv(x, W, B + c)."""
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
+        if op.name != "onnx.Add":
+            return
+        for ci in (0, 1):
+            conv = _producer(op.operands[ci], "onnx.Conv")
+            if conv is None or not _single_use(op.operands[ci]):
+                continue
+            c = constant_array(op.operands[1 - ci])
+            out = _static(conv.results[0])
+            if c is None or out is None or op.results[0].type != conv.results[0].type:
+                continue
+            cout = out[1]
+            # c must broadcast as [Cout, 1, ..., 1] (possibly with leading 1s)
+            shape = tuple(c.shape)
+            spatial = len(out) - 2
+            while len(shape) > spatial + 1 and shape[0] == 1:
+                shape = shape[1:]
+            if len(shape) != spatial + 1 or any(d != 1 for d in shape[1:]) or shape[0] not in (1, cout):
+                continue
+            add = np.broadcast_to(c.reshape(-1), (cout,)).astype(np.float64)
+            b_val = conv.operands[2]
+            b = np.zeros(cout) if is_none(b_val) else constant_array(b_val)
+            if b is None:
+                continue
+            et = elem_type(op.results[0].type)
+            new_b = _const(rewriter, (np.asarray(b, np.float64).reshape(-1) + add).astype(to_numpy_dtype(et)), et)
+            new = make_onnx_op(
+                "Conv", [conv.operands[0], conv.operands[1], new_b], [op.results[0].type],
+                dict(conv.attributes), like=conv,
+            )
+            rewriter.replace(op, new)
+            if not conv.results[0].uses:
+                rewriter.erase(conv)
+            return
+
+
+class FoldPadIntoConv(RewritePattern):
+    """Conv(Pad(x, p) [constant mode, zero value, spatial dims only]) -> Conv
+    with the pads added (pooling is left alone: its padding is not zero)."""
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
+        if op.name != "onnx.Conv":
+            return
+        pad = _producer(op.operands[0], "onnx.Pad")
+        if pad is None or get_attr(pad, "mode", "constant") != "constant":
+            return
+        if (get_attr(op, "auto_pad", "NOTSET") or "NOTSET") != "NOTSET":
+            return
+        pads = constant_array(pad.operands[1])
+        x = pad.operands[0]
+        xs = value_shape(x)
+        if pads is None or xs is None:
+            return
+        value = pad.operands[2] if len(pad.operands) > 2 else None
+        if value is not None and not is_none(value):
+            v = constant_array(value)
+            if v is None or np.any(v != 0):
+                return
+        rank = len(xs)
+        axes_v = pad.operands[3] if len(pad.operands) > 3 else None
+        if axes_v is not None and not is_none(axes_v):
+            axes = constant_array(axes_v)
+            if axes is None:
+                return
+            axes_l = [int(a) % rank for a in axes.reshape(-1)]
+        else:
+            axes_l = list(range(rank))
+        pads = [int(p) for p in pads.reshape(-1)]
+        n = len(axes_l)
+        full = [0] * (2 * rank)
+        for i, a in enumerate(axes_l):
+            full[a], full[a + rank] = pads[i], pads[i + n]
+        if any(p < 0 for p in full) or full[0] or full[1] or full[rank] or full[rank + 1]:
+            return
+        sp = rank - 2
+        conv_pads = list(get_attr(op, "pads", None) or [0] * (2 * sp))
+        new_pads = [conv_pads[i] + full[2 + i] for i in range(sp)] + [
+            conv_pads[sp + i] + full[rank + 2 + i] for i in range(sp)
+        ]
+        from xdsl.dialects.builtin import ArrayAttr, IntegerAttr, i64
+
+        attrs = dict(op.attributes)
+        attrs["pads"] = ArrayAttr([IntegerAttr(p, i64) for p in new_pads])
+        new = make_onnx_op("Conv", [x, *op.operands[1:]], [op.results[0].type], attrs, like=op)
+        rewriter.replace(op, new)
+
+
+class FlattenConcat(RewritePattern):
+    """Concat(a, Concat(b, c), d) on the same axis -> Concat(a, b, c, d)."""
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
+        if op.name != "onnx.Concat":
+            return
+        axis = get_attr(op, "axis")
+        rank = len(value_shape(op.results[0]) or ()) or None
+        operands: list[SSAValue] = []
+        changed = False
+        for v in op.operands:
+            inner = _producer(v, "onnx.Concat")
+            if inner is not None and _single_use(v) and rank is not None:
+                ia = get_attr(inner, "axis")
+                if ia % rank == axis % rank:
+                    operands.extend(inner.operands)
+                    changed = True
+                    continue
+            operands.append(v)
+        if not changed:
+            return
+        new = make_onnx_op("Concat", operands, [op.results[0].type], dict(op.attributes), like=op)
+        rewriter.replace(op, new)
+
+
 class EraseDead(RewritePattern):
     """Erase onnx ops whose results are all unused."""
 
@@ -420,6 +568,9 @@ PATTERNS: tuple[type[RewritePattern], ...] = (
     FoldBatchNormIntoConvGemm,
     BatchNormToMulAdd,
     MatMulAddToGemm,
+    FoldAddIntoConvBias,
+    FoldPadIntoConv,
+    FlattenConcat,
     FoldConstantIf,
     EraseDead,
 )
