@@ -954,9 +954,10 @@ def _build_module(proto: ModelProto, imp: _Importer, opsets: dict[str, int]) -> 
         [v.type for v in outs],
         Region(block),
     )
-    fn.arg_attrs = ArrayAttr(
-        [DictionaryAttr({"onnx.name": StringAttr(vi.name)}) for vi in inputs]
-    )
+    if inputs:  # (an empty arg_attrs would not survive printing)
+        fn.arg_attrs = ArrayAttr(
+            [DictionaryAttr({"onnx.name": StringAttr(vi.name)}) for vi in inputs]
+        )
     fn.attributes["onnx.output_names"] = ArrayAttr([StringAttr(o.name) for o in graph.output])
     module = ModuleOp([fn])
     # the opsets the model was written for; the exporter writes the smallest

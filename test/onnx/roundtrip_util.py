@@ -97,6 +97,7 @@ def roundtrip_and_run(
     text = mlopt.print_ir(module)
     reparsed = mlopt.parse(text, ctx)
     assert mlopt.print_ir(reparsed) == text, "print -> parse -> print is not identical"
+    assert reparsed.is_structurally_equivalent(module), "re-parsed module differs"
     exported = export_model(reparsed)
     onnx.checker.check_model(exported)
     if inputs is None:
