@@ -726,6 +726,12 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write("mlopt: interrupted\n")
         return 130
     except BrokenPipeError:
+        # the reader went away (`mlopt ... | head`): not an error; silence the
+        # final flush of stdout
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
     except Exception as e:
         if args.debug:
