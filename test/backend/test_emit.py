@@ -91,11 +91,13 @@ def test_shared_library_from_c_with_weight_blob(module, tmp_path):
     blob = tmp_path / "libaxpy.so.weights.bin"
     assert blob.stat().st_size == 8 * 4
     main_c = tmp_path / "main.c"
+    header = (tmp_path / "libaxpy.so.h").read_text()
+    assert "void axpy(void *arg0, void *arg1);" in header
+    assert "void axpy_bind_weights(const void *blob);" in header
     main_c.write_text(
         """
 #include <stdio.h>
-void axpy(const float *x, float *y);
-void axpy_bind_weights(const void *blob);
+#include "libaxpy.so.h"
 int main(int argc, char **argv) {
     static float blob[8], x[8], y[8];
     FILE *f = fopen(argv[1], "rb");
@@ -111,7 +113,8 @@ int main(int argc, char **argv) {
     )
     exe = tmp_path / "main"
     subprocess.run(
-        ["cc", "-o", str(exe), str(main_c), str(so), f"-Wl,-rpath,{tmp_path}"], check=True
+        ["cc", "-I", str(tmp_path), "-o", str(exe), str(main_c), str(so), f"-Wl,-rpath,{tmp_path}"],
+        check=True,
     )
     out = subprocess.run([str(exe), str(blob)], capture_output=True, text=True, check=True).stdout
     got = np.array([float(v) for v in out.split()], np.float32)
