@@ -50,10 +50,11 @@ func.func @training_bn(%x: tensor<1x2x3xf32>, %s: tensor<2xf32>) -> tensor<1x2x3
 
 // -----
 
-func.func @einsum_ellipsis(%x: tensor<2x3x3xf32>) -> tensor<2x3xf32> {
-  // expected-error@+1 {{node 'e' (op type Einsum, 'onnx.Einsum'): Einsum with ellipsis is not supported}}
-  %0 = "onnx.Einsum"(%x) {equation = "...ii->...i", onnx_node_name = "e"} : (tensor<2x3x3xf32>) -> tensor<2x3xf32>
-  func.return %0 : tensor<2x3xf32>
+func.func @resize_runtime_scales(%x: tensor<1x1x2x2xf32>, %s: tensor<4xf32>) -> tensor<1x1x4x4xf32> {
+  %n = "onnx.NoValue"() {value} : () -> none
+  // expected-error@+1 {{node 'up' (op type Resize, 'onnx.Resize'): Resize scales must be a compile-time constant}}
+  %0 = "onnx.Resize"(%x, %n, %s, %n) {mode = "linear", onnx_node_name = "up"} : (tensor<1x1x2x2xf32>, none, tensor<4xf32>, none) -> tensor<1x1x4x4xf32>
+  func.return %0 : tensor<1x1x4x4xf32>
 }
 
 // -----

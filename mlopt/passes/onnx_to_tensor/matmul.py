@@ -156,15 +156,32 @@ def lower_gemm(em: Emitter, op):
 def lower_einsum(em: Emitter, op):
     eq = em.attr("equation", "").replace(" ", "")
     ins = list(op.operands)
-    if "..." in eq:
-        raise em.fail("Einsum with ellipsis is not supported")
-    if "->" in eq:
-        lhs, rhs = eq.split("->")
-    else:
-        lhs = eq
-        letters = [ch for ch in lhs.replace(",", "")]
-        rhs = "".join(sorted(ch for ch in set(letters) if letters.count(ch) == 1))
+    lhs, rhs = eq.split("->") if "->" in eq else (eq, None)
     terms = lhs.split(",")
+    if "..." in eq:
+        # name the ellipsis dims with fresh upper-case labels, right-aligned
+        used = set(eq)
+        fresh = [ch for ch in "ZYXWVUTSRQPONMLKJIHGFEDCBA" if ch not in used]
+        n_ell = 0
+        for t, v in zip(terms, ins):
+            if "..." in t:
+                n_ell = max(n_ell, len(em.shape(v)) - (len(t) - 3))
+        ell = "".join(fresh[:n_ell])
+        new_terms = []
+        for t, v in zip(terms, ins):
+            if "..." in t:
+                k = len(em.shape(v)) - (len(t) - 3)
+                t = t.replace("...", ell[n_ell - k :])
+            new_terms.append(t)
+        terms = new_terms
+        if rhs is not None:
+            rhs = rhs.replace("...", ell)
+        else:
+            letters = [ch for ch in "".join(terms) if ch not in ell]
+            rhs = ell + "".join(sorted(ch for ch in set(letters) if letters.count(ch) == 1))
+    if rhs is None:
+        letters = [ch for ch in "".join(terms)]
+        rhs = "".join(sorted(ch for ch in set(letters) if letters.count(ch) == 1))
     if len(terms) != len(ins):
         raise em.fail(f"Einsum equation '{eq}' has {len(terms)} inputs, op has {len(ins)}")
     sizes: dict[str, int] = {}

@@ -402,10 +402,13 @@ def lower_resize(em: Emitter, op):
             scales_full[a] = float(s)
     else:
         sizes = constant_array(zv) if zv is not None else None
+        policy = em.attr("keep_aspect_ratio_policy", "stretch")
+        if sizes is None and zv is not None and policy == "stretch":
+            # with the default policy the sizes are the (static) result shape
+            sizes = np.array([out[a] for a in axes])
         if sizes is None:
             raise em.fail("Resize needs constant scales or sizes")
         sizes = [int(v) for v in sizes.reshape(-1)]
-        policy = em.attr("keep_aspect_ratio_policy", "stretch")
         ratios = [sizes[i] / shape[a] for i, a in enumerate(axes)]
         if policy == "not_larger":
             ratios = [min(ratios)] * len(axes)
