@@ -314,3 +314,35 @@ def test_unsupported_op_error_names_node():
     m = build([helper.make_node("Det", ["x"], ["y"], name="my_det")], {"x": x}, ["y"])
     with pytest.raises(Exception, match=r"my_det.*Det"):
         mlopt.compile(onnx.shape_inference.infer_shapes(m))
+
+
+def test_misc_resize_topk_quantize_loss():
+    x = randn(1, 2, 3, 4)
+    scores = randn(3, 5)
+    labels = np.array([0, 4, 2], np.int64)
+    inits = {
+        "sc_lin": np.array([1, 1, 2.0, 1.5], np.float32),
+        "sc_near": np.array([1, 1, 0.5, 2.0], np.float32),
+        "sizes": np.array([1, 2, 5, 3], np.int64),
+        "k": np.array([2], np.int64),
+        "qs": np.array(0.05, np.float32),
+        "qz": np.array(128, np.uint8),
+        "rms_s": randn(4),
+        "cax": np.array(1, np.int64),
+    }
+    nodes = [
+        helper.make_node("Resize", ["x", "", "sc_lin"], ["rs_lin"], mode="linear"),
+        helper.make_node("Resize", ["x", "", "sc_near"], ["rs_near"], mode="nearest", coordinate_transformation_mode="asymmetric"),
+        helper.make_node("Resize", ["x", "", "", "sizes"], ["rs_cubic"], mode="cubic"),
+        helper.make_node("TopK", ["x", "k"], ["tk_v", "tk_i"], axis=-1),
+        helper.make_node("TopK", ["x", "k"], ["tk_v2", "tk_i2"], axis=2, largest=0),
+        helper.make_node("QuantizeLinear", ["x", "qs", "qz"], ["q"]),
+        helper.make_node("DequantizeLinear", ["q", "qs", "qz"], ["dq"]),
+        helper.make_node("SoftmaxCrossEntropyLoss", ["scores", "labels"], ["sce"]),
+        helper.make_node("NegativeLogLikelihoodLoss", ["scores", "labels"], ["nll"], reduction="sum", ignore_index=4),
+        helper.make_node("CumSum", ["x", "cax"], ["cs"], exclusive=1),
+        helper.make_node("MaxPool", ["x"], ["mp", "mp_i"], kernel_shape=[2, 2]),
+    ]
+    inputs = {"x": x, "scores": scores, "labels": labels}
+    outs = ["rs_lin", "rs_near", "rs_cubic", "tk_v", "tk_i", "tk_v2", "tk_i2", "q", "dq", "sce", "nll", "cs", "mp", "mp_i"]
+    check(build(nodes, inputs, outs, inits), inputs)
