@@ -569,3 +569,117 @@ def lower_rotary_embedding(em: Emitter, op):
         return b.select(in_rot, r, xv)
 
     return generic(em, [], [], shape, e, body)
+
+
+@lowering("GridSample")
+def lower_grid_sample(em: Emitter, op):
+    """GridSample (nearest / linear; zeros, border, reflection padding; any
+    number of spatial dims) as one generic whose body reads the grid and the
+    input with tensor.extract."""
+    x, grid = op.operands[0], op.operands[1]
+    xs = em.shape(x)
+    r = len(xs) - 2
+    mode = em.attr("mode", "linear")
+    mode = {"bilinear": "linear", "bicubic": "cubic"}.get(mode, mode)
+    pad = em.attr("padding_mode", "zeros")
+    align = bool(em.attr("align_corners", 0))
+    if mode not in ("linear", "nearest"):
+        raise em.fail(f"GridSample mode '{mode}' is not supported")
+    e = elt_of(x)
+    ge = elt_of(grid)
+    f32 = Float32Type()
+    i64 = IntegerType(64)
+    out = em.out_shape()
+    dims = list(xs[2:])
+    lo_b = [0.0 if align else -0.5 for _ in dims]
+    hi_b = [dm - 1.0 if align else dm - 0.5 for dm in dims]
+
+    def body(b: Body, o):
+        def fc(v):
+            return b.const(float(v), f32)
+
+        def reflect(v, lo, hi):
+            rng = fc(hi - lo)
+
+            def fold(dx, near, far):
+                n = b.add(math.TruncOp(b.add(arith.DivfOp(dx, rng))))
+                rem = b.add(arith.SubfOp(dx, b.add(arith.MulfOp(n, rng))))
+                half = b.add(arith.MulfOp(n, fc(0.5)))
+                even = b.add(arith.CmpfOp(b.add(math.FloorOp(half)), half, "oeq"))
+                return b.select(even, near(rem), far(rem))
+
+            below = b.add(arith.CmpfOp(v, fc(lo), "olt"))
+            above = b.add(arith.CmpfOp(v, fc(hi), "ogt"))
+            vb = fold(
+                b.add(arith.SubfOp(fc(lo), v)),
+                lambda t: b.add(arith.AddfOp(fc(lo), t)),
+                lambda t: b.add(arith.SubfOp(fc(hi), t)),
+            )
+            va = fold(
+                b.add(arith.SubfOp(v, fc(hi))),
+                lambda t: b.add(arith.SubfOp(fc(hi), t)),
+                lambda t: b.add(arith.AddfOp(fc(lo), t)),
+            )
+            return b.select(below, vb, b.select(above, va, v))
+
+        n_i, c_i = b.index(0), b.index(1)
+        opos = [b.index(2 + i) for i in range(r)]
+        coords = []
+        for i in range(r):
+            g = b.add(tensor.ExtractOp(grid, [n_i, *opos, b.const(r - 1 - i, IndexType())], signless(ge)))
+            g = b.cast(g, ge, f32)
+            dm = dims[i]
+            if align:
+                v = b.add(arith.MulfOp(b.add(arith.DivfOp(b.add(arith.AddfOp(g, fc(1))), fc(2))), fc(dm - 1)))
+            else:
+                v = b.add(arith.DivfOp(b.add(arith.SubfOp(b.add(arith.MulfOp(b.add(arith.AddfOp(g, fc(1))), fc(dm))), fc(1))), fc(2)))
+            if mode == "nearest":
+                v = b.add(math.RoundEvenOp(v))
+            if pad == "border":
+                v = b.add(arith.MinimumfOp(b.add(arith.MaximumfOp(v, fc(0))), fc(dm - 1)))
+            elif pad == "reflection":
+                v = reflect(v, lo_b[i], hi_b[i])
+            coords.append(v)
+
+        def pixel_index(i, fidx):
+            """(safe index, valid flag) for the integer coordinate ``fidx`` (f32)."""
+            dm = dims[i]
+            if pad == "reflection":
+                fidx = reflect(fidx, lo_b[i], hi_b[i])
+                # int() truncates toward zero
+                fidx = b.add(math.TruncOp(fidx))
+            ii = b.add(arith.FPToSIOp(fidx, i64))
+            valid = b.add(arith.AndIOp(
+                b.add(arith.CmpiOp(ii, b.const(0, i64), "sge")),
+                b.add(arith.CmpiOp(ii, b.const(dm - 1, i64), "sle")),
+            ))
+            safe = b.add(arith.MinSIOp(b.add(arith.MaxSIOp(ii, b.const(0, i64))), b.const(dm - 1, i64)))
+            return b.add(arith.IndexCastOp(safe, IndexType())), valid
+
+        def sample(fidxs):
+            idxs, valid = [], None
+            for i, fi in enumerate(fidxs):
+                ix, ok = pixel_index(i, fi)
+                idxs.append(ix)
+                valid = ok if valid is None else b.add(arith.AndIOp(valid, ok))
+            v = b.cast(b.add(tensor.ExtractOp(x, [n_i, c_i, *idxs], signless(e))), e, f32)
+            if pad == "zeros":
+                v = b.select(valid, v, fc(0))
+            return v
+
+        if mode == "nearest":
+            return b.cast(sample(coords), f32, e)
+        floors = [b.add(math.FloorOp(v)) for v in coords]
+        fracs = [b.add(arith.SubfOp(v, fl)) for v, fl in zip(coords, floors)]
+        acc = fc(0)
+        for corner in range(1 << r):
+            fidx, w = [], None
+            for i in range(r):
+                up = (corner >> i) & 1
+                fidx.append(b.add(arith.AddfOp(floors[i], fc(1))) if up else floors[i])
+                wi = fracs[i] if up else b.add(arith.SubfOp(fc(1), fracs[i]))
+                w = wi if w is None else b.add(arith.MulfOp(w, wi))
+            acc = b.add(arith.AddfOp(acc, b.add(arith.MulfOp(w, sample(fidx)))))
+        return b.cast(acc, f32, e)
+
+    return generic(em, [], [], out, e, body)
