@@ -47,7 +47,6 @@ from mlopt.passes.onnx_opt.common import (
     is_onnx_op,
     make_constant,
     make_onnx_op,
-    make_tensor_type,
     to_numpy_dtype,
     value_shape,
 )

@@ -13,8 +13,6 @@ from typing import Any
 import numpy as np
 from xdsl.dialects.builtin import (
     DYNAMIC_INDEX,
-    BytesAttr,
-    DenseIntOrFPElementsAttr,
     NoneType,
     TensorType,
 )

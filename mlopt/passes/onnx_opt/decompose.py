@@ -41,7 +41,6 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 
 from mlopt.passes.onnx_opt.common import (
-    NON_ONNX_ATTRS,
     constant_array,
     derived_name,
     elem_type,
