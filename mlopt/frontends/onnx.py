@@ -30,6 +30,7 @@ naming the node and its op type.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -205,8 +206,52 @@ def _check_known_ops(model: ModelProto, *, any_version: bool) -> None:
 _NO_ADAPTER = {"Scan": 9}
 
 
+def _same_signature_as_newest(schema: Any) -> bool:
+    """An older schema that differs from the dialect's only in the types it
+    allows needs no version conversion (the verifier checks the types)."""
+    return _same_signature_cached(schema.domain, schema.name, schema.since_version)
+
+
+@functools.lru_cache(maxsize=None)
+def _same_signature_cached(domain: str, op_type: str, since_version: int) -> bool:
+    from mlopt.dialects.onnx.schema_ops import same_signature, schema_info
+
+    old = onnx.defs.get_schema(op_type, since_version, domain)
+    return same_signature(schema_info(old), op_class(op_type, domain).SCHEMA)
+
+
+def _check_ml_versions(model: ModelProto) -> None:
+    """ai.onnx.ml has no version converter: an old ML op whose signature
+    differs from the newest one (the dialect's) cannot be imported."""
+    version = _opset(model, (ML_DOMAIN,))
+    if version is None:
+        return
+    from mlopt.dialects.onnx.schema_ops import same_signature, schema_info
+
+    for n in _walk_nodes(model.graph):
+        if n.domain != ML_DOMAIN:
+            continue
+        try:
+            old = onnx.defs.get_schema(n.op_type, version, ML_DOMAIN)
+        except onnx.defs.SchemaError:
+            raise ONNXImportError(
+                f"{_node_desc(n)}: operator '{n.op_type}' does not exist in ai.onnx.ml "
+                f"opset {version}"
+            ) from None
+        new = op_class(n.op_type, ML_DOMAIN).SCHEMA
+        if old.since_version == new.since_version:
+            continue
+        if not same_signature(schema_info(old), new):
+            raise ONNXImportError(
+                f"{_node_desc(n)}: {n.op_type}-{old.since_version} (ai.onnx.ml opset "
+                f"{version}) differs from {n.op_type}-{new.since_version}, the version "
+                "mlopt supports, and ai.onnx.ml has no version converter"
+            )
+
+
 def _upgrade(model: ModelProto) -> ModelProto:
     _check_known_ops(model, any_version=True)
+    _check_ml_versions(model)
     version = _opset(model, DEFAULT_DOMAINS)
     newest = onnx.defs.onnx_opset_version()
     if version is None or version >= newest:
@@ -221,7 +266,9 @@ def _upgrade(model: ModelProto) -> ModelProto:
         except onnx.defs.SchemaError:
             stale.add(n.op_type)
             continue
-        if target is None or schema.since_version != target:
+        if target is None or (
+            schema.since_version != target and not _same_signature_as_newest(schema)
+        ):
             stale.add(n.op_type)
             first_ok = _NO_ADAPTER.get(n.op_type)
             if first_ok is not None and schema.since_version < first_ok:

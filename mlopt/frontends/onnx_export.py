@@ -306,26 +306,15 @@ def _history(domain: str, op_type: str) -> list[Any]:
     return _HISTORY.get((domain, op_type), [])
 
 
-def _default_key(a: Any) -> bytes:
-    return b"" if a.default is None else a.default.SerializeToString()
-
-
 def _same_signature(old: Any, new: Any, op: Operation) -> bool:
     """Whether schema ``old`` means the same as ``new`` for ``op``: same
     inputs/outputs and attributes (kinds, defaults), and every type ``op``
     uses allowed by ``old``."""
+    from mlopt.dialects.onnx.schema_ops import same_signature
     from mlopt.dialects.onnx.types import type_to_onnx_str
 
-    if [(f.name, f.option) for f in old.inputs] != [(f.name, f.option) for f in new.inputs]:
+    if not same_signature(old, new):
         return False
-    if [(f.name, f.option) for f in old.outputs] != [(f.name, f.option) for f in new.outputs]:
-        return False
-    if old.attrs.keys() != new.attrs.keys():
-        return False
-    for name, a in new.attrs.items():
-        b = old.attrs[name]
-        if (a.kind, a.required, _default_key(a)) != (b.kind, b.required, _default_key(b)):
-            return False
     for values, formals in ((op.operands, old.inputs), (op.results, old.outputs)):
         n_fixed = sum(1 for f in formals if f.option != 2)
         for i, v in enumerate(values):

@@ -459,3 +459,42 @@ def test_context_allowing_unregistered_ops_still_gives_custom():
     m = _model([h.make_node("Frob", ["x"], ["y"], domain="com.x")], [_vi("x")], [_vi("y")])
     m.opset_import.append(h.make_opsetid("com.x", 1))
     assert _ops(import_model(m, ctx=ctx), "onnx.Custom")
+
+
+def test_old_ml_op_with_other_signature_is_a_clear_error():
+    m = h.make_model(
+        h.make_graph(
+            [h.make_node("LabelEncoder", ["x"], ["y"], domain="ai.onnx.ml", name="le",
+                         classes_strings=["a", "b"], default_int64=-1)],
+            "g",
+            [h.make_tensor_value_info("x", T.STRING, [2])],
+            [h.make_tensor_value_info("y", T.INT64, [2])],
+        ),
+        opset_imports=[h.make_opsetid("", 21), h.make_opsetid("ai.onnx.ml", 1)],
+    )
+    msg = _err(m, "LabelEncoder-1 .*differs from LabelEncoder-4")
+    assert "node 'le'" in msg
+
+
+def test_sparse_initializer_and_constant():
+    sp = h.make_sparse_tensor(
+        h.make_tensor("v", T.FLOAT, [2], [5.0, 7.0]), h.make_tensor("i", T.INT64, [2], [1, 3]), [4]
+    )
+    g = h.make_graph(
+        [
+            h.make_node("Constant", [], ["c"], sparse_value=sp),
+            h.make_node("Add", ["c", "x"], ["y"]),
+        ],
+        "g",
+        [_vi("x", shape=(4,))],
+        [_vi("y", shape=(4,))],
+    )
+    m = h.make_model(g, opset_imports=[h.make_opsetid("", 21)])
+    mod = import_model(m)
+    add = _ops(mod, "onnx.Add")[0]
+    np.testing.assert_array_equal(O.constant_array(add.operands[0]), [0, 5, 0, 7])
+    from mlopt.frontends.onnx_export import export_model
+    from roundtrip_util import run_ort
+
+    out = run_ort(export_model(mod), [np.ones(4, np.float32)])[0]
+    np.testing.assert_array_equal(out, [1, 6, 1, 8])

@@ -289,6 +289,27 @@ def _verify_graph_region(op: Operation, name: str, region: Any) -> None:
         raise VerifyException(f"'{op.name}' op graph region '{name}' must end with onnx.Yield")
 
 
+def same_signature(old: SchemaInfo, new: SchemaInfo) -> bool:
+    """Whether two versions of an op have the same inputs, outputs and
+    attributes (names, optionality, kinds, defaults): they then differ at
+    most in the element types they allow."""
+    if [(f.name, f.option) for f in old.inputs] != [(f.name, f.option) for f in new.inputs]:
+        return False
+    if [(f.name, f.option) for f in old.outputs] != [(f.name, f.option) for f in new.outputs]:
+        return False
+    if old.attrs.keys() != new.attrs.keys():
+        return False
+    for name, a in new.attrs.items():
+        b = old.attrs[name]
+        if (a.kind, a.required) != (b.kind, b.required):
+            return False
+        da = b"" if a.default is None else a.default.SerializeToString()
+        db = b"" if b.default is None else b.default.SerializeToString()
+        if da != db:
+            return False
+    return True
+
+
 # ---------------------------------------------------------------------------
 # generation
 # ---------------------------------------------------------------------------
