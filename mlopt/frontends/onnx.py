@@ -505,17 +505,18 @@ class _Importer:
     # -- graphs -------------------------------------------------------------
 
     def type_table(self, graph: GraphProto) -> dict[str, TypeProto]:
-        table: dict[str, TypeProto] = {}
-        for vi in graph.value_info:
-            table[vi.name] = vi.type
+        """Value name -> TypeProto from shape inference (value_info), where
+        a graph input/output declaration says more (a type where value_info
+        has none, or a ranked tensor) it wins."""
+        table: dict[str, TypeProto] = {vi.name: vi.type for vi in graph.value_info}
         for vi in list(graph.input) + list(graph.output):
-            if vi.name not in table or type_from_proto(vi.type) is not None:
-                old = table.get(vi.name)
-                new_t = type_from_proto(vi.type)
-                if old is None or new_t is not None and (
-                    isinstance(new_t, TensorType) or type_from_proto(old) is None
-                ):
-                    table[vi.name] = vi.type
+            declared = type_from_proto(vi.type)
+            if declared is None:
+                table.setdefault(vi.name, vi.type)
+                continue
+            known = table.get(vi.name)
+            if known is None or isinstance(declared, TensorType) or type_from_proto(known) is None:
+                table[vi.name] = vi.type
         return table
 
     def import_graph_body(
