@@ -8,8 +8,11 @@ from collections.abc import Sequence
 import numpy as np
 from xdsl.ir.affine import AffineMap
 
+from xdsl.dialects.builtin import Float16Type, Float32Type
+
 from mlopt.passes.onnx_to_tensor.common import (
     Body,
+    map_elementwise,
     Emitter,
     c,
     d,
@@ -85,10 +88,23 @@ def window_params(em: Emitter, op, rank: int, kernel: Sequence[int]):
 
 @lowering("Conv")
 def lower_conv(em: Emitter, op):
-    return _conv_core(em, op, op.operands[0], op.operands[1], em.operand(2))
+    x, w, bias = op.operands[0], op.operands[1], em.operand(2)
+    if isinstance(em.out_elt(), Float16Type):
+        # accumulate f16 convolutions in f32 (as onnxruntime does)
+        f32 = Float32Type()
+        x, w = to_f32(em, x), to_f32(em, w)
+        bias = to_f32(em, bias) if bias is not None else None
+        r = _conv_core(em, op, x, w, bias, f32)
+        return map_elementwise(em, [r], em.out_elt(), lambda b, v: b.cast(v, f32, em.out_elt()))
+    return _conv_core(em, op, x, w, bias)
 
 
-def _conv_core(em: Emitter, op, x, w, bias):
+def to_f32(em: Emitter, v):
+    e = elt_of(v)
+    return map_elementwise(em, [v], Float32Type(), lambda b, a: b.cast(a, e, Float32Type()))
+
+
+def _conv_core(em: Emitter, op, x, w, bias, elt=None):
     xs, ws = em.shape(x), em.shape(w)
     r = len(xs) - 2
     if r < 1:
@@ -105,7 +121,7 @@ def _conv_core(em: Emitter, op, x, w, bias):
         raise em.fail(f"channels {C} / weights {ws} do not match group={group}")
     needed = [(osp[i] - 1) * strides[i] + eff[i] for i in range(r)]
     xp = pad_input(em, x, pb, needed, 0)
-    e = em.out_elt()
+    e = elt or em.out_elt()
     kd = kind_of(e)
     Cg, Mg = C // group, M // group
 

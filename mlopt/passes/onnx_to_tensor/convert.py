@@ -121,6 +121,15 @@ def plugin_lowerings() -> dict[str, RewritePattern]:
     return out
 
 
+def supported_op_names() -> frozenset[str]:
+    """Full names (``onnx.Conv``) of every op this pass lowers, plugin ones
+    included; e.g. for ``onnx-decompose`` to expand only the other ops."""
+    load_families()
+    from mlopt.registry import default_registry
+
+    return frozenset(LOWERINGS) | frozenset(default_registry().onnx_lowerings)
+
+
 def all_patterns() -> dict[str, RewritePattern]:
     load_families()
     pats: dict[str, RewritePattern] = {n: OnnxOpLowering(n, f) for n, f in LOWERINGS.items()}
@@ -230,4 +239,4 @@ class ConvertOnnxToTensor(ModulePass):
         to_signless(op)
 
 
-__all__ = ["ConvertOnnxToTensor", "describe"]
+__all__ = ["ConvertOnnxToTensor", "describe", "supported_op_names"]

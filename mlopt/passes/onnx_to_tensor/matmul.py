@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from xdsl.dialects.builtin import IntegerType
+from xdsl.dialects.builtin import Float16Type, Float32Type, IntegerType
 from xdsl.ir.affine import AffineMap
 
 from mlopt.passes.onnx_to_tensor.common import (
@@ -75,7 +75,14 @@ def batched_matmul(em: Emitter, a, b, out_elt, *, a_elt=None, b_elt=None, a_zero
 
 @lowering("MatMul")
 def lower_matmul(em: Emitter, op):
-    r = batched_matmul(em, op.operands[0], op.operands[1], em.out_elt())
+    out = em.out_elt()
+    if isinstance(out, Float16Type):
+        # accumulate f16 products in f32 (as onnxruntime does)
+        f32 = Float32Type()
+        r = batched_matmul(em, op.operands[0], op.operands[1], f32)
+        r = map_elementwise(em, [r], out, lambda b, v: b.cast(v, f32, out))
+    else:
+        r = batched_matmul(em, op.operands[0], op.operands[1], out)
     return em.reshape(r, em.out_shape())
 
 
