@@ -9,7 +9,7 @@ outputs agree (rtol 1e-3, atol 1e-4).
 
     python bench/bench_kernels.py                  # all kernels, -O3
     python bench/bench_kernels.py matmul conv -n 20
-    python bench/bench_kernels.py --pipeline 'onnx-to-llvm'   # override the IR pipeline
+    python bench/bench_kernels.py --baseline       # also mlopt without the tensor-opt stage
 """
 
 from __future__ import annotations
@@ -114,21 +114,33 @@ def _feeds(model: onnx.ModelProto) -> dict[str, np.ndarray]:
     return out
 
 
-def _time(fn, runs: int) -> float:
+def _time(fn, runs: int) -> tuple[float, float]:
+    """(median, min) seconds. On a loaded machine the min is the robust figure:
+    a call that gets preempted takes a whole scheduler slice longer."""
     fn()
     ts = []
     for _ in range(runs):
         t0 = time.perf_counter()
         fn()
         ts.append(time.perf_counter() - t0)
-    return statistics.median(ts)
+    return statistics.median(ts), min(ts)
 
 
-def bench(name: str, runs: int, opt_level: int, pipeline: str | None) -> dict:
-    import onnxruntime as ort
-
+def _compile(model, opt_level: int, tensor_opt: bool):
     import mlopt
-    from mlopt.backends import runtime
+    from mlopt.passes import pipelines
+
+    orig = pipelines.stages_from
+    if not tensor_opt:
+        pipelines.stages_from = lambda level: [s for s in orig(level) if s[0] != "tensor-opt"]
+    try:
+        return mlopt.compile(model, opt_level=opt_level)
+    finally:
+        pipelines.stages_from = orig
+
+
+def bench(name: str, runs: int, opt_level: int, baseline: bool) -> dict:
+    import onnxruntime as ort
 
     model = KERNELS[name]()
     feeds = _feeds(model)
@@ -136,20 +148,20 @@ def bench(name: str, runs: int, opt_level: int, pipeline: str | None) -> dict:
     so.intra_op_num_threads = 1
     so.inter_op_num_threads = 1
     sess = ort.InferenceSession(model.SerializeToString(), so, providers=["CPUExecutionProvider"])
-    t0 = time.perf_counter()
-    if pipeline:
-        kw = {"pipeline": pipeline} if "pipeline" in runtime.compile_model.__code__.co_varnames else {}
-        compiled = mlopt.compile(model, opt_level=opt_level, **kw)
-    else:
-        compiled = mlopt.compile(model, opt_level=opt_level)
-    args = list(feeds.values())
-    got = compiled(*args)
-    compile_s = time.perf_counter() - t0
     ref = sess.run(None, feeds)
-    ok = all(np.allclose(g, r, rtol=1e-3, atol=1e-4) for g, r in zip(got, ref))
-    ml = _time(lambda: compiled(*args), runs)
-    ox = _time(lambda: sess.run(None, feeds), runs)
-    return {"name": name, "compile": compile_s, "mlopt": ml, "ort": ox, "ok": ok}
+    args = list(feeds.values())
+    r = {"name": name, "ok": True}
+    for key, tensor_opt in (("mlopt", True), ("base", False)):
+        if key == "base" and not baseline:
+            continue
+        t0 = time.perf_counter()
+        compiled = _compile(model, opt_level, tensor_opt)
+        got = compiled(*args)
+        r[f"{key}_compile"] = time.perf_counter() - t0
+        r["ok"] &= all(np.allclose(g, x, rtol=1e-3, atol=1e-4) for g, x in zip(got, ref))
+        r[key] = _time(lambda: compiled(*args), runs)
+    r["ort"] = _time(lambda: sess.run(None, feeds), runs)
+    return r
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -157,25 +169,28 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("kernels", nargs="*", help=f"kernels (default all: {', '.join(KERNELS)})")
     ap.add_argument("-n", "--runs", type=int, default=20)
     ap.add_argument("-O", dest="opt_level", type=int, default=3, choices=range(4))
-    ap.add_argument("--pipeline", default=None, help="IR pipeline override (if the runtime supports it)")
+    ap.add_argument("--baseline", action="store_true", help="also time mlopt without the tensor-opt stage")
     args = ap.parse_args(argv)
     names = args.kernels or list(KERNELS)
     bad = [n for n in names if n not in KERNELS]
     if bad:
         print(f"unknown kernels {bad}", file=sys.stderr)
         return 1
-    print(f"mlopt -O{args.opt_level} vs onnxruntime (1 thread), median of {args.runs}, ms")
-    print(f"{'kernel':<12}{'compile s':>10}{'mlopt':>10}{'ort':>10}{'mlopt/ort':>11}  check")
+    print(f"mlopt -O{args.opt_level} vs onnxruntime (1 thread), {args.runs} runs, ms; ratio of the mins")
+    base_hdr = f"{'base min':>10}{'base/ort':>9}" if args.baseline else ""
+    print(f"{'kernel':<12}{'compile s':>10}{'mlopt med':>10}{'mlopt min':>10}{'ort med':>10}{'ort min':>10}{'mlopt/ort':>11}{base_hdr}  check")
     rows = []
     for n in names:
-        r = bench(n, args.runs, args.opt_level, args.pipeline)
+        r = bench(n, args.runs, args.opt_level, args.baseline)
         rows.append(r)
+        base = f"{r['base'][1] * 1e3:>10.3f}{r['base'][1] / r['ort'][1]:>9.2f}" if args.baseline else ""
         print(
-            f"{n:<12}{r['compile']:>10.2f}{r['mlopt'] * 1e3:>10.3f}{r['ort'] * 1e3:>10.3f}"
-            f"{r['mlopt'] / r['ort']:>11.2f}  {'ok' if r['ok'] else 'MISMATCH'}",
+            f"{n:<12}{r['mlopt_compile']:>10.2f}{r['mlopt'][0] * 1e3:>10.3f}{r['mlopt'][1] * 1e3:>10.3f}"
+            f"{r['ort'][0] * 1e3:>10.3f}{r['ort'][1] * 1e3:>10.3f}"
+            f"{r['mlopt'][1] / r['ort'][1]:>11.2f}{base}  {'ok' if r['ok'] else 'MISMATCH'}",
             flush=True,
         )
-    geo = float(np.exp(np.mean([np.log(r["mlopt"] / r["ort"]) for r in rows])))
+    geo = float(np.exp(np.mean([np.log(r["mlopt"][1] / r["ort"][1]) for r in rows])))
     print(f"geometric mean mlopt/ort: {geo:.2f}")
     return 0 if all(r["ok"] for r in rows) else 1
 

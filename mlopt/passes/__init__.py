@@ -38,6 +38,7 @@ _PASSES: dict[str, str] = {
     "convert-linalg-to-affine": "linalg_to_affine:ConvertLinalgToAffinePass",
     "linalg-interchange": "affine_opt:LinalgInterchangePass",
     "linalg-fuse-elementwise": "fusion:LinalgFuseElementwisePass",
+    "fp-contract": "affine_opt.contract:FpContractPass",
 }
 
 

@@ -17,7 +17,7 @@ from mlopt.passes.pipeline import make_pipeline_pass
 ONNX_OPT = "onnx-shape-inference,onnx-constant-fold,onnx-canonicalize"
 ONNX_TO_TENSOR = "convert-onnx-to-tensor"
 # tensor-level loop-nest optimisation (fusion/, affine_opt/ engineer): -O2/-O3 only
-TENSOR_OPT = "linalg-fuse-elementwise,linalg-interchange"
+TENSOR_OPT = "linalg-fuse-elementwise,linalg-interchange,fp-contract"
 BUFFERIZE = "bufferize"
 TENSOR_TO_AFFINE = "convert-linalg-to-affine"
 AFFINE_TO_LLVM = ",".join(

@@ -9,19 +9,23 @@ stride.
 
 This pass accepts ``linalg.generic`` ops on tensors or memrefs and, when
 
-* some reduction dimension comes after ``p``, the dimension that the output's
-  innermost (unit-stride) index is (the same plain ``d_p`` in every output map),
-  and ``p`` is parallel with a trip count >= 2,
+* ``p``, the dimension that the output's innermost (unit-stride) index is (the
+  same plain ``d_p`` in every output map), is parallel with a trip count >= 2
+  and followed by reduction dimensions,
 * every input either does not use ``p`` or uses it only in its last index
   (unit or constant stride along ``p``), or is a dense ``arith.constant``
   indexed by plain dimensions — that constant is then transposed at compile
   time so that its ``p`` index becomes the last one,
 
-moves ``p`` to be the innermost dimension (maps, ``iterator_types`` and
-``linalg.index`` renumbered).  The affine lowering then produces e.g. an
-``i, k, j`` matmul whose innermost loop walks the output and the weights with
-unit stride, so LLVM vectorises it without reassociating the reduction; the
-order of the reduction for every output element is unchanged, so results are
+moves ``p`` inwards: after every other dimension except a trailing group of
+reduction dimensions whose trip counts multiply to at most
+``MAX_UNROLLED_TAIL`` (a 3x3 convolution window, a short K) — maps,
+``iterator_types`` and ``linalg.index`` renumbered.  The affine lowering then
+produces e.g. an ``i, k, j`` matmul, or a convolution ``n, f, oh, c, ow, kh,
+kw`` whose window loops carry the accumulator in registers and are unrolled
+by LLVM, so the loop over ``p`` — unit stride over the output and the weights —
+is vectorised without reassociating the reduction.  The order of the
+reduction for every output element is unchanged, so results are
 bit-identical.  Other ops are left alone.
 """
 
@@ -121,6 +125,24 @@ def _permute_map(m: AffineMap, new_pos: list[int]) -> AffineMap:
     )
 
 
+# Trailing reduction loops whose trip counts multiply to at most this stay
+# innermost (after ``p``): LLVM unrolls them completely, so the accumulator
+# is loaded and stored once per that many multiply-adds (a 3x3 convolution
+# window), and the loop over ``p`` becomes innermost and is vectorised.
+MAX_UNROLLED_TAIL = 16
+
+
+def _small_reduction_tail(iters: list, ranges: list[int], p: int) -> list[int]:
+    tail: list[int] = []
+    product = 1
+    for o in range(len(iters) - 1, p, -1):
+        if iters[o] != _REDUCTION or product * ranges[o] > MAX_UNROLLED_TAIL:
+            break
+        product *= ranges[o]
+        tail.insert(0, o)
+    return tail
+
+
 class InterchangeReductionNest(RewritePattern):
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: GenericOp, rewriter: PatternRewriter) -> None:
@@ -132,13 +154,15 @@ class InterchangeReductionNest(RewritePattern):
         p = _innermost_output_dim(op, maps)
         if p is None or p == n - 1 or iters[p] == _REDUCTION:
             return
-        if not any(it == _REDUCTION for it in iters[p + 1 :]):
-            return
         try:
             ranges = op.get_static_loop_ranges()
         except Exception:  # noqa: BLE001 - unknown ranges: not our business
             return
         if ranges[p] < 2:
+            return
+        tail = _small_reduction_tail(iters, ranges, p)
+        order = [o for o in range(n) if o != p and o not in tail] + [p] + tail
+        if order == list(range(n)):
             return
 
         n_in = len(op.inputs)
@@ -167,7 +191,7 @@ class InterchangeReductionNest(RewritePattern):
             res.append(res.pop(pos))
             new_maps[i] = AffineMap(maps[i].num_dims, 0, tuple(res))
 
-        order = [o for o in range(n) if o != p] + [p]  # new dim q is old dim order[q]
+        # new dim q is old dim order[q]
         new_pos = [0] * n
         for q, o in enumerate(order):
             new_pos[o] = q
