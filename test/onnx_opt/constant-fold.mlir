@@ -114,3 +114,25 @@ func.func @castlike(%x: tensor<3xf16>) -> tensor<3xf16> {
   %m = "onnx.Mul"(%x, %d) : (tensor<3xf16>, tensor<f16>) -> tensor<3xf16>
   func.return %m : tensor<3xf16>
 }
+
+// -----
+
+// Gather/Slice of the Shape of a partly dynamic value fold when they only
+// pick static dims.
+// CHECK-LABEL: func.func @partial_shape
+// CHECK-DAG:   "onnx.Constant"() {value = dense<4> : tensor<i64>}
+// CHECK-DAG:   "onnx.Constant"() {value = dense<[4, 5]> : tensor<2xi64>}
+// CHECK-DAG:   %[[G:.*]] = "onnx.Gather"(%{{.*}}, %{{.*}}) {axis = 0 : si64} : (tensor<3xi64>, tensor<i64>) -> tensor<i64>
+// CHECK:       func.return {{.*}}, {{.*}}, %[[G]]
+func.func @partial_shape(%x: tensor<?x4x5xf32>) -> (tensor<i64>, tensor<2xi64>, tensor<i64>) {
+  %s = "onnx.Shape"(%x) : (tensor<?x4x5xf32>) -> tensor<3xi64>
+  %one = "onnx.Constant"() {value = dense<1> : tensor<i64>} : () -> tensor<i64>
+  %zero = "onnx.Constant"() {value = dense<0> : tensor<i64>} : () -> tensor<i64>
+  %d1 = "onnx.Gather"(%s, %one) {axis = 0 : si64} : (tensor<3xi64>, tensor<i64>) -> tensor<i64>
+  %st = "onnx.Constant"() {value = dense<1> : tensor<1xi64>} : () -> tensor<1xi64>
+  %en = "onnx.Constant"() {value = dense<3> : tensor<1xi64>} : () -> tensor<1xi64>
+  %n = "onnx.NoValue"() {value} : () -> none
+  %tail = "onnx.Slice"(%s, %st, %en, %n, %n) : (tensor<3xi64>, tensor<1xi64>, tensor<1xi64>, none, none) -> tensor<2xi64>
+  %d0 = "onnx.Gather"(%s, %zero) {axis = 0 : si64} : (tensor<3xi64>, tensor<i64>) -> tensor<i64>
+  func.return %d1, %tail, %d0 : tensor<i64>, tensor<2xi64>, tensor<i64>
+}

@@ -27,6 +27,7 @@ from mlopt.passes.onnx_opt.common import (
     constant_array,
     derived_name,
     elem_type,
+    get_attr,
     is_none,
     is_onnx_op,
     make_constant,
@@ -47,6 +48,40 @@ def _static_shape(v: SSAValue) -> tuple[int, ...] | None:
     return s if s is not None and all(d >= 0 for d in s) else None
 
 
+def _fold_partial_shape(op: Operation) -> list[np.ndarray] | None:
+    """Gather/Slice of ``Shape(x)`` that only picks static dims of a partly
+    dynamic ``x`` (e.g. ``x.size(1)`` of a dynamic-batch model)."""
+    shape_op = op.operands[0].owner
+    if not isinstance(shape_op, Operation) or shape_op.name != "onnx.Shape":
+        return None
+    dims = value_shape(shape_op.operands[0])
+    if dims is None or all(d >= 0 for d in dims):
+        return None  # unknown rank, or the Shape folds by itself
+    r = len(dims)
+    start = get_attr(shape_op, "start", 0)
+    end = get_attr(shape_op, "end", None)
+    start = min(max(start + r if start < 0 else start, 0), r)
+    end = r if end is None else min(max(end + r if end < 0 else end, 0), r)
+    vec = np.array(dims[start:end], np.int64)  # -1 marks a dynamic dim
+    rest: list[np.ndarray | None] = []
+    for v in op.operands[1:]:
+        if is_none(v):
+            rest.append(None)
+            continue
+        a = constant_array(v)
+        if a is None:
+            return None
+        rest.append(a)
+    if op.name == "onnx.Gather" and rest and rest[0] is not None:
+        idx = np.asarray(rest[0])
+        if np.any((idx < -vec.size) | (idx >= vec.size)):
+            return None
+    outs = evaluate(op, [vec, *rest], allow_reference=False)
+    if not outs or outs[0] is None or np.any(outs[0] < 0):
+        return None  # picked a dynamic dim
+    return outs
+
+
 def fold_op(op: Operation, size_limit: int = DEFAULT_SIZE_LIMIT) -> list[np.ndarray] | None:
     """The constant results of ``op`` when it can be folded, else None."""
     t = op_type(op)
@@ -57,6 +92,10 @@ def fold_op(op: Operation, size_limit: int = DEFAULT_SIZE_LIMIT) -> list[np.ndar
         if shape is not None:
             dummy = np.broadcast_to(np.zeros((), np.int8), shape)
             return evaluate(op, [dummy], allow_reference=False)
+    if t in ("Gather", "Slice") and op.operands:
+        partial = _fold_partial_shape(op)
+        if partial is not None:
+            return partial
     if t == "CastLike" and len(op.operands) == 2:
         arr = constant_array(op.operands[0])
         et = elem_type(op.operands[1].type)
