@@ -49,3 +49,19 @@ func.func @call(%a: tensor<4xf32>) -> tensor<4xf32> {
   %r = func.call @callee(%a) : (tensor<4xf32>) -> tensor<4xf32>
   func.return %r : tensor<4xf32>
 }
+
+// -----
+
+func.func @slice_oob(%a: tensor<4x4xf32>, %b: tensor<2x2xf32>) -> tensor<4x4xf32> {
+  // expected-error@+1 {{'tensor.insert_slice' op slice [offset 2, size 2, stride 2] is out of bounds of dimension 0 (size 4) of tensor<4x4xf32>}}
+  %r = tensor.insert_slice %b into %a[2, 0] [2, 2] [2, 1] : tensor<2x2xf32> into tensor<4x4xf32>
+  func.return %r : tensor<4x4xf32>
+}
+
+// -----
+
+func.func @slice_oob_extract(%a: tensor<4x4xf32>) -> tensor<3xf32> {
+  // expected-error@+1 {{'tensor.extract_slice' op slice [offset 2, size 3, stride 1] is out of bounds of dimension 1 (size 4) of tensor<4x4xf32>}}
+  %r = tensor.extract_slice %a[0, 2] [1, 3] [1, 1] : tensor<4x4xf32> to tensor<3xf32>
+  func.return %r : tensor<3xf32>
+}

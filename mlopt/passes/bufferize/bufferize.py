@@ -426,6 +426,15 @@ class _FuncBufferizer:
         strides = op.static_strides.get_values()
         if any(v < 0 for v in (*offsets, *sizes)) or len(op.operands) > 2:
             raise LoweringError(op, "has dynamic offsets, sizes or strides")
+        full = full_type.get_shape()
+        if not (len(offsets) == len(sizes) == len(strides) == len(full)):
+            raise LoweringError(op, f"has {len(offsets)} offsets for a rank-{len(full)} tensor")
+        for d, (off, size, stride) in enumerate(zip(offsets, sizes, strides)):
+            if stride < 1 or (size > 0 and off + (size - 1) * stride >= full[d]):
+                raise LoweringError(
+                    op, f"slice [offset {off}, size {size}, stride {stride}] is out of "
+                    f"bounds of dimension {d} (size {full[d]}) of {full_type}"
+                )
         shape = slice_type.get_shape()
         exprs: list[AffineExpr] = []
         j = 0
