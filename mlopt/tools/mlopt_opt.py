@@ -571,7 +571,10 @@ class Driver:
             modules, ok = self.process_onnx()
         else:
             modules, ok = self.process_text(self.read_input(binary=False))
-        self.write_output(modules)
+        # like mlir-opt, a failed run leaves no output file behind (stdout still
+        # gets the chunks that succeeded)
+        if ok or args.output == "-":
+            self.write_output(modules)
         if self.timer is not None:
             sys.stderr.write(self.timer.report())
         if not ok:

@@ -13,3 +13,8 @@ func.func @f(%a: i32) -> i32 {
   %b = arith.addi %a, %c : i32
   func.return %b : i32
 }
+
+// A failing run leaves no output file behind.
+// RUN: rm -f %t.fail.mlir
+// RUN: not mlopt %s --load-plugin %S/Inputs/driver_plugin.py -p test-driver-fail -o %t.fail.mlir
+// RUN: not ls %t.fail.mlir
