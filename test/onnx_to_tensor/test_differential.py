@@ -346,3 +346,25 @@ def test_misc_resize_topk_quantize_loss():
     inputs = {"x": x, "scores": scores, "labels": labels}
     outs = ["rs_lin", "rs_near", "rs_cubic", "tk_v", "tk_i", "tk_v2", "tk_i2", "q", "dq", "sce", "nll", "cs", "mp", "mp_i"]
     check(build(nodes, inputs, outs, inits), inputs)
+
+
+def test_recurrent():
+    S, B, I, H = 2, 2, 3, 2
+    x = randn(S, B, I)
+    inits = {
+        "w_rnn": randn(2, H, I), "r_rnn": randn(2, H, H), "b_rnn": randn(2, 2 * H),
+        "w_gru": randn(1, 3 * H, I), "r_gru": randn(1, 3 * H, H), "b_gru": randn(1, 6 * H),
+        "w_lstm": randn(1, 4 * H, I), "r_lstm": randn(1, 4 * H, H), "b_lstm": randn(1, 8 * H),
+        "p_lstm": randn(1, 3 * H),
+    }
+    lens = np.array([2, 1], np.int32)
+    nodes = [
+        helper.make_node("RNN", ["x", "w_rnn", "r_rnn", "b_rnn"], ["rnn_y", "rnn_h"], hidden_size=H, direction="bidirectional"),
+        helper.make_node("GRU", ["x", "w_gru", "r_gru", "b_gru"], ["gru_y", "gru_h"], hidden_size=H, linear_before_reset=1),
+        helper.make_node(
+            "LSTM", ["x", "w_lstm", "r_lstm", "b_lstm", "lens", "", "", "p_lstm"], ["lstm_y", "lstm_h", "lstm_c"], hidden_size=H
+        ),
+    ]
+    inputs = {"x": x, "lens": lens}
+    outs = ["rnn_y", "rnn_h", "gru_y", "gru_h", "lstm_y", "lstm_h", "lstm_c"]
+    check(build(nodes, inputs, outs, inits), inputs)

@@ -50,6 +50,7 @@ FAMILIES = (
     "gather",
     "misc",
     "loss",
+    "rnn",
 )
 
 ONNX_DIALECTS = ("onnx", "onnx_ml")
