@@ -5,7 +5,7 @@ compile through ``onnx-to-llvm`` and match onnxruntime on the same inputs.
 
 Inputs are the ones the ONNX backend test runner uses for these models
 (``arange(n) / n`` in the input's shape). Compile + run happen in a child process
-with a time limit (``MLOPT_MODEL_TIMEOUT``, default 600 s).
+with a time limit (``MLOPT_MODEL_TIMEOUT``, default 900 s).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ ort = pytest.importorskip("onnxruntime")
 
 LIGHT_DIR = Path(onnx.__file__).parent / "backend" / "test" / "data" / "light"
 MODELS = sorted(p.stem for p in LIGHT_DIR.glob("light_*.onnx"))
-TIMEOUT = float(os.environ.get("MLOPT_MODEL_TIMEOUT", "600"))
+TIMEOUT = float(os.environ.get("MLOPT_MODEL_TIMEOUT", "900"))
 
 
 def runner_inputs(model: onnx.ModelProto) -> dict[str, np.ndarray]:
