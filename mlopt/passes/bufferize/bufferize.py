@@ -385,8 +385,27 @@ class _FuncBufferizer:
                 for j, v in enumerate(op.inputs)
                 if _is_tensor(v)
             ] + [(t, False) for t in extracted]
-            if self._in_place_ok(init, pos, reads, claimed):
-                m = self.buf[init]
+            donor = None
+            if not body.args[n_in + i].uses:
+                # The init's content is not needed: prefer writing over an
+                # input that dies here and is read element-for-element like
+                # the output (the init, often a fresh tensor.empty, then needs
+                # no buffer at all).
+                donor = next(
+                    (
+                        v
+                        for j, v in enumerate(op.inputs)
+                        if _is_tensor(v)
+                        and v.type == res.type
+                        and maps[j] == out_map
+                        and self._in_place_ok(v, pos, reads, claimed)
+                    ),
+                    None,
+                )
+            if donor is None and self._in_place_ok(init, pos, reads, claimed):
+                donor = init
+            if donor is not None:
+                m = self.buf[donor]
                 root = self.root[m]
             else:
                 m = self._alloc(res.type, op)
