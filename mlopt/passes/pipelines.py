@@ -14,7 +14,13 @@ from __future__ import annotations
 
 from mlopt.passes.pipeline import make_pipeline_pass
 
-ONNX_OPT = "onnx-shape-inference,onnx-constant-fold,onnx-canonicalize"
+# onnx-decompose expands the function-defined ops that convert-onnx-to-tensor does
+# not lower natively (Attention, RMSNormalization, the losses, ...); shape
+# inference runs again to type the ops it creates.
+ONNX_OPT = (
+    "onnx-shape-inference,onnx-decompose,onnx-shape-inference,"
+    "onnx-constant-fold,onnx-canonicalize"
+)
 ONNX_TO_TENSOR = "convert-onnx-to-tensor"
 # tensor-level loop-nest optimisation (fusion/, affine_opt/ engineer): -O2/-O3 only
 TENSOR_OPT = "linalg-fuse-elementwise,linalg-interchange,fp-contract"
