@@ -187,3 +187,25 @@ func.func @refine(%x: tensor<4x5xf32>) -> tensor<?x5xf32> {
   %0 = "onnx.Relu"(%x) : (tensor<4x5xf32>) -> tensor<?x5xf32>
   func.return %0 : tensor<?x5xf32>
 }
+
+// -----
+
+// A dynamic dim taken from the data's own Shape stays symbolic through
+// Gather/Unsqueeze/Concat, so Reshape's -1 still resolves (x.view(x.size(0), -1)).
+// CHECK-LABEL: func.func @symbolic_flatten
+// CHECK-SAME:    -> (tensor<?x60xf32>, tensor<?x?xf32>)
+// CHECK:       "onnx.Reshape"(%x, %{{.*}}) : (tensor<?x3x4x5xf32>, tensor<2xi64>) -> tensor<?x60xf32>
+// CHECK:       "onnx.Reshape"(%y, %{{.*}}) : (tensor<?x3x4x5xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+func.func @symbolic_flatten(%x: tensor<?x3x4x5xf32>, %y: tensor<?x3x4x5xf32>) -> (tensor<*xf32>, tensor<*xf32>) {
+  %s = "onnx.Shape"(%x) : (tensor<?x3x4x5xf32>) -> tensor<*xi64>
+  %i = "onnx.Constant"() {value = dense<0> : tensor<i64>} : () -> tensor<i64>
+  %g = "onnx.Gather"(%s, %i) {axis = 0 : si64} : (tensor<*xi64>, tensor<i64>) -> tensor<*xi64>
+  %a = "onnx.Constant"() {value = dense<0> : tensor<1xi64>} : () -> tensor<1xi64>
+  %u = "onnx.Unsqueeze"(%g, %a) : (tensor<*xi64>, tensor<1xi64>) -> tensor<*xi64>
+  %m = "onnx.Constant"() {value = dense<-1> : tensor<1xi64>} : () -> tensor<1xi64>
+  %c = "onnx.Concat"(%u, %m) {axis = 0 : si64} : (tensor<*xi64>, tensor<1xi64>) -> tensor<*xi64>
+  %r = "onnx.Reshape"(%x, %c) : (tensor<?x3x4x5xf32>, tensor<*xi64>) -> tensor<*xf32>
+  // the batch of %x is not known to equal the batch of %y: unresolved
+  %r2 = "onnx.Reshape"(%y, %c) : (tensor<?x3x4x5xf32>, tensor<*xi64>) -> tensor<*xf32>
+  func.return %r, %r2 : tensor<*xf32>, tensor<*xf32>
+}

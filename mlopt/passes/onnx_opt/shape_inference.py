@@ -50,6 +50,24 @@ I64 = IntegerType(64)
 MAX_PROPAGATED = 64
 
 
+@dataclass(frozen=True)
+class DimSym:
+    """A dynamic dim ``dim`` of the value identified by ``key`` (carried in
+    propagated shape tensors so that ``x.view(x.size(0), -1)`` resolves)."""
+
+    key: tuple
+    dim: int
+
+
+def value_key(v: SSAValue) -> tuple:
+    """A key for ``v`` that survives type refinement (which replaces values)."""
+    from xdsl.ir import BlockArgument
+
+    if isinstance(v, BlockArgument):
+        return ("arg", id(v.block), v.index)
+    return ("res", id(v.owner), v.index)  # type: ignore[attr-defined]
+
+
 class ShapeError(Exception):
     """The operand shapes are incompatible for this op."""
 
@@ -76,8 +94,16 @@ class _Ctx:
             return None
         v = self.operands[i]
         if v in self.known:
-            return self.known[v]
+            a = self.known[v]
+            return None if a.dtype == object else a
         return constant_array(v)
+
+    def sym_value(self, i: int) -> np.ndarray | None:
+        """Like :meth:`value`, but may hold :class:`DimSym` entries."""
+        if not self.present(i):
+            return None
+        v = self.operands[i]
+        return self.known[v] if v in self.known else constant_array(v)
 
     def attr(self, name: str, default: Any = None) -> Any:
         return get_attr(self.op, name, default)
@@ -352,6 +378,9 @@ def _flatten(c: _Ctx) -> list[Result]:
 def _reshape(c: _Ctx) -> list[Result]:
     x, shape = c.shape(0), c.value(1)
     if shape is None:
+        sym = c.sym_value(1)
+        if sym is not None and x is not None:
+            return [(_reshape_symbolic(c, x, list(sym.reshape(-1))), c.et(0))]
         s = c.shape(1)
         return [((-1,) * s[0] if s and s[0] >= 0 else None, c.et(0))]
     dims = [int(d) for d in shape.reshape(-1)]
@@ -378,6 +407,39 @@ def _reshape(c: _Ctx) -> list[Result]:
         if int(np.prod(x, dtype=np.int64)) != int(np.prod(out, dtype=np.int64)):
             raise ShapeError(f"cannot reshape {_fmt(x)} into {dims}")
     return [(tuple(out), c.et(0))]
+
+
+def _reshape_symbolic(c: _Ctx, x: Shape, dims: list) -> Shape:
+    """Reshape target holding dynamic dims of the data itself (``DimSym``):
+    those stay dynamic, and a -1 is resolved when they cover every dynamic
+    dim of the data exactly once."""
+    key = value_key(c.operands[0])
+    allowzero = c.attr("allowzero", 0)
+    out: list[int] = []
+    matched: list[int] = []
+    unknown = False
+    for i, d in enumerate(dims):
+        if isinstance(d, DimSym):
+            if d.key == key and 0 <= d.dim < len(x):
+                matched.append(d.dim)
+            else:
+                unknown = True
+            out.append(-2)  # a dynamic dim, not "infer me"
+        elif int(d) == 0 and not allowzero and i < len(x):
+            if x[i] < 0:
+                matched.append(i)
+                out.append(-2)
+            else:
+                out.append(x[i])
+        else:
+            out.append(int(d))
+    dynamic = sorted(i for i, d in enumerate(x) if d < 0)
+    if out.count(-1) == 1 and not unknown and sorted(matched) == dynamic:
+        total = int(np.prod([d for d in x if d >= 0], dtype=np.int64))
+        rest = int(np.prod([d for d in out if d >= 0], dtype=np.int64))
+        if rest and total % rest == 0:
+            out[out.index(-1)] = total // rest
+    return tuple(-1 if d < 0 else d for d in out)
 
 
 @shape_fn("Transpose")
@@ -673,7 +735,8 @@ def _layernorm(c: _Ctx) -> list[Result]:
 def _onnx_fallback(op: Operation, known: dict[SSAValue, np.ndarray]) -> list[Result] | None:
     from mlopt.passes.onnx_opt.onnx_bridge import infer_node_types
 
-    usable = {v: a for v, a in known.items() if v in set(op.operands)}
+    operands = set(op.operands)
+    usable = {v: a for v, a in known.items() if v in operands and a.dtype != object}
     for v in op.operands:
         if v not in usable and not is_none(v):
             arr = constant_array(v)
@@ -724,6 +787,16 @@ def _merge(old: Attribute, shape: Shape | None, et: Attribute | None, op: Operat
     return None if new == old else new
 
 
+def _combine(mine: Result, theirs: Result) -> Result:
+    """Per dim, the static one of two inferences of the same result."""
+    (a, ea), (b, eb) = mine, theirs
+    if a is None:
+        return (b, ea or eb)
+    if b is None or len(a) != len(b):
+        return (a, ea or eb)
+    return (tuple(x if x >= 0 else y for x, y in zip(a, b)), ea or eb)
+
+
 def infer_op(op: Operation, known: dict[SSAValue, np.ndarray], *, use_onnx: bool = True) -> None:
     """Refine the result types of one onnx op in place."""
     t = op_type(op)
@@ -746,10 +819,7 @@ def infer_op(op: Operation, known: dict[SSAValue, np.ndarray], *, use_onnx: bool
                 if results is None:
                     results = fallback
                 else:
-                    results = [
-                        fb if (r[0] is None or any(d < 0 for d in r[0])) and fb[0] is not None else r
-                        for r, fb in zip(results, fallback)
-                    ]
+                    results = [_combine(r, fb) for r, fb in zip(results, fallback)]
     if results is None:
         return
     for i, (res, (shape, et)) in enumerate(zip(op.results, results)):
@@ -772,6 +842,17 @@ def _propagate_value(op: Operation, known: dict[SSAValue, np.ndarray]) -> None:
             out = evaluate(op, [np.empty(x, dtype=np.int8)], allow_reference=False)
             if out:
                 known[op.results[0]] = out[0]
+        elif x is not None:
+            key = value_key(op.operands[0])
+            full = np.array(
+                [d if d >= 0 else DimSym(key, i) for i, d in enumerate(x)], dtype=object
+            )
+            r = len(x)
+            start = get_attr(op, "start", 0)
+            end = get_attr(op, "end", None)
+            start = min(max(start + r if start < 0 else start, 0), r)
+            end = r if end is None else min(max(end + r if end < 0 else end, 0), r)
+            known[op.results[0]] = full[start:end]
         return
     if t == "Size":
         x = value_shape(op.operands[0])
@@ -798,9 +879,34 @@ def _propagate_value(op: Operation, known: dict[SSAValue, np.ndarray]) -> None:
         if a is None or a.size > 4096:
             return
         inputs.append(a)
-    out = evaluate(op, inputs, allow_reference=False)
+    if any(a is not None and a.dtype == object for a in inputs):
+        out = _evaluate_symbolic(op, inputs)
+    else:
+        out = evaluate(op, inputs, allow_reference=False)
     if out and out[0] is not None and tuple(out[0].shape) == shape:
         known[r] = out[0]
+
+
+# ops that only move shape-tensor elements around (safe on DimSym entries)
+_STRUCTURAL = frozenset({"Gather", "Unsqueeze", "Squeeze", "Concat", "Slice", "Identity", "Reshape"})
+
+
+def _evaluate_symbolic(op: Operation, inputs: list[np.ndarray | None]) -> list[np.ndarray] | None:
+    from mlopt.passes.onnx_opt.evaluate import _IMPLS
+
+    impl = _IMPLS.get(op_type(op))
+    if op_type(op) not in _STRUCTURAL or impl is None:
+        return None
+    args = list(inputs)
+    while args and args[-1] is None:
+        args.pop()
+    try:
+        out = np.asarray(impl(op, args)[0])
+    except Exception:
+        return None
+    if out.dtype == object and not any(isinstance(e, DimSym) for e in out.reshape(-1)):
+        out = out.astype(np.int64)
+    return [out]
 
 
 def _infer_block(block: Block, known: dict[SSAValue, np.ndarray], use_onnx: bool) -> None:
