@@ -84,6 +84,15 @@ def conv1x1(c=64, f=128, hw=28):
     )
 
 
+def conv_small(c=64, f=256, hw=13, ks=3):
+    """A late-layer 3x3 convolution: small spatial size, many channels."""
+    return conv_relu(c, f, hw, ks)
+
+
+def conv1x1_small(c=512, f=1000, hw=13):
+    return conv1x1(c, f, hw)
+
+
 def eltwise(n=1 << 20):
     return _model(
         [
@@ -101,6 +110,8 @@ KERNELS = {
     "gemm_relu": gemm_relu,
     "conv_relu": conv_relu,
     "conv1x1": conv1x1,
+    "conv_small": conv_small,
+    "conv1x1_small": conv1x1_small,
     "eltwise": eltwise,
 }
 

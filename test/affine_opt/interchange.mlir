@@ -49,11 +49,10 @@ func.func @gemm_trans_b_arg(%a: tensor<4x20xf32>, %w: tensor<3x20xf32>, %c: tens
 
 // -----
 
-// Conv (n, f, oh, ow, c, kh, kw): ow moves inside c but before the 3x3
-// window (9 <= 16 iterations, unrolled by LLVM); linalg.index renumbered.
+// Conv (n, f, oh, ow, c, kh, kw): ow moves innermost; linalg.index renumbered.
 // CHECK-LABEL: func.func @conv
-// CHECK:         linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d3, (d2 + d5), (d4 + d6))>, affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d1, d3, d5, d6)>, affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d4)>], iterator_types = ["parallel", "parallel", "parallel", "reduction", "parallel", "reduction", "reduction"]}
-// CHECK:           linalg.index 4 : index
+// CHECK:         linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d3, (d2 + d4), (d6 + d5))>, affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d1, d3, d4, d5)>, affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d6)>], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "parallel"]}
+// CHECK:           linalg.index 6 : index
 // CHECK:           linalg.index 3 : index
 func.func @conv(%x: tensor<1x2x6x6xf32>, %w: tensor<3x2x3x3xf32>, %o: tensor<1x3x4x4xf32>) -> tensor<1x3x4x4xf32> {
   %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d4, d2 + d5, d3 + d6)>, affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d1, d4, d5, d6)>, affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %w : tensor<1x2x6x6xf32>, tensor<3x2x3x3xf32>) outs(%o : tensor<1x3x4x4xf32>) {
@@ -120,11 +119,12 @@ func.func @matmul_memref(%a: memref<4x32xf32>, %b: memref<32x16xf32>, %c: memref
 
 // -----
 
-// A 7x7 window (49 iterations) keeps only kw after ow.
-// CHECK-LABEL: func.func @conv7
-// CHECK:         iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "parallel", "reduction"]
-func.func @conv7(%x: tensor<1x2x14x14xf32>, %w: tensor<3x2x7x7xf32>, %o: tensor<1x3x8x8xf32>) -> tensor<1x3x8x8xf32> {
-  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d4, d2 + d5, d3 + d6)>, affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d1, d4, d5, d6)>, affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %w : tensor<1x2x14x14xf32>, tensor<3x2x7x7xf32>) outs(%o : tensor<1x3x8x8xf32>) {
+// A 1x1 convolution written with kh = kw = 1 loops: those trip-count-1
+// loops stay last, ow goes right before them.
+// CHECK-LABEL: func.func @conv1x1
+// CHECK:         iterator_types = ["parallel", "parallel", "parallel", "reduction", "parallel", "reduction", "reduction"]
+func.func @conv1x1(%x: tensor<1x32x8x8xf32>, %w: tensor<3x32x1x1xf32>, %o: tensor<1x3x8x8xf32>) -> tensor<1x3x8x8xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d4, d2 + d5, d3 + d6)>, affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d1, d4, d5, d6)>, affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %w : tensor<1x32x8x8xf32>, tensor<3x32x1x1xf32>) outs(%o : tensor<1x3x8x8xf32>) {
   ^bb0(%a: f32, %b: f32, %acc: f32):
     %p = arith.mulf %a, %b : f32
     %s = arith.addf %acc, %p : f32
@@ -135,10 +135,9 @@ func.func @conv7(%x: tensor<1x2x14x14xf32>, %w: tensor<3x2x7x7xf32>, %o: tensor<
 
 // -----
 
-// A short reduction (K = 8 <= 16) stays innermost: LLVM unrolls it and
-// vectorises the loop over the output instead.
+// A short reduction (K = 8) is interchanged too.
 // CHECK-LABEL: func.func @short_k
-// CHECK:         iterator_types = ["parallel", "parallel", "reduction"]
+// CHECK:         iterator_types = ["parallel", "reduction", "parallel"]
 func.func @short_k(%a: tensor<4x8xf32>, %b: tensor<8x16xf32>, %c: tensor<4x16xf32>) -> tensor<4x16xf32> {
   %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d2, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : tensor<4x8xf32>, tensor<8x16xf32>) outs(%c : tensor<4x16xf32>) {
   ^bb0(%x: f32, %y: f32, %acc: f32):

@@ -91,7 +91,7 @@ def test_gemm_trans_b_constant_weights():
 
 @pytest.mark.parametrize(
     "c,kernel,strides,pads,group",
-    [(4, 3, 1, 1, 1), (4, 3, 2, 1, 1), (3, 7, 2, 3, 1), (20, 1, 1, 0, 1), (16, 3, 1, 1, 4)],
+    [(4, 3, 1, 1, 1), (4, 3, 2, 1, 1), (3, 7, 2, 3, 1), (20, 1, 1, 0, 1), (8, 3, 1, 1, 4)],
 )
 def test_conv(c, kernel, strides, pads, group):
     f = 8

@@ -17,14 +17,13 @@ This pass accepts ``linalg.generic`` ops on tensors or memrefs and, when
   indexed by plain dimensions — that constant is then transposed at compile
   time so that its ``p`` index becomes the last one,
 
-moves ``p`` inwards: after every other dimension except a trailing group of
+moves ``p`` innermost, after every other dimension except a trailing group of
 reduction dimensions whose trip counts multiply to at most
-``MAX_UNROLLED_TAIL`` (a 3x3 convolution window, a short K) — maps,
+``MAX_UNROLLED_TAIL`` (by default only trip-count-1 loops) — maps,
 ``iterator_types`` and ``linalg.index`` renumbered.  The affine lowering then
-produces e.g. an ``i, k, j`` matmul, or a convolution ``n, f, oh, c, ow, kh,
-kw`` whose window loops carry the accumulator in registers and are unrolled
-by LLVM, so the loop over ``p`` — unit stride over the output and the weights —
-is vectorised without reassociating the reduction.  The order of the
+produces e.g. an ``i, k, j`` matmul or an ``n, f, oh, c, kh, kw, ow``
+convolution, whose innermost loop — unit stride over the output and the
+weights — LLVM vectorises without reassociating the reduction.  The order of the
 reduction for every output element is unchanged, so results are
 bit-identical.  Other ops are left alone.
 """
@@ -126,17 +125,20 @@ def _permute_map(m: AffineMap, new_pos: list[int]) -> AffineMap:
 
 
 # Trailing reduction loops whose trip counts multiply to at most this stay
-# innermost (after ``p``): LLVM unrolls them completely, so the accumulator
-# is loaded and stored once per that many multiply-adds (a 3x3 convolution
-# window), and the loop over ``p`` becomes innermost and is vectorised.
-MAX_UNROLLED_TAIL = 16
+# innermost (after ``p``), for LLVM to unroll completely, so the accumulator
+# is loaded and stored once per that many multiply-adds (e.g. 16 keeps a 3x3
+# convolution window).  Measured (bench/bench_kernels.py conv_relu,
+# conv_small): no gain at 56x56 outputs and 1.8x slower at 13x13 (the
+# vectorised loop over ``ow`` is then too short to amortise), so by default
+# only trip-count-1 loops stay after ``p``.
+MAX_UNROLLED_TAIL = 1
 
 
-def _small_reduction_tail(iters: list, ranges: list[int], p: int) -> list[int]:
+def _small_reduction_tail(iters: list, ranges: list[int], p: int, limit: int) -> list[int]:
     tail: list[int] = []
     product = 1
     for o in range(len(iters) - 1, p, -1):
-        if iters[o] != _REDUCTION or product * ranges[o] > MAX_UNROLLED_TAIL:
+        if iters[o] != _REDUCTION or product * ranges[o] > limit:
             break
         product *= ranges[o]
         tail.insert(0, o)
@@ -144,6 +146,9 @@ def _small_reduction_tail(iters: list, ranges: list[int], p: int) -> list[int]:
 
 
 class InterchangeReductionNest(RewritePattern):
+    def __init__(self, max_unrolled_tail: int = MAX_UNROLLED_TAIL):
+        self.max_unrolled_tail = max_unrolled_tail
+
     @op_type_rewrite_pattern
     def match_and_rewrite(self, op: GenericOp, rewriter: PatternRewriter) -> None:
         maps = [m.data for m in op.indexing_maps.data]
@@ -160,7 +165,7 @@ class InterchangeReductionNest(RewritePattern):
             return
         if ranges[p] < 2:
             return
-        tail = _small_reduction_tail(iters, ranges, p)
+        tail = _small_reduction_tail(iters, ranges, p, self.max_unrolled_tail)
         order = [o for o in range(n) if o != p and o not in tail] + [p] + tail
         if order == list(range(n)):
             return
@@ -208,9 +213,14 @@ class LinalgInterchangePass(ModulePass):
     """Move the output's unit-stride parallel dim innermost in reduction ``linalg.generic``s.
 
     Accepts linalg on tensors or memrefs; see the module docstring for the rule.
+    ``max-unrolled-tail``: trailing reduction loops with at most this many
+    iterations in all stay after the moved dim (default 1).
     """
 
     name = "linalg-interchange"
 
+    max_unrolled_tail: int = MAX_UNROLLED_TAIL
+
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        PatternRewriteWalker(InterchangeReductionNest(), apply_recursively=False).rewrite_module(op)
+        pattern = InterchangeReductionNest(self.max_unrolled_tail)
+        PatternRewriteWalker(pattern, apply_recursively=False).rewrite_module(op)
