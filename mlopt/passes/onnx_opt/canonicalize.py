@@ -266,6 +266,8 @@ def _bn_params(bn: Operation) -> tuple[np.ndarray, np.ndarray] | None:
     if any(v is None for v in vals):
         return None
     scale, bias, mean, var = (np.asarray(v, np.float64).reshape(-1) for v in vals)  # type: ignore[union-attr]
+    if not scale.size == bias.size == mean.size == var.size:
+        return None
     eps = float(get_attr(bn, "epsilon", 1e-5))
     factor = scale / np.sqrt(var + eps)
     shift = bias - mean * factor
@@ -357,6 +359,8 @@ class BatchNormToMulAdd(RewritePattern):
         if params is None:
             return
         factor, shift = params
+        if s[1] != factor.size or shift.size != factor.size:
+            return  # malformed: leave it to the lowering's diagnostics
         dtype = to_numpy_dtype(et)
         bshape = (factor.size,) + (1,) * (len(s) - 2)
         f_c = _const(rewriter, factor.reshape(bshape).astype(dtype), et)
