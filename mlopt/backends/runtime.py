@@ -205,7 +205,7 @@ class CompiledModel:
     def _lowered_module(
         self, shapes: tuple[tuple[int, ...], ...], times: dict[str, float]
     ) -> ModuleOp:
-        from mlopt import make_context, run_pipeline
+        from mlopt import make_context
         from mlopt.passes.pipelines import stages_from
 
         ctx = make_context()
@@ -230,7 +230,7 @@ class CompiledModel:
                 stages = [(name, text) for name, text in stages if name != "tensor-opt"]
         for stage, text in stages:
             t = time.perf_counter()
-            run_pipeline(module, text, ctx)
+            _parsed_pipeline(text).apply(ctx, module)
             times[stage] = time.perf_counter() - t
         if self.fast_math:
             _add_fast_math(module)
@@ -340,6 +340,24 @@ def _add_fast_math(module: ModuleOp) -> None:
     for op in module.walk():
         if isinstance(op, llvm.AbstractFloatArithOp | llvm.FNegOp):
             op.fastmathFlags = flags
+
+
+_PIPELINE_CACHE: dict[tuple[int, str], Any] = {}
+_PIPELINE_LOCK = threading.Lock()
+
+
+def _parsed_pipeline(text: str) -> Any:
+    """The parsed pass pipeline for ``text`` (parsing costs milliseconds; passes are
+    stateless, so one parse serves every compilation)."""
+    from mlopt.pipeline_parse import parse_pipeline
+    from mlopt.registry import default_registry
+
+    key = (id(default_registry()), text)
+    with _PIPELINE_LOCK:
+        parsed = _PIPELINE_CACHE.get(key)
+        if parsed is None:
+            parsed = _PIPELINE_CACHE[key] = parse_pipeline(text)
+        return parsed
 
 
 def _llvm_entry(module: ModuleOp) -> llvm.FuncOp:
