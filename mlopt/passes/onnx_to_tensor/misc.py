@@ -683,3 +683,110 @@ def lower_grid_sample(em: Emitter, op):
         return b.cast(acc, f32, e)
 
     return generic(em, [], [], out, e, body)
+
+
+@lowering("SwiGLU")
+def lower_swiglu(em: Emitter, op):
+    a, bv = op.operands[0], op.operands[1]
+    alpha = float(em.attr("alpha", 1.0))
+    e = elt_of(a)
+
+    def f(b: Body, av, vv):
+        t = av if alpha == 1.0 else b.add(arith.MulfOp(av, b.const(alpha, e)))
+        return b.add(arith.MulfOp(b.add(arith.MulfOp(av, sigmoid(b, t, e))), vv))
+
+    return map_elementwise(em, [a, bv], e, f)
+
+
+def _window(em: Emitter, op, kind: str):
+    n = int(require_constant(op, op.operands[0], f"{kind} size").reshape(-1)[0])
+    periodic = bool(em.attr("periodic", 1))
+    big_n = n if periodic else n - 1
+    k = np.arange(n, dtype=np.float64)
+    w = 2 * np.pi * k / max(big_n, 1)
+    if kind == "HannWindow":
+        arr = 0.5 - 0.5 * np.cos(w)
+    elif kind == "HammingWindow":
+        arr = 25 / 46 - 21 / 46 * np.cos(w)
+    else:
+        arr = 0.42 - 0.5 * np.cos(w) + 0.08 * np.cos(2 * w)
+    from mlopt.passes.onnx_to_tensor.common import numpy_dtype
+
+    return em.dense(arr.astype(numpy_dtype(em.out_elt())), em.out_elt())
+
+
+for _w in ("HannWindow", "HammingWindow", "BlackmanWindow"):
+    lowering(_w)(lambda em, op, _k=_w: _window(em, op, _k))
+
+
+def _dequant_operand(em: Emitter, v, scale, zp, axis: int):
+    """(v - zp) * scale in f32, per-tensor or per-axis parameters."""
+    shape = em.shape(v)
+    ev = elt_of(v)
+    f32 = Float32Type()
+    ins = [v, scale] + ([zp] if zp is not None else [])
+    maps = [AffineMap.identity(len(shape))] + [_param_map(em, p, shape, axis) for p in ins[1:]]
+
+    def body(b: Body, xv, sv, *rest):
+        xf = b.cast(xv, ev, f32)
+        if zp is not None:
+            xf = b.add(arith.SubfOp(xf, b.cast(rest[0], elt_of(zp), f32)))
+        return b.add(arith.MulfOp(xf, b.cast(sv, elt_of(scale), f32)))
+
+    return generic(em, ins, maps, shape, f32, body)
+
+
+def _requant(em: Emitter, y, scale, zp, out_elt):
+    f32 = Float32Type()
+    ko = kind_of(out_elt)
+    lo, hi = lowest(out_elt, ko), highest(out_elt, ko)
+    shape = em.shape(y)
+    ins = [y, scale, zp]
+    maps = [AffineMap.identity(len(shape))] + [_param_map(em, p, shape, 1 if len(shape) > 1 else 0) for p in ins[1:]]
+
+    def body(b: Body, v, sv, zv, o):
+        q = b.add(math.RoundEvenOp(b.add(arith.DivfOp(v, b.cast(sv, elt_of(scale), f32)))))
+        q = b.add(arith.AddfOp(q, b.cast(zv, elt_of(zp), f32)))
+        q = b.add(arith.MinimumfOp(b.add(arith.MaximumfOp(q, b.const(float(lo), f32))), b.const(float(hi), f32)))
+        return b.cast(q, f32, out_elt)
+
+    return generic(em, ins, maps, shape, out_elt, body)
+
+
+@lowering("QLinearMatMul")
+def lower_qlinear_matmul(em: Emitter, op):
+    from mlopt.passes.onnx_to_tensor.matmul import batched_matmul
+
+    a, a_s, a_z, b, b_s, b_z, y_s, y_z = op.operands[:8]
+    sa, sb = em.shape(a), em.shape(b)
+    af = _dequant_operand(em, a, a_s, a_z, len(sa) - 2 if len(sa) > 1 else 0)
+    bf = _dequant_operand(em, b, b_s, b_z, len(sb) - 1)
+    y = batched_matmul(em, af, bf, Float32Type())
+    y = em.reshape(y, em.out_shape())
+    return _requant(em, y, y_s, y_z, em.out_elt())
+
+
+@lowering("QLinearConv")
+def lower_qlinear_conv(em: Emitter, op):
+    from mlopt.passes.onnx_to_tensor.conv import _conv_core
+
+    x, x_s, x_z, w, w_s, w_z, y_s, y_z = op.operands[:8]
+    bias = em.operand(8)
+    xf = _dequant_operand(em, x, x_s, x_z, 1)
+    wf = _dequant_operand(em, w, w_s, w_z, 0)
+    bf = None
+    if bias is not None:
+        # int32 bias is quantized with scale x_scale * w_scale, zero point 0
+        f32 = Float32Type()
+        ws = em.shape(w_s)
+        wmap = AffineMap(1, 0, (d(0),)) if ws and int(np.prod(ws)) > 1 else AffineMap(1, 0, tuple(c(0) for _ in ws))
+        xmap = AffineMap(1, 0, tuple(c(0) for _ in em.shape(x_s)))
+        be = elt_of(bias)
+        bf = generic(
+            em, [bias, x_s, w_s], [AffineMap.identity(1), xmap, wmap], em.shape(bias), f32,
+            lambda b, bv, xs_, ws_, o: b.add(arith.MulfOp(
+                b.cast(bv, be, f32), b.add(arith.MulfOp(b.cast(xs_, elt_of(x_s), f32), b.cast(ws_, elt_of(w_s), f32)))
+            )),
+        )
+    y = _conv_core(em, op, xf, wf, bf, Float32Type())
+    return _requant(em, y, y_s, y_z, em.out_elt())
