@@ -126,3 +126,14 @@ def test_partially_lowered_module_names_the_leftover():
     mlopt.run_pipeline(m, "lower-affine,convert-scf-to-cf,convert-arith-to-llvm,convert-func-to-llvm")
     with pytest.raises(Exception, match="not fully lowered to the llvm dialect: found 'memref."):
         to_llvm_ir(m)
+
+
+def test_target_cpu_selects_the_instruction_set(module):
+    import platform
+
+    if platform.machine() not in ("x86_64", "AMD64"):
+        pytest.skip("x86-specific CPU names")
+    generic = emit(module, "asm", opt_level=3, target_cpu="x86-64")
+    assert "ymm" not in generic and "zmm" not in generic  # baseline x86-64: SSE2 only
+    avx512 = emit(module, "asm", opt_level=3, target_cpu="skylake-avx512")
+    assert "axpy:" in avx512 and "axpy:" in generic
