@@ -130,3 +130,26 @@ def test_tensor_opt_stage_only_at_O2_and_above():
     assert "tensor-opt" in high.stage_times
     x = np.random.rand(2, 4).astype(np.float32)
     np.testing.assert_allclose(low(x)[1], high(x)[1], rtol=1e-6)
+
+
+TENSOR_LEVEL = """
+func.func @scale_add(%x: tensor<3x4xf32>, %y: tensor<3x4xf32>) -> tensor<3x4xf32> {
+  %init = tensor.empty() : tensor<3x4xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%x, %y : tensor<3x4xf32>, tensor<3x4xf32>) outs(%init : tensor<3x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %two = arith.constant 2.0 : f32
+    %m = arith.mulf %a, %two : f32
+    %s = arith.addf %m, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<3x4xf32>
+  func.return %r : tensor<3x4xf32>
+}
+"""
+
+
+def test_hand_written_tensor_level_module():
+    model = compile_model(mlopt.parse(TENSOR_LEVEL))
+    assert model.input_names == ["input0", "input1"] and model.output_names == ["output0"]
+    x = np.random.rand(3, 4).astype(np.float32)
+    y = np.random.rand(3, 4).astype(np.float32)
+    np.testing.assert_allclose(model(x, y)[0], 2 * x + y, rtol=1e-6)
