@@ -194,6 +194,9 @@ class CompiledModel:
             return list(self._cache)
 
     def _specialize(self, shapes: tuple[tuple[int, ...], ...]) -> _Specialization:
+        spec = self._cache.get(shapes)  # lock-free fast path: calls never wait on a compile
+        if spec is not None:
+            return spec
         with self._lock:
             spec = self._cache.get(shapes)
             if spec is None:
