@@ -64,3 +64,14 @@ func.func @bf16(%x: tensor<2xbf16>) -> tensor<2xbf16> {
   %0 = "onnx.Relu"(%x) : (tensor<2xbf16>) -> tensor<2xbf16>
   func.return %0 : tensor<2xbf16>
 }
+
+// -----
+
+// Training-mode Dropout would need random numbers: an error, not an identity.
+func.func @training_dropout(%x: tensor<3xf32>) -> tensor<3xf32> {
+  %r = "onnx.Constant"() {value = dense<0.5> : tensor<f32>} : () -> tensor<f32>
+  %t = "onnx.Constant"() {value = dense<true> : tensor<i1>} : () -> tensor<i1>
+  // expected-error@+1 {{(op type Dropout, 'onnx.Dropout'): Dropout in training mode (random masking) is not supported}}
+  %0, %m = "onnx.Dropout"(%x, %r, %t) : (tensor<3xf32>, tensor<f32>, tensor<i1>) -> (tensor<3xf32>, none)
+  func.return %0 : tensor<3xf32>
+}

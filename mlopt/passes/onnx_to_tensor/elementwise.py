@@ -15,6 +15,7 @@ from mlopt.passes.onnx_to_tensor.common import (
     Emitter,
     constant_array,
     elt_of,
+    is_none,
     kind_of,
     lowering,
     map_elementwise,
@@ -320,13 +321,27 @@ def lower_identity(em: Emitter, op):
 
 @lowering("Dropout")
 def lower_dropout(em: Emitter, op):
+    """Inference Dropout: identity, mask all true. Training mode (unless the
+    ratio is 0) would need random numbers: a compile-time error."""
     x = op.operands[0]
+    training = em.operand(2)
+    if training is not None:
+        t = constant_array(training)
+        if t is None:
+            raise em.fail("Dropout's training_mode must be a compile-time constant")
+        if bool(t.reshape(-1)[0]):
+            ratio_v = em.operand(1)
+            ratio = 0.5
+            if ratio_v is not None:
+                r = constant_array(ratio_v)
+                if r is None:
+                    raise em.fail("Dropout in training mode is not supported")
+                ratio = float(r.reshape(-1)[0])
+            if ratio != 0.0:
+                raise em.fail("Dropout in training mode (random masking) is not supported")
     res = [x]
-    if len(op.results) > 1 and not isinstance(op.results[1].type, type(None)):
-        from mlopt.passes.onnx_to_tensor.common import is_none
-
-        if not is_none(op.results[1]):
-            res.append(em.filled(em.out_shape(1), em.out_elt(1), 1))
+    if len(op.results) > 1 and not is_none(op.results[1]):
+        res.append(em.filled(em.out_shape(1), em.out_elt(1), 1))
     return res
 
 

@@ -29,7 +29,9 @@ def reduce_axes(em: Emitter, op, rank: int) -> list[int] | None:
     axes = em.attr("axes")
     if axes is None and len(op.operands) > 1:
         v = em.operand(1)
-        if v is not None:
+        if v is not None and em.shape(v) == (0,):
+            axes = []
+        elif v is not None:
             from mlopt.passes.onnx_to_tensor.common import require_constant
 
             axes = [int(a) for a in require_constant(op, v, "the axes operand").reshape(-1)]
