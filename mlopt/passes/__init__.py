@@ -39,6 +39,7 @@ _PASSES: dict[str, str] = {
     "linalg-interchange": "affine_opt:LinalgInterchangePass",
     "linalg-fuse-elementwise": "fusion:LinalgFuseElementwisePass",
     "fp-contract": "affine_opt.contract:FpContractPass",
+    "linalg-collapse-dims": "affine_opt.collapse:LinalgCollapseDimsPass",
 }
 
 

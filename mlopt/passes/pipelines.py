@@ -23,7 +23,7 @@ ONNX_OPT = (
 )
 ONNX_TO_TENSOR = "convert-onnx-to-tensor"
 # tensor-level loop-nest optimisation (fusion/, affine_opt/ engineer): -O2/-O3 only
-TENSOR_OPT = "linalg-fuse-elementwise,linalg-interchange,fp-contract"
+TENSOR_OPT = "linalg-fuse-elementwise,linalg-collapse-dims,linalg-interchange,fp-contract"
 BUFFERIZE = "bufferize"
 TENSOR_TO_AFFINE = "convert-linalg-to-affine"
 AFFINE_TO_LLVM = ",".join(
