@@ -12,7 +12,8 @@ iterator, outermost first) whose innermost body
 * inlines the body, ``linalg.index`` becoming the loop induction variable;
 * ``affine.store``s each ``linalg.yield`` operand through the output's map.
 
-``memref.copy`` becomes a loop nest of ``affine.load``/``affine.store``.
+``memref.copy`` becomes one loop of ``affine.load``/``affine.store`` over
+1-D ``memref.collapse_shape`` views of the two (contiguous) buffers.
 Linalg ops on tensors are rejected with an error naming the op.
 """
 
@@ -29,6 +30,7 @@ from xdsl.dialects.builtin import AffineMapAttr, IndexType, MemRefType, ModuleOp
 from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.ir.affine import AffineMap
 from xdsl.passes import ModulePass
+from xdsl.rewriter import InsertPoint
 from xdsl.pattern_rewriter import (
     PatternRewriter,
     PatternRewriteWalker,
@@ -36,6 +38,7 @@ from xdsl.pattern_rewriter import (
     op_type_rewrite_pattern,
 )
 
+from mlopt.passes.bufferize.buffers import flat_reassociation, make_collapse, num_elements
 from mlopt.passes.bufferize.errors import LoweringError
 from mlopt.passes.linalg_to_affine.loops import build_loop_nest, emit_copy_loops
 
@@ -196,8 +199,19 @@ class LowerMemrefCopy(RewritePattern):
             if not isinstance(t.layout, NoneAttr):
                 raise LoweringError(op, f"has a non-identity layout ({t})")
         shape = src_t.get_shape()
+        src, dst = op.source, op.destination
+        if len(shape) > 1:
+            # Contiguous buffers: copy through 1-D views, one loop.
+            flat = [num_elements(shape)]
+            views = [
+                make_collapse(v, flat_reassociation(len(shape)), MemRefType(t.element_type, flat))
+                for v, t in ((src, src_t), (dst, dst_t))
+            ]
+            rewriter.insert(views, InsertPoint.before(op))
+            src, dst = views[0].results[0], views[1].results[0]
+            shape = tuple(flat)
         ident = AffineMap.identity(len(shape))
-        emit_copy_loops(op.source, ident, op.destination, ident, shape, op)
+        emit_copy_loops(src, ident, dst, ident, shape, op)
         rewriter.erase(op)
 
 
