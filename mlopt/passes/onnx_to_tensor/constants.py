@@ -9,7 +9,6 @@ from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, DenseResourceAttr
 from mlopt.passes.onnx_to_tensor.common import (
     Emitter,
     constant_array,
-    elt_of,
     lowering,
     numpy_dtype,
 )
@@ -91,5 +90,3 @@ def lower_size(em: Emitter, op):
     n = int(np.prod(em.shape(op.operands[0])))
     return em.dense(np.array(n, dtype=np.int64), em.out_elt())
 
-
-__all__ = ["elt_of"]

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import math as pymath
 from collections.abc import Sequence
 
 import numpy as np
-from xdsl.ir.affine import AffineMap
-
+from xdsl.dialects import tensor
 from xdsl.dialects.builtin import Float16Type, Float32Type
+from xdsl.ir.affine import AffineMap
 
 from mlopt.passes.onnx_to_tensor.common import (
     Body,
@@ -211,7 +210,6 @@ def lower_conv_transpose(em: Emitter, op):
     osp = out_shape[2:]
     N, C = xs[0], xs[1]
     Mg = ws[1]
-    M = Mg * group
     Cg = C // group
     eff = [(kernel[i] - 1) * dil[i] + 1 for i in range(r)]
     opad = em.attr("output_padding") or [0] * r
@@ -238,19 +236,15 @@ def lower_conv_transpose(em: Emitter, op):
     z = em.filled((N, C, *zsz), elt_of(x), 0)
     # insert x with stride s at offset front
     isz = list(xs[2:])
-    last = [front[i] + (isz[i] - 1) * strides[i] for i in range(r)]
     keep = [isz[i] for i in range(r)]
     for i in range(r):
         while keep[i] > 0 and front[i] + (keep[i] - 1) * strides[i] >= zsz[i]:
             keep[i] -= 1
-    del last
     xin = x
     if keep != isz:
         xin = em.extract_slice(x, [0] * (r + 2), [N, C, *keep])
     z = em.add(
-        __import__("xdsl.dialects.tensor", fromlist=["InsertSliceOp"]).InsertSliceOp.from_static_parameters(
-            xin, z, [0, 0, *front], [N, C, *keep], [1, 1, *strides]
-        )
+        tensor.InsertSliceOp.from_static_parameters(xin, z, [0, 0, *front], [N, C, *keep], [1, 1, *strides])
     )
     zg = em.reshape(z, (N, group, Cg, *zsz))
     wg = em.reshape(w, (group, Cg, Mg, *ws[2:]))
@@ -274,8 +268,5 @@ def lower_conv_transpose(em: Emitter, op):
         lambda bb, xv, wv, _w, acc: bb.add_(acc, bb.mul(xv, wv, kd), kd),
         iterators=["parallel"] * (3 + r) + ["reduction"] * (1 + r), init=init, out_map=omap,
     )
-    del M
     return em.reshape(res, out_shape)
 
-
-__all__ = ["window_pads", "pad_input", "window_params", "np", "pymath"]

@@ -32,7 +32,6 @@ from mlopt.passes.onnx_to_tensor.common import (
     LoweringError,
     LoweringFn,
     check_element_type,
-    describe,
     fail,
     is_none,
 )
@@ -240,4 +239,4 @@ class ConvertOnnxToTensor(ModulePass):
         to_signless(op)
 
 
-__all__ = ["ConvertOnnxToTensor", "describe", "supported_op_names"]
+__all__ = ["ConvertOnnxToTensor", "supported_op_names"]

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import math as pymath
 
-import numpy as np
 from xdsl.dialects import arith, math
-from xdsl.dialects.builtin import Float32Type, Float64Type, IntegerType
+from xdsl.dialects.builtin import Float64Type, IntegerType
 
 from mlopt.passes.onnx_to_tensor.common import (
     Body,
@@ -19,7 +18,6 @@ from mlopt.passes.onnx_to_tensor.common import (
     kind_of,
     lowering,
     map_elementwise,
-    signless,
     width_of,
 )
 
@@ -576,5 +574,3 @@ def lower_mean(em: Emitter, op):
 
     return _variadic(em, op, lambda b, a, x, k: b.add_(a, x, k), finish)
 
-
-__all__ = ["sigmoid", "np", "signless", "width_of", "Float32Type"]

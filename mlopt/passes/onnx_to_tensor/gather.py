@@ -10,7 +10,6 @@ from xdsl.ir.affine import AffineMap
 from mlopt.passes.onnx_to_tensor.common import (
     Body,
     Emitter,
-    c,
     d,
     elt_of,
     generic,
@@ -144,7 +143,7 @@ def lower_scatter_elements(em: Emitter, op):
 @lowering("ScatterND")
 def lower_scatter_nd(em: Emitter, op):
     data, ind, upd = op.operands[0], op.operands[1], op.operands[2]
-    ds, is_, us = em.shape(data), em.shape(ind), em.shape(upd)
+    ds, is_ = em.shape(data), em.shape(ind)
     red = em.attr("reduction", "none")
     r = len(ds)
     kk = is_[-1]
@@ -169,7 +168,6 @@ def lower_scatter_nd(em: Emitter, op):
             hit = eq if hit is None else b.add(arith.AndIOp(hit, eq))
         return b.select(hit, _combine(b, acc, uv, red, k), acc)
 
-    del us
     return generic(
         em, [upd, win], [umap, wmap], ds, e, body,
         iterators=["parallel"] * r + ["reduction"] * nq, init=data, out_map=dmap,
@@ -179,7 +177,6 @@ def lower_scatter_nd(em: Emitter, op):
 @lowering("OneHot")
 def lower_onehot(em: Emitter, op):
     ind, depth_v, vals = op.operands[:3]
-    is_ = em.shape(ind)
     out = em.out_shape()
     rank = len(out)
     axis = norm_axis(em, em.attr("axis", -1), rank)
@@ -194,7 +191,6 @@ def lower_onehot(em: Emitter, op):
         eq = b.add(arith.CmpiOp(b.index(axis), idx, "eq"))
         return b.select(eq, b.const(vv[1].item(), e), b.const(vv[0].item(), e))
 
-    del is_
     return generic(em, [ind], [imap], out, e, body)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from xdsl.dialects.builtin import Float16Type, Float32Type, IntegerType
+from xdsl.dialects.builtin import Float16Type, Float32Type
 from xdsl.ir.affine import AffineMap
 
 from mlopt.passes.onnx_to_tensor.common import (
@@ -15,7 +15,6 @@ from mlopt.passes.onnx_to_tensor.common import (
     d,
     elt_of,
     generic,
-    identity_map,
     kind_of,
     lowering,
     map_elementwise,
@@ -234,5 +233,3 @@ def lower_einsum(em: Emitter, op):
     )
     return r
 
-
-__all__ = ["batched_matmul", "identity_map", "np", "IntegerType"]

@@ -213,7 +213,6 @@ def lower_topk(em: Emitter, op):
     largest = bool(em.attr("largest", 1))
     e = elt_of(x)
     k = kind_of(e)
-    n = shape[axis]
     i64 = IntegerType(64)
     nd = rank + 1
     # rank: loops (dims..., j over the axis as reduction): compare x[i] with x[j]
@@ -249,7 +248,6 @@ def lower_topk(em: Emitter, op):
         iterators=["parallel"] * rank + ["reduction"], init=vinit, out_map=omap,
         extra_outputs=[(iinit, omap)],
     )
-    del n
     return [g.results[0], g.results[1]]
 
 
@@ -453,7 +451,6 @@ def lower_resize(em: Emitter, op):
         if out[i] == shape[i] and scales_full[i] == 1.0:
             continue
         idx, w = _resize_taps(mode, ctm, scales_full[i], shape[i], out[i], cubic_a, antialias, exclude)
-        taps = idx.shape[1]
         new_shape = list(cur_shape)
         new_shape[i] = out[i]
         idx_c = em.dense(idx, IntegerType(64))
@@ -473,12 +470,9 @@ def lower_resize(em: Emitter, op):
             em, [idx_c, w_c], [tmap, tmap], new_shape, e, body,
             iterators=["parallel"] * rank + ["reduction"], init=init, out_map=omap,
         )
-        del taps
         cur_shape = new_shape
     return cur
 
-
-__all__ = ["width_of"]
 
 
 @lowering("BitCast")

@@ -189,7 +189,6 @@ def lower_lrn(em: Emitter, op):
     bias = float(em.attr("bias", 1.0))
     e = elt_of(x)
     lo = (size - 1) // 2
-    hi = size - 1 - lo
     C = shape[1]
     padded = em.filled((shape[0], C + size - 1, *shape[2:]), e, 0)
     padded = em.insert_slice(x, padded, [0, lo] + [0] * (rank - 2))
@@ -204,7 +203,6 @@ def lower_lrn(em: Emitter, op):
         lambda b, v, _w, acc: b.add(arith.AddfOp(acc, b.add(arith.MulfOp(v, v)))),
         iterators=["parallel"] * rank + ["reduction"], init=init, out_map=omap,
     )
-    del hi
 
     def body(b: Body, xv, sv):
         t = b.add(arith.AddfOp(b.const(bias, e), b.add(arith.MulfOp(sv, b.const(alpha / size, e)))))

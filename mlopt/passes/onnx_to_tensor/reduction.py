@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 from xdsl.dialects import arith, math
-from xdsl.dialects.builtin import IntegerType
+from xdsl.dialects.builtin import IndexType, IntegerType
 from xdsl.ir.affine import AffineMap
 
 from mlopt.passes.onnx_to_tensor.common import (
@@ -162,7 +162,7 @@ def _arg_reduce(em: Emitter, op, is_max: bool):
     iters = ["reduction" if i == axis else "parallel" for i in range(rank)]
 
     def body(b: Body, xv, vacc, iacc):
-        idx = b.cast(b.index(axis), __import__("xdsl.dialects.builtin", fromlist=["IndexType"]).IndexType(), i64)
+        idx = b.cast(b.index(axis), IndexType(), i64)
         if is_max:
             better = b.cmp("ge" if last else "gt", xv, vacc, k)
         else:
@@ -214,8 +214,6 @@ def lower_cumsum(em: Emitter, op):
     xmap = AffineMap(nd, 0, tuple(d(rank) if i == axis else d(i) for i in range(rank)))
     omap = AffineMap(nd, 0, tuple(d(i) for i in range(rank)))
     init = em.filled(shape, e, 0)
-    from xdsl.dialects.builtin import IndexType
-
     def body(b: Body, xv, acc):
         i = b.index(axis)
         j = b.index(rank)
@@ -225,7 +223,6 @@ def lower_cumsum(em: Emitter, op):
         cond = b.cmp(pred, j, i, "x")
         return b.add_(acc, b.select(cond, xv, b.const(0, e)), k)
 
-    del IndexType
     return generic(
         em, [x], [xmap], shape, e, body,
         iterators=["parallel"] * rank + ["reduction"], init=init, out_map=omap,
@@ -284,8 +281,6 @@ def lower_hardmax(em: Emitter, op):
     omap = AffineMap(rank, 0, tuple(d(i) for i in range(rank) if i != axis))
     vinit = em.filled(red_shape, e, lowest(e, k))
     iinit = em.filled(red_shape, i64, 0)
-    from xdsl.dialects.builtin import IndexType
-
     def body(b: Body, xv, vacc, iacc):
         idx = b.cast(b.index(axis), IndexType(), i64)
         better = b.add(arith.OrIOp(b.cmp("gt", xv, vacc, k), b.add(arith.CmpiOp(idx, b.const(0, i64), "eq"))))
