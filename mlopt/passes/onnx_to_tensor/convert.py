@@ -91,7 +91,7 @@ class OnnxOpLowering(RewritePattern):
             if new is not None and new.type != old.type:
                 raise fail(op, f"internal: result #{i} has type {new.type}, expected {old.type}")
         # absent results (type none) may still be used by a NoValue-consumer
-        rewriter.replace_op(op, em.ops, [r for r in res], safe_erase=False)
+        rewriter.replace(op, em.ops, list(res), safe_erase=False)
 
 
 class _Dispatch(RewritePattern):

@@ -228,7 +228,7 @@ def lower_pad(em: Emitter, op):
             else:
                 cs = em.shape(cv)
                 scalar = em.add(tensor.ExtractOp(cv, [index_const(em, 0) for _ in cs], signless(elt_of(cv))))
-                from xdsl.dialects import linalg
+                from xdsl.dialects.linalg import ops as linalg
 
                 init = em.empty(out, e)
                 dest = em.add(linalg.FillOp([scalar], [init], [ttype(out, e)]))
