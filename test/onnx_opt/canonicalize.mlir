@@ -256,3 +256,58 @@ func.func @concat_slice(%a: tensor<2xf32>, %b: tensor<3xf32>) -> tensor<7xf32> {
   %2 = "onnx.Slice"(%1, %s, %e, %n, %n) : (tensor<7xf32>, tensor<1xi64>, tensor<1xi64>, none, none) -> tensor<7xf32>
   func.return %2 : tensor<7xf32>
 }
+
+// -----
+
+// A per-channel constant Mul after a Conv with constant weights scales them.
+// CHECK-LABEL: func.func @conv_mul
+// CHECK-DAG:   %[[W:.*]] = "onnx.Constant"() {value = dense<[{{\[\[\[}}2.000000e+00]]], {{\[\[\[}}3.000000e+00]]]]> : tensor<2x1x1x1xf32>}
+// CHECK-DAG:   %[[B:.*]] = "onnx.Constant"() {value = dense<[2.000000e+00, 6.000000e+00]> : tensor<2xf32>}
+// CHECK:       "onnx.Conv"(%x, %[[W]], %[[B]])
+// CHECK-NOT:   onnx.Mul
+func.func @conv_mul(%x: tensor<1x1x3x3xf32>) -> tensor<1x2x3x3xf32> {
+  %w = "onnx.Constant"() {value = dense<1.0> : tensor<2x1x1x1xf32>} : () -> tensor<2x1x1x1xf32>
+  %b = "onnx.Constant"() {value = dense<[1.0, 2.0]> : tensor<2xf32>} : () -> tensor<2xf32>
+  %c = "onnx.Conv"(%x, %w, %b) : (tensor<1x1x3x3xf32>, tensor<2x1x1x1xf32>, tensor<2xf32>) -> tensor<1x2x3x3xf32>
+  %s = "onnx.Constant"() {value = dense<[[[2.0]], [[3.0]]]> : tensor<2x1x1xf32>} : () -> tensor<2x1x1xf32>
+  %y = "onnx.Mul"(%s, %c) : (tensor<2x1x1xf32>, tensor<1x2x3x3xf32>) -> tensor<1x2x3x3xf32>
+  func.return %y : tensor<1x2x3x3xf32>
+}
+
+// -----
+
+// Mul/Add chains by constants merge: ((x*2)+1)*3 + 4 = x*6 + 7.
+// CHECK-LABEL: func.func @affine_chain
+// CHECK-NEXT:  %[[S:.*]] = "onnx.Constant"() {value = dense<6.000000e+00> : tensor<f32>}
+// CHECK-NEXT:  %[[M:.*]] = "onnx.Mul"(%x, %[[S]])
+// CHECK-NEXT:  %[[T:.*]] = "onnx.Constant"() {value = dense<7.000000e+00> : tensor<f32>}
+// CHECK-NEXT:  %[[A:.*]] = "onnx.Add"(%[[M]], %[[T]])
+// CHECK-NEXT:  func.return %[[A]]
+func.func @affine_chain(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %c2 = "onnx.Constant"() {value = dense<2.0> : tensor<f32>} : () -> tensor<f32>
+  %c1 = "onnx.Constant"() {value = dense<1.0> : tensor<f32>} : () -> tensor<f32>
+  %c3 = "onnx.Constant"() {value = dense<3.0> : tensor<f32>} : () -> tensor<f32>
+  %c4 = "onnx.Constant"() {value = dense<4.0> : tensor<f32>} : () -> tensor<f32>
+  %0 = "onnx.Mul"(%x, %c2) : (tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
+  %1 = "onnx.Add"(%c1, %0) : (tensor<f32>, tensor<4xf32>) -> tensor<4xf32>
+  %2 = "onnx.Mul"(%1, %c3) : (tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
+  %3 = "onnx.Add"(%2, %c4) : (tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
+  func.return %3 : tensor<4xf32>
+}
+
+// -----
+
+// Integer chains and shape-changing constants are left alone.
+// CHECK-LABEL: func.func @affine_kept
+// CHECK-COUNT-2: "onnx.Mul"
+// CHECK-COUNT-2: "onnx.Add"
+func.func @affine_kept(%x: tensor<4xi32>, %y: tensor<4xf32>) -> (tensor<4xi32>, tensor<2x4xf32>) {
+  %c = "onnx.Constant"() {value = dense<3> : tensor<i32>} : () -> tensor<i32>
+  %0 = "onnx.Mul"(%x, %c) : (tensor<4xi32>, tensor<i32>) -> tensor<4xi32>
+  %1 = "onnx.Mul"(%0, %c) : (tensor<4xi32>, tensor<i32>) -> tensor<4xi32>
+  %f = "onnx.Constant"() {value = dense<1.0> : tensor<f32>} : () -> tensor<f32>
+  %g = "onnx.Constant"() {value = dense<2.0> : tensor<2x4xf32>} : () -> tensor<2x4xf32>
+  %2 = "onnx.Add"(%y, %f) : (tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
+  %3 = "onnx.Add"(%2, %g) : (tensor<4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  func.return %1, %3 : tensor<4xi32>, tensor<2x4xf32>
+}

@@ -285,6 +285,48 @@ def test_canonicalize_pad_bias_concat_matches_onnxruntime() -> None:
     np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
 
 
+def test_canonicalize_affine_chains_match_onnxruntime() -> None:
+    """Caffe2-style Conv -> Mul -> Add (folds into the Conv) and pre-activation
+    Mul -> Add -> Mul -> Add chains (merge into one Mul + Add)."""
+    rng = np.random.default_rng(12)
+    f32 = np.float32
+
+    def c(name: str, shape: tuple[int, ...]) -> TensorProto:
+        return numpy_helper.from_array(rng.uniform(0.5, 1.5, shape).astype(f32), name)
+
+    inits = [
+        c("w", (4, 3, 3, 3)), c("b", (4,)), c("s1", (4, 1, 1)), c("t1", (1, 4, 1, 1)),
+        c("s2", (4, 1, 1)), c("t2", (4, 1, 1)), c("s3", (1, 4, 1, 1)), c("t3", (4, 1, 1)),
+    ]
+    nodes = [
+        helper.make_node("Conv", ["x", "w", "b"], ["c"], pads=[1, 1, 1, 1]),
+        helper.make_node("Mul", ["s1", "c"], ["m1"]),
+        helper.make_node("Add", ["m1", "t1"], ["a1"]),
+        helper.make_node("Relu", ["a1"], ["r"]),
+        helper.make_node("Mul", ["r", "s2"], ["m2"]),
+        helper.make_node("Add", ["m2", "t2"], ["a2"]),
+        helper.make_node("Mul", ["a2", "s3"], ["m3"]),
+        helper.make_node("Add", ["t3", "m3"], ["y"]),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3, 5, 5])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+        initializer=inits,
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)])
+    module = import_model(model)
+    mlopt.run_pipeline(module, "onnx-shape-inference,onnx-constant-fold,onnx-canonicalize")
+    ops = _onnx_ops(module)
+    assert ops.count("onnx.Mul") == 1 and ops.count("onnx.Add") == 1
+    assert ops.count("onnx.Conv") == 1
+    x = rng.standard_normal((2, 3, 5, 5)).astype(f32)
+    (want,) = _run(model, {"x": x})
+    (got,) = _run(export_model(module), {"x": x})
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
+
+
 # ------------------------------------------------------------ decompose
 
 DECOMPOSE_CASES = [

@@ -11,8 +11,8 @@ Accepts onnx-level IR (contract A) and produces equivalent onnx-level IR:
   preceding Conv or Gemm with constant weights whose only use it is, and
   otherwise becomes Mul + Add with constant scale and shift;
 * MatMul of a 2-D input by a constant 2-D weight followed by Add of a
-  constant bias becomes Gemm; Add of a constant per-channel bias folds into a
-  preceding Conv's bias; a zero constant Pad of spatial dims folds into the
+  constant bias becomes Gemm; Mul/Add by a constant per-channel vector fold
+  into a preceding Conv's weights/bias; chains of Mul/Add by constants merge; a zero constant Pad of spatial dims folds into the
   following Conv's pads; nested Concats on the same axis flatten;
 * x+0, x-0, x*1, x/1, x^1 (same type) and full forward Slices are removed;
 * If with a constant condition is replaced by its taken branch;
@@ -452,14 +452,9 @@ class FoldAddIntoConvBias(RewritePattern):
             if c is None or out is None or op.results[0].type != conv.results[0].type:
                 continue
             cout = out[1]
-            # c must broadcast as [Cout, 1, ..., 1] (possibly with leading 1s)
-            shape = tuple(c.shape)
-            spatial = len(out) - 2
-            while len(shape) > spatial + 1 and shape[0] == 1:
-                shape = shape[1:]
-            if len(shape) != spatial + 1 or any(d != 1 for d in shape[1:]) or shape[0] not in (1, cout):
+            add = _per_channel(c, out)
+            if add is None:
                 continue
-            add = np.broadcast_to(c.reshape(-1), (cout,)).astype(np.float64)
             b_val = conv.operands[2]
             b = np.zeros(cout) if is_none(b_val) else constant_array(b_val)
             if b is None:
@@ -474,6 +469,115 @@ class FoldAddIntoConvBias(RewritePattern):
             if not conv.results[0].uses:
                 rewriter.erase(conv)
             return
+
+
+def _per_channel(c: np.ndarray, out: tuple[int, ...]) -> np.ndarray | None:
+    """``c`` as a [Cout] vector when it broadcasts per output channel of a
+    Conv result ``out`` ([N, Cout, spatial...]); else None."""
+    shape = tuple(c.shape)
+    spatial = len(out) - 2
+    while len(shape) > spatial + 1 and shape[0] == 1:
+        shape = shape[1:]
+    if len(shape) < spatial + 1:
+        shape = (1,) * (spatial + 1 - len(shape)) + shape
+    if len(shape) != spatial + 1 or any(d != 1 for d in shape[1:]) or shape[0] not in (1, out[1]):
+        return None
+    return np.broadcast_to(np.asarray(c, np.float64).reshape(-1), (out[1],))
+
+
+class FoldMulIntoConv(RewritePattern):
+    """Mul(Conv(x, W, B), c) with constant W (and B) and a constant
+    per-output-channel c -> Conv(x, W * c, B * c)."""
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
+        if op.name != "onnx.Mul":
+            return
+        for ci in (0, 1):
+            conv = _producer(op.operands[ci], "onnx.Conv")
+            if conv is None or not _single_use(op.operands[ci]):
+                continue
+            c = constant_array(op.operands[1 - ci])
+            w = constant_array(conv.operands[1])
+            out = _static(conv.results[0])
+            if c is None or w is None or out is None or op.results[0].type != conv.results[0].type:
+                continue
+            f = _per_channel(c, out)
+            b_val = conv.operands[2]
+            b = None if is_none(b_val) else constant_array(b_val)
+            if f is None or (not is_none(b_val) and b is None) or w.shape[0] != out[1]:
+                continue
+            et = elem_type(op.results[0].type)
+            dtype = to_numpy_dtype(et)
+            new_w = w.astype(np.float64) * f.reshape((-1,) + (1,) * (w.ndim - 1))
+            w_c = _const(rewriter, new_w.astype(w.dtype), elem_type(conv.operands[1].type))
+            b_new = b_val
+            if b is not None:
+                b_new = _const(rewriter, (np.asarray(b, np.float64).reshape(-1) * f).astype(dtype), et)
+            new = make_onnx_op(
+                "Conv", [conv.operands[0], w_c, b_new], [op.results[0].type],
+                dict(conv.attributes), like=conv,
+            )
+            rewriter.replace(op, new)
+            if not conv.results[0].uses:
+                rewriter.erase(conv)
+            return
+
+
+class MergeAffineConstants(RewritePattern):
+    """Chains of Mul/Add by constants: Mul(Mul(x,a),b) -> Mul(x,a*b),
+    Add(Add(x,a),b) -> Add(x,a+b), Mul(Add(x,a),b) -> Add(Mul(x,b),a*b)
+    (floating point; only when the result type is unchanged)."""
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
+        from xdsl.dialects.builtin import AnyFloat
+
+        if op.name not in ("onnx.Mul", "onnx.Add"):
+            return
+        et = elem_type(op.results[0].type)
+        out = _static(op.results[0])
+        if not isinstance(et, AnyFloat) or out is None:
+            return
+        for ii in (0, 1):
+            inner = op.operands[ii].owner
+            if not isinstance(inner, Operation) or inner.name not in ("onnx.Mul", "onnx.Add"):
+                continue
+            if not _single_use(op.operands[ii]):
+                continue
+            b = constant_array(op.operands[1 - ii])
+            if b is None:
+                continue
+            for xi in (0, 1):
+                a = constant_array(inner.operands[1 - xi])
+                x = inner.operands[xi]
+                if a is None or constant_array(x) is not None or x.type != op.results[0].type:
+                    continue
+                a64, b64 = np.asarray(a, np.float64), np.asarray(b, np.float64)
+                if inner.name == op.name:
+                    merged = a64 * b64 if op.name == "onnx.Mul" else a64 + b64
+                    if not self._fits(merged, out):
+                        continue
+                    c = _const(rewriter, merged.astype(to_numpy_dtype(et)), et)
+                    new = make_onnx_op(op.name[5:], [x, c], [op.results[0].type], like=op)
+                    rewriter.replace(op, new)
+                    return
+                if inner.name == "onnx.Add" and op.name == "onnx.Mul":
+                    shifted = a64 * b64
+                    if not self._fits(b64, out) or not self._fits(shifted, out):
+                        continue
+                    bc = _const(rewriter, b64.astype(to_numpy_dtype(et)), et)
+                    sc = _const(rewriter, shifted.astype(to_numpy_dtype(et)), et)
+                    ty = op.results[0].type
+                    mul = make_onnx_op("Mul", [x, bc], [ty], like=op, name_suffix="scale")
+                    add = make_onnx_op("Add", [mul.results[0], sc], [ty], like=op)
+                    rewriter.replace(op, [mul, add], [add.results[0]])
+                    return
+
+    @staticmethod
+    def _fits(c: np.ndarray, out: tuple[int, ...]) -> bool:
+        try:
+            return c.ndim <= len(out) and np.broadcast_shapes(c.shape, out) == out
+        except ValueError:
+            return False
 
 
 class FoldPadIntoConv(RewritePattern):
@@ -572,6 +676,8 @@ PATTERNS: tuple[type[RewritePattern], ...] = (
     BatchNormToMulAdd,
     MatMulAddToGemm,
     FoldAddIntoConvBias,
+    FoldMulIntoConv,
+    MergeAffineConstants,
     FoldPadIntoConv,
     FlattenConcat,
     FoldConstantIf,
