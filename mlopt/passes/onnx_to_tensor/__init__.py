@@ -1,7 +1,25 @@
 """``convert-onnx-to-tensor``: ONNX ops -> linalg.generic / tensor / arith / math.
 
-One module per op family registers its lowerings (see :mod:`.common`); the
-pass lives in :mod:`.convert`.
+Layout (one module per op family; the pass is in :mod:`.convert`):
+
+* :mod:`.common` -- the shared, stable helpers: the ``@lowering("OpType")``
+  registry, :class:`~.common.Emitter` (collects the replacement ops, reports
+  errors naming the node), :func:`~.common.generic` (a ``linalg.generic`` in
+  destination-passing style), :func:`~.common.map_elementwise` (numpy
+  broadcasting), :func:`~.common.reduce_generic`, :class:`~.common.Body` (scalar
+  builders with float / signed / unsigned / bool semantics), reshapes and
+  slices, ``constant_array``/``require_constant`` for compile-time operands;
+* :mod:`.constants`, :mod:`.elementwise`, :mod:`.matmul`, :mod:`.conv`,
+  :mod:`.pooling`, :mod:`.normalization`, :mod:`.reduction`, :mod:`.shape`,
+  :mod:`.gather`, :mod:`.misc`, :mod:`.loss`, :mod:`.rnn` -- the families.
+
+Adding an op: write ``@lowering("MyOp") def lower_my_op(em, op): ...`` in the
+module of its family (a new module must be listed in ``convert.FAMILIES``),
+returning the replacement value(s) for the op's results (``None`` for an absent
+optional result); raise ``em.fail("...")`` for what cannot be compiled. Add a
+lit test in ``test/onnx_to_tensor/`` and, for anything numeric, a case in
+``test_differential.py``. Plugins register lowerings for their own op names
+with ``Registry.add_onnx_lowering`` instead.
 """
 
 from mlopt.passes.onnx_to_tensor.convert import ConvertOnnxToTensor, supported_op_names
