@@ -38,7 +38,7 @@ EXPECTED_FAILURES = HERE / "expected_failures.txt"
 RTOL = 1e-3
 ATOL = 1e-4
 #: seconds one case (compile + run) may take before it is killed
-DEFAULT_TIMEOUT = float(os.environ.get("MLOPT_CONFORMANCE_TIMEOUT", "60"))
+DEFAULT_TIMEOUT = float(os.environ.get("MLOPT_CONFORMANCE_TIMEOUT", "120"))
 
 
 @dataclass
