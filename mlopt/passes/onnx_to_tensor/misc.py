@@ -784,3 +784,79 @@ def lower_qlinear_conv(em: Emitter, op):
         )
     y = _conv_core(em, op, xf, wf, bf, Float32Type())
     return _requant(em, y, y_s, y_z, em.out_elt())
+
+
+@lowering("MaxUnpool")
+def lower_max_unpool(em: Emitter, op):
+    """out[n, c, o...] = X[n, c, i...] where I[n, c, i...] is the flat index of
+    (n, c, o...) in the output, else 0: a reduction over the input window."""
+    x, ind = op.operands[0], op.operands[1]
+    xs = em.shape(x)
+    final = em.out_shape()
+    r = len(xs) - 2
+    kernel = em.attr("kernel_shape")
+    strides = em.attr("strides") or [1] * r
+    pads = em.attr("pads") or [0] * (2 * r)
+    # the indices address the inferred shape; output_shape pads it at the end
+    out = (xs[0], xs[1], *[(xs[2 + i] - 1) * strides[i] - (pads[i] + pads[r + i]) + kernel[i] for i in range(r)])
+    e = elt_of(x)
+    ie = elt_of(ind)
+    i64 = IntegerType(64)
+    nd = 2 + 2 * r
+    imap = AffineMap(nd, 0, (d(0), d(1), *[d(2 + r + i) for i in range(r)]))
+    omap = AffineMap(nd, 0, tuple(d(i) for i in range(2 + r)))
+    init = em.filled(out, e, 0)
+
+    def body(b: Body, xv, iv, acc):
+        flat = b.cast(b.index(0), IndexType(), i64)
+        for j, size in enumerate(out[1:], start=1):
+            flat = b.add(arith.AddiOp(b.add(arith.MuliOp(flat, b.const(size, i64))), b.cast(b.index(j), IndexType(), i64)))
+        hit = b.add(arith.CmpiOp(b.cast(iv, ie, i64), flat, "eq"))
+        return b.select(hit, xv, acc)
+
+    res = generic(
+        em, [x, ind], [imap, imap], out, e, body,
+        iterators=["parallel"] * (2 + r) + ["reduction"] * r, init=init, out_map=omap,
+    )
+    if tuple(out) == tuple(final):
+        return res
+    if any(a > b for a, b in zip(out, final)):
+        raise em.fail(f"output_shape {final} is smaller than the unpooled shape {out}")
+    return em.insert_slice(res, em.filled(final, e, 0), [0] * len(out), list(out))
+
+
+@lowering("AffineGrid")
+def lower_affine_grid(em: Emitter, op):
+    """grid[n, s..., :] = theta[n] @ (base coordinates of s..., 1)."""
+    theta = op.operands[0]
+    size = [int(v) for v in require_constant(op, op.operands[1], "AffineGrid size").reshape(-1)]
+    align = bool(em.attr("align_corners", 0))
+    sp = size[2:]
+    r = len(sp)
+    e = elt_of(theta)
+
+    def lin(n):
+        if align:
+            return np.linspace(-1.0, 1.0, n) if n > 1 else np.zeros(1)
+        return (2 * np.arange(n) + 1) / n - 1
+
+    # base[s..., k] with k over (x, y[, z], 1): x runs along the last dim
+    axes = [lin(n) for n in sp]
+    mesh = np.meshgrid(*axes, indexing="ij")
+    comps = [mesh[r - 1 - k] for k in range(r)] + [np.ones(sp)]
+    base = np.stack(comps, axis=-1)
+    from mlopt.passes.onnx_to_tensor.common import numpy_dtype
+
+    base_c = em.dense(base.astype(numpy_dtype(e)), e)
+    out = em.out_shape()
+    nd = 2 + r + 1  # n, s..., j (output component), k (reduction)
+    tmap = AffineMap(nd + 1 - 1, 0, (d(0), d(1 + r), d(2 + r)))
+    bmap = AffineMap(nd, 0, (*[d(1 + i) for i in range(r)], d(2 + r)))
+    omap = AffineMap(nd, 0, tuple(d(i) for i in range(2 + r)))
+    init = em.filled(out, e, 0)
+    k = kind_of(e)
+    return generic(
+        em, [theta, base_c], [tmap, bmap], out, e,
+        lambda b, tv, bv, acc: b.add_(acc, b.mul(tv, bv, k), k),
+        iterators=["parallel"] * (2 + r) + ["reduction"], init=init, out_map=omap,
+    )
