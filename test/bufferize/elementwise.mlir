@@ -66,3 +66,21 @@ func.func @passthrough(%a: tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>) {
 func.func private @helper(%a: tensor<3xf32>) -> tensor<3xf32> {
   func.return %a : tensor<3xf32>
 }
+
+// -----
+
+// A function already at the memref level is left as it is.
+// CHECK-LABEL: func.func @done
+// CHECK-SAME:    (%[[A:.*]]: memref<4xf32>, %[[O:.*]]: memref<4xf32>) {
+// CHECK-NEXT:    %[[T:.*]] = memref.alloc() : memref<4xf32>
+// CHECK-NEXT:    "memref.copy"(%[[A]], %[[T]])
+// CHECK-NEXT:    "memref.copy"(%[[T]], %[[O]])
+// CHECK-NEXT:    memref.dealloc %[[T]] : memref<4xf32>
+// CHECK-NEXT:    func.return
+func.func @done(%a: memref<4xf32>, %o: memref<4xf32>) {
+  %t = memref.alloc() : memref<4xf32>
+  "memref.copy"(%a, %t) : (memref<4xf32>, memref<4xf32>) -> ()
+  "memref.copy"(%t, %o) : (memref<4xf32>, memref<4xf32>) -> ()
+  memref.dealloc %t : memref<4xf32>
+  func.return
+}

@@ -99,7 +99,7 @@ def plan_allocations(fn: func.FuncOp) -> int:
     physical: list[_Buffer] = []
     for b in buffers:
         donor = None
-        if b.type.get_shape():
+        if b.type.get_shape() and num_elements(b.type.get_shape()):
             for p in physical:
                 if (
                     p.end < b.start

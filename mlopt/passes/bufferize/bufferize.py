@@ -526,6 +526,11 @@ class BufferizePass(ModulePass):
                 ):
                     raise LoweringError(inner, "with tensor operands is not supported by bufferize")
         for fn in funcs:
+            if not any(_touches_tensors(inner) for inner in fn.walk()) and not any(
+                isinstance(t, TensorType)
+                for t in (*fn.function_type.inputs, *fn.function_type.outputs)
+            ):
+                continue  # already at the memref level: leave it alone
             entry = fn.sym_visibility is None or fn.sym_visibility.data == "public"
             peak = max(peak, _FuncBufferizer(fn, globals_, entry).run())
         op.attributes["mlopt.peak_temp_bytes"] = IntegerAttr(peak, i64)
