@@ -368,3 +368,30 @@ def test_recurrent():
     inputs = {"x": x, "lens": lens}
     outs = ["rnn_y", "rnn_h", "gru_y", "gru_h", "lstm_y", "lstm_h", "lstm_c"]
     check(build(nodes, inputs, outs, inits), inputs)
+
+
+def test_sampling_and_quantized_ops():
+    x = randn(1, 2, 4, 4)
+    grid = rng.uniform(-1.2, 1.2, (1, 3, 2, 2)).astype(np.float32)
+    theta = randn(1, 2, 3)
+    qa = rng.integers(0, 255, (2, 3)).astype(np.uint8)
+    qb = rng.integers(0, 255, (3, 2)).astype(np.uint8)
+    inits = {
+        "size": np.array([1, 2, 3, 5], np.int64),
+        "as": np.array(0.02, np.float32), "az": np.array(100, np.uint8),
+        "bs": np.array(0.03, np.float32), "bz": np.array(120, np.uint8),
+        "ys": np.array(0.5, np.float32), "yz": np.array(10, np.uint8),
+    }
+    nodes = [
+        helper.make_node("GridSample", ["x", "grid"], ["gs_lin"], mode="linear", padding_mode="zeros"),
+        helper.make_node("GridSample", ["x", "grid"], ["gs_near"], mode="nearest", padding_mode="reflection", align_corners=1),
+        helper.make_node("GridSample", ["x", "grid"], ["gs_border"], mode="linear", padding_mode="border"),
+        helper.make_node("AffineGrid", ["theta", "size"], ["ag"], align_corners=0),
+        helper.make_node("MaxPool", ["x"], ["mp", "mp_i"], kernel_shape=[2, 2], strides=[2, 2]),
+        helper.make_node("MaxUnpool", ["mp", "mp_i"], ["unpool"], kernel_shape=[2, 2], strides=[2, 2]),
+        helper.make_node("QLinearMatMul", ["qa", "as", "az", "qb", "bs", "bz", "ys", "yz"], ["qmm"]),
+    ]
+    inputs = {"x": x, "grid": grid, "theta": theta, "qa": qa, "qb": qb}
+    outs = ["gs_lin", "gs_near", "gs_border", "ag", "unpool", "qmm"]
+    model = build(nodes, inputs, outs, inits)
+    check(model, inputs)
