@@ -400,3 +400,15 @@ def test_entry_named_like_a_libm_function():
     model = compile_text(text)
     x = np.linspace(-1, 1, 16)
     np.testing.assert_allclose(model(x)[1], np.tanh(x), rtol=1e-13)
+
+
+def test_f16_transcendentals_go_through_f32():
+    model = compile_text(TRANSCENDENTAL.replace("{T}", "f16"))
+    x = np.linspace(-2, 2, 16).astype(np.float16)
+    e, t, r = model(x)
+    assert t.dtype == np.float16
+    ref = x.astype(np.float32)
+    np.testing.assert_allclose(e, np.exp(ref).astype(np.float16), rtol=2e-3)
+    np.testing.assert_allclose(t, np.tanh(ref).astype(np.float16), rtol=2e-3, atol=1e-3)
+    erf = np.array([math.erf(v) for v in ref], np.float32).astype(np.float16)
+    np.testing.assert_allclose(r, erf, rtol=2e-3, atol=1e-3)
