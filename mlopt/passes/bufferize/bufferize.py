@@ -526,10 +526,9 @@ class BufferizePass(ModulePass):
                 ):
                     raise LoweringError(inner, "with tensor operands is not supported by bufferize")
         for fn in funcs:
-            if not any(_touches_tensors(inner) for inner in fn.walk()) and not any(
-                isinstance(t, TensorType)
-                for t in (*fn.function_type.inputs, *fn.function_type.outputs)
-            ):
+            types = [v.type for inner in fn.walk() for v in (*inner.operands, *inner.results)]
+            types += [*fn.function_type.inputs, *fn.function_type.outputs]
+            if not any(isinstance(t, TensorType | UnrankedTensorType) for t in types):
                 continue  # already at the memref level: leave it alone
             entry = fn.sym_visibility is None or fn.sym_visibility.data == "public"
             peak = max(peak, _FuncBufferizer(fn, globals_, entry).run())
