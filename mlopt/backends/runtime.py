@@ -295,9 +295,6 @@ class CompiledModel:
         return out
 
     def _gather(self, arrays: Sequence[Any], named: Mapping[str, Any]) -> list[Any]:
-        if arrays and named:
-            if len(arrays) + len(named) != len(self.inputs):
-                pass
         values: list[Any] = list(arrays)
         if len(values) > len(self.inputs):
             raise ValueError(

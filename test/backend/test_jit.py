@@ -412,3 +412,19 @@ def test_f16_transcendentals_go_through_f32():
     np.testing.assert_allclose(t, np.tanh(ref).astype(np.float16), rtol=2e-3, atol=1e-3)
     erf = np.array([math.erf(v) for v in ref], np.float32).astype(np.float16)
     np.testing.assert_allclose(r, erf, rtol=2e-3, atol=1e-3)
+
+
+def test_rank0_input_and_output():
+    text = """
+    func.func @sq(%a: memref<f32>, %b: memref<f32>) attributes {mlopt.entry, mlopt.num_inputs = 1 : i64} {
+      %x = memref.load %a[] : memref<f32>
+      %y = arith.mulf %x, %x : f32
+      memref.store %y, %b[] : memref<f32>
+      func.return
+    }
+    """
+    model = compile_text(text)
+    (y,) = model(np.array(3.0, np.float32))
+    assert y.shape == () and y == 9.0
+    (y,) = model(np.float32(2.0))  # numpy scalar
+    assert y == 4.0
