@@ -860,3 +860,67 @@ def lower_affine_grid(em: Emitter, op):
         lambda b, tv, bv, acc: b.add_(acc, b.mul(tv, bv, k), k),
         iterators=["parallel"] * (2 + r) + ["reduction"], init=init, out_map=omap,
     )
+
+
+@lowering("Col2Im")
+def lower_col2im(em: Emitter, op):
+    """out[n, c, p...] = sum over kernel offsets k of
+    input[n, c*K + k_flat, l_flat] where p = l*stride - pad + k*dilation."""
+    x = op.operands[0]
+    image = [int(v) for v in require_constant(op, op.operands[1], "Col2Im image_shape").reshape(-1)]
+    block = [int(v) for v in require_constant(op, op.operands[2], "Col2Im block_shape").reshape(-1)]
+    r = len(image)
+    dil = em.attr("dilations") or [1] * r
+    pads = em.attr("pads") or [0] * (2 * r)
+    strides = em.attr("strides") or [1] * r
+    nb = [
+        (image[i] + pads[i] + pads[r + i] - dil[i] * (block[i] - 1) - 1) // strides[i] + 1 for i in range(r)
+    ]
+    e = elt_of(x)
+    k = kind_of(e)
+    out = em.out_shape()
+    i64 = IntegerType(64)
+    nd = 2 + 2 * r
+    win = em.empty(block, e)
+    wmap = AffineMap(nd, 0, tuple(d(2 + r + i) for i in range(r)))
+    omap = AffineMap(nd, 0, tuple(d(i) for i in range(2 + r)))
+    init = em.filled(out, e, 0)
+    K = int(np.prod(block))
+
+    def body(b: Body, _w, acc):
+        def ix(j):
+            return b.cast(b.index(j), IndexType(), i64)
+
+        valid = None
+        l_flat = b.const(0, i64)
+        k_flat = b.const(0, i64)
+        for i in range(r):
+            kv = ix(2 + r + i)
+            num = b.add(arith.SubiOp(
+                b.add(arith.AddiOp(ix(2 + i), b.const(pads[i], i64))),
+                b.add(arith.MuliOp(kv, b.const(dil[i], i64))),
+            ))
+            s = b.const(strides[i], i64)
+            li = b.add(arith.DivSIOp(num, s))
+            ok = b.add(arith.AndIOp(
+                b.add(arith.CmpiOp(b.add(arith.RemSIOp(num, s)), b.const(0, i64), "eq")),
+                b.add(arith.AndIOp(
+                    b.add(arith.CmpiOp(num, b.const(0, i64), "sge")),
+                    b.add(arith.CmpiOp(li, b.const(nb[i], i64), "slt")),
+                )),
+            ))
+            valid = ok if valid is None else b.add(arith.AndIOp(valid, ok))
+            li = b.add(arith.MinSIOp(b.add(arith.MaxSIOp(li, b.const(0, i64))), b.const(nb[i] - 1, i64)))
+            l_flat = b.add(arith.AddiOp(b.add(arith.MuliOp(l_flat, b.const(nb[i], i64))), li))
+            k_flat = b.add(arith.AddiOp(b.add(arith.MuliOp(k_flat, b.const(block[i], i64))), kv))
+        ch = b.add(arith.AddiOp(b.add(arith.MuliOp(ix(1), b.const(K, i64))), k_flat))
+        v = b.add(tensor.ExtractOp(
+            x, [b.index(0), b.add(arith.IndexCastOp(ch, IndexType())), b.add(arith.IndexCastOp(l_flat, IndexType()))],
+            signless(e),
+        ))
+        return b.select(valid, b.add_(acc, v, k), acc)
+
+    return generic(
+        em, [win], [wmap], out, e, body,
+        iterators=["parallel"] * (2 + r) + ["reduction"] * r, init=init, out_map=omap,
+    )
