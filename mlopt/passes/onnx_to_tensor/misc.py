@@ -924,3 +924,40 @@ def lower_col2im(em: Emitter, op):
         em, [win], [wmap], out, e, body,
         iterators=["parallel"] * (2 + r) + ["reduction"] * r, init=init, out_map=omap,
     )
+
+
+@lowering("Det")
+def lower_det(em: Emitter, op):
+    """Determinants of 1x1, 2x2 and 3x3 matrices (closed forms, any batch)."""
+    x = op.operands[0]
+    xs = em.shape(x)
+    n = xs[-1]
+    if len(xs) < 2 or xs[-2] != n or n > 3:
+        raise em.fail(f"Det is supported for square matrices up to 3x3, got shape {xs}")
+    e = elt_of(x)
+    batch = xs[:-2]
+    nb = len(batch)
+
+    def body(b: Body, o):
+        idx = [b.index(i) for i in range(nb)]
+
+        def a(i, j):
+            return b.add(tensor.ExtractOp(x, [*idx, b.const(i, IndexType()), b.const(j, IndexType())], signless(e)))
+
+        def mul(p, q):
+            return b.add(arith.MulfOp(p, q))
+
+        def det2(p, q, r_, s):
+            return b.add(arith.SubfOp(mul(p, s), mul(q, r_)))
+
+        if n == 1:
+            return a(0, 0)
+        if n == 2:
+            return det2(a(0, 0), a(0, 1), a(1, 0), a(1, 1))
+        t0 = mul(a(0, 0), det2(a(1, 1), a(1, 2), a(2, 1), a(2, 2)))
+        t1 = mul(a(0, 1), det2(a(1, 0), a(1, 2), a(2, 0), a(2, 2)))
+        t2 = mul(a(0, 2), det2(a(1, 0), a(1, 1), a(2, 0), a(2, 1)))
+        return b.add(arith.AddfOp(b.add(arith.SubfOp(t0, t1)), t2))
+
+    res = generic(em, [], [], batch, e, body)
+    return em.reshape(res, em.out_shape())
