@@ -528,7 +528,9 @@ class BufferizePass(ModulePass):
         for fn in funcs:
             types = [v.type for inner in fn.walk() for v in (*inner.operands, *inner.results)]
             types += [*fn.function_type.inputs, *fn.function_type.outputs]
-            if not any(isinstance(t, TensorType | UnrankedTensorType) for t in types):
+            if not fn.function_type.outputs and not any(
+                isinstance(t, TensorType | UnrankedTensorType) for t in types
+            ):
                 continue  # already at the memref level: leave it alone
             entry = fn.sym_visibility is None or fn.sym_visibility.data == "public"
             peak = max(peak, _FuncBufferizer(fn, globals_, entry).run())
