@@ -1,7 +1,7 @@
 """bufferize + convert-linalg-to-affine preserve the meaning of tensor-level IR.
 
 Each case is run through both passes and then evaluated with xDSL's
-interpreter (see affine_eval.py) against a numpy reference.
+interpreter (see bufferize_affine_eval.py) against a numpy reference.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 import mlopt
 
 sys.path.insert(0, str(Path(__file__).parent))
-from affine_eval import run_level_c  # noqa: E402
+from bufferize_affine_eval import run_level_c  # noqa: E402
 
 ID2 = "affine_map<(d0, d1) -> (d0, d1)>"
 ROW = "affine_map<(d0, d1) -> (d1)>"

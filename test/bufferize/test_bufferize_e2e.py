@@ -13,7 +13,7 @@ import mlopt
 from mlopt.backends.runtime import compile_model
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_semantics import CASES  # noqa: E402
+from test_bufferize_semantics import CASES  # noqa: E402
 
 
 def _compile(ir: str):
