@@ -364,6 +364,9 @@ def test_decompose_matches_onnxruntime(op_type, attrs, shapes, opset) -> None:
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    # declare the output's shape (the version converter wants it when upgrading)
+    inferred = onnx.shape_inference.infer_shapes(model)
+    model.graph.output[0].CopyFrom(inferred.graph.output[0])
     module = import_model(model)
     decompose(module, ops=(op_type,))
     ops = _onnx_ops(module)
