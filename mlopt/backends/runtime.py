@@ -13,12 +13,36 @@ compiled code per call, so calls are reentrant and may run in parallel threads.
 Models with symbolic input dimensions are compiled again for each new
 concrete shape signature (cached). ``CompiledModel.stage_times`` reports the
 seconds spent in each stage of the latest compilation.
+
+Value specialization. Some operands must be known when the model is compiled
+(``convert-onnx-to-tensor`` and shape inference read them as constants): the
+axes of the Reduce* ops, Pad's pads/axes, Slice's starts/ends/axes/steps,
+Reshape/Expand shapes, Tile repeats, TopK's K, Range's operands, ... (the
+table :data:`VALUE_OPERANDS`: ONNX op type -> operand indices). A model may pass
+such a value as a graph *input* instead of an initializer. The runtime finds
+those inputs once per model (:func:`value_inputs`): the graph inputs from which
+such an operand is computed, tracing back through any op except the ones whose
+result depends only on their operand's *shape* (Shape, Size, EyeLike). At each
+call, such an input with at most :data:`MAX_SPECIALIZED_ELEMENTS` elements of a
+numeric or bool dtype is *value-specialised*: its bytes join the input shapes
+in the compile-cache key, and at compile time the function argument's uses
+are replaced by an ``onnx.Constant`` holding the value, before the pipeline
+runs (so constant folding, shape inference and the lowering see it). The ABI
+is unchanged: the entry keeps that argument and simply ignores it, and the
+caller still passes every input. Larger inputs are not specialised (the
+compilation then fails as before if the value is really needed). Models
+with such inputs are compiled at the first call, not by ``compile_model``.
+At most :data:`MAX_VARIANTS` compiled variants (shape signatures and values
+together) are kept per model; beyond that the least recently used one is
+dropped (and compiled again if it is needed again). Everything that runs is
+still machine code compiled by mlopt for that value.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +63,60 @@ from xdsl.ir import Attribute
 
 from mlopt.backends.llvm import JITModule, numpy_dtype
 
-__all__ = ["CompiledModel", "compile_model", "InputSpec"]
+__all__ = [
+    "CompiledModel",
+    "compile_model",
+    "InputSpec",
+    "VALUE_OPERANDS",
+    "MAX_SPECIALIZED_ELEMENTS",
+    "MAX_VARIANTS",
+    "value_inputs",
+]
+
+_REDUCE_OPS = (
+    "ReduceSum ReduceMax ReduceMin ReduceMean ReduceProd ReduceL1 ReduceL2 "
+    "ReduceLogSum ReduceLogSumExp ReduceSumSquare"
+).split()
+
+#: ONNX op type -> indices of the operands whose values must be known at compile
+#: time (what ``convert-onnx-to-tensor`` reads with ``require_constant`` /
+#: ``constant_array`` and what shape inference needs for static result shapes).
+VALUE_OPERANDS: dict[str, tuple[int, ...]] = {
+    **{op: (1,) for op in _REDUCE_OPS},
+    "Pad": (1, 3),
+    "Trilu": (1,),
+    "Slice": (1, 2, 3, 4),
+    "Reshape": (1,),
+    "Expand": (1,),
+    "Tile": (1,),
+    "Squeeze": (1,),
+    "Unsqueeze": (1,),
+    "Split": (1,),
+    "TopK": (1,),
+    "OneHot": (1, 2),
+    "Range": (0, 1, 2),
+    "ConstantOfShape": (0,),
+    "Resize": (1, 2, 3),
+    "Upsample": (1,),
+    "CenterCropPad": (1,),
+    "CumSum": (1,),
+    "CumProd": (1,),
+    "AffineGrid": (1,),
+    "Col2Im": (1, 2),
+    "Dropout": (1, 2),
+    "HannWindow": (0,),
+    "HammingWindow": (0,),
+    "BlackmanWindow": (0,),
+}
+
+#: ops whose result depends only on the *shape* of their operands: tracing a
+#: compile-time value back to the graph inputs stops there
+_SHAPE_ONLY_OPS = frozenset({"Shape", "Size", "EyeLike"})
+
+#: inputs with more elements than this are never value-specialised
+MAX_SPECIALIZED_ELEMENTS = 1024
+#: compiled variants kept per model (least recently used dropped first)
+MAX_VARIANTS = 64
 
 
 @dataclass(frozen=True)
@@ -156,9 +233,14 @@ class CompiledModel:
         self.target_cpu = target_cpu
         self.fast_math = False
         self.pipeline: str | None = None
-        self._cache: dict[tuple[tuple[int, ...], ...], _Specialization] = {}
-        self._lock = threading.Lock()
+        # key: the shape signature, or (shapes, values) when value_input_indices
+        self._cache: OrderedDict[Any, _Specialization] = OrderedDict()
+        self._lock = threading.Lock()  # held while compiling
+        self._lru_lock = threading.Lock()  # short: cache order and eviction
         self.stage_times: dict[str, float] = {}
+        #: indices of the inputs that are value-specialised when small (see module doc)
+        self.value_input_indices: tuple[int, ...] = ()
+        self.max_variants = MAX_VARIANTS
 
     # -- compilation -------------------------------------------------------
     @property
@@ -190,23 +272,85 @@ class CompiledModel:
         self.inputs = fixed
 
     def compiled_signatures(self) -> list[tuple[tuple[int, ...], ...]]:
-        with self._lock:
-            return list(self._cache)
+        """The shape signatures compiled (one entry per cached variant, so a
+        signature appears once per value-specialised variant)."""
+        with self._lru_lock:
+            keys = list(self._cache)
+        return [k[0] for k in keys] if self.value_input_indices else keys
 
-    def _specialize(self, shapes: tuple[tuple[int, ...], ...]) -> _Specialization:
-        spec = self._cache.get(shapes)  # lock-free fast path: calls never wait on a compile
+    @property
+    def num_variants(self) -> int:
+        """How many compiled variants (shape signatures x specialised values) are cached."""
+        return len(self._cache)
+
+    def _value_key(self, inputs: Sequence[np.ndarray]) -> tuple[bytes | None, ...]:
+        key: list[bytes | None] = []
+        for i in self.value_input_indices:
+            a = inputs[i]
+            small = a.size <= MAX_SPECIALIZED_ELEMENTS and a.dtype.kind in "biuf"
+            key.append(a.tobytes() if small else None)
+        return tuple(key)
+
+    def _cache_key(self, shapes: tuple[tuple[int, ...], ...], values: tuple[bytes | None, ...]) -> Any:
+        return (shapes, values) if self.value_input_indices else shapes
+
+    def _specialize(
+        self,
+        shapes: tuple[tuple[int, ...], ...],
+        values: tuple[bytes | None, ...] = (),
+    ) -> _Specialization:
+        key = self._cache_key(shapes, values)
+        spec = self._cache.get(key)  # no compile lock on a hit: calls never wait on a compile
         if spec is not None:
+            if len(self._cache) > 1:
+                with self._lru_lock:
+                    if key in self._cache:
+                        self._cache.move_to_end(key)
             return spec
         with self._lock:
-            spec = self._cache.get(shapes)
+            spec = self._cache.get(key)
             if spec is None:
-                spec = self._compile(shapes)
-                self._cache[shapes] = spec
+                spec = self._compile(shapes, values)
+                with self._lru_lock:
+                    self._cache[key] = spec
+                    while len(self._cache) > max(1, self.max_variants):
+                        self._cache.popitem(last=False)
                 self.stage_times = dict(spec.stage_times)
             return spec
 
+    def _substitute_values(
+        self, fn: func.FuncOp, shapes: tuple[tuple[int, ...], ...], values: tuple[bytes | None, ...]
+    ) -> None:
+        """Replace the uses of the value-specialised arguments by ``onnx.Constant``s."""
+        from mlopt.dialects.onnx import op_class
+        from mlopt.dialects.onnx.helpers import dense_attr_from_numpy
+
+        block = fn.body.block
+        for idx, data in zip(self.value_input_indices, values):
+            if data is None:
+                continue
+            spec = self.inputs[idx]
+            array = np.frombuffer(data, dtype=spec.dtype).reshape(shapes[idx])
+            arg = block.args[idx]
+            typ = arg.type
+            elt = typ.get_element_type() if isinstance(typ, TensorType) else None
+            value = dense_attr_from_numpy(array, elt)
+            const = op_class("Constant").create(
+                result_types=[value.type],
+                attributes={"value": value, "onnx.name": StringAttr(spec.name)},
+            )
+            const.results[0].name_hint = arg.name_hint
+            if block.first_op is not None:
+                block.insert_op_before(const, block.first_op)
+            else:
+                block.add_op(const)
+            arg.replace_all_uses_with(const.results[0])
+
     def _lowered_module(
-        self, shapes: tuple[tuple[int, ...], ...], times: dict[str, float]
+        self,
+        shapes: tuple[tuple[int, ...], ...],
+        times: dict[str, float],
+        values: tuple[bytes | None, ...] = (),
     ) -> ModuleOp:
         from mlopt import make_context
         from mlopt.passes.pipelines import stages_from
@@ -225,6 +369,8 @@ class CompiledModel:
             module = self._source.clone()
             if level in ("onnx", "tensor"):
                 _set_input_shapes(_graph_func(module), shapes)
+        if self.value_input_indices and any(v is not None for v in values):
+            self._substitute_values(_graph_func(module), shapes, values)
         if self.pipeline is not None:
             stages = [("pipeline", self.pipeline)]
         else:
@@ -239,9 +385,11 @@ class CompiledModel:
             _add_fast_math(module)
         return module
 
-    def _compile(self, shapes: tuple[tuple[int, ...], ...]) -> _Specialization:
+    def _compile(
+        self, shapes: tuple[tuple[int, ...], ...], values: tuple[bytes | None, ...] = ()
+    ) -> _Specialization:
         times: dict[str, float] = {}
-        module = self._lowered_module(shapes, times)
+        module = self._lowered_module(shapes, times, values)
         entry = _llvm_entry(module)
         arg_types = entry.attributes.get("mlopt.arg_types")
         if not isinstance(arg_types, ArrayAttr):
@@ -320,7 +468,8 @@ class CompiledModel:
     def __call__(self, *arrays: Any, **named: Any) -> list[np.ndarray]:
         inputs = self._check(self._gather(arrays, named))
         shapes = tuple(tuple(int(d) for d in a.shape) for a in inputs)
-        spec = self._specialize(shapes)
+        values = self._value_key(inputs) if self.value_input_indices else ()
+        spec = self._specialize(shapes, values)
         outputs = [np.empty(s, dtype=d) for s, d in zip(spec.out_shapes, spec.out_dtypes)]
         spec.fn(*[a.ctypes.data for a in inputs], *[o.ctypes.data for o in outputs])
         return outputs
@@ -385,6 +534,105 @@ def _set_input_shapes(fn: func.FuncOp, shapes: tuple[tuple[int, ...], ...]) -> N
     fn.function_type = FunctionType.from_lists(new_inputs, list(fn.function_type.outputs))
 
 
+def _graph_nodes(graph: Any) -> list[Any]:
+    """The nodes of ``graph`` and of all its subgraphs."""
+    nodes: list[Any] = []
+    stack = [graph]
+    while stack:
+        g = stack.pop()
+        for node in g.node:
+            nodes.append(node)
+            for a in node.attribute:
+                if a.HasField("g"):
+                    stack.append(a.g)
+                stack.extend(a.graphs)
+    return nodes
+
+
+def _trace_to_inputs(start: list[Any], producers: Mapping[Any, Any], operands_of: Any, is_input: Any) -> set[Any]:
+    """The graph inputs reached from ``start`` going back through producers
+    (stopping at ops whose result depends only on an operand's shape)."""
+    found: set[Any] = set()
+    seen: set[Any] = set()
+    work = list(start)
+    while work:
+        v = work.pop()
+        if v in seen:
+            continue
+        seen.add(v)
+        if is_input(v):
+            found.add(v)
+            continue
+        prod = producers.get(v)
+        if prod is None:
+            continue
+        op_type, operands = operands_of(prod)
+        if op_type in _SHAPE_ONLY_OPS:
+            continue
+        work.extend(operands)
+    return found
+
+
+def value_inputs(model_or_func: Any) -> tuple[int, ...]:
+    """Indices (among the non-initializer graph inputs, or the graph function's
+    arguments) of the inputs whose values some op needs at compile time
+    (see :data:`VALUE_OPERANDS`). Accepts an ``onnx.ModelProto`` or the onnx-level
+    graph ``func.FuncOp``."""
+    if isinstance(model_or_func, func.FuncOp):
+        return _value_inputs_func(model_or_func)
+    graph = model_or_func.graph
+    initializers = {i.name for i in graph.initializer}
+    names = [vi.name for vi in graph.input if vi.name not in initializers]
+    index = {n: i for i, n in enumerate(names)}
+    nodes = _graph_nodes(graph)
+    producers: dict[str, Any] = {}
+    for node in nodes:
+        for out in node.output:
+            if out:
+                producers[out] = node
+    start: list[str] = []
+    for node in nodes:
+        if node.domain not in ("", "ai.onnx"):
+            continue
+        for k in VALUE_OPERANDS.get(node.op_type, ()):
+            if k < len(node.input) and node.input[k]:
+                start.append(node.input[k])
+    found = _trace_to_inputs(
+        start,
+        producers,
+        lambda n: (n.op_type, [i for i in n.input if i]),
+        lambda v: v in index and v not in producers,
+    )
+    return tuple(sorted(index[n] for n in found))
+
+
+def _value_inputs_func(fn: func.FuncOp) -> tuple[int, ...]:
+    from xdsl.ir import BlockArgument, OpResult
+
+    if not fn.body.blocks:
+        return ()
+    block = fn.body.block
+    start: list[Any] = []
+    for op in fn.walk():
+        if op.dialect_name() != "onnx":
+            continue
+        for k in VALUE_OPERANDS.get(op.name.split(".", 1)[1], ()):
+            if k < len(op.operands):
+                start.append(op.operands[k])
+
+    class _Producers(dict):  # producer of any value, looked up lazily
+        def get(self, v: Any, default: Any = None) -> Any:
+            return v.owner if isinstance(v, OpResult) else default
+
+    found = _trace_to_inputs(
+        start,
+        _Producers(),
+        lambda op: (op.name.split(".", 1)[-1], list(op.operands)),
+        lambda v: isinstance(v, BlockArgument) and v.block is block,
+    )
+    return tuple(sorted(v.index for v in found))
+
+
 def _onnx_model(model: Any) -> Any:
     import onnx
 
@@ -417,7 +665,7 @@ def _from_onnx(model: Any, opt_level: int, target_cpu: str | None) -> CompiledMo
         et = vi.type.tensor_type.elem_type
         out_dtypes.append(np.dtype(helper.tensor_dtype_to_np_dtype(et)) if et else None)
     del onnx
-    return CompiledModel(
+    compiled = CompiledModel(
         proto,
         "onnx-model",
         inputs,
@@ -426,6 +674,12 @@ def _from_onnx(model: Any, opt_level: int, target_cpu: str | None) -> CompiledMo
         opt_level,
         target_cpu,
     )
+    compiled.value_input_indices = _numeric_only(value_inputs(proto), inputs)
+    return compiled
+
+
+def _numeric_only(indices: tuple[int, ...], inputs: Sequence[InputSpec]) -> tuple[int, ...]:
+    return tuple(i for i in indices if i < len(inputs) and inputs[i].dtype.kind in "biuf")
 
 
 def _from_module(module: ModuleOp, opt_level: int, target_cpu: str | None) -> CompiledModel:
@@ -473,7 +727,10 @@ def _from_module(module: ModuleOp, opt_level: int, target_cpu: str | None) -> Co
                     f"input '{s.name}': a {level}-level module needs static shapes, "
                     f"got {s.describe_shape()}"
                 )
-    return CompiledModel(module, level, inputs, out_names, out_dtypes, opt_level, target_cpu)
+    compiled = CompiledModel(module, level, inputs, out_names, out_dtypes, opt_level, target_cpu)
+    if level == "onnx":
+        compiled.value_input_indices = _numeric_only(value_inputs(_graph_func(module)), inputs)
+    return compiled
 
 
 def compile_model(
@@ -510,7 +767,8 @@ def compile_model(
     compiled.pipeline = pipeline
     if input_shapes:
         compiled._fix_shapes(input_shapes)
-    if compiled.is_static:
+    if compiled.is_static and not compiled.value_input_indices:
+        # with value-specialised inputs the values are needed: compiled at the first call
         shapes = tuple(tuple(int(d) for d in s.shape or ()) for s in compiled.inputs)
         compiled._specialize(shapes)
     return compiled
