@@ -311,3 +311,16 @@ func.func @affine_kept(%x: tensor<4xi32>, %y: tensor<4xf32>) -> (tensor<4xi32>, 
   %3 = "onnx.Add"(%2, %g) : (tensor<4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
   func.return %1, %3 : tensor<4xi32>, tensor<2x4xf32>
 }
+
+// -----
+
+// Inference-mode Dropout whose mask is used: the mask becomes all-true.
+// CHECK-LABEL: func.func @dropout_mask
+// CHECK:       %[[S:.*]] = "onnx.Constant"() {value = dense<[2, 3]> : tensor<2xi64>}
+// CHECK-NEXT:  %[[M:.*]] = "onnx.ConstantOfShape"(%[[S]]) {value = dense<true> : tensor<1xi1>} : (tensor<2xi64>) -> tensor<2x3xi1>
+// CHECK-NEXT:  func.return %x, %[[M]]
+func.func @dropout_mask(%x: tensor<2x3xf32>) -> (tensor<2x3xf32>, tensor<2x3xi1>) {
+  %n = "onnx.NoValue"() {value} : () -> none
+  %y, %m = "onnx.Dropout"(%x, %n, %n) : (tensor<2x3xf32>, none, none) -> (tensor<2x3xf32>, tensor<2x3xi1>)
+  func.return %y, %m : tensor<2x3xf32>, tensor<2x3xi1>
+}

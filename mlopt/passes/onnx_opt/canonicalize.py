@@ -2,9 +2,9 @@
 
 Accepts onnx-level IR (contract A) and produces equivalent onnx-level IR:
 
-* Identity, inference-mode Dropout, Cast to the same type, identity
-  Transpose, Reshape/Flatten/Expand to the input's own static shape, zero Pad,
-  single-input Concat/Sum/Max/Min/Mean are removed;
+* Identity, inference-mode Dropout (a used mask becomes all-true), Cast to
+  the same type, identity Transpose, Reshape/Flatten/Expand to the input's
+  own static shape, zero Pad, single-input Concat/Sum/Max/Min/Mean are removed;
 * Reshape chains merge; Transpose chains merge (inverse pairs cancel);
   Squeeze(Unsqueeze(x)) / Unsqueeze(Squeeze(x)) over the same axes cancel;
 * BatchNormalization (inference) with constant parameters folds into a
@@ -41,6 +41,7 @@ from xdsl.pattern_rewriter import (
 
 from mlopt.passes.onnx_opt.common import (
     constant_array,
+    dense_attr,
     elem_type,
     get_attr,
     is_none,
@@ -105,6 +106,15 @@ class ForwardIdentityLike(RewritePattern):
                     return
             if _results_unused(op):
                 _replace_with_value(op, x, rewriter)
+            elif x.type == op.results[0].type and _static(op.results[1]) is not None:
+                # inference mode: the mask is all true
+                shape = _const(rewriter, np.array(_static(op.results[1]), np.int64))
+                mask = make_onnx_op(
+                    "ConstantOfShape", [shape], [op.results[1].type],
+                    {"value": dense_attr(np.ones(1, np.bool_))}, like=op, name_suffix="mask",
+                )
+                rewriter.insert(mask)
+                rewriter.replace(op, [], [x, mask.results[0]])
         elif t in ("Cast", "CastLike"):
             _replace_with_value(op, x, rewriter)
         elif t == "Transpose":
