@@ -1,9 +1,9 @@
 // RUN: mlopt %s --split-input-file --verify-diagnostics -p convert-onnx-to-tensor
 
-func.func @no_lowering(%a: tensor<2x3xf32>) -> tensor<f32> {
-  // expected-error@+1 {{convert-onnx-to-tensor: node 'det0' (op type Det, 'onnx.Det'): no lowering to the tensor level for this op type}}
-  %0 = "onnx.Det"(%a) {onnx_node_name = "det0"} : (tensor<2x3xf32>) -> tensor<f32>
-  func.return %0 : tensor<f32>
+func.func @no_lowering(%a: tensor<2x3xf32>) -> tensor<2x4xi64> {
+  // expected-error@+1 {{convert-onnx-to-tensor: node 'nz0' (op type NonZero, 'onnx.NonZero'): no lowering to the tensor level for this op type}}
+  %0 = "onnx.NonZero"(%a) {onnx_node_name = "nz0"} : (tensor<2x3xf32>) -> tensor<2x4xi64>
+  func.return %0 : tensor<2x4xi64>
 }
 
 // -----
