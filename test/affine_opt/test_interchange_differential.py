@@ -130,10 +130,11 @@ def test_collapse_elementwise_and_index_users():
             helper.make_node("Add", ["x", "b"], ["a"]),
             helper.make_node("Relu", ["a"], ["r"]),
             helper.make_node("Trilu", ["r"], ["t"], upper=1),  # reads linalg.index of H, W
-            helper.make_node("ReduceMax", ["r"], ["y"], axes=[2, 3], keepdims=1),
+            helper.make_node("ReduceSum", ["r", "axes"], ["y"], keepdims=1),
         ],
         {"x": x}, ["t", "y"], {"b": b},
     )
+    m.graph.initializer.append(numpy_helper.from_array(np.array([2, 3], dtype=np.int64), "axes"))
     base, opt = check(m, {"x": x})
     # the broadcast Add (+Relu) became a 2-d nest (C, H*W) without the unit N loop
     assert ["parallel", "parallel"] in opt and len(base[0]) == 4
