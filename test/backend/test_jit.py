@@ -428,3 +428,25 @@ def test_rank0_input_and_output():
     assert y.shape == () and y == 9.0
     (y,) = model(np.float32(2.0))  # numpy scalar
     assert y == 4.0
+
+
+UNUSED_GLOBAL = """
+"memref.global"() <{sym_name = "unused", sym_visibility = "private", type = memref<4xf32>,
+  initial_value = dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>, constant}> : () -> ()
+func.func @copy(%x: memref<4xf32>, %y: memref<4xf32>) attributes {mlopt.entry, mlopt.num_inputs = 1 : i64} {
+  %w = memref.get_global @unused : memref<4xf32>
+  affine.for %i = 0 to 4 {
+    %a = affine.load %x[%i] : memref<4xf32>
+    affine.store %a, %y[%i] : memref<4xf32>
+  }
+  func.return
+}
+"""
+
+
+def test_constant_global_that_llvm_drops_is_not_bound():
+    # LLVM removes a constant global nothing reads; binding its weights must not fail.
+    model = compile_text(UNUSED_GLOBAL)
+    x = np.arange(4, dtype=np.float32)
+    (y,) = model(x)
+    np.testing.assert_array_equal(y, x)

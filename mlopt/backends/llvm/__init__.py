@@ -194,9 +194,11 @@ class JITModule:
         _check_externals(mod, translation)
         self.engine = llvm.create_mcjit_compiler(mod, tm)
         self.weights = translation.weights
+        live = {gv.name for gv in mod.global_variables}
         for name, array in self.weights.items():
-            gv = mod.get_global_variable(name)
-            self.engine.add_global_mapping(gv, array.ctypes.data)
+            if name not in live:  # LLVM dropped a constant that nothing reads
+                continue
+            self.engine.add_global_mapping(mod.get_global_variable(name), array.ctypes.data)
         self.engine.finalize_object()
         t4 = time.perf_counter()
         self.entry = translation.entry
