@@ -7,7 +7,8 @@ which scripts/gen_op_coverage.py turns into docs/op-coverage.md.
 
     python scripts/update_expected_failures.py [-j JOBS] [-k SUBSTRING] [--timeout S] [--dry-run]
 
-With -k only the matching cases are rerun; the entries of the other cases are kept.
+With -k only the matching cases are rerun, with --listed only the cases now in the
+list (quick: drops the ones that pass now); the entries of the other cases are kept.
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("-k", dest="filter", help="only rerun cases whose name contains this")
+    ap.add_argument("--listed", action="store_true", help="only rerun the cases listed now")
     ap.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT)
     ap.add_argument("-O", dest="opt_level", type=int, default=3)
     ap.add_argument("--results", type=Path, default=ROOT / "build" / "conformance_results.json")
@@ -80,8 +82,10 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     cases = load_cases()
-    names = sorted(n for n in cases if not args.filter or args.filter in n)
     old = load_expected_failures()
+    names = sorted(
+        n for n in cases if (not args.filter or args.filter in n) and (not args.listed or n in old)
+    )
     print(f"running {len(names)} of {len(cases)} cases with {args.jobs} job(s)...", file=sys.stderr)
     t0 = time.perf_counter()
     results = run_all(names, cases, args.jobs, args.timeout, args.opt_level)
@@ -107,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     EXPECTED_FAILURES.write_text(HEADER + "".join(f"{n}: {expected[n]}\n" for n in sorted(expected)))
     print(f"wrote {EXPECTED_FAILURES.relative_to(ROOT)} ({len(expected)} expected failures)")
     previous = {}
-    if args.filter and args.results.exists():
+    if (args.filter or args.listed) and args.results.exists():
         previous = json.loads(args.results.read_text()).get("cases", {})
     previous.update(
         {
