@@ -127,7 +127,43 @@ def load_model(model: Any) -> ModelProto:
         )
     if not proto.HasField("graph") or proto.ir_version <= 0:
         raise ONNXImportError("not an ONNX model: the protobuf has no graph or no IR version")
+    _check_names(proto)
     return proto
+
+
+def _check_names(model: ModelProto) -> None:
+    """Names that are not valid UTF-8 (protobuf then hands out bytes) mean a
+    corrupt model."""
+
+    def bad(where: str) -> ONNXImportError:
+        return ONNXImportError(f"not a valid ONNX model: {where} is not valid UTF-8 text")
+
+    for o in model.opset_import:
+        if not isinstance(o.domain, str):
+            raise bad("an opset domain")
+
+    def graph(g: GraphProto) -> None:
+        if not isinstance(g.name, str):
+            raise bad("a graph name")
+        for vi in list(g.input) + list(g.output) + list(g.value_info):
+            if not isinstance(vi.name, str):
+                raise bad("a value name")
+        for t in g.initializer:
+            if not isinstance(t.name, str):
+                raise bad("an initializer name")
+        for n in g.node:
+            fields = [n.op_type, n.domain, n.name, *n.input, *n.output]
+            if not all(isinstance(x, str) for x in fields):
+                raise bad(f"a name in node #{list(g.node).index(n)}")
+            for a in n.attribute:
+                if not isinstance(a.name, str) or not isinstance(a.ref_attr_name, str):
+                    raise bad(f"an attribute name of node '{n.name}'")
+                if a.HasField("g"):
+                    graph(a.g)
+                for sg in a.graphs:
+                    graph(sg)
+
+    graph(model.graph)
 
 
 def _parse_bytes(data: bytes) -> ModelProto:
@@ -249,9 +285,62 @@ def _check_ml_versions(model: ModelProto) -> None:
             )
 
 
+_ATTR_TYPE_NAMES = {v: k for k, v in AttributeProto.AttributeType.items()}
+
+
+def _check_node_specs(model: ModelProto) -> None:
+    """Attributes of known ops must exist in the op's schema (at the model's
+    opset) with the right type, and input/output counts fit it: onnx's C++
+    shape inference and version converter may crash on such mistakes."""
+    versions = {
+        "": _opset(model, DEFAULT_DOMAINS),
+        ML_DOMAIN: _opset(model, (ML_DOMAIN,)),
+    }
+    for n in _walk_nodes(model.graph):
+        if n.domain in DEFAULT_DOMAINS:
+            dom = ""
+        elif n.domain == ML_DOMAIN:
+            dom = ML_DOMAIN
+        else:
+            continue
+        version = versions[dom]
+        if version is None:
+            raise ONNXImportError(
+                f"{_node_desc(n)}: the model imports no opset of domain '{dom or 'ai.onnx'}'"
+            )
+        try:
+            schema = onnx.defs.get_schema(n.op_type, version, dom)
+        except onnx.defs.SchemaError:
+            raise ONNXImportError(
+                f"{_node_desc(n)}: operator '{n.op_type}' does not exist in opset {version} "
+                f"of domain '{dom or 'ai.onnx'}'"
+            ) from None
+        for a in n.attribute:
+            spec = schema.attributes.get(a.name)
+            if spec is None:
+                raise ONNXImportError(
+                    f"{_node_desc(n)}: {n.op_type}-{schema.since_version} has no attribute "
+                    f"'{a.name}'"
+                )
+            want = int(spec.type.value) if hasattr(spec.type, "value") else int(spec.type)
+            if a.type != want:
+                raise ONNXImportError(
+                    f"{_node_desc(n)}: attribute '{a.name}' has type "
+                    f"{_ATTR_TYPE_NAMES.get(a.type, a.type)}, {n.op_type} needs "
+                    f"{_ATTR_TYPE_NAMES.get(want, want)}"
+                )
+        if len(n.input) > schema.max_input or len(n.output) > schema.max_output:
+            raise ONNXImportError(
+                f"{_node_desc(n)}: {len(n.input)} inputs / {len(n.output)} outputs, "
+                f"{n.op_type}-{schema.since_version} takes at most {schema.max_input} / "
+                f"{schema.max_output}"
+            )
+
+
 def _upgrade(model: ModelProto) -> ModelProto:
     _check_known_ops(model, any_version=True)
     _check_ml_versions(model)
+    _check_node_specs(model)
     version = _opset(model, DEFAULT_DOMAINS)
     newest = onnx.defs.onnx_opset_version()
     if version is None or version >= newest:
@@ -279,6 +368,13 @@ def _upgrade(model: ModelProto) -> ModelProto:
                 )
     if not stale:
         return model
+    problem = _checker_problem(model)
+    if problem is not None:
+        # the converter assumes a valid model (it may crash the process otherwise)
+        raise ONNXImportError(
+            f"cannot upgrade the model from opset {version} (ops changed since: "
+            f"{', '.join(sorted(stale))}): the model is invalid: {problem}"
+        )
     try:
         from onnx import version_converter
 
@@ -329,14 +425,46 @@ def _proto_dims(tt: Any) -> tuple[Any, ...]:
     )
 
 
+# ONNX's data propagation keeps one shape dimension per element of every 1-D
+# tensor it propagates through (~70 bytes each): a long 1-D tensor (a
+# flattened image, a huge declared length) would take gigabytes. Shape
+# tensors are short; above this length data propagation is skipped.
+_MAX_PROPAGATED_LENGTH = 4096
+
+
+def _has_long_1d(model: ModelProto) -> bool:
+    def long(vi: Any) -> bool:
+        tt = vi.type.tensor_type if vi.type.HasField("tensor_type") else None
+        if tt is None or not tt.HasField("shape") or len(tt.shape.dim) != 1:
+            return False
+        d = tt.shape.dim[0]
+        return d.HasField("dim_value") and d.dim_value > _MAX_PROPAGATED_LENGTH
+
+    def graph_has(g: GraphProto) -> bool:
+        if any(long(vi) for vi in list(g.input) + list(g.output) + list(g.value_info)):
+            return True
+        if any(len(t.dims) == 1 and t.dims[0] > _MAX_PROPAGATED_LENGTH for t in g.initializer):
+            return True
+        return any(
+            graph_has(a.g) for n in g.node for a in n.attribute if a.HasField("g")
+        )
+
+    return graph_has(model.graph)
+
+
 def _infer_shapes(model: ModelProto) -> ModelProto:
+    """Types from onnx's shape inference: first without data propagation;
+    then with it, unless a long 1-D tensor makes that too costly."""
+    try:
+        plain = onnx.shape_inference.infer_shapes(model, check_type=False)
+    except Exception:
+        return model
+    if _has_long_1d(plain):
+        return plain
     try:
         return onnx.shape_inference.infer_shapes(model, check_type=False, data_prop=True)
     except Exception:
-        try:
-            return onnx.shape_inference.infer_shapes(model)
-        except Exception:
-            return model
+        return plain
 
 
 # ---------------------------------------------------------------------------
@@ -950,6 +1078,10 @@ def import_model(
     (plugins) may stand for nodes of other domains; by default mlopt's.
     """
     proto = load_model(model)
+    if ctx is None:
+        from mlopt.registry import make_context
+
+        ctx = make_context()
     if input_shapes or proto.functions:
         copy = ModelProto()
         copy.CopyFrom(proto)
@@ -966,11 +1098,22 @@ def import_model(
     if input_shapes:
         _set_input_shapes(proto, input_shapes)
     proto = _infer_shapes(proto)
-    if ctx is None:
-        from mlopt.registry import make_context
-
-        ctx = make_context()
     return _build_module(proto, _Importer(ctx), original_opsets)
+
+
+_TWO_GB = 2**31 - 1
+
+
+def _checker_problem(proto: ModelProto) -> str | None:
+    """onnx.checker's complaint about the model (first line), or None."""
+    if proto.ByteSize() > _TWO_GB:
+        return None  # too large for the in-memory checker; the import checks
+    try:
+        onnx.checker.check_model(proto)
+    except Exception as e:
+        lines = [ln.strip() for ln in str(e).strip().splitlines() if ln.strip()]
+        return " ".join(lines[:3]) if lines else type(e).__name__
+    return None
 
 
 def _build_module(proto: ModelProto, imp: _Importer, opsets: dict[str, int]) -> ModuleOp:
