@@ -329,6 +329,10 @@ def _check_node_specs(model: ModelProto) -> None:
                     f"{_ATTR_TYPE_NAMES.get(a.type, a.type)}, {n.op_type} needs "
                     f"{_ATTR_TYPE_NAMES.get(want, want)}"
                 )
+        for i, formal in enumerate(schema.inputs):
+            single = formal.option == onnx.defs.OpSchema.FormalParameterOption.Single
+            if single and (i >= len(n.input) or not n.input[i]):
+                raise ONNXImportError(f"{_node_desc(n)}: missing required input '{formal.name}'")
         if len(n.input) > schema.max_input or len(n.output) > schema.max_output:
             raise ONNXImportError(
                 f"{_node_desc(n)}: {len(n.input)} inputs / {len(n.output)} outputs, "
