@@ -45,7 +45,7 @@ from xdsl.dialects.builtin import (
     UnitAttr,
     UnrankedTensorType,
 )
-from xdsl.ir import Attribute, Block, BlockArgument, Operation, OpResult, Region, SSAValue, TypeAttribute
+from xdsl.ir import Attribute, Block, Operation, OpResult, Region, SSAValue, TypeAttribute
 
 from mlopt.dialects.onnx import (
     DenseStringAttr,
