@@ -549,7 +549,7 @@ def _graph_nodes(graph: Any) -> list[Any]:
     return nodes
 
 
-def _trace_to_inputs(start: list[Any], producers: Mapping[Any, Any], operands_of: Any, is_input: Any) -> set[Any]:
+def _trace_to_inputs(start: list[Any], producer_of: Any, operands_of: Any, is_input: Any) -> set[Any]:
     """The graph inputs reached from ``start`` going back through producers
     (stopping at ops whose result depends only on an operand's shape)."""
     found: set[Any] = set()
@@ -563,7 +563,7 @@ def _trace_to_inputs(start: list[Any], producers: Mapping[Any, Any], operands_of
         if is_input(v):
             found.add(v)
             continue
-        prod = producers.get(v)
+        prod = producer_of(v)
         if prod is None:
             continue
         op_type, operands = operands_of(prod)
@@ -599,7 +599,7 @@ def value_inputs(model_or_func: Any) -> tuple[int, ...]:
                 start.append(node.input[k])
     found = _trace_to_inputs(
         start,
-        producers,
+        producers.get,
         lambda n: (n.op_type, [i for i in n.input if i]),
         lambda v: v in index and v not in producers,
     )
@@ -619,14 +619,9 @@ def _value_inputs_func(fn: func.FuncOp) -> tuple[int, ...]:
         for k in VALUE_OPERANDS.get(op.name.split(".", 1)[1], ()):
             if k < len(op.operands):
                 start.append(op.operands[k])
-
-    class _Producers(dict):  # producer of any value, looked up lazily
-        def get(self, v: Any, default: Any = None) -> Any:
-            return v.owner if isinstance(v, OpResult) else default
-
     found = _trace_to_inputs(
         start,
-        _Producers(),
+        lambda v: v.owner if isinstance(v, OpResult) else None,
         lambda op: (op.name.split(".", 1)[-1], list(op.operands)),
         lambda v: isinstance(v, BlockArgument) and v.block is block,
     )
