@@ -11,7 +11,7 @@ The node-test numbers come from a conformance run's results JSON, written by
     python scripts/gen_op_coverage.py               # -> docs/op-coverage.md
 
 Without a results file the node-test columns are derived from
-test/conformance/expected_failures.txt (a listed case fails, others pass).
+the [node-conformance] section of test/expected_failures.txt (a listed case fails, others pass).
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def case_results(results_path: Path) -> tuple[dict[str, tuple[str, str]], str]:
 
     expected = load_expected_failures()
     cases = {n: (c.op_type, "fail" if n in expected else "pass") for n, c in load_cases().items()}
-    return cases, "test/conformance/expected_failures.txt (no results file: listed cases counted as failing)"
+    return cases, "the [node-conformance] section of test/expected_failures.txt (no results file: listed cases counted as failing)"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,6 +23,7 @@ import hashlib
 import multiprocessing
 import os
 import re
+import sys
 import time
 import traceback
 import warnings
@@ -33,7 +34,13 @@ from typing import Any
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
-EXPECTED_FAILURES = HERE / "expected_failures.txt"
+if str(HERE.parent) not in sys.path:
+    sys.path.insert(0, str(HERE.parent))
+import expected_failures as _expected_failures  # noqa: E402  (test/expected_failures.py)
+
+#: the suite's one expected-failures file, and this harness's section in it
+EXPECTED_FAILURES = _expected_failures.PATH
+SECTION = "node-conformance"
 
 RTOL = 1e-3
 ATOL = 1e-4
@@ -167,20 +174,10 @@ def load_cases() -> dict[str, NodeCase]:
     return _CASES
 
 
-def load_expected_failures(path: Path = EXPECTED_FAILURES) -> dict[str, str]:
-    """``test_name: reason`` lines (``#`` comments and blank lines ignored)."""
-    expected: dict[str, str] = {}
-    if not path.exists():
-        return expected
-    for lineno, line in enumerate(path.read_text().splitlines(), 1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        name, sep, reason = line.partition(":")
-        if not sep or not name.strip().startswith("test_"):
-            raise ValueError(f"{path}:{lineno}: expected 'test_name: reason', got {line!r}")
-        expected[name.strip()] = reason.strip()
-    return expected
+def load_expected_failures(path: Path | None = None) -> dict[str, str]:
+    """The ``[node-conformance]`` section of the suite's one expected-failures
+    file (``test/expected_failures.txt``), or of the file at ``path``."""
+    return _expected_failures.load(SECTION, path or _expected_failures.PATH)
 
 
 # --------------------------------------------------------------------------------------

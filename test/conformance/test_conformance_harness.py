@@ -61,8 +61,11 @@ def test_runner_isolates_hangs_and_crashes(func, status):
 
 def test_expected_failures_format(tmp_path):
     path = tmp_path / "xf.txt"
-    path.write_text("# comment\n\ntest_a: error: unsupported op Foo\ntest_b: fail: output 0: x: y\n")
+    path.write_text(
+        "# comment\n[onnx-roundtrip]\ntest_a: other suite\n\n[node-conformance]\n# c\n"
+        "test_a: error: unsupported op Foo\ntest_b: fail: output 0: x: y\n"
+    )
     assert load_expected_failures(path) == {"test_a": "error: unsupported op Foo", "test_b": "fail: output 0: x: y"}
-    path.write_text("nonsense\n")
-    with pytest.raises(ValueError, match="xf.txt:1"):
+    path.write_text("[node-conformance]\nnonsense\n")
+    with pytest.raises(ValueError, match="xf.txt"):
         load_expected_failures(path)

@@ -2,12 +2,11 @@
 identical text, export, and run the export on onnxruntime against the
 original (on the test's own input data) wherever onnxruntime runs the original.
 
-Known failures are listed with their reason in expected_failures.txt."""
+Known failures are listed with their reason in test/expected_failures.txt ([onnx-roundtrip])."""
 
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
 
 import pytest
 
@@ -19,7 +18,7 @@ with warnings.catch_warnings():
 
     _CASES = sorted(collect_testcases(), key=lambda c: c.name)
 
-_XFAIL = load_expected_failures(Path(__file__).with_name("expected_failures.txt"))
+_XFAIL = load_expected_failures()
 
 
 def test_node_case_count():

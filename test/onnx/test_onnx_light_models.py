@@ -17,7 +17,7 @@ from roundtrip_util import load_expected_failures, roundtrip_and_run
 
 LIGHT_DIR = Path(onnx.__file__).parent / "backend" / "test" / "data" / "light"
 _MODELS = sorted(LIGHT_DIR.glob("light_*.onnx"))
-_XFAIL = load_expected_failures(Path(__file__).with_name("expected_failures.txt"))
+_XFAIL = load_expected_failures()
 
 
 def _dummy_input(vi: onnx.ValueInfoProto) -> np.ndarray:
