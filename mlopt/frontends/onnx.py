@@ -522,7 +522,8 @@ def type_from_onnx_str(s: str) -> Attribute | None:
     return None
 
 
-_RAW_OK = {
+#: element types whose tensors are stored as little-endian raw bytes
+RAW_DATA_TYPES = {
     TensorProto.FLOAT,
     TensorProto.DOUBLE,
     TensorProto.FLOAT16,
@@ -552,7 +553,7 @@ def tensor_attr(t: TensorProto, what: str) -> Attribute:
     except ValueError:
         raise ONNXImportError(f"{what}: unsupported tensor element type {t.data_type}") from None
     shape = [int(d) for d in t.dims]
-    if t.data_type in _RAW_OK and t.HasField("raw_data") and t.data_location != TensorProto.EXTERNAL:
+    if t.data_type in RAW_DATA_TYPES and t.HasField("raw_data") and t.data_location != TensorProto.EXTERNAL:
         raw = t.raw_data
         itemsize = to_numpy_dtype(et).itemsize
         n = int(np.prod(shape, dtype=np.int64))

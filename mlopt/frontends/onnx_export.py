@@ -69,30 +69,9 @@ from mlopt.dialects.onnx.schema_ops import (
     A_TYPE_PROTO,
     A_TYPE_PROTOS,
 )
+from mlopt.frontends.onnx import RAW_DATA_TYPES
 
 __all__ = ["ONNXExportError", "export_model", "type_to_proto", "tensor_proto"]
-
-_RAW_DTYPES = {
-    TensorProto.FLOAT,
-    TensorProto.DOUBLE,
-    TensorProto.FLOAT16,
-    TensorProto.BFLOAT16,
-    TensorProto.INT8,
-    TensorProto.INT16,
-    TensorProto.INT32,
-    TensorProto.INT64,
-    TensorProto.UINT8,
-    TensorProto.UINT16,
-    TensorProto.UINT32,
-    TensorProto.UINT64,
-    TensorProto.COMPLEX64,
-    TensorProto.COMPLEX128,
-    TensorProto.FLOAT8E4M3FN,
-    TensorProto.FLOAT8E4M3FNUZ,
-    TensorProto.FLOAT8E5M2,
-    TensorProto.FLOAT8E5M2FNUZ,
-    TensorProto.FLOAT8E8M0,
-}
 
 
 class ONNXExportError(Exception):
@@ -137,7 +116,7 @@ def tensor_proto(a: Attribute, name: str = "") -> TensorProto:
         dtype = element_to_onnx_dtype(et)
         shape = list(a.get_shape())
         n = int(np.prod(shape, dtype=np.int64))
-        if dtype in _RAW_DTYPES and np.little_endian:
+        if dtype in RAW_DATA_TYPES and np.little_endian:
             raw = a.data.data
             if len(raw) == n * et.compile_time_size:  # not a splat
                 t = TensorProto()
