@@ -28,6 +28,7 @@ from mlopt.passes.onnx_to_tensor.common import (
 )
 from mlopt.passes.onnx_to_tensor.elementwise import sigmoid
 from mlopt.passes.onnx_to_tensor.pooling import highest, lowest
+from mlopt.passes.onnx_to_tensor.reduction import cumulative
 
 
 @lowering("Swish")
@@ -73,28 +74,7 @@ def lower_rmsnorm(em: Emitter, op):
 
 @lowering("CumProd")
 def lower_cumprod(em: Emitter, op):
-    x = op.operands[0]
-    shape = em.shape(x)
-    rank = len(shape)
-    axis = norm_axis(em, int(require_constant(op, op.operands[1], "CumProd axis").reshape(-1)[0]), rank)
-    excl = bool(em.attr("exclusive", 0))
-    rev = bool(em.attr("reverse", 0))
-    e = elt_of(x)
-    k = kind_of(e)
-    nd = rank + 1
-    xmap = AffineMap(nd, 0, tuple(d(rank) if i == axis else d(i) for i in range(rank)))
-    omap = AffineMap(nd, 0, tuple(d(i) for i in range(rank)))
-    init = em.filled(shape, e, 1)
-    pred = {(False, False): "le", (True, False): "lt", (False, True): "ge", (True, True): "gt"}[(excl, rev)]
-
-    def body(b: Body, xv, acc):
-        cond = b.cmp(pred, b.index(rank), b.index(axis), "x")
-        return b.mul(acc, b.select(cond, xv, b.const(1, e)), k)
-
-    return generic(
-        em, [x], [xmap], shape, e, body,
-        iterators=["parallel"] * rank + ["reduction"], init=init, out_map=omap,
-    )
+    return cumulative(em, op, "CumProd", 1, lambda b, acc, v, k: b.mul(acc, v, k))
 
 
 def _param_map(em: Emitter, v, shape, axis: int):

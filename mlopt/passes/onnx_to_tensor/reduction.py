@@ -197,14 +197,16 @@ def lower_argmin(em: Emitter, op):
     return _arg_reduce(em, op, False)
 
 
-@lowering("CumSum")
-def lower_cumsum(em: Emitter, op):
+def cumulative(em: Emitter, op, what: str, identity: int, combine) -> object:
+    """CumSum/CumProd: out[i] = combine over x[j] for j <= i along the axis
+    (j < i when exclusive, j >= i / j > i when reversed), starting at ``identity``.
+    ``combine(b, acc, value, kind)`` builds the scalar step."""
     from mlopt.passes.onnx_to_tensor.common import require_constant
 
     x = op.operands[0]
     shape = em.shape(x)
     rank = len(shape)
-    axis = norm_axis(em, int(require_constant(op, op.operands[1], "CumSum axis").reshape(-1)[0]), rank)
+    axis = norm_axis(em, int(require_constant(op, op.operands[1], f"{what} axis").reshape(-1)[0]), rank)
     excl = bool(em.attr("exclusive", 0))
     rev = bool(em.attr("reverse", 0))
     e = elt_of(x)
@@ -213,20 +215,22 @@ def lower_cumsum(em: Emitter, op):
     nd = rank + 1
     xmap = AffineMap(nd, 0, tuple(d(rank) if i == axis else d(i) for i in range(rank)))
     omap = AffineMap(nd, 0, tuple(d(i) for i in range(rank)))
-    init = em.filled(shape, e, 0)
+    init = em.filled(shape, e, identity)
+    pred = {(False, False): "le", (True, False): "lt", (False, True): "ge", (True, True): "gt"}[(excl, rev)]
+
     def body(b: Body, xv, acc):
-        i = b.index(axis)
-        j = b.index(rank)
-        pred = {
-            (False, False): "le", (True, False): "lt", (False, True): "ge", (True, True): "gt",
-        }[(excl, rev)]
-        cond = b.cmp(pred, j, i, "x")
-        return b.add_(acc, b.select(cond, xv, b.const(0, e)), k)
+        cond = b.cmp(pred, b.index(rank), b.index(axis), "x")
+        return combine(b, acc, b.select(cond, xv, b.const(identity, e)), k)
 
     return generic(
         em, [x], [xmap], shape, e, body,
         iterators=["parallel"] * rank + ["reduction"], init=init, out_map=omap,
     )
+
+
+@lowering("CumSum")
+def lower_cumsum(em: Emitter, op):
+    return cumulative(em, op, "CumSum", 0, lambda b, acc, v, k: b.add_(acc, v, k))
 
 
 # ---------------------------------------------------------------------------
