@@ -206,8 +206,8 @@ func.func @gather_nd(%d: tensor<2x2xf32>, %i: tensor<2x2xi64>) -> tensor<2xf32> 
 // CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<3x2xf32>) -> tensor<3x2xf32>
 // CHECK-NEXT: %{{\w+}} = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d2, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%{{\w+}} : tensor<3x2xf32>) outs(%{{\w+}} : tensor<3x2xf32>) {
 // CHECK-NEXT: ^bb0(%{{\w+}}: f32, %{{\w+}}: f32):
-// CHECK-NEXT: %{{\w+}} = linalg.index 2 : index
 // CHECK-NEXT: %{{\w+}} = linalg.index 0 : index
+// CHECK-NEXT: %{{\w+}} = linalg.index 2 : index
 // CHECK-NEXT: %{{\w+}} = arith.cmpi ule, %{{\w+}}, %{{\w+}} : index
 // CHECK-NEXT: %{{\w+}} = arith.constant 1.000000e+00 : f32
 // CHECK-NEXT: %{{\w+}} = arith.select %{{\w+}}, %{{\w+}}, %{{\w+}} : f32

@@ -219,7 +219,9 @@ def cumulative(em: Emitter, op, what: str, identity: int, combine) -> object:
     pred = {(False, False): "le", (True, False): "lt", (False, True): "ge", (True, True): "gt"}[(excl, rev)]
 
     def body(b: Body, xv, acc):
-        cond = b.cmp(pred, b.index(rank), b.index(axis), "x")
+        i = b.index(axis)
+        j = b.index(rank)
+        cond = b.cmp(pred, j, i, "x")
         return combine(b, acc, b.select(cond, xv, b.const(identity, e)), k)
 
     return generic(
