@@ -649,14 +649,33 @@ def _from_onnx(model: Any, opt_level: int, target_cpu: str | None) -> CompiledMo
     for vi in graph.input:
         if vi.name in initializers:
             continue
+        kind = vi.type.WhichOneof("value")
+        if kind != "tensor_type":
+            raise ValueError(
+                f"input '{vi.name}' is of ONNX type {kind or 'unknown'}: the compiled "
+                "path takes tensor inputs only"
+            )
         tt = vi.type.tensor_type
-        dtype = np.dtype(helper.tensor_dtype_to_np_dtype(tt.elem_type))
+        try:
+            dtype = np.dtype(helper.tensor_dtype_to_np_dtype(tt.elem_type))
+        except (KeyError, TypeError, ValueError):
+            names = onnx.TensorProto.DataType
+            elem = names.Name(tt.elem_type) if tt.elem_type in names.values() else tt.elem_type
+            raise ValueError(
+                f"input '{vi.name}' has element type {elem}, which the compiled path "
+                "does not support"
+            ) from None
         shape: tuple[int | None, ...] | None = None
         if tt.HasField("shape"):
             shape = tuple(d.dim_value if d.HasField("dim_value") else None for d in tt.shape.dim)
         inputs.append(InputSpec(vi.name, dtype, shape))
     out_dtypes: list[np.dtype | None] = []
     for vi in graph.output:
+        if vi.type.WhichOneof("value") not in (None, "tensor_type"):
+            raise ValueError(
+                f"output '{vi.name}' is of ONNX type {vi.type.WhichOneof('value')}: the "
+                "compiled path produces tensor outputs only"
+            )
         et = vi.type.tensor_type.elem_type
         out_dtypes.append(np.dtype(helper.tensor_dtype_to_np_dtype(et)) if et else None)
     del onnx

@@ -153,3 +153,14 @@ def test_hand_written_tensor_level_module():
     x = np.random.rand(3, 4).astype(np.float32)
     y = np.random.rand(3, 4).astype(np.float32)
     np.testing.assert_allclose(model(x, y)[0], 2 * x + y, rtol=1e-6)
+
+
+def test_non_tensor_input_is_a_clear_error():
+    # a sequence input used to end in "KeyError: 0" from onnx's dtype table
+    seq = helper.make_tensor_sequence_value_info("seq", TensorProto.FLOAT, None)
+    out = helper.make_tensor_sequence_value_info("out", TensorProto.FLOAT, None)
+    graph = helper.make_graph([helper.make_node("Identity", ["seq"], ["out"])], "g", [seq], [out])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 21)])
+    onnx.checker.check_model(model)
+    with pytest.raises(ValueError, match="input 'seq' is of ONNX type sequence_type"):
+        mlopt.compile(model)
