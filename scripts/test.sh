@@ -3,11 +3,9 @@
 # lit (FileCheck tests, in parallel) and pytest (unit, conformance and model tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python -m pip install -q -e '.[test]'
-if [ -f examples/plugin/pyproject.toml ]; then
-  python -m pip install -q -e examples/plugin
-fi
+python -m pip install -q -e '.[test]' -e examples/plugin
 jobs=$(python -c 'import os; print(max(2, os.cpu_count() or 2))')
+# lit fails on a failing test, and on a directory where it discovers none.
 lit -sv -j "$jobs" test/
 # pytest exits 5 when it collects nothing; that must fail CI too.
 python -m pytest -q -n "$jobs" -p no:cacheprovider test/
