@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
-from xdsl.parser import Parser
 from xdsl.printer import Printer
 
 from mlopt.registry import Registry, build_registry, default_registry, make_context
@@ -43,10 +42,25 @@ __all__ = [
 
 
 def parse(text: str, ctx: Context | None = None, name: str = "<string>") -> ModuleOp:
-    """Parse MLIR text into a verified ``builtin.module``."""
+    """Parse MLIR text into a verified ``builtin.module``.
+
+    Every op records where it starts in ``text`` (its location), so a parse or
+    verifier error names ``name:line:col``: xDSL's ``ParseError``, or a
+    ``VerifyException`` whose message starts with the failing op's position.
+    """
+    from xdsl.utils.exceptions import VerifyException
+
+    from mlopt.tools._driver_parser import LocatingParser
+    from mlopt.tools.diagnostics import SourceText, failing_op, op_location
+
     ctx = ctx or make_context()
-    module = Parser(ctx, text, name).parse_module()
-    module.verify()
+    module = LocatingParser(ctx, SourceText(name, text)).parse_module()
+    try:
+        module.verify()
+    except VerifyException as e:
+        op = failing_op(e, prefer_verify=True)
+        loc = op_location(op) if op is not None else None
+        raise VerifyException(f"{loc or name}: error: {e}") from None
     return module
 
 
