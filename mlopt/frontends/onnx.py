@@ -339,6 +339,144 @@ def _check_node_specs(model: ModelProto) -> None:
             )
 
 
+# Scan-8 nodes are rewritten (before the version converter, which has no Scan
+# 8->9 adapter) into per-batch-element Scan-9 nodes held in this private
+# domain, which the converter leaves alone; they return to ai.onnx after it.
+_SCAN9_DOMAIN = "mlopt.scan9"
+
+
+def _static_dim(shapes: Mapping[str, TypeProto], name: str, axis: int) -> int | None:
+    tp = shapes.get(name)
+    if tp is None or not tp.HasField("tensor_type") or not tp.tensor_type.HasField("shape"):
+        return None
+    dims = tp.tensor_type.shape.dim
+    if axis >= len(dims) or not dims[axis].HasField("dim_value"):
+        return None
+    return dims[axis].dim_value
+
+
+def _rewrite_scan8(model: ModelProto) -> ModelProto:
+    """Every Scan-8 node (leading batch axis on states and scan inputs and
+    outputs, optional sequence_lens) becomes, for each batch element b, Split
+    + Squeeze of the batch axis, a Scan-9 node on the same body, and Unsqueeze
+    + Concat of the results on axis 0 (all ops at their opset-8 versions)."""
+    from onnx import helper, numpy_helper
+
+    if not any(n.op_type == "Scan" and n.domain in DEFAULT_DOMAINS for n in _walk_nodes(model.graph)):
+        return model
+    model = onnx.ModelProto.FromString(model.SerializeToString())
+    try:
+        inferred = onnx.shape_inference.infer_shapes(model)
+    except Exception:
+        inferred = model
+    shapes: dict[str, TypeProto] = {}
+    consts: dict[str, np.ndarray] = {}
+
+    def collect(g: GraphProto) -> None:
+        for vi in [*g.input, *g.output, *g.value_info]:
+            shapes[vi.name] = vi.type
+        for t in g.initializer:
+            consts[t.name] = numpy_helper.to_array(t)
+            shapes.setdefault(t.name, helper.make_tensor_type_proto(t.data_type, t.dims))
+        for n in g.node:
+            if n.op_type == "Constant" and n.attribute and n.attribute[0].name == "value":
+                consts[n.output[0]] = numpy_helper.to_array(n.attribute[0].t)
+            for a in n.attribute:
+                for sub in [a.g] if a.HasField("g") else list(a.graphs):
+                    collect(sub)
+
+    collect(inferred.graph)
+    used = {x for n in _walk_nodes(model.graph) for x in [*n.input, *n.output]}
+    used |= set(shapes)
+
+    def fresh(base: str) -> str:
+        k = 0
+        while f"{base}_{k}" in used:
+            k += 1
+        used.add(f"{base}_{k}")
+        return f"{base}_{k}"
+
+    def expand(n: NodeProto) -> list[NodeProto]:
+        attrs = {a.name: a for a in n.attribute}
+        k = attrs["num_scan_inputs"].i
+        seq_lens, rest = (n.input[0] if n.input else ""), list(n.input[1:])
+        scans = rest[len(rest) - k :]
+        batch = next((b for b in (_static_dim(shapes, x, 0) for x in rest) if b), None)
+        if batch is None:
+            raise ONNXImportError(
+                f"{_node_desc(n)}: Scan-8 needs a static batch size to be rewritten "
+                "to Scan-9 (the ONNX version converter has no Scan 8->9 adapter)"
+            )
+        if seq_lens:
+            full = _static_dim(shapes, scans[0], 1) if scans else None
+            lens = consts.get(seq_lens)
+            if lens is None or full is None or not np.all(lens == full):
+                raise ONNXImportError(
+                    f"{_node_desc(n)}: Scan-8 with a sequence_lens input that is not a "
+                    "constant equal to the full sequence length cannot be rewritten to "
+                    "Scan-9 (the ONNX version converter has no Scan 8->9 adapter)"
+                )
+        base = n.name or n.output[0] or "scan"
+        out: list[NodeProto] = []
+        per_b: list[list[str]] = [[] for _ in range(batch)]
+        for x in rest:
+            parts = [fresh(f"{base}_{x}_b{b}") for b in range(batch)]
+            if batch > 1:
+                out.append(helper.make_node("Split", [x], parts, axis=0))
+            else:
+                parts = [x]
+            for b, part in enumerate(parts):
+                sq = fresh(f"{base}_{x}_sq{b}")
+                out.append(helper.make_node("Squeeze", [part], [sq], axes=[0]))
+                per_b[b].append(sq)
+        results: list[list[str]] = [[] for _ in n.output]
+        for b in range(batch):
+            outs = [fresh(f"{base}_out{j}_b{b}") for j in range(len(n.output))]
+            scan = helper.make_node(
+                "Scan", per_b[b], outs, domain=_SCAN9_DOMAIN, body=attrs["body"].g,
+                num_scan_inputs=k,
+            )
+            if "directions" in attrs:
+                scan.attribute.append(
+                    helper.make_attribute("scan_input_directions", list(attrs["directions"].ints))
+                )
+            out.append(scan)
+            for j, o in enumerate(outs):
+                un = fresh(f"{base}_out{j}_un{b}")
+                out.append(helper.make_node("Unsqueeze", [o], [un], axes=[0]))
+                results[j].append(un)
+        for j, name in enumerate(n.output):
+            if name:
+                out.append(helper.make_node("Concat", results[j], [name], axis=0))
+        return out
+
+    def rewrite(g: GraphProto) -> None:
+        nodes = []
+        for n in g.node:
+            for a in n.attribute:
+                for sub in [a.g] if a.HasField("g") else list(a.graphs):
+                    rewrite(sub)
+            nodes.extend(expand(n) if n.op_type == "Scan" and n.domain in DEFAULT_DOMAINS else [n])
+        del g.node[:]
+        g.node.extend(nodes)
+
+    rewrite(model.graph)
+    model.opset_import.append(helper.make_opsetid(_SCAN9_DOMAIN, 1))
+    return model
+
+
+def _restore_scan9(model: ModelProto) -> ModelProto:
+    if not any(o.domain == _SCAN9_DOMAIN for o in model.opset_import):
+        return model
+    for n in _walk_nodes(model.graph):
+        if n.domain == _SCAN9_DOMAIN:
+            n.domain = ""
+    keep = [o for o in model.opset_import if o.domain != _SCAN9_DOMAIN]
+    del model.opset_import[:]
+    model.opset_import.extend(keep)
+    return model
+
+
 def _upgrade(model: ModelProto) -> ModelProto:
     _check_known_ops(model, any_version=True)
     _check_ml_versions(model)
@@ -347,6 +485,8 @@ def _upgrade(model: ModelProto) -> ModelProto:
     newest = onnx.defs.onnx_opset_version()
     if version is None or version >= newest:
         return model
+    if version < 9:
+        model = _rewrite_scan8(model)
     stale = set()
     for n in _walk_nodes(model.graph):
         if n.domain not in DEFAULT_DOMAINS:
@@ -369,7 +509,7 @@ def _upgrade(model: ModelProto) -> ModelProto:
                     f"converter has no adapter below {n.op_type}-{first_ok}"
                 )
     if not stale:
-        return model
+        return _restore_scan9(model)
     problem = _checker_problem(model)
     if problem is not None:
         # the converter assumes a valid model (it may crash the process otherwise)
@@ -387,6 +527,7 @@ def _upgrade(model: ModelProto) -> ModelProto:
             f"cannot upgrade the model from opset {version} to opset {newest} "
             f"(ops changed since: {', '.join(sorted(stale))}): {msg}"
         ) from None
+    upgraded = _restore_scan9(upgraded)
     _check_known_ops(upgraded, any_version=False)
     return upgraded
 

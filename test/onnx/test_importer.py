@@ -529,3 +529,76 @@ def test_invalid_model_is_not_upgraded():
     node.attribute[0].type = onnx.AttributeProto.INT  # ints data, INT type
     m = _model([node], [_vi("x")], [_vi("y", shape=(2, 1))], opset=4)
     _err(m, r"node 'rs' \(Reshape\): attribute 'shape' has type INT, Reshape needs INTS")
+
+
+# -- Scan-8 (batch axis) -> Scan-9 ------------------------------------------
+
+
+def _scan8_model(batch=2, seq_lens=None, directions=(1,)):
+    body = h.make_graph(
+        [
+            h.make_node("Add", ["s_in", "x_t"], ["s_out"]),
+            h.make_node("Mul", ["s_out", "x_t"], ["y_t"]),
+        ],
+        "body",
+        [_vi("s_in", shape=(2,)), _vi("x_t", shape=(2,))],
+        [_vi("s_out", shape=(2,)), _vi("y_t", shape=(2,))],
+    )
+    inits = []
+    first = ""
+    if seq_lens is not None:
+        first = "lens"
+        if seq_lens != "dynamic":
+            inits.append(h.make_tensor("lens", T.INT64, [len(seq_lens)], list(seq_lens)))
+    inputs = [_vi("s0", shape=(batch, 2)), _vi("x", shape=(batch, 3, 2))]
+    if seq_lens == "dynamic":
+        inputs.append(_vi("lens", T.INT64, shape=(2,)))
+    scan = h.make_node(
+        "Scan", [first, "s0", "x"], ["s", "y"], name="scan8", body=body,
+        num_scan_inputs=1, directions=list(directions),
+    )
+    return _model(
+        [scan], inputs,
+        [_vi("s", shape=(batch, 2) if isinstance(batch, int) else None),
+         _vi("y", shape=(batch, 3, 2) if isinstance(batch, int) else None)],
+        inits, opset=8,
+    )
+
+
+def test_scan8_is_rewritten_to_scan9_per_batch_element():
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from roundtrip_util import run_ort
+
+    from mlopt.frontends.onnx_export import export_model
+
+    rng = np.random.default_rng(0)
+    feeds = [rng.standard_normal((2, 2)).astype(np.float32),
+             rng.standard_normal((2, 3, 2)).astype(np.float32)]
+    for model in (_scan8_model(), _scan8_model(seq_lens=(3, 3), directions=(0,))):
+        mod = import_model(model)
+        assert len(_ops(mod, "onnx.Scan")) == 2 and len(_ops(mod, "onnx.Concat")) == 2
+        exported = export_model(mod)
+        onnx.checker.check_model(exported)
+        # onnx.reference has no Scan-8: onnxruntime runs the original, checked
+        # against a hand-written scan (outputs in iteration order)
+        want = run_ort(model, feeds)
+        got = run_ort(exported, feeds)
+        s = feeds[0].copy()
+        ys = []
+        attrs = {a.name: a for a in model.graph.node[0].attribute}
+        reverse = attrs["directions"].ints[0] == 1
+        for t in range(2, -1, -1) if reverse else range(3):
+            s = s + feeds[1][:, t]
+            ys.append(s * feeds[1][:, t])
+        np.testing.assert_allclose(want[0], s, rtol=1e-6)
+        np.testing.assert_allclose(want[1], np.stack(ys, 1), rtol=1e-6)
+        for w, g in zip(want, got):
+            np.testing.assert_allclose(g, w, rtol=1e-6)
+
+
+def test_scan8_errors():
+    _err(_scan8_model(batch="N"), r"node 'scan8' \(Scan\): Scan-8 needs a static batch size")
+    _err(_scan8_model(seq_lens="dynamic"), r"node 'scan8' \(Scan\): Scan-8 with a sequence_lens")
+    _err(_scan8_model(seq_lens=(3, 2)), r"node 'scan8' \(Scan\): Scan-8 with a sequence_lens")
