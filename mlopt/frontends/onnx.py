@@ -362,7 +362,10 @@ def _rewrite_scan8(model: ModelProto) -> ModelProto:
     + Concat of the results on axis 0 (all ops at their opset-8 versions)."""
     from onnx import helper, numpy_helper
 
-    if not any(n.op_type == "Scan" and n.domain in DEFAULT_DOMAINS for n in _walk_nodes(model.graph)):
+    def is_scan(n: NodeProto) -> bool:
+        return n.op_type == "Scan" and n.domain in DEFAULT_DOMAINS
+
+    if not any(is_scan(n) for n in _walk_nodes(model.graph)):
         return model
     model = onnx.ModelProto.FromString(model.SerializeToString())
     try:
@@ -456,7 +459,7 @@ def _rewrite_scan8(model: ModelProto) -> ModelProto:
             for a in n.attribute:
                 for sub in [a.g] if a.HasField("g") else list(a.graphs):
                     rewrite(sub)
-            nodes.extend(expand(n) if n.op_type == "Scan" and n.domain in DEFAULT_DOMAINS else [n])
+            nodes.extend(expand(n) if is_scan(n) else [n])
         del g.node[:]
         g.node.extend(nodes)
 
