@@ -20,7 +20,8 @@ bytes or a ``ModelProto`` and returns a verified module holding one
   may use values of the enclosing graphs.
 
 Older default-domain opsets are upgraded with ``onnx.version_converter`` when
-one of the model's ops changed since; types come from
+one of the model's ops changed since (Scan-8, which has no converter adapter,
+is first rewritten into per-batch-element Scan-9 nodes); types come from
 ``onnx.shape_inference`` (with data propagation), after ``input_shapes`` has
 replaced the declared (symbolic) input dimensions.
 
