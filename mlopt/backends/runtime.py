@@ -287,7 +287,7 @@ class CompiledModel:
         key: list[bytes | None] = []
         for i in self.value_input_indices:
             a = inputs[i]
-            small = a.size <= MAX_SPECIALIZED_ELEMENTS and a.dtype.kind in "biuf"
+            small = a.size <= MAX_SPECIALIZED_ELEMENTS and _is_numeric(a.dtype)
             key.append(a.tobytes() if small else None)
         return tuple(key)
 
@@ -693,7 +693,12 @@ def _from_onnx(model: Any, opt_level: int, target_cpu: str | None) -> CompiledMo
 
 
 def _numeric_only(indices: tuple[int, ...], inputs: Sequence[InputSpec]) -> tuple[int, ...]:
-    return tuple(i for i in indices if i < len(inputs) and inputs[i].dtype.kind in "biuf")
+    return tuple(i for i in indices if i < len(inputs) and _is_numeric(inputs[i].dtype))
+
+
+def _is_numeric(dtype: np.dtype) -> bool:
+    """bool/int/float dtypes, including ml_dtypes' bfloat16 (numpy kind 'V')."""
+    return dtype.kind in "biuf" or dtype.name == "bfloat16"
 
 
 def _from_module(module: ModuleOp, opt_level: int, target_cpu: str | None) -> CompiledModel:

@@ -59,10 +59,10 @@ func.func @resize_runtime_scales(%x: tensor<1x1x2x2xf32>, %s: tensor<4xf32>) -> 
 
 // -----
 
-func.func @bf16(%x: tensor<2xbf16>) -> tensor<2xbf16> {
-  // expected-error@+1 {{(op type Relu, 'onnx.Relu'): element type bf16 is not supported by the compiled path}}
-  %0 = "onnx.Relu"(%x) : (tensor<2xbf16>) -> tensor<2xbf16>
-  func.return %0 : tensor<2xbf16>
+func.func @f8(%x: tensor<2xf8E4M3FN>) -> tensor<2xf8E4M3FN> {
+  // expected-error@+1 {{(op type Identity, 'onnx.Identity'): element type f8E4M3FN is not supported by the compiled path}}
+  %0 = "onnx.Identity"(%x) : (tensor<2xf8E4M3FN>) -> tensor<2xf8E4M3FN>
+  func.return %0 : tensor<2xf8E4M3FN>
 }
 
 // -----

@@ -53,6 +53,10 @@ def numpy_dtype(typ: object) -> np.dtype:
     """The numpy dtype of a scalar element type."""
     if isinstance(typ, builtin.Float16Type):
         return np.dtype(np.float16)
+    if isinstance(typ, builtin.BFloat16Type):
+        import ml_dtypes
+
+        return np.dtype(ml_dtypes.bfloat16)
     if isinstance(typ, builtin.Float32Type):
         return np.dtype(np.float32)
     if isinstance(typ, builtin.Float64Type):

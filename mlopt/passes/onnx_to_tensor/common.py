@@ -149,6 +149,10 @@ def numpy_dtype(elt: Attribute) -> np.dtype:
         return np.dtype(np.float32)
     if isinstance(elt, Float64Type):
         return np.dtype(np.float64)
+    if isinstance(elt, BFloat16Type):
+        import ml_dtypes
+
+        return np.dtype(ml_dtypes.bfloat16)
     if isinstance(elt, IntegerType):
         w = elt.width.data
         if w == 1:
@@ -236,11 +240,11 @@ SUPPORTED_WIDTHS = {1, 8, 16, 32, 64}
 
 
 def check_element_type(op: Operation, t: Attribute) -> None:
-    """Fail on element types the compiled path cannot handle (bf16, f8, i4...)."""
+    """Fail on element types the compiled path cannot handle (f8, i4...)."""
     e = t.get_element_type() if isinstance(t, TensorType) else t
     if isinstance(e, NoneType):
         return
-    ok = isinstance(e, Float16Type | Float32Type | Float64Type | IndexType) or (
+    ok = isinstance(e, Float16Type | BFloat16Type | Float32Type | Float64Type | IndexType) or (
         isinstance(e, IntegerType) and e.width.data in SUPPORTED_WIDTHS
     )
     if not ok:
@@ -518,7 +522,8 @@ class Body:
                 return self.add(arith.ExtFOp(v, td))
             if ws > wd:
                 return self.add(arith.TruncFOp(v, td))
-            return v if ts == td else self.add(arith.ExtFOp(self.add(arith.ExtFOp(v, Float32Type())), td))
+            # f16 <-> bf16: through f32
+            return v if ts == td else self.add(arith.TruncFOp(self.add(arith.ExtFOp(v, Float32Type())), td))
         if ks == "f":
             if kd == "x":
                 i = self.add(arith.FPToSIOp(v, i64))

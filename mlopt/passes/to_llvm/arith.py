@@ -16,6 +16,8 @@ from xdsl.context import Context
 from xdsl.dialects import arith, builtin, llvm
 from xdsl.dialects.builtin import (
     AnyFloat,
+    BFloat16Type,
+    Float32Type,
     DenseIntOrFPElementsAttr,
     FloatAttr,
     IntegerAttr,
@@ -156,6 +158,86 @@ class _Builder:
         return self.add(_const(value, typ))
 
 
+# ---------------------------------------------------------------------------
+# bf16: stored as i16 bits at the LLVM level; arithmetic runs in f32
+
+
+def _is_bf16(typ: Attribute) -> bool:
+    return isinstance(typ, BFloat16Type)
+
+
+_BF16_NATIVE = (arith.ConstantOp, arith.ExtFOp, arith.TruncFOp, arith.BitcastOp, arith.SelectOp)
+
+
+def promote_bf16(module: Operation) -> None:
+    """Rewrite every arith/math op computing on scalar bf16 into the same op on
+    f32, with ``arith.extf`` of its bf16 operands and ``arith.truncf`` back."""
+    todo = [
+        o
+        for o in module.walk()
+        if o.dialect_name() in ("arith", "math")
+        and not isinstance(o, _BF16_NATIVE)
+        and any(_is_bf16(t) for t in (*o.operand_types, *o.result_types))
+    ]
+    f32 = Float32Type()
+    for o in todo:
+        block = o.parent_block()
+        assert block is not None
+        new_operands = []
+        for v in o.operands:
+            if _is_bf16(v.type):
+                ext = arith.ExtFOp(v, f32)
+                block.insert_op_before(ext, o)
+                v = ext.result
+            new_operands.append(v)
+        new = type(o).create(
+            operands=new_operands,
+            result_types=[f32 if _is_bf16(t) else t for t in o.result_types],
+            properties=dict(o.properties),
+            attributes=dict(o.attributes),
+        )
+        block.insert_op_before(new, o)
+        after = new
+        for old_r, new_r in zip(o.results, new.results):
+            if _is_bf16(old_r.type):
+                tr = arith.TruncFOp(new_r, old_r.type)
+                block.insert_op_after(tr, after)
+                after = tr
+                old_r.replace_all_uses_with(tr.result)
+            else:
+                old_r.replace_all_uses_with(new_r)
+        o.detach()
+        o.erase()
+
+
+def _bf16_to_f32(bits: SSAValue, b: _Builder) -> SSAValue:
+    i32 = IntegerType(32)
+    w = b.add(llvm.ZExtOp(bits, i32))
+    w = b.add(llvm.ShlOp(w, b.const(16, i32)))
+    return b.add(llvm.BitcastOp(w, Float32Type()))
+
+
+def _f32_to_bf16(x: SSAValue, b: _Builder) -> SSAValue:
+    """Round-to-nearest-even f32 -> bf16 bits (NaN stays a quiet NaN)."""
+    i32 = IntegerType(32)
+    bits = b.add(llvm.BitcastOp(x, i32))
+    lsb = b.add(llvm.AndOp(b.add(llvm.LShrOp(bits, b.const(16, i32))), b.const(1, i32)))
+    rounded = b.add(llvm.AddOp(bits, b.add(llvm.AddOp(lsb, b.const(0x7FFF, i32)))))
+    rounded = b.add(llvm.LShrOp(rounded, b.const(16, i32)))
+    quiet = b.add(llvm.OrOp(b.add(llvm.LShrOp(bits, b.const(16, i32))), b.const(0x40, i32)))
+    isnan = b.add(llvm.FCmpOp(x, x, IntegerAttr(14, i64)))  # uno
+    res = b.add(llvm.SelectOp(isnan, quiet, rounded))
+    return b.add(llvm.TruncOp(res, IntegerType(16)))
+
+
+def _bf16_constant(value: FloatAttr) -> llvm.ConstantOp:
+    import ml_dtypes
+    import numpy as np
+
+    bits = int(np.array(value.value.data, dtype=ml_dtypes.bfloat16).view(np.uint16))
+    return llvm.ConstantOp(IntegerAttr(bits, IntegerType(16), truncate_bits=True), IntegerType(16))
+
+
 def _lower_constant(op: arith.ConstantOp, b: _Builder) -> SSAValue:
     typ = convert_type(op.result.type, op)
     value = op.value
@@ -164,6 +246,8 @@ def _lower_constant(op: arith.ConstantOp, b: _Builder) -> SSAValue:
             return b.add(llvm.ConstantOp(IntegerAttr(value.value.data & 1, typ), typ))
         return b.add(llvm.ConstantOp(IntegerAttr(value.value.data, typ, truncate_bits=True), typ))
     if isinstance(value, FloatAttr):
+        if _is_bf16(op.result.type):
+            return b.add(_bf16_constant(value))
         return b.add(llvm.ConstantOp(value, typ))
     if isinstance(value, DenseIntOrFPElementsAttr) and isinstance(typ, VectorType):
         return b.add(llvm.ConstantOp(value, typ))
@@ -280,6 +364,22 @@ def _lower(op: Operation, args: list[SSAValue], b: _Builder) -> list[SSAValue] |
             return [b.add(llvm.ZExtOp(args[0], convert_type(op.result.type)))]
         case arith.TruncIOp():
             return [b.add(llvm.TruncOp(args[0], convert_type(op.result.type)))]
+        case arith.ExtFOp() if _is_bf16(op.input.type):
+            if isinstance(op.result.type, VectorType):
+                raise LLVMLoweringError(f"convert-arith-to-llvm: bf16 vectors at {describe(op)}")
+            x = _bf16_to_f32(args[0], b)
+            if not isinstance(op.result.type, Float32Type):
+                x = b.add(llvm.FPExtOp(x, convert_type(op.result.type)))
+            return [x]
+        case arith.TruncFOp() if _is_bf16(op.result.type):
+            if isinstance(op.input.type, VectorType):
+                raise LLVMLoweringError(f"convert-arith-to-llvm: bf16 vectors at {describe(op)}")
+            x = args[0]
+            if _is_bf16(op.input.type):
+                return [x]
+            if not isinstance(op.input.type, Float32Type):
+                x = b.add(llvm.FPTruncOp(x, Float32Type()))
+            return [_f32_to_bf16(x, b)]
         case arith.ExtFOp():
             return [b.add(llvm.FPExtOp(args[0], convert_type(op.result.type)))]
         case arith.TruncFOp():
@@ -336,4 +436,5 @@ class ConvertArithToLLVMPass(ModulePass):
     name = "convert-arith-to-llvm"
 
     def apply(self, ctx: Context, op: builtin.ModuleOp) -> None:
+        promote_bf16(op)
         PatternRewriteWalker(ArithToLLVMPattern(), apply_recursively=False).rewrite_module(op)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from xdsl.dialects import llvm
 from xdsl.dialects.builtin import (
     AnyFloat,
+    BFloat16Type,
     IndexType,
     IntegerType,
     MemRefType,
@@ -89,6 +90,10 @@ def convert_type(typ: Attribute, op: Operation | None = None) -> Attribute:
         if typ.signedness.data != Signedness.SIGNLESS:
             return IntegerType(typ.width.data)
         return typ
+    if isinstance(typ, BFloat16Type):
+        # bf16 travels as its raw bits (llvmlite has no `bfloat` type); the arith
+        # lowering widens it to f32 for any arithmetic
+        return IntegerType(16)
     if isinstance(typ, MemRefType):
         check_memref(typ, op)
         return PTR
