@@ -9,31 +9,18 @@ pass that silently stops fusing fails here.
 from __future__ import annotations
 
 import numpy as np
-import onnx
 import pytest
-from onnx import TensorProto, helper, numpy_helper
+from onnx import helper, numpy_helper
 
 ort = pytest.importorskip("onnxruntime")
 
 from mlopt import make_context, run_pipeline  # noqa: E402
 from mlopt.backends.runtime import compile_model  # noqa: E402
 from mlopt.frontends.onnx import import_model  # noqa: E402
+from onnx_models import float_model as _model  # noqa: E402
 
 FRONT = "onnx-shape-inference,onnx-constant-fold,onnx-canonicalize,convert-onnx-to-tensor"
 BACK = "bufferize,convert-linalg-to-affine"
-
-
-def _model(nodes, inputs, outputs, inits=None):
-    g = helper.make_graph(
-        nodes,
-        "g",
-        [helper.make_tensor_value_info(n, TensorProto.FLOAT, list(a.shape)) for n, a in inputs.items()],
-        [helper.make_tensor_value_info(n, TensorProto.FLOAT, None) for n in outputs],
-        [numpy_helper.from_array(a.astype(np.float32), n) for n, a in (inits or {}).items()],
-    )
-    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
-    m.ir_version = 8
-    return m
 
 
 def _lower(model, passes: str):
