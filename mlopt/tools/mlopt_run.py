@@ -88,22 +88,12 @@ def onnx_input_specs(model: Any) -> list[InputSpec]:
 
 
 def _element_dtype(elem: Any) -> np.dtype:
-    from xdsl.dialects.builtin import Float16Type, Float32Type, Float64Type, IntegerType
+    from mlopt.dialects.onnx import to_numpy_dtype
 
-    if isinstance(elem, Float32Type):
-        return np.dtype(np.float32)
-    if isinstance(elem, Float64Type):
-        return np.dtype(np.float64)
-    if isinstance(elem, Float16Type):
-        return np.dtype(np.float16)
-    if isinstance(elem, IntegerType):
-        width = elem.width.data
-        if width == 1:
-            return np.dtype(np.bool_)
-        unsigned = "unsigned" in str(elem.signedness.data).lower()
-        if width in (8, 16, 32, 64):
-            return np.dtype(f"{'u' if unsigned else ''}int{width}")
-    raise UserError(f"unsupported element type {elem} in the entry function's signature")
+    try:
+        return to_numpy_dtype(elem)
+    except ValueError:
+        raise UserError(f"unsupported element type {elem} in the entry function's signature") from None
 
 
 def mlir_entry_function(module: Any, entry: str | None = None) -> Any:
