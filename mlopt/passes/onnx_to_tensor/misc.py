@@ -88,8 +88,10 @@ def _param_map(em: Emitter, v, shape, axis: int):
     raise em.fail("only per-tensor and per-axis quantization parameters are supported")
 
 
-@lowering("DequantizeLinear")
-def lower_dequantize(em: Emitter, op):
+def _linear_quant_operands(em: Emitter, op):
+    """(ins, maps, shape, zero point or None) shared by QuantizeLinear and
+    DequantizeLinear: x, the scale and the optional zero point, the parameters
+    broadcast per tensor or along ``axis``."""
     x, scale = op.operands[0], op.operands[1]
     zp = em.operand(2)
     if em.attr("block_size", 0):
@@ -97,10 +99,16 @@ def lower_dequantize(em: Emitter, op):
     shape = em.shape(x)
     per_tensor = int(np.prod(em.shape(scale))) == 1
     axis = 0 if per_tensor or not shape else norm_axis(em, em.attr("axis", 1), len(shape))
-    ex, es = elt_of(x), elt_of(scale)
-    out = em.out_elt()
     ins = [x, scale] + ([zp] if zp is not None else [])
     maps = [AffineMap.identity(len(shape))] + [_param_map(em, v, shape, axis) for v in ins[1:]]
+    return ins, maps, shape, zp
+
+
+@lowering("DequantizeLinear")
+def lower_dequantize(em: Emitter, op):
+    ins, maps, shape, zp = _linear_quant_operands(em, op)
+    ex, es = elt_of(ins[0]), elt_of(ins[1])
+    out = em.out_elt()
     f32 = Float32Type()
 
     def body(b: Body, xv, sv, *rest):
@@ -114,23 +122,13 @@ def lower_dequantize(em: Emitter, op):
 
 @lowering("QuantizeLinear")
 def lower_quantize(em: Emitter, op):
-    x, scale = op.operands[0], op.operands[1]
-    zp = em.operand(2)
-    if em.attr("block_size", 0):
-        raise em.fail("blocked quantization is not supported")
-    shape = em.shape(x)
-    per_tensor = int(np.prod(em.shape(scale))) == 1
-    axis = 0 if per_tensor or not shape else norm_axis(em, em.attr("axis", 1), len(shape))
-    ex, es = elt_of(x), elt_of(scale)
+    ins, maps, shape, zp = _linear_quant_operands(em, op)
+    ex, es = elt_of(ins[0]), elt_of(ins[1])
     out = em.out_elt()
     ko = kind_of(out)
     if ko not in ("s", "u"):
         raise em.fail(f"quantizing to {out} is not supported")
     lo, hi = lowest(out, ko), highest(out, ko)
-    if em.attr("saturate", 1) == 0:
-        pass
-    ins = [x, scale] + ([zp] if zp is not None else [])
-    maps = [AffineMap.identity(len(shape))] + [_param_map(em, v, shape, axis) for v in ins[1:]]
     f32 = Float32Type()
 
     def body(b: Body, xv, sv, *rest):
