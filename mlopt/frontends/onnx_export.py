@@ -56,6 +56,7 @@ from mlopt.dialects.onnx import (
     element_to_onnx_dtype,
     numpy_from_dense_attr,
 )
+from mlopt.dialects.onnx.helpers import attr_value
 from mlopt.dialects.onnx.schema_ops import (
     A_FLOAT,
     A_FLOATS,
@@ -180,18 +181,6 @@ class _Names:
         return n
 
 
-def _python_attr_value(a: Attribute) -> Any:
-    if isinstance(a, IntegerAttr):
-        return int(a.value.data)
-    if isinstance(a, FloatAttr):
-        return float(a.value.data)
-    if isinstance(a, StringAttr):
-        return a.data
-    if isinstance(a, ArrayAttr):
-        return [_python_attr_value(x) for x in a.data]
-    return a
-
-
 def _attribute_proto(name: str, kind: int | None, a: Attribute, where: str) -> AttributeProto:
     """The ``AttributeProto`` of an MLIR attribute (``kind`` from the schema,
     or None to guess from the attribute)."""
@@ -224,22 +213,22 @@ def _attribute_proto(name: str, kind: int | None, a: Attribute, where: str) -> A
     p.name = name
     if kind == A_INT:
         p.type = AttributeProto.INT
-        p.i = int(_python_attr_value(a))
+        p.i = int(attr_value(a))
     elif kind == A_FLOAT:
         p.type = AttributeProto.FLOAT
-        p.f = float(_python_attr_value(a))
+        p.f = float(attr_value(a))
     elif kind == A_STRING:
         p.type = AttributeProto.STRING
-        p.s = str(_python_attr_value(a)).encode()
+        p.s = str(attr_value(a)).encode()
     elif kind == A_INTS:
         p.type = AttributeProto.INTS
-        p.ints.extend(int(x) for x in _python_attr_value(a))
+        p.ints.extend(int(x) for x in attr_value(a))
     elif kind == A_FLOATS:
         p.type = AttributeProto.FLOATS
-        p.floats.extend(float(x) for x in _python_attr_value(a))
+        p.floats.extend(float(x) for x in attr_value(a))
     elif kind == A_STRINGS:
         p.type = AttributeProto.STRINGS
-        p.strings.extend(str(x).encode() for x in _python_attr_value(a))
+        p.strings.extend(str(x).encode() for x in attr_value(a))
     elif kind in (A_TENSOR, A_SPARSE_TENSOR):
         # sparse tensors were densified on import: write a dense tensor
         p.type = AttributeProto.TENSOR
