@@ -26,3 +26,23 @@ def float_model(
     m = helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)])
     m.ir_version = 8
     return m
+
+
+def save_add_model(directory, shape=("N", 3)):
+    """Write ``add.onnx`` (z = x + y, float32 of ``shape``; strings are symbolic
+    dimensions) into ``directory`` and return its path."""
+    from pathlib import Path
+
+    graph = helper.make_graph(
+        [helper.make_node("Add", ["x", "y"], ["z"], name="add0")],
+        "add",
+        [
+            helper.make_tensor_value_info("x", TensorProto.FLOAT, list(shape)),
+            helper.make_tensor_value_info("y", TensorProto.FLOAT, list(shape)),
+        ],
+        [helper.make_tensor_value_info("z", TensorProto.FLOAT, list(shape))],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    path = Path(directory) / "add.onnx"
+    onnx.save(model, path)
+    return path

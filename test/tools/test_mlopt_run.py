@@ -4,32 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import onnx
 import pytest
-from onnx import TensorProto, helper
 
-from mlopt.data import digits_model_path
-from mlopt.tools import mlopt_run
+from onnx_models import save_add_model as _add_model
 from mlopt.tools.mlopt_run import UserError, load_inputs, main, onnx_input_specs, random_inputs
-
-
-def _add_model(tmp_path: Path, shape=("N", 3)) -> Path:
-    graph = helper.make_graph(
-        [helper.make_node("Add", ["x", "y"], ["z"], name="add0")],
-        "add",
-        [
-            helper.make_tensor_value_info("x", TensorProto.FLOAT, list(shape)),
-            helper.make_tensor_value_info("y", TensorProto.FLOAT, list(shape)),
-        ],
-        [helper.make_tensor_value_info("z", TensorProto.FLOAT, list(shape))],
-    )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    path = tmp_path / "add.onnx"
-    onnx.save(model, path)
-    return path
 
 
 # ---------------------------------------------------------------- without the runtime

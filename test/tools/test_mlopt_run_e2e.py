@@ -1,35 +1,15 @@
-"""`mlopt-run` end to end on the compiled path (needs mlopt.backends.runtime)."""
+"""`mlopt-run` end to end on the compiled path."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import onnx
-import pytest
-from onnx import TensorProto, helper
 
 from mlopt.data import digits_model_path
+from onnx_models import save_add_model as _add_model
 from mlopt.tools import mlopt_run
 from mlopt.tools.mlopt_run import main, onnx_input_specs, random_inputs
-
-pytest.importorskip("mlopt.backends.runtime", reason="the runtime (mlopt.backends.runtime) has not landed")
-
-
-def _add_model(tmp_path: Path, shape=("N", 3)) -> Path:
-    graph = helper.make_graph(
-        [helper.make_node("Add", ["x", "y"], ["z"], name="add0")],
-        "add",
-        [
-            helper.make_tensor_value_info("x", TensorProto.FLOAT, list(shape)),
-            helper.make_tensor_value_info("y", TensorProto.FLOAT, list(shape)),
-        ],
-        [helper.make_tensor_value_info("z", TensorProto.FLOAT, list(shape))],
-    )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    path = tmp_path / "add.onnx"
-    onnx.save(model, path)
-    return path
 
 
 def test_default_runs_the_digits_model(capsys):
