@@ -50,7 +50,6 @@ def test_node_model_types_inputs_and_infers_outputs():
     assert [d.dim_value for d in out.shape.dim] == [2, 3]
 
 
-pytest.importorskip("mlopt.backends.runtime", reason="the runtime (mlopt.backends.runtime) has not landed")
 
 
 def test_prepare_and_run_positional_and_named():
