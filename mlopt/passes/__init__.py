@@ -40,6 +40,7 @@ _PASSES: dict[str, str] = {
     "linalg-fuse-elementwise": "fusion:LinalgFuseElementwisePass",
     "fp-contract": "affine_opt.contract:FpContractPass",
     "linalg-collapse-dims": "affine_opt.collapse:LinalgCollapseDimsPass",
+    "linalg-contraction-to-vector": "kernels:LinalgContractionToVectorPass",
 }
 
 

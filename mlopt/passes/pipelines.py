@@ -25,6 +25,8 @@ ONNX_TO_TENSOR = "convert-onnx-to-tensor"
 # tensor-level loop-nest optimisation (fusion/, affine_opt/ engineer): -O2/-O3 only
 TENSOR_OPT = "linalg-fuse-elementwise,linalg-collapse-dims,linalg-interchange,fp-contract"
 BUFFERIZE = "bufferize"
+# contraction kernels (kernels/): -O2/-O3 only; the runtime sizes them for the target
+KERNELS = "linalg-contraction-to-vector"
 TENSOR_TO_AFFINE = "convert-linalg-to-affine"
 AFFINE_TO_LLVM = ",".join(
     [
@@ -46,11 +48,15 @@ STAGES: list[tuple[str, str]] = [
     ("onnx-to-tensor", ONNX_TO_TENSOR),
     ("tensor-opt", TENSOR_OPT),
     ("bufferize", BUFFERIZE),
+    ("kernels", KERNELS),
     ("linalg-to-affine", TENSOR_TO_AFFINE),
     ("affine-to-llvm", AFFINE_TO_LLVM),
 ]
 
-LEVEL_START = {"onnx": 0, "tensor": 2, "affine": 5, "llvm": 6}
+LEVEL_START = {"onnx": 0, "tensor": 2, "affine": 6, "llvm": 7}
+
+# Stages that only optimise (dropped at -O0/-O1).
+OPT_STAGES = frozenset({"tensor-opt", "kernels"})
 
 
 def stages_from(level: str) -> list[tuple[str, str]]:
@@ -63,7 +69,15 @@ def _join(stages: list[tuple[str, str]]) -> str:
 
 
 def _without_opt(stages: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    return [(name, text) for name, text in stages if name != "tensor-opt"]
+    return [(name, text) for name, text in stages if name not in OPT_STAGES]
+
+
+def kernels_for(target_cpu: str | None) -> str:
+    """The kernels stage sized for ``target_cpu`` (None: this machine)."""
+    from mlopt.backends.llvm.target import vector_shape
+
+    vs = vector_shape(target_cpu)
+    return f"{KERNELS}{{vector-width={vs.lanes} registers={vs.registers}}}"
 
 
 ONNX_TO_LLVM = _join(stages_from("onnx"))
@@ -74,10 +88,10 @@ OnnxToLLVM = make_pipeline_pass(
     "onnx-to-llvm", ONNX_TO_LLVM, "ONNX dialect (static input shapes) -> llvm dialect."
 )
 OnnxToLLVM_O0 = make_pipeline_pass(
-    "onnx-to-llvm-O0", ONNX_TO_LLVM_NO_OPT, "onnx-to-llvm for -O0 (no tensor-opt stage)."
+    "onnx-to-llvm-O0", ONNX_TO_LLVM_NO_OPT, "onnx-to-llvm for -O0 (no tensor-opt or kernels stage)."
 )
 OnnxToLLVM_O1 = make_pipeline_pass(
-    "onnx-to-llvm-O1", ONNX_TO_LLVM_NO_OPT, "onnx-to-llvm for -O1 (no tensor-opt stage)."
+    "onnx-to-llvm-O1", ONNX_TO_LLVM_NO_OPT, "onnx-to-llvm for -O1 (no tensor-opt or kernels stage)."
 )
 OnnxToLLVM_O2 = make_pipeline_pass(
     "onnx-to-llvm-O2", ONNX_TO_LLVM, "onnx-to-llvm for -O2 (same IR passes)."

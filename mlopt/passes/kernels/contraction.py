@@ -1,0 +1,681 @@
+"""`linalg-contraction-to-vector`: register-blocked broadcast-FMA kernels for contractions.
+
+Accepts the output of `bufferize`.  A ``linalg.generic`` on static f32 memrefs
+whose body is ``acc + x * y`` (MatMul, Gemm, batched MatMul, Conv in its
+stride-1 forms, Einsum contractions, ...) is replaced by an ``affine.for``
+nest of ``vector`` ops; every other op is left to `convert-linalg-to-affine`.
+
+The shape of the kernel.  Let ``j`` be the loop of the output's innermost
+(contiguous) dimension, ``S`` the input that varies along ``j`` with unit
+stride (MatMul's B, Conv's input) and ``T`` the other input, which must not
+depend on ``j`` (MatMul's A, Conv's weights).  ``i`` is a parallel loop ``T``
+depends on (MatMul's rows, Conv's output channels).  The output is computed
+in register tiles of ``MR`` values of ``i`` by ``NV`` vectors along ``j``:
+
+    for the other parallel loops, for j0 (step NV*V), for i0 (step MR):
+      acc[r][v] = init                                  (MR*NV vector registers)
+      for the reduction loops (k...):
+        s[v] = vector.load S[.., j0 + v*V]               (NV loads)
+        t[r] = vector.broadcast T[i0 + r, ..]            (MR broadcasts)
+        acc[r][v] = vector.fma(t[r], s[v], acc[r][v])    (MR*NV FMAs)
+      [epilogue on acc]; vector.store acc -> O[i0 + r, j0 + v*V]
+
+``V`` is the target's f32 lane count and ``MR``/``NV`` are chosen so that the
+accumulators, the ``S`` vectors and a broadcast fit the target's vector
+registers (AVX-512: 6x4 zmm; AVX2: 6x2 ymm).  Remainders are full kernels of
+their own: the last ``I mod MR`` rows, and along ``j`` the leftover full
+vectors plus one narrower vector (``vector<7xf32>`` for 7 leftover columns),
+so every size is handled without masks and without reading out of bounds.
+
+Fusion into the tile, when the neighbouring ops allow it:
+
+* **init**: a ``linalg.fill`` of the output just before (the zero of a
+  MatMul) or a broadcasting copy into it (a Conv's or Gemm's bias) becomes the
+  accumulators' initial value and is erased;
+* **epilogue**: an elementwise ``linalg.generic`` right after that rewrites the
+  output in place (Relu, Clip, a residual Add of another buffer, a folded
+  BatchNorm's scale and shift) is applied to the accumulators before the store
+  and erased.
+
+Options: ``vector-width`` (f32 lanes; 0 = the host's), ``registers`` (vector
+registers; 0 = the host's), ``min-macs`` (smaller contractions are left alone).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from xdsl.builder import Builder
+from xdsl.context import Context
+from xdsl.dialects import affine, arith, memref, vector
+from xdsl.dialects.linalg import ops as linalg
+from xdsl.dialects.builtin import (
+    AffineMapAttr,
+    DenseIntOrFPElementsAttr,
+    Float32Type,
+    FloatAttr,
+    IndexType,
+    IntegerAttr,
+    MemRefType,
+    ModuleOp,
+    NoneAttr,
+    VectorType,
+)
+from xdsl.ir import Block, Operation, Region, SSAValue
+from xdsl.ir.affine import AffineConstantExpr, AffineDimExpr, AffineExpr, AffineMap
+from xdsl.passes import ModulePass
+from xdsl.rewriter import InsertPoint
+
+_F32 = Float32Type()
+
+# Elementwise ops an epilogue may contain (each has a vector form in the llvm lowering).
+_EPILOGUE_OPS = (
+    arith.AddfOp, arith.SubfOp, arith.MulfOp, arith.DivfOp, arith.MaximumfOp,
+    arith.MinimumfOp, arith.MaxnumfOp, arith.MinnumfOp, arith.NegfOp,
+)  # fmt: skip
+
+
+# -- analysis -----------------------------------------------------------------
+
+
+def _static_f32(v: SSAValue) -> bool:
+    t = v.type
+    return (
+        isinstance(t, MemRefType)
+        and t.element_type == _F32
+        and isinstance(t.layout, NoneAttr)
+        and all(s > 0 for s in t.get_shape())
+    )
+
+
+def _coefficient(expr: AffineExpr, dim: int) -> int | None:
+    """The coefficient of ``d<dim>`` in a linear ``expr`` (None if not linear in it)."""
+    size = max(expr.used_dims() | {dim}) + 1
+    vals = []
+    for x in (0, 1, 2):
+        point = [AffineExpr.constant(x if k == dim else 0) for k in range(size)]
+        e = expr.replace_dims_and_symbols(point, [])
+        if not isinstance(e, AffineConstantExpr):
+            return None
+        vals.append(e.value)
+    if vals[2] - vals[1] != vals[1] - vals[0]:
+        return None
+    return vals[1] - vals[0]
+
+
+def _mac_body(op: linalg.GenericOp) -> tuple[int, int] | None:
+    """For a body ``yield acc + a * b`` (in any operand order): the block-argument
+    numbers of the two factors, else None."""
+    block = op.body.block
+    ops = list(block.ops)
+    if len(ops) != 3 or len(block.args) != 3:
+        return None
+    mul, add, yld = ops
+    if not (isinstance(mul, arith.MulfOp) and isinstance(add, arith.AddfOp)):
+        return None
+    if not isinstance(yld, linalg.YieldOp) or list(yld.operands) != [add.result]:
+        return None
+    acc = block.args[2]
+    if set(add.operands) != {acc, mul.result} or mul.result.uses.get_length() != 1:
+        return None
+    if acc in mul.operands:
+        return None
+    factors = [a.index for a in mul.operands if a in block.args]  # type: ignore[attr-defined]
+    if sorted(factors) != [0, 1]:
+        return None
+    return 0, 1
+
+
+@dataclass
+class _Plan:
+    op: linalg.GenericOp
+    s: int  # operand number of the vector (streamed) input
+    t: int  # operand number of the broadcast input
+    maps: list[AffineMap]
+    ranges: tuple[int, ...]
+    j: int
+    i: int | None
+    outer: list[int]
+    red: list[int]
+    unit: list[int]  # reduction loops of trip count 1
+    init: Operation | None = None
+    epilogue: linalg.GenericOp | None = None
+    n_rows: int = 1
+    n_vec: int = 1
+    lanes: int = 16
+
+
+def _analyse(op: linalg.GenericOp, lanes: int, registers: int, min_macs: int) -> _Plan | None:
+    if len(op.inputs) != 2 or len(op.outputs) != 1 or op.res:
+        return None
+    if not all(_static_f32(v) for v in op.operands):
+        return None
+    if _mac_body(op) is None:
+        return None
+    maps = [m.data for m in op.get_indexing_maps()]
+    if any(m.num_symbols for m in maps):
+        return None
+    try:
+        ranges = op.get_static_loop_ranges()
+    except (NotImplementedError, ValueError):
+        return None
+    n = len(ranges)
+    out_map = maps[2]
+    if not out_map.results:  # a scalar result: nothing to vectorise along
+        return None
+    out_dims: list[int] = []
+    for e in out_map.results:
+        if isinstance(e, AffineDimExpr):
+            out_dims.append(e.position)
+        elif not isinstance(e, AffineConstantExpr):
+            return None
+    if len(set(out_dims)) != len(out_dims) or not _covers(out_map, op.outputs[0]):
+        return None
+    if _root(op.outputs[0]) in (_root(op.inputs[0]), _root(op.inputs[1])):
+        return None
+    iters = [str(it.data) for it in op.iterator_types.data]
+    if any((k in out_dims) != (iters[k] == "parallel") for k in range(n)):
+        return None
+    last = out_map.results[-1]
+    if not isinstance(last, AffineDimExpr):
+        return None
+    j = last.position
+    uses_j = [k for k in (0, 1) if j in maps[k].used_dims()]
+    if len(uses_j) != 1:
+        return None
+    s = uses_j[0]
+    t = 1 - s
+    sres = maps[s].results
+    if any(j in e.used_dims() for e in sres[:-1]) or _coefficient(sres[-1], j) != 1:
+        return None
+    red = [k for k in range(n) if k not in out_dims]
+    macs = 1
+    for r in ranges:
+        macs *= r
+    if macs < min_macs or ranges[j] < 4 or not red:
+        return None
+    t_dims = maps[t].used_dims()
+    s_dims = maps[s].used_dims()
+    cands = [k for k in out_dims if k != j and k in t_dims and ranges[k] > 1]
+    # Prefer a row loop the vector input does not depend on (its loads are shared).
+    cands.sort(key=lambda k: (k in s_dims, -ranges[k]))
+    i = cands[0] if cands else None
+    plan = _Plan(
+        op, s, t, maps, tuple(ranges), j, i,
+        outer=[k for k in out_dims if k not in (i, j)],
+        red=[k for k in red if ranges[k] > 1],
+        unit=[k for k in red if ranges[k] == 1],
+        lanes=lanes,
+    )  # fmt: skip
+    plan.n_vec = max(1, min(4 if registers >= 32 else 2, -(-ranges[j] // lanes)))
+    rows_fit = max(1, (registers - plan.n_vec - 1) // plan.n_vec)
+    plan.n_rows = 1 if i is None else max(1, min(ranges[i], rows_fit, 12))
+    return plan
+
+
+# -- fusion of the neighbours -----------------------------------------------------
+
+
+def _covers(m: AffineMap, v: SSAValue) -> bool:
+    """``m`` (dims or constants) reaches every element of ``v``: constants only
+    index dimensions of size 1."""
+    t = v.type
+    assert isinstance(t, MemRefType)
+    return all(
+        isinstance(e, AffineDimExpr) or (isinstance(e, AffineConstantExpr) and s == 1)
+        for e, s in zip(m.results, t.get_shape(), strict=True)
+    )
+
+
+def _root(v: SSAValue) -> SSAValue:
+    while isinstance(v.owner, memref.CollapseShapeOp | memref.ExpandShapeOp):
+        v = v.owner.src
+    return v
+
+
+_PURE = (arith.ConstantOp, memref.GetGlobalOp, memref.CollapseShapeOp, memref.ExpandShapeOp)
+
+
+def _touches(op: Operation, root: SSAValue) -> bool:
+    return any(isinstance(v.type, MemRefType) and _root(v) == root for v in op.operands)
+
+
+def _to_contraction_dims(gen_out: AffineMap, out_map: AffineMap) -> list[AffineExpr] | None:
+    """Dim replacements that turn maps over a neighbour's loops (whose output map
+    is ``gen_out``) into maps over the contraction's loops (output map ``out_map``)."""
+    if len(gen_out.results) != len(out_map.results):
+        return None
+    repl: list[AffineExpr | None] = [None] * gen_out.num_dims
+    for ge, ce in zip(gen_out.results, out_map.results, strict=True):
+        if isinstance(ge, AffineDimExpr):
+            if repl[ge.position] is not None:
+                return None
+            repl[ge.position] = ce
+        elif not isinstance(ge, AffineConstantExpr):
+            return None
+    if any(r is None for r in repl):
+        return None
+    return repl  # type: ignore[return-value]
+
+
+def _vectorisable(plan: _Plan, m: AffineMap) -> bool:
+    """Whether loads through ``m`` (over the contraction's loops) can be made in
+    the kernel: not varying with ``j``, or with unit stride along the last dim."""
+    if plan.j not in m.used_dims():
+        return True
+    res = m.results
+    return all(plan.j not in e.used_dims() for e in res[:-1]) and _coefficient(res[-1], plan.j) == 1
+
+
+def _prev_op(op: Operation, root: SSAValue) -> Operation | None:
+    prev = op.prev_op
+    while prev is not None and isinstance(prev, _PURE) and not _touches(prev, root):
+        prev = prev.prev_op
+    return prev
+
+
+def _next_op(op: Operation, root: SSAValue) -> Operation | None:
+    nxt = op.next_op
+    while nxt is not None and (isinstance(nxt, _PURE) or (
+        isinstance(nxt, memref.DeallocOp) and not _touches(nxt, root)
+    )):  # fmt: skip
+        nxt = nxt.next_op
+    return nxt
+
+
+def _find_init(plan: _Plan) -> Operation | None:
+    out = plan.op.outputs[0]
+    root = _root(out)
+    prev = _prev_op(plan.op, root)
+    if isinstance(prev, linalg.FillOp):
+        value = prev.inputs[0]
+        if (
+            len(prev.outputs) == 1
+            and _root(prev.outputs[0]) == root
+            and _num_elements(prev.outputs[0]) == _num_elements(root)
+            and _num_elements(out) == _num_elements(root)
+            and value.type == _F32
+            and not _defined_between(value, prev, plan.op)
+        ):
+            return prev
+        return None
+    if isinstance(prev, linalg.GenericOp) and _is_broadcast_copy(prev, plan):
+        return prev
+    return None
+
+
+def _defined_between(v: SSAValue, first: Operation, last: Operation) -> bool:
+    owner = v.owner
+    if not isinstance(owner, Operation) or owner.parent is not first.parent:
+        return False
+    k = first.next_op
+    while k is not None and k is not last:
+        if k is owner:
+            return True
+        k = k.next_op
+    return False
+
+
+def _num_elements(v: SSAValue) -> int:
+    t = v.type
+    assert isinstance(t, MemRefType)
+    n = 1
+    for s in t.get_shape():
+        n *= s
+    return n
+
+
+def _is_broadcast_copy(gen: linalg.GenericOp, plan: _Plan) -> bool:
+    """``gen`` writes every element of the contraction's output buffer with a
+    value of one input (a bias broadcast), reading nothing else."""
+    if len(gen.inputs) != 1 or len(gen.outputs) != 1 or gen.outputs[0] != plan.op.outputs[0]:
+        return False
+    block = gen.body.block
+    yld = block.last_op
+    if len(list(block.ops)) != 1 or not isinstance(yld, linalg.YieldOp):
+        return False
+    if list(yld.operands) != [block.args[0]] or not _static_f32(gen.inputs[0]):
+        return False
+    if _root(gen.inputs[0]) == _root(plan.op.outputs[0]):
+        return False
+    maps = [m.data for m in gen.get_indexing_maps()]
+    if any(str(it.data) != "parallel" for it in gen.iterator_types.data):
+        return False
+    if not _covers(maps[1], gen.outputs[0]):
+        return False
+    repl = _to_contraction_dims(maps[1], plan.maps[2])
+    if repl is None:
+        return False
+    return _vectorisable(plan, maps[0].replace_dims_and_symbols(repl, [], len(plan.ranges), 0))
+
+
+def _find_epilogue(plan: _Plan) -> linalg.GenericOp | None:
+    out = plan.op.outputs[0]
+    root = _root(out)
+    nxt = _next_op(plan.op, root)
+    if not isinstance(nxt, linalg.GenericOp) or len(nxt.outputs) != 1 or nxt.outputs[0] != out:
+        return None
+    if any(str(it.data) != "parallel" for it in nxt.iterator_types.data):
+        return None
+    maps = [m.data for m in nxt.get_indexing_maps()]
+    if not _covers(maps[-1], out):
+        return None
+    repl = _to_contraction_dims(maps[-1], plan.maps[2])
+    if repl is None:
+        return None
+    n = len(plan.ranges)
+    block = nxt.body.block
+    for v, m, arg in zip(nxt.inputs, maps, block.args, strict=False):
+        if not isinstance(v.type, MemRefType):
+            if v.type != _F32:
+                return None
+            continue
+        if not _static_f32(v):
+            return None
+        cm = m.replace_dims_and_symbols(repl, [], n, 0)
+        if v == out:
+            if cm != plan.maps[2]:
+                return None
+        elif _root(v) == root or not _vectorisable(plan, cm):
+            return None
+    inside = {r for inner in block.ops for r in inner.results} | set(block.args)
+    for inner in block.ops:
+        if any(v not in inside and v.type != _F32 for v in inner.operands):
+            return None
+        if isinstance(inner, linalg.YieldOp):
+            if len(inner.operands) != 1:
+                return None
+            continue
+        if isinstance(inner, arith.ConstantOp):
+            if not isinstance(inner.value, FloatAttr) or inner.result.type != _F32:
+                return None
+            continue
+        if not isinstance(inner, _EPILOGUE_OPS) or any(r.type != _F32 for r in inner.results):
+            return None
+    return nxt
+
+
+# -- code generation ------------------------------------------------------------
+
+
+@dataclass
+class _Emitter:
+    plan: _Plan
+    builder: Builder
+    zero: SSAValue
+    # original loop number -> index value (loop IV or constant)
+    env: dict[int, SSAValue] = field(default_factory=dict)
+
+    def insert(self, op: Operation) -> Operation:
+        self.builder.insert(op)
+        return op
+
+    def index(self, value: int) -> SSAValue:
+        return self.insert(arith.ConstantOp(IntegerAttr(value, IndexType()))).results[0]
+
+    def operands(self) -> list[SSAValue]:
+        return [self.env.get(k, self.zero) for k in range(len(self.plan.ranges))]
+
+    def shifted(self, m: AffineMap, row: int, col: int) -> AffineMap:
+        plan = self.plan
+        n = len(plan.ranges)
+        dims: list[AffineExpr] = []
+        for k in range(n):
+            e = AffineExpr.dimension(k)
+            if k == plan.i and row:
+                e = e + row
+            elif k == plan.j and col:
+                e = e + col
+            elif k in plan.unit:
+                e = AffineExpr.constant(0)
+            dims.append(e)
+        return m.replace_dims_and_symbols(dims, [], n, 0)
+
+    def load(self, src: SSAValue, m: AffineMap, row: int, col: int, width: int) -> SSAValue:
+        """Load ``src`` through ``m`` at (i0 + row, j0 + col) as a vector of ``width``
+        (a contiguous load if it varies along j, else a broadcast scalar)."""
+        sm = self.shifted(m, row, col)
+        vt = VectorType(_F32, [width])
+        if self.plan.j in m.used_dims():
+            return self.insert(
+                affine.VectorLoadOp(src, self.operands(), AffineMapAttr(sm), vt)
+            ).results[0]
+        scalar = self.insert(affine.LoadOp(src, self.operands(), AffineMapAttr(sm))).results[0]
+        return self.insert(vector.BroadcastOp(scalar, vt)).results[0]
+
+    def splat(self, scalar: SSAValue, width: int) -> SSAValue:
+        return self.insert(vector.BroadcastOp(scalar, VectorType(_F32, [width]))).results[0]
+
+
+def _widths(plan: _Plan, count: int) -> list[tuple[int, int]]:
+    """(column offset, width) of the vectors of a tile ``count`` columns wide."""
+    v = plan.lanes
+    out = [(k * v, v) for k in range(count // v)]
+    if count % v:
+        out.append((count - count % v, count % v))
+    return out
+
+
+def _kernel(em: _Emitter, rows: int, cols: list[tuple[int, int]]) -> None:
+    plan = em.plan
+    op = plan.op
+    a, b, o = op.inputs[plan.s], op.inputs[plan.t], op.outputs[0]
+    s_map, t_map, o_map = plan.maps[plan.s], plan.maps[plan.t], plan.maps[2]
+    s_rows = plan.i is not None and plan.i in s_map.used_dims()
+
+    # initial accumulators
+    accs: list[SSAValue] = []
+    init = plan.init
+    for r in range(rows):
+        for col, w in cols:
+            if isinstance(init, linalg.FillOp):
+                accs.append(em.splat(init.inputs[0], w))
+            elif isinstance(init, linalg.GenericOp):
+                gm = [m.data for m in init.get_indexing_maps()]
+                repl = _to_contraction_dims(gm[1], o_map)
+                assert repl is not None
+                bm = gm[0].replace_dims_and_symbols(repl, [], len(plan.ranges), 0)
+                accs.append(em.load(init.inputs[0], bm, r, col, w))
+            else:
+                accs.append(em.load(o, o_map, r, col, w))
+
+    # the reduction loops, carrying the accumulators
+    outer_builder = em.builder
+    loops: list[affine.ForOp] = []
+    carried = accs
+    types = [v.type for v in accs]
+    for k in plan.red:
+        body = Block(arg_types=(IndexType(), *types))
+        loop = affine.ForOp.from_region((), (), carried, types, 0, plan.ranges[k], Region(body))
+        em.insert(loop)
+        if loops:
+            em.insert(affine.YieldOp.get(*loop.results))
+        loops.append(loop)
+        em.builder = Builder(InsertPoint.at_end(body))
+        em.env[k] = body.args[0]
+        carried = list(body.args[1:])
+
+    svecs: dict[tuple[int, int], SSAValue] = {}
+    new: list[SSAValue] = []
+    tb: dict[tuple[int, int], SSAValue] = {}
+    for r in range(rows):
+        t_scalar = em.insert(
+            affine.LoadOp(b, em.operands(), AffineMapAttr(em.shifted(t_map, r, 0)))
+        ).results[0]
+        for q, (col, w) in enumerate(cols):
+            key = (r if s_rows else 0, q)
+            if key not in svecs:
+                svecs[key] = em.load(a, s_map, key[0], col, w)
+            if (r, w) not in tb:
+                tb[(r, w)] = em.splat(t_scalar, w)
+            fma = em.insert(vector.FMAOp(tb[(r, w)], svecs[key], carried[r * len(cols) + q]))
+            new.append(fma.results[0])
+    if loops:
+        em.insert(affine.YieldOp.get(*new))
+    em.builder = outer_builder
+    for k in plan.red:
+        em.env.pop(k)
+    results = list(loops[0].results) if loops else new
+
+    # epilogue and store
+    if plan.epilogue is not None:
+        results = _apply_epilogue(em, results, rows, cols)
+    for r in range(rows):
+        for q, (col, w) in enumerate(cols):
+            em.insert(
+                affine.VectorStoreOp(
+                    results[r * len(cols) + q], o, em.operands(), AffineMapAttr(em.shifted(o_map, r, col))
+                )
+            )
+
+
+def _apply_epilogue(em: _Emitter, accs: list[SSAValue], rows: int, cols: list[tuple[int, int]]) -> list[SSAValue]:
+    plan = em.plan
+    gen = plan.epilogue
+    assert gen is not None
+    out = plan.op.outputs[0]
+    maps = [m.data for m in gen.get_indexing_maps()]
+    repl = _to_contraction_dims(maps[-1], plan.maps[2])
+    assert repl is not None
+    n = len(plan.ranges)
+    block = gen.body.block
+    results: list[SSAValue] = []
+    for r in range(rows):
+        for q, (col, w) in enumerate(cols):
+            acc = accs[r * len(cols) + q]
+            vt = VectorType(_F32, [w])
+            mapping: dict[SSAValue, SSAValue] = {}
+            for v, m, arg in zip(gen.operands, maps, block.args, strict=True):
+                if not arg.uses:
+                    continue
+                if v == out:
+                    mapping[arg] = acc
+                elif isinstance(v.type, MemRefType):
+                    cm = m.replace_dims_and_symbols(repl, [], n, 0)
+                    mapping[arg] = em.load(v, cm, r, col, w)
+                else:
+                    mapping[arg] = em.splat(v, w)
+            for inner in block.ops:
+                if isinstance(inner, linalg.YieldOp):
+                    results.append(mapping[inner.operands[0]])
+                    continue
+                if isinstance(inner, arith.ConstantOp):
+                    assert isinstance(inner.value, FloatAttr)
+                    dense = DenseIntOrFPElementsAttr.from_list(vt, [inner.value.value.data] * w)
+                    mapping[inner.result] = em.insert(arith.ConstantOp(dense, vt)).results[0]
+                    continue
+                for v in inner.operands:
+                    if v not in mapping:  # a scalar defined outside the body
+                        mapping[v] = em.splat(v, w)
+                clone = type(inner).create(
+                    operands=[mapping[v] for v in inner.operands],
+                    result_types=[vt] * len(inner.results),
+                    properties=dict(inner.properties),
+                    attributes=dict(inner.attributes),
+                )
+                em.insert(clone)
+                for old, res in zip(inner.results, clone.results, strict=True):
+                    mapping[old] = res
+    return results
+
+
+def _loop(em: _Emitter, dim: int, upper: int, step: int, body: Callable[[], None]) -> None:
+    """``affine.for`` over ``0..upper`` by ``step`` binding loop ``dim``; calls ``body``."""
+    blk = Block(arg_types=(IndexType(),))
+    loop = affine.ForOp.from_region((), (), (), (), 0, upper, Region(blk), step)
+    em.insert(loop)
+    saved = em.builder
+    em.builder = Builder(InsertPoint.at_end(blk))
+    em.env[dim] = blk.args[0]
+    body()
+    em.insert(affine.YieldOp.get())
+    em.builder = saved
+    em.env.pop(dim)
+
+
+def _at(em: _Emitter, dim: int, value: int, body: Callable[[], None]) -> None:
+    em.env[dim] = em.index(value)
+    body()
+    em.env.pop(dim)
+
+
+def _tiles(em: _Emitter) -> None:
+    plan = em.plan
+    J = plan.ranges[plan.j]
+    jb = plan.n_vec * plan.lanes
+    j_main = J - J % jb
+    rows_total = plan.ranges[plan.i] if plan.i is not None else 1
+    mr = plan.n_rows
+    i_main = rows_total - rows_total % mr
+
+    def row_tiles(cols: list[tuple[int, int]]) -> None:
+        if plan.i is None:
+            _kernel(em, 1, cols)
+            return
+        if i_main:
+            if i_main == mr:
+                _at(em, plan.i, 0, lambda: _kernel(em, mr, cols))
+            else:
+                _loop(em, plan.i, i_main, mr, lambda: _kernel(em, mr, cols))
+        if rows_total % mr:
+            _at(em, plan.i, i_main, lambda: _kernel(em, rows_total % mr, cols))
+
+    if j_main:
+        full = _widths(plan, jb)
+        if j_main == jb:
+            _at(em, plan.j, 0, lambda: row_tiles(full))
+        else:
+            _loop(em, plan.j, j_main, jb, lambda: row_tiles(full))
+    if J % jb:
+        _at(em, plan.j, j_main, lambda: row_tiles(_widths(plan, J % jb)))
+
+
+def _nest(em: _Emitter, dims: Sequence[int]) -> None:
+    if not dims:
+        _tiles(em)
+        return
+    k, rest = dims[0], dims[1:]
+    _loop(em, k, em.plan.ranges[k], 1, lambda: _nest(em, rest))
+
+
+def _rewrite(plan: _Plan) -> None:
+    op = plan.op
+    b = Builder(InsertPoint.before(op))
+    zero = arith.ConstantOp(IntegerAttr(0, IndexType()))
+    b.insert(zero)
+    em = _Emitter(plan, b, zero.results[0])
+    _nest(em, [k for k in plan.outer if plan.ranges[k] > 1])
+    for dead in (plan.init, op, plan.epilogue):
+        if dead is not None:
+            dead.detach()
+            dead.erase()
+
+
+@dataclass(frozen=True)
+class LinalgContractionToVectorPass(ModulePass):
+    """f32 multiply-accumulate ``linalg.generic``s -> register-blocked vector kernels."""
+
+    name = "linalg-contraction-to-vector"
+
+    vector_width: int = 0
+    registers: int = 0
+    min_macs: int = 4096
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        lanes, registers = self.vector_width, self.registers
+        if lanes <= 0 or registers <= 0:
+            from mlopt.backends.llvm.target import vector_shape
+
+            host = vector_shape()
+            lanes = lanes if lanes > 0 else host.lanes
+            registers = registers if registers > 0 else host.registers
+        for inner in list(op.walk()):
+            if not isinstance(inner, linalg.GenericOp) or inner.parent is None:
+                continue
+            plan = _analyse(inner, lanes, registers, self.min_macs)
+            if plan is None:
+                continue
+            plan.init = _find_init(plan)
+            plan.epilogue = _find_epilogue(plan)
+            _rewrite(plan)

@@ -1,0 +1,177 @@
+// RUN: mlopt %s --split-input-file -p 'linalg-contraction-to-vector{vector-width=8 registers=16}' | filecheck %s
+// RUN: mlopt %s --split-input-file -p 'linalg-contraction-to-vector{vector-width=16 registers=32}' | filecheck %s --check-prefix=AVX512
+
+// MatMul 12x32 <- 12x64 * 64x32, zero-filled output: 6 rows x 2 vectors of 8
+// (AVX2-sized); the fill becomes the accumulators' initial value; one
+// reduction loop carries the 12 accumulators.
+// CHECK-LABEL: func.func @matmul
+// CHECK-NOT:     linalg.fill
+// CHECK:         affine.for %[[J:.*]] = 0 to 32 step 16 {
+// CHECK-NEXT:      affine.for %[[I:.*]] = 0 to 12 step 6 {
+// CHECK:             vector.broadcast %{{.*}} : f32 to vector<8xf32>
+// CHECK:             affine.for %[[K:.*]] = 0 to 64 iter_args(
+// CHECK:               %[[A:.*]] = affine.load %{{.*}}[%[[I]], %[[K]]] : memref<12x64xf32>
+// CHECK:               %[[B0:.*]] = affine.vector_load %{{.*}}[%[[K]], %[[J]]] : memref<64x32xf32>, vector<8xf32>
+// CHECK:               %[[AB:.*]] = vector.broadcast %[[A]] : f32 to vector<8xf32>
+// CHECK:               vector.fma %[[AB]], %[[B0]], %{{.*}} : vector<8xf32>
+// CHECK:               affine.vector_load %{{.*}}[%[[K]], %[[J]] + 8] : memref<64x32xf32>, vector<8xf32>
+// CHECK:               affine.load %{{.*}}[%[[I]] + 5, %[[K]]] : memref<12x64xf32>
+// CHECK:               affine.yield
+// CHECK:             affine.vector_store %{{.*}}, %{{.*}}[%[[I]], %[[J]]] : memref<12x32xf32>, vector<8xf32>
+// CHECK:             affine.vector_store %{{.*}}, %{{.*}}[%[[I]] + 5, %[[J]] + 8] : memref<12x32xf32>, vector<8xf32>
+// CHECK-NOT:     linalg.generic
+// With 32 registers of 16 lanes the whole 12x32 output is one tile of 12 rows
+// by 2 vectors (24 accumulators), so no tile loops remain.
+// AVX512-LABEL: func.func @matmul
+// AVX512-NOT:     step
+// AVX512:         affine.for %{{.*}} = 0 to 64 iter_args(
+// AVX512:           vector.fma %{{.*}}, %{{.*}}, %{{.*}} : vector<16xf32>
+// AVX512:           affine.load %{{.*}}[%{{.*}} + 11, %{{.*}}] : memref<12x64xf32>
+// AVX512-LABEL: func.func @odd
+func.func @matmul(%a: memref<12x64xf32>, %b: memref<64x32xf32>, %c: memref<12x32xf32>) {
+  %z = arith.constant 0.000000e+00 : f32
+  linalg.fill ins(%z : f32) outs(%c : memref<12x32xf32>)
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d2)>], iterator_types = ["parallel", "reduction", "parallel"]} ins(%a, %b : memref<12x64xf32>, memref<64x32xf32>) outs(%c : memref<12x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  func.return
+}
+
+// -----
+
+// Odd sizes: 7 rows = a tile of 6 rows and a tile of 1; 17 columns = a tile of
+// two vectors of 8 and a tile of one vector<1xf32>; single tiles need no loop.
+// No fill: the accumulators start from the output's values.
+// CHECK-LABEL: func.func @odd
+// CHECK-NOT:     affine.for %{{.*}} step
+// CHECK:         affine.vector_load %{{.*}}[%[[I0:.*]] + 5, %[[J0:.*]] + 8] : memref<7x17xf32>, vector<8xf32>
+// CHECK:         affine.for %{{.*}} = 0 to 40 iter_args(
+// CHECK:         %[[I6:.*]] = arith.constant 6 : index
+// CHECK:         affine.vector_load %{{.*}}[%[[I6]], %[[J0]] + 8] : memref<7x17xf32>, vector<8xf32>
+// CHECK:         %[[J16:.*]] = arith.constant 16 : index
+// CHECK:         affine.vector_store %{{.*}}, %{{.*}}[%{{.*}} + 5, %[[J16]]] : memref<7x17xf32>, vector<1xf32>
+// CHECK:         affine.vector_store %{{.*}}, %{{.*}}[%{{.*}}, %[[J16]]] : memref<7x17xf32>, vector<1xf32>
+// CHECK-NOT:     linalg.generic
+func.func @odd(%a: memref<7x40xf32>, %b: memref<40x17xf32>, %c: memref<7x17xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d2)>], iterator_types = ["parallel", "reduction", "parallel"]} ins(%a, %b : memref<7x40xf32>, memref<40x17xf32>) outs(%c : memref<7x17xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  func.return
+}
+
+// -----
+
+// A 3x3 convolution (NCHW, padded input) with a bias broadcast before it and a
+// Relu after it: the bias becomes the accumulators' initial value (a broadcast
+// of one scalar per output channel), the Relu is applied to the accumulators
+// before the store; both generics are erased.  Rows are output channels, the
+// vector runs along the output width (unit stride in the input).
+// CHECK-LABEL: func.func @conv_bias_relu
+// CHECK:         affine.for %[[OH:.*]] = 0 to 16 {
+// CHECK:           affine.for %[[F:.*]] = 0 to 12 step 6 {
+// CHECK:             %[[BIAS:.*]] = affine.load %{{.*}}[%[[F]]] : memref<16xf32>
+// CHECK:             vector.broadcast %[[BIAS]] : f32 to vector<8xf32>
+// CHECK:             affine.for %[[C:.*]] = 0 to 4 iter_args(
+// CHECK:               affine.for %[[KH:.*]] = 0 to 3 iter_args(
+// CHECK:                 affine.for %[[KW:.*]] = 0 to 3 iter_args(
+// CHECK:                   affine.load %{{.*}}[%[[F]], %[[C]], %[[KH]], %[[KW]]] : memref<16x4x3x3xf32>
+// CHECK:                   affine.vector_load %{{.*}}[0, %[[C]], %[[OH]] + %[[KH]], %{{.*}} + %[[KW]]] : memref<1x4x18x18xf32>, vector<8xf32>
+// CHECK:             arith.maximumf %{{.*}}, %{{.*}} : vector<8xf32>
+// CHECK:             affine.vector_store
+// CHECK-NOT:     linalg.generic
+func.func @conv_bias_relu(%x: memref<1x4x18x18xf32>, %w: memref<16x4x3x3xf32>, %bias: memref<16xf32>, %o: memref<1x16x16x16xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0)>, affine_map<(d0, d1, d2) -> (0, d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%bias : memref<16xf32>) outs(%o : memref<1x16x16x16xf32>) {
+  ^bb0(%b: f32, %out: f32):
+    linalg.yield %b : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (0, d2, (d1 + d3), (d5 + d4))>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d2, d3, d4)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (0, d0, d1, d5)>], iterator_types = ["parallel", "parallel", "reduction", "reduction", "reduction", "parallel"]} ins(%x, %w : memref<1x4x18x18xf32>, memref<16x4x3x3xf32>) outs(%o : memref<1x16x16x16xf32>) {
+  ^bb0(%xv: f32, %wv: f32, %acc: f32):
+    %p = arith.mulf %xv, %wv : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (0, d0, d1, d2)>, affine_map<(d0, d1, d2) -> (0, d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%o : memref<1x16x16x16xf32>) outs(%o : memref<1x16x16x16xf32>) {
+  ^bb0(%v: f32, %out: f32):
+    %zero = arith.constant 0.000000e+00 : f32
+    %r = arith.maximumf %v, %zero : f32
+    linalg.yield %r : f32
+  }
+  func.return
+}
+
+// -----
+
+// A residual Add of another buffer after the contraction is fused (a vector
+// load of the residual beside the accumulators).
+// CHECK-LABEL: func.func @residual
+// CHECK:         affine.for %{{.*}} = 0 to 64 iter_args(
+// CHECK:         affine.yield
+// CHECK:         %[[R:.*]] = affine.vector_load %{{.*}} : memref<6x16xf32>, vector<8xf32>
+// CHECK:         arith.addf %{{.*}}, %[[R]] : vector<8xf32>
+// CHECK-NOT:     linalg.generic
+func.func @residual(%a: memref<6x64xf32>, %b: memref<64x16xf32>, %res: memref<6x16xf32>, %c: memref<6x16xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d2)>], iterator_types = ["parallel", "reduction", "parallel"]} ins(%a, %b : memref<6x64xf32>, memref<64x16xf32>) outs(%c : memref<6x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%c, %res : memref<6x16xf32>, memref<6x16xf32>) outs(%c : memref<6x16xf32>) {
+  ^bb0(%v: f32, %r: f32, %out: f32):
+    %s = arith.addf %v, %r : f32
+    linalg.yield %s : f32
+  }
+  func.return
+}
+
+// -----
+
+// Left alone: the vector input has stride 2 along the output's last dim (a
+// strided convolution), f64 elements, and a contraction below min-macs.
+// CHECK-LABEL: func.func @not_matched
+// CHECK-COUNT-3: linalg.generic
+// CHECK-NOT:     vector.fma
+func.func @not_matched(%x: memref<64x130xf32>, %w: memref<64x3xf32>, %o: memref<64x64xf32>, %a: memref<64x64xf64>, %b: memref<64x64xf64>, %c: memref<64x64xf64>, %s: memref<2x2xf32>, %t: memref<2x2xf32>, %u: memref<2x2xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, (d1 * 2 + d2))>, affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w : memref<64x130xf32>, memref<64x3xf32>) outs(%o : memref<64x64xf32>) {
+  ^bb0(%p0: f32, %p1: f32, %acc: f32):
+    %p = arith.mulf %p0, %p1 : f32
+    %r = arith.addf %acc, %p : f32
+    linalg.yield %r : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d2)>], iterator_types = ["parallel", "reduction", "parallel"]} ins(%a, %b : memref<64x64xf64>, memref<64x64xf64>) outs(%c : memref<64x64xf64>) {
+  ^bb0(%p0: f64, %p1: f64, %acc: f64):
+    %p = arith.mulf %p0, %p1 : f64
+    %r = arith.addf %acc, %p : f64
+    linalg.yield %r : f64
+  }
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d2)>], iterator_types = ["parallel", "reduction", "parallel"]} ins(%s, %t : memref<2x2xf32>, memref<2x2xf32>) outs(%u : memref<2x2xf32>) {
+  ^bb0(%p0: f32, %p1: f32, %acc: f32):
+    %p = arith.mulf %p0, %p1 : f32
+    %r = arith.addf %acc, %p : f32
+    linalg.yield %r : f32
+  }
+  func.return
+}
+
+// -----
+
+// A dot product into a scalar (rank-0) output has no dimension to vectorise
+// along: left alone (this used to crash the pass).
+// CHECK-LABEL: func.func @dot
+// CHECK:         linalg.generic
+// CHECK-NOT:     vector.fma
+func.func @dot(%a: memref<8192xf32>, %b: memref<8192xf32>, %c: memref<f32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>, affine_map<(d0) -> ()>], iterator_types = ["reduction"]} ins(%a, %b : memref<8192xf32>, memref<8192xf32>) outs(%c : memref<f32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  func.return
+}

@@ -1,0 +1,149 @@
+"""Differential tests of linalg-contraction-to-vector: compiled contractions
+(MatMul, Gemm, batched MatMul, Conv forms, with fused bias/activation/residual
+epilogues) against onnxruntime, at odd sizes, negative values and for several
+vector widths (the generic x86-64 4-lane kernel, AVX2's 8 lanes and the host's)."""
+
+from __future__ import annotations
+
+import llvmlite.binding as llvm
+import numpy as np
+import onnxruntime as ort
+import pytest
+from onnx import helper
+from onnx_models import float_model
+
+import mlopt
+from mlopt.backends.llvm.target import from_features, vector_shape
+
+llvm.initialize_native_target()
+_HOST = from_features(llvm.get_host_cpu_features().flatten())
+# CPU names whose kernels differ in width; only those this machine can run.
+TARGETS = [None, "x86-64"] + (["haswell"] if _HOST.lanes >= 8 else [])
+
+
+def _ort(model, feeds):
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = 1
+    sess = ort.InferenceSession(model.SerializeToString(), so, providers=["CPUExecutionProvider"])
+    return sess.run(None, feeds)
+
+
+def _check(model, feeds, target, rtol=1e-4, atol=1e-4):
+    compiled = mlopt.compile(model, target_cpu=target)
+    got = compiled(**feeds)
+    want = _ort(model, feeds)
+    for g, w in zip(got, want, strict=True):
+        np.testing.assert_allclose(g, w, rtol=rtol, atol=atol)
+    return compiled
+
+
+def _rand(rng, *shape, scale=1.0):
+    return (rng.standard_normal(shape) * scale).astype(np.float32)
+
+
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("m,k,n", [(1, 64, 1000), (7, 17, 33), (17, 96, 7), (64, 64, 64), (5, 300, 97)])
+def test_matmul(target, m, k, n):
+    rng = np.random.default_rng(m * 1000 + n)
+    x, w = _rand(rng, m, k), _rand(rng, k, n, scale=0.1)
+    model = float_model([helper.make_node("MatMul", ["x", "w"], ["y"])], {"x": x}, ["y"], {"w": w})
+    _check(model, {"x": x}, target)
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_matmul_two_inputs_non_contiguous(target):
+    """Both operands are inputs; the second is passed as a transposed view."""
+    rng = np.random.default_rng(1)
+    a = _rand(rng, 19, 40)
+    b = _rand(rng, 23, 40).T  # (40, 23), not C-contiguous
+    model = float_model([helper.make_node("MatMul", ["a", "b"], ["y"])], {"a": a, "b": b}, ["y"])
+    _check(model, {"a": a, "b": b}, target)
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_batched_matmul_broadcast(target):
+    """Attention-style batched MatMul with a broadcast batch dimension."""
+    rng = np.random.default_rng(2)
+    q = _rand(rng, 2, 3, 9, 16)
+    kt = _rand(rng, 1, 3, 16, 21)
+    model = float_model([helper.make_node("MatMul", ["q", "k"], ["y"])], {"q": q, "k": kt}, ["y"])
+    _check(model, {"q": q, "k": kt}, target)
+
+
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("trans_a,trans_b", [(0, 0), (1, 0), (0, 1), (1, 1)])
+def test_gemm_bias_relu(target, trans_a, trans_b):
+    rng = np.random.default_rng(3 + 2 * trans_a + trans_b)
+    m, k, n = 13, 70, 45
+    a = _rand(rng, *((k, m) if trans_a else (m, k)))
+    b = _rand(rng, *((n, k) if trans_b else (k, n)), scale=0.2)
+    c = _rand(rng, n)
+    nodes = [
+        helper.make_node("Gemm", ["a", "b", "c"], ["t"], transA=trans_a, transB=trans_b, alpha=0.7, beta=1.3),
+        helper.make_node("Relu", ["t"], ["y"]),
+    ]
+    model = float_model(nodes, {"a": a}, ["y"], {"b": b, "c": c})
+    _check(model, {"a": a}, target)
+
+
+_CONVS = {
+    "3x3_pad": dict(c=5, f=19, hw=(17, 23), k=3, pads=[1, 1, 1, 1]),
+    "3x3_valid": dict(c=8, f=16, hw=(9, 40), k=3),
+    "1x1": dict(c=32, f=24, hw=(7, 7), k=1),
+    "5x5_asym_pad": dict(c=3, f=7, hw=(20, 18), k=5, pads=[2, 0, 1, 3]),
+    "dilated": dict(c=4, f=13, hw=(21, 21), k=3, dilations=[2, 2], pads=[2, 2, 2, 2]),
+    "grouped": dict(c=8, f=12, hw=(15, 19), k=3, group=4, pads=[1, 1, 1, 1]),
+    "depthwise": dict(c=16, f=16, hw=(14, 33), k=3, group=16, pads=[1, 1, 1, 1]),
+    "strided": dict(c=6, f=10, hw=(19, 19), k=3, strides=[2, 2]),
+    "1d": dict(c=6, f=9, hw=(50,), k=5, pads=[2, 2]),
+}
+
+
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("case", sorted(_CONVS))
+def test_conv_bias_relu(target, case):
+    p = dict(_CONVS[case])
+    c, f, hw, k = p.pop("c"), p.pop("f"), p.pop("hw"), p.pop("k")
+    group = p.get("group", 1)
+    rng = np.random.default_rng(sum(map(ord, case)))
+    x = _rand(rng, 2, c, *hw)
+    w = _rand(rng, f, c // group, *([k] * len(hw)), scale=0.3)
+    b = _rand(rng, f)
+    nodes = [
+        helper.make_node("Conv", ["x", "w", "b"], ["t"], **p),
+        helper.make_node("Relu", ["t"], ["y"]),
+    ]
+    model = float_model(nodes, {"x": x}, ["y"], {"w": w, "b": b})
+    _check(model, {"x": x}, target)
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_conv_batchnorm_residual_clip(target):
+    """Conv -> BatchNormalization -> Add(residual) -> Clip: BN folds into the
+    weights and bias, the residual Add and the Clip are fused epilogues."""
+    rng = np.random.default_rng(7)
+    c, hw = 12, 11
+    x = _rand(rng, 1, c, hw, hw)
+    w = _rand(rng, c, c, 3, 3, scale=0.2)
+    scale, bias = _rand(rng, c), _rand(rng, c)
+    mean, var = _rand(rng, c), (rng.random(c) + 0.5).astype(np.float32)
+    nodes = [
+        helper.make_node("Conv", ["x", "w"], ["t"], pads=[1, 1, 1, 1]),
+        helper.make_node("BatchNormalization", ["t", "s", "b", "m", "v"], ["u"]),
+        helper.make_node("Add", ["u", "x"], ["r"]),
+        helper.make_node("Clip", ["r", "lo", "hi"], ["y"]),
+    ]
+    inits = {"w": w, "s": scale, "b": bias, "m": mean, "v": var,
+             "lo": np.array(-0.5, np.float32), "hi": np.array(2.0, np.float32)}  # fmt: skip
+    model = float_model(nodes, {"x": x}, ["y"], inits)
+    _check(model, {"x": x}, target)
+
+
+def test_kernels_stage_is_sized_for_the_target():
+    """The runtime's kernels stage uses the target CPU's vector shape."""
+    from mlopt.passes.pipelines import kernels_for
+
+    assert kernels_for("x86-64") == "linalg-contraction-to-vector{vector-width=4 registers=16}"
+    assert kernels_for("haswell") == "linalg-contraction-to-vector{vector-width=8 registers=16}"
+    assert kernels_for("skylake-avx512").endswith("{vector-width=16 registers=32}")
+    assert vector_shape(None) == _HOST
