@@ -12,7 +12,9 @@ time per stage, the median and min latency of each, and the ratio mlopt/ort
     python bench/bench_models.py --list
 
 Models: ``digits`` (examples/digits, batch of 100 samples) and the light model-zoo
-models of the onnx wheel (``alexnet`` … ``zfnet512``; input ``arange(n)/n``).
+models of the onnx wheel (``alexnet`` … ``zfnet512``) with seeded random weights
+(``bench/realistic_models.py``; ``--constant-weights`` for the shipped all-0.02
+ones), on seeded standard-normal inputs.
 """
 
 from __future__ import annotations
@@ -27,15 +29,17 @@ from pathlib import Path
 import numpy as np
 import onnx
 
-LIGHT_DIR = Path(onnx.__file__).parent / "backend" / "test" / "data" / "light"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import realistic_models  # noqa: E402  (bench/ is not a package)
 
 
-def light_models() -> dict[str, Path]:
-    out = {}
-    for p in sorted(LIGHT_DIR.glob("light_*.onnx")):
-        short = p.stem[len("light_") :]
-        out[short.replace("bvlc_", "")] = p
-    return out
+def light_models(constant_weights: bool = False) -> dict[str, Path]:
+    """name -> model path: the light models with realistic random weights
+    (built on first use by bench/realistic_models.py), or as shipped."""
+    paths = realistic_models.light_models()
+    if constant_weights:
+        return paths
+    return {name: realistic_models.realistic(name) for name in paths}
 
 
 def model_inputs(name: str, path: Path) -> dict[str, np.ndarray]:
@@ -44,16 +48,7 @@ def model_inputs(name: str, path: Path) -> dict[str, np.ndarray]:
 
         with np.load(digits_samples_path()) as d:
             return {"input": d["input"]}
-    model = onnx.load(str(path), load_external_data=False)
-    inits = {i.name for i in model.graph.initializer}
-    feeds = {}
-    for vi in model.graph.input:
-        if vi.name in inits:
-            continue
-        shape = tuple(d.dim_value if d.HasField("dim_value") else 1 for d in vi.type.tensor_type.shape.dim)
-        n = int(np.prod(shape))
-        feeds[vi.name] = (np.arange(n).reshape(shape) / n).astype(np.float32)
-    return feeds
+    return realistic_models.model_inputs(onnx.load(str(path), load_external_data=False))
 
 
 def time_it(fn, runs: int, warmup: int = 1) -> tuple[float, float]:
@@ -114,14 +109,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=1, help="onnxruntime threads (default 1, like mlopt)")
     ap.add_argument("-O", dest="opt_level", type=int, default=3, choices=range(4))
     ap.add_argument("--list", action="store_true", help="list the model names and exit")
+    ap.add_argument("--constant-weights", action="store_true", help="the light models as shipped (all weights 0.02)")
     args = ap.parse_args(argv)
 
     from mlopt.data import digits_model_path
 
-    catalogue = {"digits": digits_model_path(), **light_models()}
     if args.list:
-        print("\n".join(catalogue))
+        print("\n".join(["digits", *realistic_models.light_models()]))
         return 0
+    catalogue = {"digits": digits_model_path(), **light_models(args.constant_weights)}
     names = args.models or list(catalogue)
     unknown = [n for n in names if n not in catalogue]
     if unknown:

@@ -3,22 +3,29 @@
 
 // MatMul 12x32 <- 12x64 * 64x32, zero-filled output: 6 rows x 2 vectors of 8
 // (AVX2-sized); the fill becomes the accumulators' initial value; one
-// reduction loop carries the 12 accumulators.
+// reduction loop carries the 12 accumulators.  Buffers are addressed through
+// 1-D views: one affine.apply per operand and tile, constant offsets from it.
 // CHECK-LABEL: func.func @matmul
 // CHECK-NOT:     linalg.fill
+// CHECK-DAG:     %[[A:.*]] = memref.collapse_shape %{{.*}} : memref<12x64xf32> into memref<768xf32>
+// CHECK-DAG:     %[[B:.*]] = memref.collapse_shape %{{.*}} : memref<64x32xf32> into memref<2048xf32>
+// CHECK-DAG:     %[[C:.*]] = memref.collapse_shape %{{.*}} : memref<12x32xf32> into memref<384xf32>
 // CHECK:         affine.for %[[J:.*]] = 0 to 32 step 16 {
 // CHECK-NEXT:      affine.for %[[I:.*]] = 0 to 12 step 6 {
-// CHECK:             vector.broadcast %{{.*}} : f32 to vector<8xf32>
-// CHECK:             affine.for %[[K:.*]] = 0 to 64 iter_args(
-// CHECK:               %[[A:.*]] = affine.load %{{.*}}[%[[I]], %[[K]]] : memref<12x64xf32>
-// CHECK:               %[[B0:.*]] = affine.vector_load %{{.*}}[%[[K]], %[[J]]] : memref<64x32xf32>, vector<8xf32>
-// CHECK:               %[[AB:.*]] = vector.broadcast %[[A]] : f32 to vector<8xf32>
+// CHECK-NEXT:        %[[Z:.*]] = vector.broadcast %{{.*}} : f32 to vector<8xf32>
+// CHECK:             affine.for %[[K:.*]] = 0 to 64 iter_args(%{{.*}} = %[[Z]], %{{.*}} = %[[Z]],
+// CHECK:               %[[AI:.*]] = affine.apply affine_map<(d0, d1, d2) -> ((d1 + (d0 * 64)))> (%[[I]], %[[K]], %[[J]])
+// CHECK:               %[[AV:.*]] = affine.load %[[A]][%[[AI]]] : memref<768xf32>
+// CHECK:               %[[BI:.*]] = affine.apply affine_map<(d0, d1, d2) -> ((d2 + (d1 * 32)))> (%[[I]], %[[K]], %[[J]])
+// CHECK:               %[[B0:.*]] = affine.vector_load %[[B]][%[[BI]]] : memref<2048xf32>, vector<8xf32>
+// CHECK:               %[[AB:.*]] = vector.broadcast %[[AV]] : f32 to vector<8xf32>
 // CHECK:               vector.fma %[[AB]], %[[B0]], %{{.*}} : vector<8xf32>
-// CHECK:               affine.vector_load %{{.*}}[%[[K]], %[[J]] + 8] : memref<64x32xf32>, vector<8xf32>
-// CHECK:               affine.load %{{.*}}[%[[I]] + 5, %[[K]]] : memref<12x64xf32>
+// CHECK:               affine.vector_load %[[B]][%[[BI]] + 8] : memref<2048xf32>, vector<8xf32>
+// CHECK:               affine.load %[[A]][%[[AI]] + 320] : memref<768xf32>
 // CHECK:               affine.yield
-// CHECK:             affine.vector_store %{{.*}}, %{{.*}}[%[[I]], %[[J]]] : memref<12x32xf32>, vector<8xf32>
-// CHECK:             affine.vector_store %{{.*}}, %{{.*}}[%[[I]] + 5, %[[J]] + 8] : memref<12x32xf32>, vector<8xf32>
+// CHECK:             %[[CI:.*]] = affine.apply affine_map<(d0, d1, d2) -> ((d2 + (d0 * 32)))>
+// CHECK:             affine.vector_store %{{.*}}, %[[C]][%[[CI]]] : memref<384xf32>, vector<8xf32>
+// CHECK:             affine.vector_store %{{.*}}, %[[C]][%[[CI]] + 168] : memref<384xf32>, vector<8xf32>
 // CHECK-NOT:     linalg.generic
 // With 32 registers of 16 lanes the whole 12x32 output is one tile of 12 rows
 // by 2 vectors (24 accumulators), so no tile loops remain.
@@ -26,7 +33,7 @@
 // AVX512-NOT:     step
 // AVX512:         affine.for %{{.*}} = 0 to 64 iter_args(
 // AVX512:           vector.fma %{{.*}}, %{{.*}}, %{{.*}} : vector<16xf32>
-// AVX512:           affine.load %{{.*}}[%{{.*}} + 11, %{{.*}}] : memref<12x64xf32>
+// AVX512:           affine.load %{{.*}}[%{{.*}} + 704] : memref<768xf32>
 // AVX512-LABEL: func.func @odd
 func.func @matmul(%a: memref<12x64xf32>, %b: memref<64x32xf32>, %c: memref<12x32xf32>) {
   %z = arith.constant 0.000000e+00 : f32
@@ -47,13 +54,15 @@ func.func @matmul(%a: memref<12x64xf32>, %b: memref<64x32xf32>, %c: memref<12x32
 // No fill: the accumulators start from the output's values.
 // CHECK-LABEL: func.func @odd
 // CHECK-NOT:     affine.for %{{.*}} step
-// CHECK:         affine.vector_load %{{.*}}[%[[I0:.*]] + 5, %[[J0:.*]] + 8] : memref<7x17xf32>, vector<8xf32>
+// CHECK:         %[[CI:.*]] = affine.apply affine_map<(d0, d1, d2) -> ((d2 + (d0 * 17)))>
+// CHECK:         affine.vector_load %{{.*}}[%[[CI]] + 93] : memref<119xf32>, vector<8xf32>
 // CHECK:         affine.for %{{.*}} = 0 to 40 iter_args(
-// CHECK:         %[[I6:.*]] = arith.constant 6 : index
-// CHECK:         affine.vector_load %{{.*}}[%[[I6]], %[[J0]] + 8] : memref<7x17xf32>, vector<8xf32>
-// CHECK:         %[[J16:.*]] = arith.constant 16 : index
-// CHECK:         affine.vector_store %{{.*}}, %{{.*}}[%{{.*}} + 5, %[[J16]]] : memref<7x17xf32>, vector<1xf32>
-// CHECK:         affine.vector_store %{{.*}}, %{{.*}}[%{{.*}}, %[[J16]]] : memref<7x17xf32>, vector<1xf32>
+// CHECK:         affine.vector_store %{{.*}}, %{{.*}}[%[[CI]] + 93] : memref<119xf32>, vector<8xf32>
+// CHECK:         arith.constant 6 : index
+// CHECK:         affine.vector_load %{{.*}} : memref<119xf32>, vector<8xf32>
+// CHECK:         arith.constant 16 : index
+// CHECK:         affine.vector_store %{{.*}} + 85] : memref<119xf32>, vector<1xf32>
+// CHECK:         affine.vector_store %{{.*}} : memref<119xf32>, vector<1xf32>
 // CHECK-NOT:     linalg.generic
 func.func @odd(%a: memref<7x40xf32>, %b: memref<40x17xf32>, %c: memref<7x17xf32>) {
   linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d2)>], iterator_types = ["parallel", "reduction", "parallel"]} ins(%a, %b : memref<7x40xf32>, memref<40x17xf32>) outs(%c : memref<7x17xf32>) {
@@ -75,13 +84,17 @@ func.func @odd(%a: memref<7x40xf32>, %b: memref<40x17xf32>, %c: memref<7x17xf32>
 // CHECK-LABEL: func.func @conv_bias_relu
 // CHECK:         affine.for %[[OH:.*]] = 0 to 16 {
 // CHECK:           affine.for %[[F:.*]] = 0 to 12 step 6 {
-// CHECK:             %[[BIAS:.*]] = affine.load %{{.*}}[%[[F]]] : memref<16xf32>
+// CHECK:             %[[BI:.*]] = affine.apply affine_map<(d0, d1, d2, d3, d4, d5) -> (d0)> (%[[F]],
+// CHECK:             %[[BIAS:.*]] = affine.load %{{.*}}[%[[BI]]] : memref<16xf32>
 // CHECK:             vector.broadcast %[[BIAS]] : f32 to vector<8xf32>
+// CHECK:             affine.load %{{.*}}[%[[BI]] + 5] : memref<16xf32>
 // CHECK:             affine.for %[[C:.*]] = 0 to 4 iter_args(
 // CHECK:               affine.for %[[KH:.*]] = 0 to 3 iter_args(
 // CHECK:                 affine.for %[[KW:.*]] = 0 to 3 iter_args(
-// CHECK:                   affine.load %{{.*}}[%[[F]], %[[C]], %[[KH]], %[[KW]]] : memref<16x4x3x3xf32>
-// CHECK:                   affine.vector_load %{{.*}}[0, %[[C]], %[[OH]] + %[[KH]], %{{.*}} + %[[KW]]] : memref<1x4x18x18xf32>, vector<8xf32>
+// CHECK:                   affine.apply affine_map<(d0, d1, d2, d3, d4, d5) -> ((((d4 + (d3 * 3)) + (d2 * 9)) + (d0 * 36)))> (%[[F]], %[[OH]], %[[C]], %[[KH]], %[[KW]],
+// CHECK:                   affine.load %{{.*}} : memref<576xf32>
+// CHECK:                   affine.apply affine_map<(d0, d1, d2, d3, d4, d5) -> ((((d5 + d4) + ((d1 * 18) + (d3 * 18))) + (d2 * 324)))> (%[[F]], %[[OH]], %[[C]], %[[KH]], %[[KW]],
+// CHECK:                   affine.vector_load %{{.*}} : memref<1296xf32>, vector<8xf32>
 // CHECK:             arith.maximumf %{{.*}}, %{{.*}} : vector<8xf32>
 // CHECK:             affine.vector_store
 // CHECK-NOT:     linalg.generic
@@ -112,7 +125,7 @@ func.func @conv_bias_relu(%x: memref<1x4x18x18xf32>, %w: memref<16x4x3x3xf32>, %
 // CHECK-LABEL: func.func @residual
 // CHECK:         affine.for %{{.*}} = 0 to 64 iter_args(
 // CHECK:         affine.yield
-// CHECK:         %[[R:.*]] = affine.vector_load %{{.*}} : memref<6x16xf32>, vector<8xf32>
+// CHECK:         %[[R:.*]] = affine.vector_load %{{.*}} : memref<96xf32>, vector<8xf32>
 // CHECK:         arith.addf %{{.*}}, %[[R]] : vector<8xf32>
 // CHECK-NOT:     linalg.generic
 func.func @residual(%a: memref<6x64xf32>, %b: memref<64x16xf32>, %res: memref<6x16xf32>, %c: memref<6x16xf32>) {

@@ -67,6 +67,8 @@ from xdsl.ir.affine import AffineConstantExpr, AffineDimExpr, AffineExpr, Affine
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint
 
+from mlopt.passes.bufferize.buffers import flat_reassociation, make_collapse
+
 _F32 = Float32Type()
 
 # Elementwise ops an epilogue may contain (each has a vector form in the llvm lowering).
@@ -401,11 +403,20 @@ def _find_epilogue(plan: _Plan) -> linalg.GenericOp | None:
 
 @dataclass
 class _Emitter:
+    """Emits a kernel's ops.  Buffers are addressed through 1-D views: one
+    ``affine.apply`` computes an operand's linear index at the tile origin and
+    every load or store of the tile adds a constant to it, so a tile costs one
+    index computation per operand rather than one per element access."""
+
     plan: _Plan
     builder: Builder
+    top: Builder  # before the whole nest (for the 1-D views)
     zero: SSAValue
     # original loop number -> index value (loop IV or constant)
     env: dict[int, SSAValue] = field(default_factory=dict)
+    views: dict[SSAValue, SSAValue] = field(default_factory=dict)
+    bases: dict[tuple, SSAValue] = field(default_factory=dict)
+    splats: dict[tuple, SSAValue] = field(default_factory=dict)
 
     def insert(self, op: Operation) -> Operation:
         self.builder.insert(op)
@@ -432,20 +443,74 @@ class _Emitter:
             dims.append(e)
         return m.replace_dims_and_symbols(dims, [], n, 0)
 
+    def _view(self, buf: SSAValue) -> SSAValue:
+        view = self.views.get(buf)
+        if view is None:
+            assert not self.env, "views are made before the loop nest"
+            t = buf.type
+            assert isinstance(t, MemRefType)
+            flat = MemRefType(t.element_type, [_num_elements(buf)])
+            op = make_collapse(buf, flat_reassociation(len(t.get_shape())), flat)
+            self.top.insert(op)
+            view = self.views[buf] = op.results[0]
+        return view
+
+    def _address(self, buf: SSAValue, m: AffineMap, row: int, col: int) -> tuple[SSAValue, AffineMap, list[SSAValue]]:
+        """(memref, map, operands) addressing ``buf`` through ``m`` at (i0 + row, j0 + col)."""
+        t = buf.type
+        assert isinstance(t, MemRefType)
+        shape = t.get_shape()
+        origin = self.shifted(m, 0, 0)
+        linear: AffineExpr = AffineExpr.constant(0)
+        stride = 1
+        for size, e in zip(reversed(shape), reversed(origin.results), strict=True):
+            linear = linear + e * stride
+            stride *= size
+        ci = _coefficient(linear, self.plan.i) if self.plan.i is not None else 0
+        cj = _coefficient(linear, self.plan.j)
+        if len(shape) < 1 or ci is None or cj is None:
+            return buf, self.shifted(m, row, col), self.operands()
+        n = len(self.plan.ranges)
+        operands = self.operands()
+        key = (buf, linear, tuple(operands), id(self.builder.insertion_point.block))
+        base = self.bases.get(key)
+        if base is None:
+            apply = affine.ApplyOp(operands, AffineMapAttr(AffineMap(n, 0, (linear,))))
+            base = self.bases[key] = self.insert(apply).results[0]
+        delta = ci * row + cj * col
+        return self._view(buf), AffineMap(1, 0, (AffineExpr.dimension(0) + delta,)), [base]
+
     def load(self, src: SSAValue, m: AffineMap, row: int, col: int, width: int) -> SSAValue:
         """Load ``src`` through ``m`` at (i0 + row, j0 + col) as a vector of ``width``
         (a contiguous load if it varies along j, else a broadcast scalar)."""
-        sm = self.shifted(m, row, col)
+        buf, am, operands = self._address(src, m, row, col)
         vt = VectorType(_F32, [width])
         if self.plan.j in m.used_dims():
-            return self.insert(
-                affine.VectorLoadOp(src, self.operands(), AffineMapAttr(sm), vt)
-            ).results[0]
-        scalar = self.insert(affine.LoadOp(src, self.operands(), AffineMapAttr(sm))).results[0]
-        return self.insert(vector.BroadcastOp(scalar, vt)).results[0]
+            return self.insert(affine.VectorLoadOp(buf, operands, AffineMapAttr(am), vt)).results[0]
+        return self.splat(self._scalar(buf, am, operands), width)
+
+    def load_scalar(self, src: SSAValue, m: AffineMap, row: int) -> SSAValue:
+        return self._scalar(*self._address(src, m, row, 0))
+
+    def _scalar(self, buf: SSAValue, am: AffineMap, operands: list[SSAValue]) -> SSAValue:
+        key = ("load", buf, am, tuple(operands), id(self.builder.insertion_point.block))
+        found = self.splats.get(key)
+        if found is None:
+            op = affine.LoadOp(buf, operands, AffineMapAttr(am))
+            found = self.splats[key] = self.insert(op).results[0]
+        return found
+
+    def store(self, value: SSAValue, dst: SSAValue, m: AffineMap, row: int, col: int) -> None:
+        buf, am, operands = self._address(dst, m, row, col)
+        self.insert(affine.VectorStoreOp(value, buf, operands, AffineMapAttr(am)))
 
     def splat(self, scalar: SSAValue, width: int) -> SSAValue:
-        return self.insert(vector.BroadcastOp(scalar, VectorType(_F32, [width]))).results[0]
+        key = (scalar, width, id(self.builder.insertion_point.block))
+        found = self.splats.get(key)
+        if found is None:
+            op = vector.BroadcastOp(scalar, VectorType(_F32, [width]))
+            found = self.splats[key] = self.insert(op).results[0]
+        return found
 
 
 def _widths(plan: _Plan, count: int) -> list[tuple[int, int]]:
@@ -498,18 +563,13 @@ def _kernel(em: _Emitter, rows: int, cols: list[tuple[int, int]]) -> None:
 
     svecs: dict[tuple[int, int], SSAValue] = {}
     new: list[SSAValue] = []
-    tb: dict[tuple[int, int], SSAValue] = {}
     for r in range(rows):
-        t_scalar = em.insert(
-            affine.LoadOp(b, em.operands(), AffineMapAttr(em.shifted(t_map, r, 0)))
-        ).results[0]
+        t_scalar = em.load_scalar(b, t_map, r)
         for q, (col, w) in enumerate(cols):
             key = (r if s_rows else 0, q)
             if key not in svecs:
                 svecs[key] = em.load(a, s_map, key[0], col, w)
-            if (r, w) not in tb:
-                tb[(r, w)] = em.splat(t_scalar, w)
-            fma = em.insert(vector.FMAOp(tb[(r, w)], svecs[key], carried[r * len(cols) + q]))
+            fma = em.insert(vector.FMAOp(em.splat(t_scalar, w), svecs[key], carried[r * len(cols) + q]))
             new.append(fma.results[0])
     if loops:
         em.insert(affine.YieldOp.get(*new))
@@ -523,11 +583,7 @@ def _kernel(em: _Emitter, rows: int, cols: list[tuple[int, int]]) -> None:
         results = _apply_epilogue(em, results, rows, cols)
     for r in range(rows):
         for q, (col, w) in enumerate(cols):
-            em.insert(
-                affine.VectorStoreOp(
-                    results[r * len(cols) + q], o, em.operands(), AffineMapAttr(em.shifted(o_map, r, col))
-                )
-            )
+            em.store(results[r * len(cols) + q], o, o_map, r, col)
 
 
 def _apply_epilogue(em: _Emitter, accs: list[SSAValue], rows: int, cols: list[tuple[int, int]]) -> list[SSAValue]:
@@ -562,8 +618,11 @@ def _apply_epilogue(em: _Emitter, accs: list[SSAValue], rows: int, cols: list[tu
                     continue
                 if isinstance(inner, arith.ConstantOp):
                     assert isinstance(inner.value, FloatAttr)
-                    dense = DenseIntOrFPElementsAttr.from_list(vt, [inner.value.value.data] * w)
-                    mapping[inner.result] = em.insert(arith.ConstantOp(dense, vt)).results[0]
+                    key = ("const", inner.value.value.data, w, id(em.builder.insertion_point.block))
+                    if key not in em.splats:
+                        dense = DenseIntOrFPElementsAttr.from_list(vt, [inner.value.value.data] * w)
+                        em.splats[key] = em.insert(arith.ConstantOp(dense, vt)).results[0]
+                    mapping[inner.result] = em.splats[key]
                     continue
                 for v in inner.operands:
                     if v not in mapping:  # a scalar defined outside the body
@@ -644,7 +703,15 @@ def _rewrite(plan: _Plan) -> None:
     b = Builder(InsertPoint.before(op))
     zero = arith.ConstantOp(IntegerAttr(0, IndexType()))
     b.insert(zero)
-    em = _Emitter(plan, b, zero.results[0])
+    em = _Emitter(plan, b, b, zero.results[0])
+    # the 1-D views, made before the nest that uses them
+    buffers = list(op.operands)
+    for other in (plan.init, plan.epilogue):
+        if isinstance(other, linalg.GenericOp):
+            buffers += other.inputs
+    for buf in buffers:
+        if isinstance(buf.type, MemRefType) and buf.type.get_shape():
+            em._view(buf)
     _nest(em, [k for k in plan.outer if plan.ranges[k] > 1])
     for dead in (plan.init, op, plan.epilogue):
         if dead is not None:
