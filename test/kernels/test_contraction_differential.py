@@ -95,6 +95,9 @@ _CONVS = {
     "grouped": dict(c=8, f=12, hw=(15, 19), k=3, group=4, pads=[1, 1, 1, 1]),
     "depthwise": dict(c=16, f=16, hw=(14, 33), k=3, group=16, pads=[1, 1, 1, 1]),
     "strided": dict(c=6, f=10, hw=(19, 19), k=3, strides=[2, 2]),
+    "strided_1x1": dict(c=8, f=20, hw=(14, 14), k=1, strides=[2, 2]),
+    "strided_7x7_pad": dict(c=3, f=8, hw=(37, 45), k=7, strides=[2, 2], pads=[3, 3, 3, 3]),
+    "stride3_asym": dict(c=4, f=6, hw=(16, 29), k=3, strides=[1, 3], pads=[0, 1, 1, 0]),
     "1d": dict(c=6, f=9, hw=(50,), k=5, pads=[2, 2]),
 }
 

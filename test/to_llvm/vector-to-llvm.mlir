@@ -27,3 +27,15 @@ func.func @vec(%a: memref<16xf32>, %v: vector<4xi32>) -> (f32, i32, i32) {
   %e = vector.extract %v[2] : i32 from vector<4xi32>
   func.return %s, %m, %e : f32, i32, i32
 }
+
+// vector.shuffle (the strided loads of linalg-contraction-to-vector) is one
+// llvm.shufflevector with the same mask.
+// CHECK-LABEL: func.func @shuffle
+// CHECK:         %[[V:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr -> vector<8xf32>
+// CHECK:         llvm.shufflevector %[[V]], %[[V]] [0, 2, 4, 6] : vector<8xf32>
+func.func @shuffle(%a: memref<16xf32>) -> vector<4xf32> {
+  %c0 = arith.constant 0 : index
+  %x = affine.vector_load %a[%c0] : memref<16xf32>, vector<8xf32>
+  %s = vector.shuffle %x, %x [0, 2, 4, 6] : vector<8xf32>, vector<8xf32>
+  func.return %s : vector<4xf32>
+}

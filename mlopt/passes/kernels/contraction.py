@@ -52,6 +52,7 @@ from xdsl.dialects import affine, arith, memref, vector
 from xdsl.dialects.linalg import ops as linalg
 from xdsl.dialects.builtin import (
     AffineMapAttr,
+    DenseArrayBase,
     DenseIntOrFPElementsAttr,
     Float32Type,
     FloatAttr,
@@ -61,6 +62,7 @@ from xdsl.dialects.builtin import (
     ModuleOp,
     NoneAttr,
     VectorType,
+    i64,
 )
 from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.ir.affine import AffineConstantExpr, AffineDimExpr, AffineExpr, AffineMap
@@ -106,6 +108,29 @@ def _coefficient(expr: AffineExpr, dim: int) -> int | None:
     return vals[1] - vals[0]
 
 
+def _overread_ok(m: AffineMap, ranges: Sequence[int], buf: SSAValue, stride: int) -> bool:
+    """A strided vector input is read as ``stride * w`` contiguous elements per
+    ``w`` lanes: the last ``stride - 1`` of the furthest read must still be in
+    the buffer (the Conv lowering pads strided inputs so that they are)."""
+    t = buf.type
+    assert isinstance(t, MemRefType)
+    shape = t.get_shape()
+    top = [AffineExpr.constant(r - 1) for r in ranges]
+    last = 0
+    scale = 1
+    for size, e in zip(reversed(shape), reversed(m.results), strict=True):
+        for k in e.used_dims():
+            c = _coefficient(e, k)
+            if c is None or c < 0:
+                return False
+        v = e.replace_dims_and_symbols(top, [])
+        if not isinstance(v, AffineConstantExpr):
+            return False
+        last += v.value * scale
+        scale *= size
+    return last + stride - 1 < scale
+
+
 def _mac_body(op: linalg.GenericOp) -> tuple[int, int] | None:
     """For a body ``yield acc + a * b`` (in any operand order): the block-argument
     numbers of the two factors, else None."""
@@ -146,6 +171,7 @@ class _Plan:
     n_rows: int = 1
     n_vec: int = 1
     lanes: int = 16
+    stride: int = 1  # of the vector input along j (a strided Conv: 2)
 
 
 def _analyse(op: linalg.GenericOp, lanes: int, registers: int, min_macs: int) -> _Plan | None:
@@ -189,7 +215,10 @@ def _analyse(op: linalg.GenericOp, lanes: int, registers: int, min_macs: int) ->
     s = uses_j[0]
     t = 1 - s
     sres = maps[s].results
-    if any(j in e.used_dims() for e in sres[:-1]) or _coefficient(sres[-1], j) != 1:
+    stride = _coefficient(sres[-1], j)
+    if any(j in e.used_dims() for e in sres[:-1]) or stride not in (1, 2, 3, 4):
+        return None
+    if stride > 1 and not _overread_ok(maps[s], ranges, op.inputs[s], stride):
         return None
     red = [k for k in range(n) if k not in out_dims]
     macs = 1
@@ -209,6 +238,7 @@ def _analyse(op: linalg.GenericOp, lanes: int, registers: int, min_macs: int) ->
         red=[k for k in red if ranges[k] > 1],
         unit=[k for k in red if ranges[k] == 1],
         lanes=lanes,
+        stride=stride,
     )  # fmt: skip
     plan.n_vec = max(1, min(4 if registers >= 32 else 2, -(-ranges[j] // lanes)))
     rows_fit = max(1, (registers - plan.n_vec - 1) // plan.n_vec)
@@ -486,7 +516,14 @@ class _Emitter:
         buf, am, operands = self._address(src, m, row, col)
         vt = VectorType(_F32, [width])
         if self.plan.j in m.used_dims():
-            return self.insert(affine.VectorLoadOp(buf, operands, AffineMapAttr(am), vt)).results[0]
+            stride = self.plan.stride if src is self.plan.op.inputs[self.plan.s] else 1
+            if stride == 1:
+                return self.insert(affine.VectorLoadOp(buf, operands, AffineMapAttr(am), vt)).results[0]
+            # every stride-th element of a contiguous load
+            wide = VectorType(_F32, [width * stride])
+            v = self.insert(affine.VectorLoadOp(buf, operands, AffineMapAttr(am), wide)).results[0]
+            mask = DenseArrayBase.from_list(i64, [k * stride for k in range(width)])
+            return self.insert(vector.ShuffleOp(v, v, mask, result_type=vt)).results[0]
         return self.splat(self._scalar(buf, am, operands), width)
 
     def load_scalar(self, src: SSAValue, m: AffineMap, row: int) -> SSAValue:

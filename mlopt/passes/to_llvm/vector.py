@@ -2,7 +2,7 @@
 
 For code an affine-level vectoriser produces: ``vector.load``/``store`` (a
 contiguous slice of a static memref, element-aligned), ``vector.broadcast`` of
-a scalar, ``vector.fma``, ``vector.reduction`` (LLVM's ``vector.reduce.*``
+a scalar, ``vector.shuffle`` of 1-D vectors, ``vector.fma``, ``vector.reduction`` (LLVM's ``vector.reduce.*``
 intrinsics; ``add``/``mul`` on floats are ordered unless fast-math allows
 reassociation), ``vector.extract``/``vector.insert`` at constant positions.
 Element-wise ``arith``/``math`` ops on vectors are handled by their own passes.
@@ -128,6 +128,13 @@ class VectorToLLVMPattern(RewritePattern):
                     if acc:
                         result = self._combine(kind, result, acc[0], elem, ops)
                 replace_with_llvm(rewriter, op, ops, [result])
+            case vector.ShuffleOp():
+                vtype = _vector_type(op.result.type, op)
+                _vector_type(op.v1.type, op)
+                a, b = to_llvm_operands(rewriter, op, [op.v1, op.v2], self.cache)
+                mask = DenseArrayBase.from_list(i32, list(op.mask.get_values()))
+                shuf = llvm.ShuffleVectorOp(a, b, mask, convert_type(vtype))  # type: ignore[arg-type]
+                replace_with_llvm(rewriter, op, [shuf], [shuf.res])
             case vector.ExtractOp():
                 vtype = _vector_type(op.vector.type, op)
                 if op.dynamic_position or len(op.static_position.get_values()) != 1:
