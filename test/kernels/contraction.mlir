@@ -80,10 +80,13 @@ func.func @odd(%a: memref<7x40xf32>, %b: memref<40x17xf32>, %c: memref<7x17xf32>
 // Relu after it: the bias becomes the accumulators' initial value (a broadcast
 // of one scalar per output channel), the Relu is applied to the accumulators
 // before the store; both generics are erased.  Rows are output channels, the
-// vector runs along the output width (unit stride in the input).
+// vector runs along the output width (unit stride in the input).  The init does
+// not read the output, so the 16 channels are three overlapping tiles of 6
+// (the last one starts at 10) rather than a tile kernel and a remainder kernel.
 // CHECK-LABEL: func.func @conv_bias_relu
 // CHECK:         affine.for %[[OH:.*]] = 0 to 16 {
-// CHECK:           affine.for %[[F:.*]] = 0 to 12 step 6 {
+// CHECK:           affine.for %[[T:.*]] = 0 to 18 step 6 {
+// CHECK-NEXT:        %[[F:.*]] = affine.min affine_map<(d0) -> (d0, 10)> (%[[T]])
 // CHECK:             %[[BI:.*]] = affine.apply affine_map<(d0, d1, d2, d3, d4, d5) -> (d0)> (%[[F]],
 // CHECK:             %[[BIAS:.*]] = affine.load %{{.*}}[%[[BI]]] : memref<16xf32>
 // CHECK:             vector.broadcast %[[BIAS]] : f32 to vector<8xf32>

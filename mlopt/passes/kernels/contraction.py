@@ -696,18 +696,59 @@ def _at(em: _Emitter, dim: int, value: int, body: Callable[[], None]) -> None:
     em.env.pop(dim)
 
 
+def _clamped(em: _Emitter, dim: int, total: int, block: int, body: Callable[[], None]) -> None:
+    """Tiles of ``block`` covering ``0..total`` (``total >= block``), the last one
+    moved back to end at ``total`` (it overlaps the one before): one kernel
+    instance for every size, at the price of recomputing a few elements."""
+    count = -(-total // block)
+    if count == 1:
+        _at(em, dim, 0, body)
+        return
+    if total % block == 0:
+        _loop(em, dim, total, block, body)
+        return
+    blk = Block(arg_types=(IndexType(),))
+    loop = affine.ForOp.from_region((), (), (), (), 0, count * block, Region(blk), block)
+    em.insert(loop)
+    saved = em.builder
+    em.builder = Builder(InsertPoint.at_end(blk))
+    start = affine.MinOp(
+        [blk.args[0]],
+        AffineMapAttr(AffineMap(1, 0, (AffineExpr.dimension(0), AffineExpr.constant(total - block)))),
+    )
+    em.env[dim] = em.insert(start).results[0]
+    body()
+    em.insert(affine.YieldOp.get())
+    em.builder = saved
+    em.env.pop(dim)
+
+
 def _tiles(em: _Emitter) -> None:
     plan = em.plan
     J = plan.ranges[plan.j]
     jb = plan.n_vec * plan.lanes
-    j_main = J - J % jb
     rows_total = plan.ranges[plan.i] if plan.i is not None else 1
     mr = plan.n_rows
+    # With an initial value that does not read the output (a fill, a bias),
+    # computing a tile twice gives the same result, so the remainders are
+    # overlapping full tiles instead of kernels of their own.
+    overlap = plan.init is not None
+    if overlap and J >= jb and rows_total >= mr:
+        full = _widths(plan, jb)
+        if plan.i is None:
+            _clamped(em, plan.j, J, jb, lambda: _kernel(em, 1, full))
+        else:
+            _clamped(em, plan.j, J, jb, lambda: _clamped(em, plan.i, rows_total, mr, lambda: _kernel(em, mr, full)))
+        return
+    j_main = J - J % jb
     i_main = rows_total - rows_total % mr
 
     def row_tiles(cols: list[tuple[int, int]]) -> None:
         if plan.i is None:
             _kernel(em, 1, cols)
+            return
+        if overlap and rows_total >= mr:
+            _clamped(em, plan.i, rows_total, mr, lambda: _kernel(em, mr, cols))
             return
         if i_main:
             if i_main == mr:
