@@ -3,13 +3,16 @@
 
 Each kernel is a tiny ONNX model built here (MatMul, Gemm+Relu, Conv+Relu,
 an elementwise chain, ...). Both run in this one process on the same inputs,
-onnxruntime with one intra-op thread (mlopt's code is single-threaded). Prints
-median latency of each, the ratio mlopt/ort (< 1: mlopt faster) and checks the
+with the same thread count (``--threads``, default 1). Prints median latency
+of each, the ratio mlopt/ort (< 1: mlopt faster), mlopt's GFLOP/s of the
+contractions and their share of the machine's f32 FMA peak (vector lanes x 2
+FMA units x 2 flops x clock x threads; clock from /proc/cpuinfo), and checks the
 outputs agree (rtol 1e-3, atol 1e-4).
 
     python bench/bench_kernels.py                  # all kernels, -O3
     python bench/bench_kernels.py matmul conv -n 20
     python bench/bench_kernels.py --baseline       # also mlopt without the tensor-opt stage
+    python bench/bench_kernels.py --threads 2
 """
 
 from __future__ import annotations
@@ -37,6 +40,10 @@ def _vi(name, shape):
 
 def _init(name, arr):
     return numpy_helper.from_array(arr.astype(np.float32), name)
+
+
+def matmul512():
+    return matmul(512, 512, 512)
 
 
 def matmul(m=256, k=256, n=256):
@@ -107,6 +114,7 @@ def eltwise(n=1 << 20):
 
 KERNELS = {
     "matmul": matmul,
+    "matmul512": matmul512,
     "gemm_relu": gemm_relu,
     "conv_relu": conv_relu,
     "conv1x1": conv1x1,
@@ -137,26 +145,59 @@ def _time(fn, runs: int) -> tuple[float, float]:
     return statistics.median(ts), min(ts)
 
 
-def _compile(model, opt_level: int, tensor_opt: bool):
+def _compile(model, opt_level: int, tensor_opt: bool, threads: int):
     import mlopt
     from mlopt.passes import pipelines
 
     orig = pipelines.stages_from
     if not tensor_opt:
-        pipelines.stages_from = lambda level: [s for s in orig(level) if s[0] != "tensor-opt"]
+        pipelines.stages_from = lambda level: [s for s in orig(level) if s[0] not in pipelines.OPT_STAGES]
     try:
-        return mlopt.compile(model, opt_level=opt_level)
+        return mlopt.compile(model, opt_level=opt_level, num_threads=threads)
     finally:
         pipelines.stages_from = orig
 
 
-def bench(name: str, runs: int, opt_level: int, baseline: bool) -> dict:
+def _macs(model) -> int:
+    """Multiply-adds of the model's MatMul/Gemm/Conv nodes (0 for other kernels)."""
+    shapes = {vi.name: [d.dim_value for d in vi.type.tensor_type.shape.dim] for vi in model.graph.input}
+    shapes.update({i.name: list(i.dims) for i in model.graph.initializer})
+    total = 0
+    for node in model.graph.node:
+        if node.op_type == "MatMul":
+            (m, k), (_, n) = shapes[node.input[0]], shapes[node.input[1]]
+            total += m * k * n
+        elif node.op_type == "Conv":
+            x, w = shapes[node.input[0]], shapes[node.input[1]]
+            pads = next((list(a.ints) for a in node.attribute if a.name == "pads"), [0, 0, 0, 0])
+            oh = x[2] + pads[0] + pads[2] - w[2] + 1
+            ow = x[3] + pads[1] + pads[3] - w[3] + 1
+            total += x[0] * w[0] * w[1] * w[2] * w[3] * oh * ow
+    return total
+
+
+def peak_gflops(threads: int) -> float:
+    """f32 FMA peak of this machine: lanes x 2 FMA units x 2 flops x GHz x threads."""
+    from mlopt.backends.llvm.target import vector_shape
+
+    ghz = 0.0
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("cpu MHz"):
+                    ghz = max(ghz, float(line.split(":")[1]) / 1000)
+    except OSError:
+        pass
+    return vector_shape().lanes * 2 * 2 * (ghz or 2.0) * threads
+
+
+def bench(name: str, runs: int, opt_level: int, baseline: bool, threads: int = 1) -> dict:
     import onnxruntime as ort
 
     model = KERNELS[name]()
     feeds = _feeds(model)
     so = ort.SessionOptions()
-    so.intra_op_num_threads = 1
+    so.intra_op_num_threads = threads
     so.inter_op_num_threads = 1
     sess = ort.InferenceSession(model.SerializeToString(), so, providers=["CPUExecutionProvider"])
     ref = sess.run(None, feeds)
@@ -166,12 +207,13 @@ def bench(name: str, runs: int, opt_level: int, baseline: bool) -> dict:
         if key == "base" and not baseline:
             continue
         t0 = time.perf_counter()
-        compiled = _compile(model, opt_level, tensor_opt)
+        compiled = _compile(model, opt_level, tensor_opt, threads)
         got = compiled(*args)
         r[f"{key}_compile"] = time.perf_counter() - t0
         r["ok"] &= all(np.allclose(g, x, rtol=1e-3, atol=1e-4) for g, x in zip(got, ref))
         r[key] = _time(lambda: compiled(*args), runs)
     r["ort"] = _time(lambda: sess.run(None, feeds), runs)
+    r["macs"] = _macs(model)
     return r
 
 
@@ -180,25 +222,38 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("kernels", nargs="*", help=f"kernels (default all: {', '.join(KERNELS)})")
     ap.add_argument("-n", "--runs", type=int, default=20)
     ap.add_argument("-O", dest="opt_level", type=int, default=3, choices=range(4))
-    ap.add_argument("--baseline", action="store_true", help="also time mlopt without the tensor-opt stage")
+    ap.add_argument("--baseline", action="store_true", help="also time mlopt without the tensor-opt and kernels stages")
+    ap.add_argument("--threads", type=int, default=1, help="threads for both engines (default 1)")
     args = ap.parse_args(argv)
     names = args.kernels or list(KERNELS)
     bad = [n for n in names if n not in KERNELS]
     if bad:
         print(f"unknown kernels {bad}", file=sys.stderr)
         return 1
-    print(f"mlopt -O{args.opt_level} vs onnxruntime (1 thread), {args.runs} runs, ms; ratio of the mins")
+    from mlopt.backends.llvm.target import vector_shape
+
+    peak = peak_gflops(args.threads)
+    print(
+        f"mlopt -O{args.opt_level} vs onnxruntime ({args.threads} thread(s)), {args.runs} runs, ms; "
+        f"ratio of the mins; peak {peak:.0f} GFLOP/s ({vector_shape().bits}-bit FMA)"
+    )
     base_hdr = f"{'base min':>10}{'base/ort':>9}" if args.baseline else ""
-    print(f"{'kernel':<12}{'compile s':>10}{'mlopt med':>10}{'mlopt min':>10}{'ort med':>10}{'ort min':>10}{'mlopt/ort':>11}{base_hdr}  check")
+    print(
+        f"{'kernel':<14}{'compile s':>10}{'mlopt med':>10}{'mlopt min':>10}{'ort med':>10}{'ort min':>10}"
+        f"{'mlopt/ort':>11}{'GFLOP/s':>9}{'ort':>7}{'%peak':>7}{base_hdr}  check"
+    )
     rows = []
     for n in names:
-        r = bench(n, args.runs, args.opt_level, args.baseline)
+        r = bench(n, args.runs, args.opt_level, args.baseline, args.threads)
         rows.append(r)
         base = f"{r['base'][1] * 1e3:>10.3f}{r['base'][1] / r['ort'][1]:>9.2f}" if args.baseline else ""
+        gf = 2 * r["macs"] / r["mlopt"][1] / 1e9
+        gf_ort = 2 * r["macs"] / r["ort"][1] / 1e9
+        flops = f"{gf:>9.1f}{gf_ort:>7.1f}{100 * gf / peak:>6.0f}%" if r["macs"] else f"{'-':>9}{'-':>7}{'-':>7}"
         print(
-            f"{n:<12}{r['mlopt_compile']:>10.2f}{r['mlopt'][0] * 1e3:>10.3f}{r['mlopt'][1] * 1e3:>10.3f}"
+            f"{n:<14}{r['mlopt_compile']:>10.2f}{r['mlopt'][0] * 1e3:>10.3f}{r['mlopt'][1] * 1e3:>10.3f}"
             f"{r['ort'][0] * 1e3:>10.3f}{r['ort'][1] * 1e3:>10.3f}"
-            f"{r['mlopt'][1] / r['ort'][1]:>11.2f}{base}  {'ok' if r['ok'] else 'MISMATCH'}",
+            f"{r['mlopt'][1] / r['ort'][1]:>11.2f}{flops}{base}  {'ok' if r['ok'] else 'MISMATCH'}",
             flush=True,
         )
     geo = float(np.exp(np.mean([np.log(r["mlopt"][1] / r["ort"][1]) for r in rows])))

@@ -2,8 +2,8 @@
 """Side-by-side latency of mlopt and onnxruntime on the same models and inputs.
 
 Both run in this one process, on the same input arrays, with the same thread
-count (1 unless ``--threads``; mlopt's generated code is single-threaded unless
-a parallelising pass is in the pipeline). For each model it prints the compile
+count (1 unless ``--threads``: onnxruntime's intra-op threads, mlopt's
+``num_threads``). For each model it prints the compile
 time per stage, the median and min latency of each, and the ratio mlopt/ort
 (< 1 means mlopt is faster). The outputs are compared too (rtol 1e-3, atol 1e-4).
 
@@ -78,7 +78,7 @@ def bench_one(name: str, path: Path, runs: int, threads: int, opt_level: int) ->
     sess = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
 
     t0 = time.perf_counter()
-    compiled = mlopt.compile(str(path), opt_level=opt_level)
+    compiled = mlopt.compile(str(path), opt_level=opt_level, num_threads=threads)
     args = list(feeds.values())
     got = compiled(*args)  # the first call may specialise on the input shapes
     compile_s = time.perf_counter() - t0
@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("models", nargs="*", help="model names (default: all)")
     ap.add_argument("-n", "--runs", type=int, default=10, help="timed runs per model (default 10)")
-    ap.add_argument("--threads", type=int, default=1, help="onnxruntime threads (default 1, like mlopt)")
+    ap.add_argument("--threads", type=int, default=1, help="threads for both engines (default 1)")
     ap.add_argument("-O", dest="opt_level", type=int, default=3, choices=range(4))
     ap.add_argument("--list", action="store_true", help="list the model names and exit")
     ap.add_argument("--constant-weights", action="store_true", help="the light models as shipped (all weights 0.02)")

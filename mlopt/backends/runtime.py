@@ -233,6 +233,7 @@ class CompiledModel:
         self.target_cpu = target_cpu
         self.fast_math = False
         self.pipeline: str | None = None
+        self.num_threads = 1
         # key: the shape signature, or (shapes, values) when value_input_indices
         self._cache: OrderedDict[Any, _Specialization] = OrderedDict()
         self._lock = threading.Lock()  # held while compiling
@@ -378,7 +379,7 @@ class CompiledModel:
             if self.opt_level < 2:  # IR-level loop optimisations only at -O2/-O3
                 stages = [(name, text) for name, text in stages if name not in OPT_STAGES]
             stages = [
-                (name, kernels_for(self.target_cpu) if name == "kernels" else text)
+                (name, kernels_for(self.target_cpu, self.num_threads) if name == "kernels" else text)
                 for name, text in stages
             ]
         for stage, text in stages:
@@ -764,6 +765,7 @@ def compile_model(
     fast_math: bool = False,
     pipeline: str | None = None,
     input_shapes: Mapping[str, Sequence[int]] | None = None,
+    num_threads: int | None = None,
 ) -> CompiledModel:
     """Compile an ONNX model or an mlopt module to native code (see the module docstring).
 
@@ -775,9 +777,18 @@ def compile_model(
     ``pipeline`` replaces the named stages with a pass pipeline of your own
     (it must end in the llvm dialect). ``input_shapes`` fixes the symbolic
     dimensions of the named inputs (then the model is compiled at once).
+    ``num_threads``: how many threads the contraction kernels split their outer
+    loops over (default ``MLOPT_NUM_THREADS``, else the CPUs available to the
+    process); results are the same for every thread count.
     """
     if opt_level not in (0, 1, 2, 3):
         raise ValueError(f"opt_level must be 0, 1, 2 or 3, not {opt_level!r}")
+    from mlopt.backends.llvm.threads import default_threads
+
+    if num_threads is None:
+        num_threads = default_threads()
+    if not isinstance(num_threads, int) or isinstance(num_threads, bool) or num_threads < 1:
+        raise ValueError(f"num_threads must be a positive integer, not {num_threads!r}")
     if isinstance(model_or_module, ModuleOp):
         compiled = _from_module(model_or_module, opt_level, target_cpu)
     elif isinstance(model_or_module, str | Path) and Path(model_or_module).suffix == ".mlir":
@@ -788,6 +799,7 @@ def compile_model(
         compiled = _from_onnx(model_or_module, opt_level, target_cpu)
     compiled.fast_math = fast_math
     compiled.pipeline = pipeline
+    compiled.num_threads = num_threads
     if input_shapes:
         compiled._fix_shapes(input_shapes)
     if compiled.is_static and not compiled.value_input_indices:

@@ -41,6 +41,7 @@ _PASSES: dict[str, str] = {
     "fp-contract": "affine_opt.contract:FpContractPass",
     "linalg-collapse-dims": "affine_opt.collapse:LinalgCollapseDimsPass",
     "linalg-contraction-to-vector": "kernels:LinalgContractionToVectorPass",
+    "outline-parallel-loops": "kernels.parallel:OutlineParallelLoopsPass",
 }
 
 

@@ -30,6 +30,7 @@ KERNELS = "linalg-contraction-to-vector"
 TENSOR_TO_AFFINE = "convert-linalg-to-affine"
 AFFINE_TO_LLVM = ",".join(
     [
+        "outline-parallel-loops",
         "lower-affine",
         "convert-scf-to-cf",
         "convert-vector-to-llvm",
@@ -72,12 +73,14 @@ def _without_opt(stages: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(name, text) for name, text in stages if name not in OPT_STAGES]
 
 
-def kernels_for(target_cpu: str | None) -> str:
-    """The kernels stage sized for ``target_cpu`` (None: this machine)."""
+def kernels_for(target_cpu: str | None, threads: int = 1) -> str:
+    """The kernels stage sized for ``target_cpu`` (None: this machine), its
+    outer loops split over ``threads`` threads."""
     from mlopt.backends.llvm.target import vector_shape
 
     vs = vector_shape(target_cpu)
-    return f"{KERNELS}{{vector-width={vs.lanes} registers={vs.registers}}}"
+    extra = f" threads={threads}" if threads > 1 else ""
+    return f"{KERNELS}{{vector-width={vs.lanes} registers={vs.registers}{extra}}}"
 
 
 ONNX_TO_LLVM = _join(stages_from("onnx"))

@@ -325,10 +325,10 @@ def parse_mlir(path: Path) -> Any:
     return module
 
 
-def compile_loaded(loaded: LoadedModel, opt_level: int) -> Any:
+def compile_loaded(loaded: LoadedModel, opt_level: int, threads: int | None = None) -> Any:
     import mlopt
 
-    return mlopt.compile(loaded.obj, opt_level=opt_level)
+    return mlopt.compile(loaded.obj, opt_level=opt_level, num_threads=threads)
 
 
 def run_compiled(compiled: Any, inputs: dict[str, np.ndarray], specs: list[InputSpec]) -> dict[str, np.ndarray]:
@@ -448,6 +448,9 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("--seed", type=int, default=0, help="seed for --random (default 0)")
     ap.add_argument("-O", dest="opt_level", type=int, choices=range(4), default=3, metavar="{0,1,2,3}",
                     help="optimisation level -O0..-O3 (default 3)")
+    ap.add_argument("--threads", type=int, default=None, metavar="N",
+                    help="threads for mlopt's kernels and onnxruntime's --check/--bench session "
+                    "(default: MLOPT_NUM_THREADS, else the CPUs available)")
     ap.add_argument("-o", "--output", help="save outputs to this .npz (keyed by output name)")
     ap.add_argument("--check", action="store_true",
                     help=f"compare with onnxruntime (rtol {CHECK_RTOL}, atol {CHECK_ATOL}); exit 1 on mismatch")
@@ -503,14 +506,22 @@ def run(args: argparse.Namespace) -> int:
     if args.check and loaded.kind != "onnx":
         raise UserError("--check compares with onnxruntime and needs a .onnx model")
 
+    if args.threads is not None and args.threads < 1:
+        raise UserError(f"--threads must be a positive integer, not {args.threads}")
+    from mlopt.backends.llvm.threads import default_threads
+
+    try:
+        threads = args.threads or default_threads()
+    except ValueError as e:
+        raise UserError(str(e)) from None
     t0 = time.perf_counter()
-    compiled = compile_loaded(loaded, args.opt_level)
+    compiled = compile_loaded(loaded, args.opt_level, threads)
     t_compile = time.perf_counter() - t0
     t0 = time.perf_counter()
     outputs = run_compiled(compiled, inputs, loaded.specs)
     t_first = time.perf_counter() - t0
 
-    print(f"model: {model_path} (-O{args.opt_level})")
+    print(f"model: {model_path} (-O{args.opt_level}, {threads} thread{'s' if threads > 1 else ''})")
     for spec in loaded.specs:
         arr = inputs[spec.name]
         print(f"input {spec.name}: shape {list(arr.shape)} {arr.dtype}")
@@ -537,7 +548,7 @@ def run(args: argparse.Namespace) -> int:
     status = 0
     sess = None
     if args.check:
-        sess = ort_session(model_path)
+        sess = ort_session(model_path, threads)
         if sess is None:
             print("check: onnxruntime is not installed; skipped")
         else:
@@ -559,7 +570,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"latency (mlopt, {n} runs): median {fmt_time(med)}, min {fmt_time(best)}{per}")
         if args.bench and sess is not None:
             ort_med, ort_best = time_runs(lambda: sess.run(None, inputs), n)
-            print(f"latency (onnxruntime, 1 thread, {n} runs): median {fmt_time(ort_med)}, min {fmt_time(ort_best)}")
+            print(
+                f"latency (onnxruntime, {threads} thread{'s' if threads > 1 else ''}, {n} runs): "
+                f"median {fmt_time(ort_med)}, min {fmt_time(ort_best)}"
+            )
             print(f"ratio mlopt/onnxruntime: {med / ort_med:.2f}x (median), {best / ort_best:.2f}x (min)")
     return status
 

@@ -129,6 +129,16 @@ def optimize_module(mod: llvm.ModuleRef, tm: llvm.TargetMachine, opt_level: int)
     mpm.run(mod, pb)
 
 
+def _uses_pool(mod: llvm.ModuleRef) -> bool:
+    from mlopt.backends.llvm.threads import ENTRY
+
+    try:
+        fn = mod.get_function(ENTRY)
+    except NameError:
+        return False
+    return fn.is_declaration
+
+
 def _as_translation(module: ModuleOp | Translation, weights: str) -> Translation:
     if isinstance(module, Translation):
         return module
@@ -191,6 +201,10 @@ class JITModule:
         tm = target_machine(opt_level, target_cpu, jit=True)
         optimize_module(mod, tm, opt_level)
         t3 = time.perf_counter()
+        if _uses_pool(mod):
+            from mlopt.backends.llvm.threads import ensure_jit_pool
+
+            ensure_jit_pool()
         _check_externals(mod, translation)
         self.engine = llvm.create_mcjit_compiler(mod, tm)
         self.weights = translation.weights
@@ -254,6 +268,10 @@ def emit(
     result: str | bytes
     with _COMPILE_LOCK:
         mod = _parse(translation)
+        if _uses_pool(mod):  # an object or library carries its own worker pool
+            from mlopt.backends.llvm.threads import pool_ir
+
+            mod.link_in(llvm.parse_assembly(pool_ir()))
         tm = target_machine(opt_level, target_cpu, pic=kind == "shared")
         optimize_module(mod, tm, opt_level)
         if kind == "llvm":

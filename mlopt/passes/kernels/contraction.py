@@ -37,8 +37,16 @@ Fusion into the tile, when the neighbouring ops allow it:
   BatchNorm's scale and shift) is applied to the accumulators before the store
   and erased.
 
+Threads: with ``threads=T > 1`` the loops of a kernel's nest that no other
+of its loops encloses (the batch/row loop of a Conv, the column-tile loop of a
+MatMul) are marked ``mlopt.parallel = T`` when the kernel has at least 2^18
+multiply-adds; `outline-parallel-loops` hands them to the worker pool.  Every
+iteration writes its own output tiles and reduces in the same order, so the
+result is the same for every thread count.
+
 Options: ``vector-width`` (f32 lanes; 0 = the host's), ``registers`` (vector
-registers; 0 = the host's), ``min-macs`` (smaller contractions are left alone).
+registers; 0 = the host's), ``min-macs`` (smaller contractions are left alone),
+``threads`` (1 = no marks).
 """
 
 from __future__ import annotations
@@ -72,6 +80,9 @@ from xdsl.rewriter import InsertPoint
 from mlopt.passes.bufferize.buffers import flat_reassociation, make_collapse
 
 _F32 = Float32Type()
+# Below this many multiply-adds a kernel runs on one thread (the split costs
+# a few microseconds).
+_PARALLEL_MACS = 1 << 18
 
 # Elementwise ops an epilogue may contain (each has a vector form in the llvm lowering).
 _EPILOGUE_OPS = (
@@ -447,6 +458,12 @@ class _Emitter:
     views: dict[SSAValue, SSAValue] = field(default_factory=dict)
     bases: dict[tuple, SSAValue] = field(default_factory=dict)
     splats: dict[tuple, SSAValue] = field(default_factory=dict)
+    threads: int = 1  # loops outside every other loop of the nest get mlopt.parallel
+    depth: int = 0
+
+    def mark(self, loop: affine.ForOp, iterations: int) -> None:
+        if self.depth == 0 and self.threads > 1 and iterations > 1:
+            loop.attributes["mlopt.parallel"] = IntegerAttr(self.threads, 64)
 
     def insert(self, op: Operation) -> Operation:
         self.builder.insert(op)
@@ -681,10 +698,13 @@ def _loop(em: _Emitter, dim: int, upper: int, step: int, body: Callable[[], None
     blk = Block(arg_types=(IndexType(),))
     loop = affine.ForOp.from_region((), (), (), (), 0, upper, Region(blk), step)
     em.insert(loop)
+    em.mark(loop, -(-upper // step))
     saved = em.builder
     em.builder = Builder(InsertPoint.at_end(blk))
     em.env[dim] = blk.args[0]
+    em.depth += 1
     body()
+    em.depth -= 1
     em.insert(affine.YieldOp.get())
     em.builder = saved
     em.env.pop(dim)
@@ -710,6 +730,7 @@ def _clamped(em: _Emitter, dim: int, total: int, block: int, body: Callable[[], 
     blk = Block(arg_types=(IndexType(),))
     loop = affine.ForOp.from_region((), (), (), (), 0, count * block, Region(blk), block)
     em.insert(loop)
+    em.mark(loop, count)
     saved = em.builder
     em.builder = Builder(InsertPoint.at_end(blk))
     start = affine.MinOp(
@@ -717,7 +738,9 @@ def _clamped(em: _Emitter, dim: int, total: int, block: int, body: Callable[[], 
         AffineMapAttr(AffineMap(1, 0, (AffineExpr.dimension(0), AffineExpr.constant(total - block)))),
     )
     em.env[dim] = em.insert(start).results[0]
+    em.depth += 1
     body()
+    em.depth -= 1
     em.insert(affine.YieldOp.get())
     em.builder = saved
     em.env.pop(dim)
@@ -776,12 +799,16 @@ def _nest(em: _Emitter, dims: Sequence[int]) -> None:
     _loop(em, k, em.plan.ranges[k], 1, lambda: _nest(em, rest))
 
 
-def _rewrite(plan: _Plan) -> None:
+def _rewrite(plan: _Plan, threads: int) -> None:
     op = plan.op
     b = Builder(InsertPoint.before(op))
     zero = arith.ConstantOp(IntegerAttr(0, IndexType()))
     b.insert(zero)
     em = _Emitter(plan, b, b, zero.results[0])
+    macs = 1
+    for r in plan.ranges:
+        macs *= r
+    em.threads = threads if macs >= _PARALLEL_MACS else 1
     # the 1-D views, made before the nest that uses them
     buffers = list(op.operands)
     for other in (plan.init, plan.epilogue):
@@ -806,6 +833,7 @@ class LinalgContractionToVectorPass(ModulePass):
     vector_width: int = 0
     registers: int = 0
     min_macs: int = 4096
+    threads: int = 1
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         lanes, registers = self.vector_width, self.registers
@@ -823,4 +851,4 @@ class LinalgContractionToVectorPass(ModulePass):
                 continue
             plan.init = _find_init(plan)
             plan.epilogue = _find_epilogue(plan)
-            _rewrite(plan)
+            _rewrite(plan, self.threads)

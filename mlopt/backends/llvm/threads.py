@@ -1,0 +1,241 @@
+"""The worker pool that generated code hands parallel loops to.
+
+Generated code (see ``outline-parallel-loops``) calls
+
+    void mlopt_parallel_for(void (*fn)(void *ctx, int64_t lo, int64_t hi),
+                            void *ctx, int64_t n, int64_t threads);
+
+to run ``fn(ctx, i, i + 1)`` for every ``i`` in ``0..n`` on up to ``threads``
+threads (the caller included).  The pool is plain LLVM IR over libc
+(``pthread_create`` and the Linux ``futex`` system call), so nothing beyond
+what ``pip install`` brings is needed:
+
+* workers are created on first use and live as long as the process; between
+  jobs they spin briefly, then sleep on a futex;
+* a job is published by bumping a generation counter; worker ``w`` takes part
+  when ``w < threads - 1``; iterations are handed out one at a time from an
+  atomic counter, so uneven iterations balance;
+* each iteration writes its own outputs, so results do not depend on which
+  thread ran what: they are identical for every thread count;
+* while one call uses the pool, a concurrent call (another Python thread
+  calling a compiled model) runs its loop serially instead of waiting.
+
+The JIT compiles this module once per process and registers the symbol for
+every later module; ``--emit=obj|shared`` links a copy into the output.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import threading
+
+import llvmlite.binding as llvm
+
+ENTRY = "mlopt_parallel_for"
+_SPINS = 20000
+
+_FUTEX_SYSCALL = {"x86_64": 202, "amd64": 202, "aarch64": 98, "arm64": 98}
+
+
+def pool_ir(arch: str | None = None) -> str:
+    """The LLVM IR of the pool for ``arch`` (default: this machine's)."""
+    arch = (arch or platform.machine()).lower()
+    nr = _FUTEX_SYSCALL.get(arch)
+    if nr is None:
+        raise RuntimeError(f"the mlopt thread pool does not support {arch!r}")
+    pause = "yield" if arch in ("aarch64", "arm64") else "pause"
+    return _POOL_IR.replace("@FUTEX@", str(nr)).replace("@SPINS@", str(_SPINS)).replace("@PAUSE@", pause)
+
+
+# Globals: the job (fn, ctx, n), the next iteration to hand out, the generation
+# (futex word the workers wait on), how many workers the job has (seats) and how
+# many are still working (pending, futex word the caller waits on).
+_POOL_IR = r"""
+@pool_fn = internal global ptr null, align 8
+@pool_ctx = internal global ptr null, align 8
+@pool_n = internal global i64 0, align 8
+@pool_next = internal global i64 0, align 64
+@pool_gen = internal global i32 0, align 64
+@pool_pending = internal global i32 0, align 64
+@pool_seats = internal global i32 0, align 8
+@pool_workers = internal global i32 0, align 8
+@pool_busy = internal global i32 0, align 64
+
+declare i32 @pthread_create(ptr, ptr, ptr, ptr)
+declare i32 @pthread_detach(i64)
+declare i64 @syscall(i64, ...)
+
+define internal void @pool_run() {
+entry:
+  %fn = load ptr, ptr @pool_fn, align 8
+  %ctx = load ptr, ptr @pool_ctx, align 8
+  %n = load i64, ptr @pool_n, align 8
+  br label %loop
+loop:
+  %i = atomicrmw add ptr @pool_next, i64 1 seq_cst
+  %done = icmp sge i64 %i, %n
+  br i1 %done, label %exit, label %body
+body:
+  %i1 = add i64 %i, 1
+  call void %fn(ptr %ctx, i64 %i, i64 %i1)
+  br label %loop
+exit:
+  ret void
+}
+
+; wait until *addr != seen: spin, then sleep on the futex
+define internal i32 @pool_wait_change(ptr %addr, i32 %seen) {
+entry:
+  br label %spin
+spin:
+  %k = phi i32 [ 0, %entry ], [ %k1, %again ], [ 0, %sleep ]
+  %v = load atomic i32, ptr %addr acquire, align 4
+  %changed = icmp ne i32 %v, %seen
+  br i1 %changed, label %out, label %again
+again:
+  call void asm sideeffect "@PAUSE@", ""()
+  %k1 = add i32 %k, 1
+  %tired = icmp sgt i32 %k1, @SPINS@
+  br i1 %tired, label %sleep, label %spin
+sleep:
+  %r = call i64 (i64, ...) @syscall(i64 @FUTEX@, ptr %addr, i32 128, i32 %seen, ptr null)
+  br label %spin
+out:
+  ret i32 %v
+}
+
+define internal ptr @pool_worker(ptr %arg) {
+entry:
+  %id = ptrtoint ptr %arg to i64
+  %id32 = trunc i64 %id to i32
+  br label %wait
+wait:
+  %seen = phi i32 [ 0, %entry ], [ %g, %next ]
+  %g = call i32 @pool_wait_change(ptr @pool_gen, i32 %seen)
+  %seats = load i32, ptr @pool_seats, align 4
+  %mine = icmp slt i32 %id32, %seats
+  br i1 %mine, label %work, label %next
+work:
+  call void @pool_run()
+  %left = atomicrmw sub ptr @pool_pending, i32 1 seq_cst
+  %last = icmp eq i32 %left, 1
+  br i1 %last, label %wake, label %next
+wake:
+  %w = call i64 (i64, ...) @syscall(i64 @FUTEX@, ptr @pool_pending, i32 129, i32 1)
+  br label %next
+next:
+  br label %wait
+}
+
+; start workers until there are `want` of them; returns how many there are
+define internal i32 @pool_grow(i32 %want) {
+entry:
+  %tid = alloca i64, align 8
+  br label %check
+check:
+  %have = load i32, ptr @pool_workers, align 4
+  %enough = icmp sge i32 %have, %want
+  br i1 %enough, label %out, label %start
+start:
+  %id = sext i32 %have to i64
+  %arg = inttoptr i64 %id to ptr
+  %rc = call i32 @pthread_create(ptr %tid, ptr null, ptr @pool_worker, ptr %arg)
+  %ok = icmp eq i32 %rc, 0
+  br i1 %ok, label %started, label %out
+started:
+  %t = load i64, ptr %tid, align 8
+  %d = call i32 @pthread_detach(i64 %t)
+  %have1 = add i32 %have, 1
+  store i32 %have1, ptr @pool_workers, align 4
+  br label %check
+out:
+  %now = load i32, ptr @pool_workers, align 4
+  ret i32 %now
+}
+
+define void @mlopt_parallel_for(ptr %fn, ptr %ctx, i64 %n, i64 %threads) {
+entry:
+  %small = icmp sle i64 %n, 1
+  %one = icmp sle i64 %threads, 1
+  %serial0 = or i1 %small, %one
+  br i1 %serial0, label %serial, label %lock
+lock:
+  %pair = cmpxchg ptr @pool_busy, i32 0, i32 1 acquire monotonic
+  %got = extractvalue { i32, i1 } %pair, 1
+  br i1 %got, label %setup, label %serial
+setup:
+  %tn = trunc i64 %threads to i32
+  %want0 = sub i32 %tn, 1
+  %nm1 = sub i64 %n, 1
+  %cap = trunc i64 %nm1 to i32
+  %capped = icmp slt i64 %nm1, 1024
+  %cap1 = select i1 %capped, i32 %cap, i32 1024
+  %fewer = icmp slt i32 %cap1, %want0
+  %want = select i1 %fewer, i32 %cap1, i32 %want0
+  %have = call i32 @pool_grow(i32 %want)
+  %lt = icmp slt i32 %have, %want
+  %seats = select i1 %lt, i32 %have, i32 %want
+  store ptr %fn, ptr @pool_fn, align 8
+  store ptr %ctx, ptr @pool_ctx, align 8
+  store i64 %n, ptr @pool_n, align 8
+  store atomic i64 0, ptr @pool_next seq_cst, align 8
+  store atomic i32 %seats, ptr @pool_pending seq_cst, align 4
+  store i32 %seats, ptr @pool_seats, align 4
+  %old = atomicrmw add ptr @pool_gen, i32 1 seq_cst
+  %wk = call i64 (i64, ...) @syscall(i64 @FUTEX@, ptr @pool_gen, i32 129, i32 2147483647)
+  call void @pool_run()
+  br label %join
+join:
+  %p = load atomic i32, ptr @pool_pending acquire, align 4
+  %zero = icmp eq i32 %p, 0
+  br i1 %zero, label %done, label %waitp
+waitp:
+  %np = call i32 @pool_wait_change(ptr @pool_pending, i32 %p)
+  br label %join
+done:
+  store atomic i32 0, ptr @pool_busy release, align 4
+  ret void
+serial:
+  call void %fn(ptr %ctx, i64 0, i64 %n)
+  ret void
+}
+"""
+
+_LOCK = threading.Lock()
+_ENGINE: list[object] = []  # the pool's JIT engine: kept for the life of the process
+
+
+def ensure_jit_pool() -> None:
+    """Compile the pool into this process (once) and register ``mlopt_parallel_for``
+    for the modules the JIT compiles later."""
+    with _LOCK:
+        if _ENGINE:
+            return
+        from mlopt.backends.llvm import _init_llvm, target_machine
+
+        _init_llvm()
+        mod = llvm.parse_assembly(pool_ir())
+        mod.verify()
+        tm = target_machine(2, None, jit=True)
+        engine = llvm.create_mcjit_compiler(mod, tm)
+        engine.finalize_object()
+        llvm.add_symbol(ENTRY, engine.get_function_address(ENTRY))
+        _ENGINE.append(engine)
+
+
+def default_threads() -> int:
+    """``MLOPT_NUM_THREADS`` if set, else the CPUs this process may run on."""
+    env = os.environ.get("MLOPT_NUM_THREADS", "").strip()
+    if env:
+        try:
+            n = int(env)
+        except ValueError:
+            raise ValueError(f"MLOPT_NUM_THREADS must be a positive integer, not {env!r}") from None
+        if n < 1:
+            raise ValueError(f"MLOPT_NUM_THREADS must be a positive integer, not {env!r}")
+        return n
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
