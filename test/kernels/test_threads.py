@@ -80,27 +80,32 @@ def test_concurrent_calls_from_python_threads(conv):
     assert not errors
 
 
-def test_gil_released_during_a_call(conv):
-    """A Python thread keeps running while another is inside compiled code."""
-    model, x = conv
+def test_gil_released_during_a_call():
+    """Python code runs on another thread while one thread is inside a long
+    compiled call (ctypes releases the GIL): a 2 ms sleep on the main thread
+    returns long before the call does (with the GIL held it could not)."""
+    model, x = _conv_model(c=64, f=64, hw=160)
     compiled = mlopt.compile(model, num_threads=1)
-    ticks = 0
-    stop = threading.Event()
+    t0 = time.perf_counter()
+    compiled(x)
+    duration = time.perf_counter() - t0
+    started = threading.Event()
+    finished: list[float] = []
 
-    def count():
-        nonlocal ticks
-        while not stop.is_set():
-            ticks += 1
-            time.sleep(0)
-
-    t = threading.Thread(target=count)
-    t.start()
-    before = ticks
-    for _ in range(30):
+    def call():
+        started.set()
         compiled(x)
-    stop.set()
+        finished.append(time.perf_counter())
+
+    t = threading.Thread(target=call)
+    t.start()
+    started.wait()
+    begin = time.perf_counter()
+    time.sleep(0.002)
+    woke = time.perf_counter()
     t.join()
-    assert ticks - before > 30
+    assert duration > 0.01, "the call is too short to tell"
+    assert woke - begin < 0.5 * (finished[0] - begin), (woke - begin, finished[0] - begin)
 
 
 def test_num_threads_setting(monkeypatch, conv):

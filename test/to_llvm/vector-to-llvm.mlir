@@ -39,3 +39,15 @@ func.func @shuffle(%a: memref<16xf32>) -> vector<4xf32> {
   %s = vector.shuffle %x, %x [0, 2, 4, 6] : vector<8xf32>, vector<8xf32>
   func.return %s : vector<4xf32>
 }
+
+// vector.maskedload/maskedstore are llvm.masked.load/store with the element
+// alignment.
+// CHECK-LABEL: func.func @masked
+// CHECK:         llvm.call_intrinsic "llvm.masked.load.v8f32.p0"(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) : (!llvm.ptr, i32, vector<8xi1>, vector<8xf32>) -> vector<8xf32>
+// CHECK:         llvm.call_intrinsic "llvm.masked.store.v8f32.p0"(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) : (vector<8xf32>, !llvm.ptr, i32, vector<8xi1>) -> ()
+func.func @masked(%a: memref<13xf32>, %m: vector<8xi1>, %z: vector<8xf32>) {
+  %c8 = arith.constant 8 : index
+  %x = vector.maskedload %a[%c8], %m, %z : memref<13xf32>, vector<8xi1>, vector<8xf32> into vector<8xf32>
+  vector.maskedstore %a[%c8], %m, %x : memref<13xf32>, vector<8xi1>, vector<8xf32>
+  func.return
+}

@@ -13,8 +13,10 @@ what ``pip install`` brings is needed:
 * workers are created on first use and live as long as the process; between
   jobs they spin briefly, then sleep on a futex;
 * a job is published by bumping a generation counter; worker ``w`` takes part
-  when ``w < threads - 1``; iterations are handed out one at a time from an
-  atomic counter, so uneven iterations balance;
+  when ``w < threads - 1``; iterations are claimed one at a time by
+  compare-and-swap on (generation, next iteration), so uneven iterations
+  balance, and the caller never waits for a worker that is still asleep: it
+  runs whatever nobody has claimed and waits only for iterations in progress;
 * each iteration writes its own outputs, so results do not depend on which
   thread ran what: they are identical for every thread count;
 * while one call uses the pool, a concurrent call (another Python thread
@@ -52,34 +54,63 @@ def pool_ir(arch: str | None = None) -> str:
 # (futex word the workers wait on), how many workers the job has (seats) and how
 # many are still working (pending, futex word the caller waits on).
 _POOL_IR = r"""
+; pool_state: generation << 32 | next iteration (claimed by compare-and-swap,
+; so a worker that wakes late can never take an iteration of another job);
+; pool_gen: the low 32 bits of the generation, the futex word workers sleep on;
+; pool_done: iterations finished, the futex word the caller sleeps on.
 @pool_fn = internal global ptr null, align 8
 @pool_ctx = internal global ptr null, align 8
 @pool_n = internal global i64 0, align 8
-@pool_next = internal global i64 0, align 64
+@pool_state = internal global i64 0, align 64
 @pool_gen = internal global i32 0, align 64
-@pool_pending = internal global i32 0, align 64
+@pool_done = internal global i32 0, align 64
 @pool_seats = internal global i32 0, align 8
 @pool_workers = internal global i32 0, align 8
+@pool_sleepers = internal global i32 0, align 64
 @pool_busy = internal global i32 0, align 64
 
 declare i32 @pthread_create(ptr, ptr, ptr, ptr)
 declare i32 @pthread_detach(i64)
 declare i64 @syscall(i64, ...)
 
-define internal void @pool_run() {
+; claim and run iterations of the job of generation %g until none are left
+define internal void @pool_run(i64 %g) {
 entry:
   %fn = load ptr, ptr @pool_fn, align 8
   %ctx = load ptr, ptr @pool_ctx, align 8
   %n = load i64, ptr @pool_n, align 8
-  br label %loop
-loop:
-  %i = atomicrmw add ptr @pool_next, i64 1 seq_cst
-  %done = icmp sge i64 %i, %n
-  br i1 %done, label %exit, label %body
-body:
+  %s0 = load atomic i64, ptr @pool_state acquire, align 8
+  br label %claim
+claim:
+  %s = phi i64 [ %s0, %entry ], [ %cur, %retry ], [ %s1, %ran ]
+  %sg = lshr i64 %s, 32
+  %same = icmp eq i64 %sg, %g
+  br i1 %same, label %check, label %exit
+check:
+  %i = and i64 %s, 4294967295
+  %left = icmp slt i64 %i, %n
+  br i1 %left, label %cas, label %exit
+cas:
+  %s1 = add i64 %s, 1
+  %pair = cmpxchg ptr @pool_state, i64 %s, i64 %s1 acq_rel acquire
+  %ok = extractvalue { i64, i1 } %pair, 1
+  %cur = extractvalue { i64, i1 } %pair, 0
+  br i1 %ok, label %run, label %retry
+retry:
+  br label %claim
+run:
   %i1 = add i64 %i, 1
   call void %fn(ptr %ctx, i64 %i, i64 %i1)
-  br label %loop
+  %d = atomicrmw add ptr @pool_done, i32 1 acq_rel
+  %d1 = add i32 %d, 1
+  %n32 = trunc i64 %n to i32
+  %all = icmp eq i32 %d1, %n32
+  br i1 %all, label %wake, label %ran
+wake:
+  %w = call i64 (i64, ...) @syscall(i64 @FUTEX@, ptr @pool_done, i32 129, i32 1)
+  br label %ran
+ran:
+  br label %claim
 exit:
   ret void
 }
@@ -99,7 +130,9 @@ again:
   %tired = icmp sgt i32 %k1, @SPINS@
   br i1 %tired, label %sleep, label %spin
 sleep:
+  %z0 = atomicrmw add ptr @pool_sleepers, i32 1 seq_cst
   %r = call i64 (i64, ...) @syscall(i64 @FUTEX@, ptr %addr, i32 128, i32 %seen, ptr null)
+  %z1 = atomicrmw sub ptr @pool_sleepers, i32 1 seq_cst
   br label %spin
 out:
   ret i32 %v
@@ -117,12 +150,9 @@ wait:
   %mine = icmp slt i32 %id32, %seats
   br i1 %mine, label %work, label %next
 work:
-  call void @pool_run()
-  %left = atomicrmw sub ptr @pool_pending, i32 1 seq_cst
-  %last = icmp eq i32 %left, 1
-  br i1 %last, label %wake, label %next
-wake:
-  %w = call i64 (i64, ...) @syscall(i64 @FUTEX@, ptr @pool_pending, i32 129, i32 1)
+  %s = load atomic i64, ptr @pool_state acquire, align 8
+  %sg = lshr i64 %s, 32
+  call void @pool_run(i64 %sg)
   br label %next
 next:
   br label %wait
@@ -158,8 +188,10 @@ define void @mlopt_parallel_for(ptr %fn, ptr %ctx, i64 %n, i64 %threads) {
 entry:
   %small = icmp sle i64 %n, 1
   %one = icmp sle i64 %threads, 1
+  %huge = icmp sgt i64 %n, 2147483647
   %serial0 = or i1 %small, %one
-  br i1 %serial0, label %serial, label %lock
+  %serial1 = or i1 %serial0, %huge
+  br i1 %serial1, label %serial, label %lock
 lock:
   %pair = cmpxchg ptr @pool_busy, i32 0, i32 1 acquire monotonic
   %got = extractvalue { i32, i1 } %pair, 1
@@ -168,8 +200,8 @@ setup:
   %tn = trunc i64 %threads to i32
   %want0 = sub i32 %tn, 1
   %nm1 = sub i64 %n, 1
-  %cap = trunc i64 %nm1 to i32
   %capped = icmp slt i64 %nm1, 1024
+  %cap = trunc i64 %nm1 to i32
   %cap1 = select i1 %capped, i32 %cap, i32 1024
   %fewer = icmp slt i32 %cap1, %want0
   %want = select i1 %fewer, i32 %cap1, i32 %want0
@@ -179,19 +211,30 @@ setup:
   store ptr %fn, ptr @pool_fn, align 8
   store ptr %ctx, ptr @pool_ctx, align 8
   store i64 %n, ptr @pool_n, align 8
-  store atomic i64 0, ptr @pool_next seq_cst, align 8
-  store atomic i32 %seats, ptr @pool_pending seq_cst, align 4
   store i32 %seats, ptr @pool_seats, align 4
-  %old = atomicrmw add ptr @pool_gen, i32 1 seq_cst
+  store atomic i32 0, ptr @pool_done seq_cst, align 4
+  %old = load i64, ptr @pool_state, align 8
+  %og = lshr i64 %old, 32
+  %ng = add i64 %og, 1
+  %ns = shl i64 %ng, 32
+  store atomic i64 %ns, ptr @pool_state seq_cst, align 8
+  %gen = atomicrmw add ptr @pool_gen, i32 1 seq_cst
+  %sl = load atomic i32, ptr @pool_sleepers seq_cst, align 4
+  %anyone = icmp sgt i32 %sl, 0
+  br i1 %anyone, label %wakeall, label %go
+wakeall:
   %wk = call i64 (i64, ...) @syscall(i64 @FUTEX@, ptr @pool_gen, i32 129, i32 2147483647)
-  call void @pool_run()
+  br label %go
+go:
+  call void @pool_run(i64 %ng)
+  %n32 = trunc i64 %n to i32
   br label %join
 join:
-  %p = load atomic i32, ptr @pool_pending acquire, align 4
-  %zero = icmp eq i32 %p, 0
-  br i1 %zero, label %done, label %waitp
-waitp:
-  %np = call i32 @pool_wait_change(ptr @pool_pending, i32 %p)
+  %dn = load atomic i32, ptr @pool_done acquire, align 4
+  %fin = icmp eq i32 %dn, %n32
+  br i1 %fin, label %done, label %waitd
+waitd:
+  %nd = call i32 @pool_wait_change(ptr @pool_done, i32 %dn)
   br label %join
 done:
   store atomic i32 0, ptr @pool_busy release, align 4

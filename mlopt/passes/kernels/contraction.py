@@ -39,7 +39,7 @@ Fusion into the tile, when the neighbouring ops allow it:
 
 Threads: with ``threads=T > 1`` the loops of a kernel's nest that no other
 of its loops encloses (the batch/row loop of a Conv, the column-tile loop of a
-MatMul) are marked ``mlopt.parallel = T`` when the kernel has at least 2^18
+MatMul) are marked ``mlopt.parallel = T`` when the kernel has at least 2^21
 multiply-adds; `outline-parallel-loops` hands them to the worker pool.  Every
 iteration writes its own output tiles and reduces in the same order, so the
 result is the same for every thread count.
@@ -70,6 +70,7 @@ from xdsl.dialects.builtin import (
     ModuleOp,
     NoneAttr,
     VectorType,
+    i1,
     i64,
 )
 from xdsl.ir import Block, Operation, Region, SSAValue
@@ -82,7 +83,7 @@ from mlopt.passes.bufferize.buffers import flat_reassociation, make_collapse
 _F32 = Float32Type()
 # Below this many multiply-adds a kernel runs on one thread (the split costs
 # a few microseconds).
-_PARALLEL_MACS = 1 << 18
+_PARALLEL_MACS = 1 << 21
 
 # Elementwise ops an epilogue may contain (each has a vector form in the llvm lowering).
 _EPILOGUE_OPS = (
@@ -312,8 +313,9 @@ def _vectorisable(plan: _Plan, m: AffineMap) -> bool:
 
 
 def _prev_op(op: Operation, root: SSAValue) -> Operation | None:
+    """The op before ``op`` that may touch memory (views and constants skipped)."""
     prev = op.prev_op
-    while prev is not None and isinstance(prev, _PURE) and not _touches(prev, root):
+    while prev is not None and isinstance(prev, _PURE):
         prev = prev.prev_op
     return prev
 
@@ -325,6 +327,24 @@ def _next_op(op: Operation, root: SSAValue) -> Operation | None:
     )):  # fmt: skip
         nxt = nxt.next_op
     return nxt
+
+
+def _whole(v: SSAValue, root: SSAValue) -> bool:
+    """``v`` is a view of all of ``root`` (the same elements in the same order)."""
+    return _root(v) == root and _num_elements(v) == _num_elements(root)
+
+
+def _same_buffer(a: SSAValue, b: SSAValue) -> bool:
+    """``a`` and ``b`` are views of the same whole buffer with the same shape, so
+    equal indices name the same element."""
+    if a == b:
+        return True
+    ta, tb = a.type, b.type
+    return (
+        isinstance(ta, MemRefType) and isinstance(tb, MemRefType)
+        and ta.get_shape() == tb.get_shape()
+        and _whole(a, _root(b)) and _whole(b, _root(b))
+    )  # fmt: skip
 
 
 def _find_init(plan: _Plan) -> Operation | None:
@@ -372,7 +392,7 @@ def _num_elements(v: SSAValue) -> int:
 def _is_broadcast_copy(gen: linalg.GenericOp, plan: _Plan) -> bool:
     """``gen`` writes every element of the contraction's output buffer with a
     value of one input (a bias broadcast), reading nothing else."""
-    if len(gen.inputs) != 1 or len(gen.outputs) != 1 or gen.outputs[0] != plan.op.outputs[0]:
+    if len(gen.inputs) != 1 or len(gen.outputs) != 1 or not _same_buffer(gen.outputs[0], plan.op.outputs[0]):
         return False
     block = gen.body.block
     yld = block.last_op
@@ -394,33 +414,37 @@ def _is_broadcast_copy(gen: linalg.GenericOp, plan: _Plan) -> bool:
 
 
 def _find_epilogue(plan: _Plan) -> linalg.GenericOp | None:
+    """An elementwise generic right after the contraction that rewrites its whole
+    output in place: it reads the output only at the element it writes (through
+    any view of the buffer), and other buffers only through views of the
+    output's shape (so their maps translate to the contraction's loops)."""
     out = plan.op.outputs[0]
     root = _root(out)
     nxt = _next_op(plan.op, root)
-    if not isinstance(nxt, linalg.GenericOp) or len(nxt.outputs) != 1 or nxt.outputs[0] != out:
+    if not isinstance(nxt, linalg.GenericOp) or len(nxt.outputs) != 1 or nxt.res:
+        return None
+    nout = nxt.outputs[0]
+    if not (_static_f32(nout) and _whole(nout, root) and _whole(out, root)):
         return None
     if any(str(it.data) != "parallel" for it in nxt.iterator_types.data):
         return None
     maps = [m.data for m in nxt.get_indexing_maps()]
-    if not _covers(maps[-1], out):
+    if not _covers(maps[-1], nout):
         return None
-    repl = _to_contraction_dims(maps[-1], plan.maps[2])
-    if repl is None:
-        return None
+    repl = _to_contraction_dims(maps[-1], plan.maps[2]) if _same_buffer(nout, out) else None
     n = len(plan.ranges)
     block = nxt.body.block
-    for v, m, arg in zip(nxt.inputs, maps, block.args, strict=False):
+    for v, m in zip(nxt.inputs, maps, strict=False):
         if not isinstance(v.type, MemRefType):
             if v.type != _F32:
                 return None
             continue
         if not _static_f32(v):
             return None
-        cm = m.replace_dims_and_symbols(repl, [], n, 0)
-        if v == out:
-            if cm != plan.maps[2]:
+        if _root(v) == root:
+            if not (_same_buffer(v, nout) and m == maps[-1]):
                 return None
-        elif _root(v) == root or not _vectorisable(plan, cm):
+        elif repl is None or not _vectorisable(plan, m.replace_dims_and_symbols(repl, [], n, 0)):
             return None
     inside = {r for inner in block.ops for r in inner.results} | set(block.args)
     for inner in block.ops:
@@ -527,11 +551,18 @@ class _Emitter:
         delta = ci * row + cj * col
         return self._view(buf), AffineMap(1, 0, (AffineExpr.dimension(0) + delta,)), [base]
 
-    def load(self, src: SSAValue, m: AffineMap, row: int, col: int, width: int) -> SSAValue:
+    def load(
+        self, src: SSAValue, m: AffineMap, row: int, col: int, width: int, lanes: int | None = None
+    ) -> SSAValue:
         """Load ``src`` through ``m`` at (i0 + row, j0 + col) as a vector of ``width``
-        (a contiguous load if it varies along j, else a broadcast scalar)."""
+        (a contiguous load if it varies along j, else a broadcast scalar); only
+        the first ``lanes`` lanes are read (the others are 0)."""
         buf, am, operands = self._address(src, m, row, col)
         vt = VectorType(_F32, [width])
+        if self.plan.j in m.used_dims() and lanes is not None and lanes < width:
+            zero = self.constant(0.0, width)
+            load = vector.MaskedLoadOp(buf, [self._index(am, operands)], self.mask(lanes, width), zero, vt)
+            return self.insert(load).results[0]
         if self.plan.j in m.used_dims():
             stride = self.plan.stride if src is self.plan.op.inputs[self.plan.s] else 1
             if stride == 1:
@@ -554,9 +585,37 @@ class _Emitter:
             found = self.splats[key] = self.insert(op).results[0]
         return found
 
-    def store(self, value: SSAValue, dst: SSAValue, m: AffineMap, row: int, col: int) -> None:
+    def store(
+        self, value: SSAValue, dst: SSAValue, m: AffineMap, row: int, col: int, lanes: int | None = None
+    ) -> None:
         buf, am, operands = self._address(dst, m, row, col)
+        width = value.type.get_shape()[0]  # type: ignore[attr-defined]
+        if lanes is not None and lanes < width:
+            mask = self.mask(lanes, width)
+            self.insert(vector.MaskedStoreOp(buf, [self._index(am, operands)], mask, value))
+            return
         self.insert(affine.VectorStoreOp(value, buf, operands, AffineMapAttr(am)))
+
+    def _index(self, am: AffineMap, operands: list[SSAValue]) -> SSAValue:
+        return self.insert(affine.ApplyOp(operands, AffineMapAttr(am))).results[0]
+
+    def mask(self, lanes: int, width: int) -> SSAValue:
+        key = ("mask", lanes, width, id(self.builder.insertion_point.block))
+        found = self.splats.get(key)
+        if found is None:
+            mt = VectorType(i1, [width])
+            dense = DenseIntOrFPElementsAttr.from_list(mt, [1] * lanes + [0] * (width - lanes))
+            found = self.splats[key] = self.insert(arith.ConstantOp(dense, mt)).results[0]
+        return found
+
+    def constant(self, value: float, width: int) -> SSAValue:
+        key = ("const", value, width, id(self.builder.insertion_point.block))
+        found = self.splats.get(key)
+        if found is None:
+            vt = VectorType(_F32, [width])
+            dense = DenseIntOrFPElementsAttr.from_list(vt, [value] * width)
+            found = self.splats[key] = self.insert(arith.ConstantOp(dense, vt)).results[0]
+        return found
 
     def splat(self, scalar: SSAValue, width: int) -> SSAValue:
         key = (scalar, width, id(self.builder.insertion_point.block))
@@ -567,16 +626,20 @@ class _Emitter:
         return found
 
 
-def _widths(plan: _Plan, count: int) -> list[tuple[int, int]]:
-    """(column offset, width) of the vectors of a tile ``count`` columns wide."""
+def _widths(plan: _Plan, count: int) -> list[tuple[int, int, int]]:
+    """(column offset, vector width, valid lanes) of the vectors of a tile
+    ``count`` columns wide.  The leftover columns are one full-width vector
+    whose extra lanes are masked off in loads and stores (a masked load does
+    not touch them), except for strided inputs, which get a narrower vector."""
     v = plan.lanes
-    out = [(k * v, v) for k in range(count // v)]
-    if count % v:
-        out.append((count - count % v, count % v))
+    out = [(k * v, v, v) for k in range(count // v)]
+    rest = count % v
+    if rest:
+        out.append((count - rest, v if plan.stride == 1 else rest, rest))
     return out
 
 
-def _kernel(em: _Emitter, rows: int, cols: list[tuple[int, int]]) -> None:
+def _kernel(em: _Emitter, rows: int, cols: list[tuple[int, int, int]]) -> None:
     plan = em.plan
     op = plan.op
     a, b, o = op.inputs[plan.s], op.inputs[plan.t], op.outputs[0]
@@ -587,7 +650,7 @@ def _kernel(em: _Emitter, rows: int, cols: list[tuple[int, int]]) -> None:
     accs: list[SSAValue] = []
     init = plan.init
     for r in range(rows):
-        for col, w in cols:
+        for col, w, lanes in cols:
             if isinstance(init, linalg.FillOp):
                 accs.append(em.splat(init.inputs[0], w))
             elif isinstance(init, linalg.GenericOp):
@@ -595,9 +658,9 @@ def _kernel(em: _Emitter, rows: int, cols: list[tuple[int, int]]) -> None:
                 repl = _to_contraction_dims(gm[1], o_map)
                 assert repl is not None
                 bm = gm[0].replace_dims_and_symbols(repl, [], len(plan.ranges), 0)
-                accs.append(em.load(init.inputs[0], bm, r, col, w))
+                accs.append(em.load(init.inputs[0], bm, r, col, w, lanes))
             else:
-                accs.append(em.load(o, o_map, r, col, w))
+                accs.append(em.load(o, o_map, r, col, w, lanes))
 
     # the reduction loops, carrying the accumulators
     outer_builder = em.builder
@@ -619,10 +682,10 @@ def _kernel(em: _Emitter, rows: int, cols: list[tuple[int, int]]) -> None:
     new: list[SSAValue] = []
     for r in range(rows):
         t_scalar = em.load_scalar(b, t_map, r)
-        for q, (col, w) in enumerate(cols):
+        for q, (col, w, lanes) in enumerate(cols):
             key = (r if s_rows else 0, q)
             if key not in svecs:
-                svecs[key] = em.load(a, s_map, key[0], col, w)
+                svecs[key] = em.load(a, s_map, key[0], col, w, lanes)
             fma = em.insert(vector.FMAOp(em.splat(t_scalar, w), svecs[key], carried[r * len(cols) + q]))
             new.append(fma.results[0])
     if loops:
@@ -636,34 +699,34 @@ def _kernel(em: _Emitter, rows: int, cols: list[tuple[int, int]]) -> None:
     if plan.epilogue is not None:
         results = _apply_epilogue(em, results, rows, cols)
     for r in range(rows):
-        for q, (col, w) in enumerate(cols):
-            em.store(results[r * len(cols) + q], o, o_map, r, col)
+        for q, (col, w, lanes) in enumerate(cols):
+            em.store(results[r * len(cols) + q], o, o_map, r, col, lanes)
 
 
-def _apply_epilogue(em: _Emitter, accs: list[SSAValue], rows: int, cols: list[tuple[int, int]]) -> list[SSAValue]:
+def _apply_epilogue(em: _Emitter, accs: list[SSAValue], rows: int, cols: list[tuple[int, int, int]]) -> list[SSAValue]:
     plan = em.plan
     gen = plan.epilogue
     assert gen is not None
-    out = plan.op.outputs[0]
     maps = [m.data for m in gen.get_indexing_maps()]
+    root = _root(plan.op.outputs[0])
     repl = _to_contraction_dims(maps[-1], plan.maps[2])
-    assert repl is not None
     n = len(plan.ranges)
     block = gen.body.block
     results: list[SSAValue] = []
     for r in range(rows):
-        for q, (col, w) in enumerate(cols):
+        for q, (col, w, lanes) in enumerate(cols):
             acc = accs[r * len(cols) + q]
             vt = VectorType(_F32, [w])
             mapping: dict[SSAValue, SSAValue] = {}
             for v, m, arg in zip(gen.operands, maps, block.args, strict=True):
                 if not arg.uses:
                     continue
-                if v == out:
-                    mapping[arg] = acc
+                if isinstance(v.type, MemRefType) and _root(v) == root:
+                    mapping[arg] = acc  # the element being written (checked in _find_epilogue)
                 elif isinstance(v.type, MemRefType):
+                    assert repl is not None
                     cm = m.replace_dims_and_symbols(repl, [], n, 0)
-                    mapping[arg] = em.load(v, cm, r, col, w)
+                    mapping[arg] = em.load(v, cm, r, col, w, lanes)
                 else:
                     mapping[arg] = em.splat(v, w)
             for inner in block.ops:
@@ -672,11 +735,7 @@ def _apply_epilogue(em: _Emitter, accs: list[SSAValue], rows: int, cols: list[tu
                     continue
                 if isinstance(inner, arith.ConstantOp):
                     assert isinstance(inner.value, FloatAttr)
-                    key = ("const", inner.value.value.data, w, id(em.builder.insertion_point.block))
-                    if key not in em.splats:
-                        dense = DenseIntOrFPElementsAttr.from_list(vt, [inner.value.value.data] * w)
-                        em.splats[key] = em.insert(arith.ConstantOp(dense, vt)).results[0]
-                    mapping[inner.result] = em.splats[key]
+                    mapping[inner.result] = em.constant(inner.value.value.data, w)
                     continue
                 for v in inner.operands:
                     if v not in mapping:  # a scalar defined outside the body
@@ -766,7 +825,7 @@ def _tiles(em: _Emitter) -> None:
     j_main = J - J % jb
     i_main = rows_total - rows_total % mr
 
-    def row_tiles(cols: list[tuple[int, int]]) -> None:
+    def row_tiles(cols: list[tuple[int, int, int]]) -> None:
         if plan.i is None:
             _kernel(em, 1, cols)
             return

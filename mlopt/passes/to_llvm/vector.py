@@ -1,7 +1,9 @@
 """`convert-vector-to-llvm`: 1-D ``vector`` ops -> ``llvm`` vector instructions.
 
 For code an affine-level vectoriser produces: ``vector.load``/``store`` (a
-contiguous slice of a static memref, element-aligned), ``vector.broadcast`` of
+contiguous slice of a static memref, element-aligned), ``vector.maskedload``/
+``maskedstore`` (``llvm.masked.load``/``store``: masked-off lanes are not
+accessed), ``vector.broadcast`` of
 a scalar, ``vector.shuffle`` of 1-D vectors, ``vector.fma``, ``vector.reduction`` (LLVM's ``vector.reduce.*``
 intrinsics; ``add``/``mul`` on floats are ordered unless fast-math allows
 reassociation), ``vector.extract``/``vector.insert`` at constant positions.
@@ -90,6 +92,34 @@ class VectorToLLVMPattern(RewritePattern):
                     )
                     ptr = element_pointer(base, mtype, idx, ops)
                     ops.append(llvm.StoreOp(val, ptr, alignment=align))
+                    rewriter.replace(op, ops, [])
+            case vector.MaskedLoadOp() | vector.MaskedStoreOp():
+                # llvm.masked.load/store: masked-off lanes are not accessed
+                mtype = op.base.type
+                assert isinstance(mtype, builtin.MemRefType)
+                check_memref(mtype, op)
+                load = isinstance(op, vector.MaskedLoadOp)
+                vtype = _vector_type(op.result.type if load else op.value_to_store.type, op)
+                lvt = convert_type(vtype)
+                align = llvm.ConstantOp(IntegerAttr(element_size(mtype.element_type), i32), i32)
+                ops.append(align)
+                suffix = f"{type_suffix(lvt)}.p0"
+                if load:
+                    base, *rest = to_llvm_operands(
+                        rewriter, op, [op.base, *op.indices, op.mask, op.pass_thru], self.cache
+                    )
+                    *idx, mask, passthru = rest
+                    ptr = element_pointer(base, mtype, idx, ops)
+                    call = intrinsic(f"llvm.masked.load.{suffix}", [ptr, align.result, mask, passthru], lvt)
+                    ops.append(call)
+                    replace_with_llvm(rewriter, op, ops, [call.results[0]])
+                else:
+                    val, base, *rest = to_llvm_operands(
+                        rewriter, op, [op.value_to_store, op.base, *op.indices, op.mask], self.cache
+                    )
+                    *idx, mask = rest
+                    ptr = element_pointer(base, mtype, idx, ops)
+                    ops.append(intrinsic(f"llvm.masked.store.{suffix}", [val, ptr, align.result, mask], None))
                     rewriter.replace(op, ops, [])
             case vector.BroadcastOp():
                 vtype = _vector_type(op.vector.type, op)
