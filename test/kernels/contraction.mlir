@@ -212,17 +212,45 @@ func.func @strided(%x: memref<64x130xf32>, %w: memref<64x3xf32>, %o: memref<64x6
 
 // -----
 
-// The same with a buffer that ends at the last element used: the wide load
-// would read past it, so the contraction is left alone.
+// The same with a buffer that ends at the last element used: a full wide load
+// could read past it, so the wide loads are masked to the 15 elements used.
 // CHECK-LABEL: func.func @strided_at_end
-// CHECK:         linalg.generic
-// CHECK-NOT:     vector.shuffle
+// CHECK:         %[[M:.*]] = arith.constant dense<[true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, false]> : vector<16xi1>
+// CHECK:         %[[W:.*]] = vector.maskedload %{{.*}}[%{{.*}}], %[[M]], %{{.*}} : memref<8256xf32>, vector<16xi1>, vector<16xf32> into vector<16xf32>
+// CHECK:         vector.shuffle %[[W]], %[[W]] [0, 2, 4, 6, 8, 10, 12, 14]
+// CHECK-NOT:     linalg.generic
 func.func @strided_at_end(%x: memref<64x129xf32>, %w: memref<64x3xf32>, %o: memref<64x64xf32>) {
   linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, (d1 * 2 + d2))>, affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w : memref<64x129xf32>, memref<64x3xf32>) outs(%o : memref<64x64xf32>) {
   ^bb0(%p0: f32, %p1: f32, %acc: f32):
     %p = arith.mulf %p0, %p1 : f32
     %r = arith.addf %acc, %p : f32
     linalg.yield %r : f32
+  }
+  func.return
+}
+
+// -----
+
+// A max-pooling window (3x3, stride 2; the second input is the window-shaped
+// dummy that gives the window loops their bounds): acc = max(acc, x) on
+// vectors, the -inf fill fused as the initial value.  The last window ends at
+// the buffer's last element, so the wide strided loads are masked.
+// CHECK-LABEL: func.func @maxpool
+// CHECK-NOT:     linalg.fill
+// CHECK:         %[[NINF:.*]] = vector.broadcast %{{.*}} : f32 to vector<8xf32>
+// CHECK:         affine.for %{{.*}} = 0 to 3 iter_args(%{{.*}} = %[[NINF]],
+// CHECK:           affine.for %{{.*}} = 0 to 3 iter_args(
+// CHECK:             %[[W:.*]] = vector.maskedload %{{.*}} : memref<8712xf32>, vector<16xi1>, vector<16xf32> into vector<16xf32>
+// CHECK:             %[[X:.*]] = vector.shuffle %[[W]], %[[W]] [0, 2, 4, 6, 8, 10, 12, 14]
+// CHECK:             arith.maximumf %{{.*}}, %[[X]] : vector<8xf32>
+// CHECK-NOT:     linalg.generic
+func.func @maxpool(%x: memref<1x8x33x33xf32>, %win: memref<3x3xf32>, %o: memref<1x8x16x16xf32>) {
+  %ninf = arith.constant 0xFF800000 : f32
+  linalg.fill ins(%ninf : f32) outs(%o : memref<1x8x16x16xf32>)
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4) -> (0, d0, ((d1 * 2) + d2), ((d4 * 2) + d3))>, affine_map<(d0, d1, d2, d3, d4) -> (d2, d3)>, affine_map<(d0, d1, d2, d3, d4) -> (0, d0, d1, d4)>], iterator_types = ["parallel", "parallel", "reduction", "reduction", "parallel"]} ins(%x, %win : memref<1x8x33x33xf32>, memref<3x3xf32>) outs(%o : memref<1x8x16x16xf32>) {
+  ^bb0(%v: f32, %unused: f32, %acc: f32):
+    %m = arith.maximumf %acc, %v : f32
+    linalg.yield %m : f32
   }
   func.return
 }

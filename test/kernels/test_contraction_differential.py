@@ -150,3 +150,24 @@ def test_kernels_stage_is_sized_for_the_target():
     assert kernels_for("haswell") == "linalg-contraction-to-vector{vector-width=8 registers=16}"
     assert kernels_for("skylake-avx512").endswith("{vector-width=16 registers=32}")
     assert vector_shape(None) == _HOST
+
+
+_POOLS = {
+    "max_3x3_s2": ("MaxPool", dict(kernel_shape=[3, 3], strides=[2, 2]), (2, 8, 33, 35)),
+    "max_2x2_s2_pad": ("MaxPool", dict(kernel_shape=[2, 2], strides=[2, 2], pads=[0, 0, 1, 1]), (1, 5, 17, 17)),
+    "max_3x3_s1_pad": ("MaxPool", dict(kernel_shape=[3, 3], pads=[1, 1, 1, 1]), (1, 6, 19, 40)),
+    "avg_3x3_s1": ("AveragePool", dict(kernel_shape=[3, 3], strides=[1, 1]), (1, 7, 30, 31)),
+    "avg_2x2_s2_pad": ("AveragePool", dict(kernel_shape=[2, 2], strides=[2, 2], pads=[1, 1, 1, 1]), (1, 9, 24, 24)),
+    "max_1d_s3": ("MaxPool", dict(kernel_shape=[4], strides=[3]), (3, 4, 101)),
+}
+
+
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("case", sorted(_POOLS))
+def test_pooling(target, case):
+    """Window reductions (max, average) run as vector kernels too."""
+    op, attrs, shape = _POOLS[case]
+    rng = np.random.default_rng(sum(map(ord, case)))
+    x = _rand(rng, *shape)
+    model = float_model([helper.make_node(op, ["x"], ["y"], **attrs)], {"x": x}, ["y"], opset=22)
+    _check(model, {"x": x}, target, rtol=1e-5, atol=1e-6)

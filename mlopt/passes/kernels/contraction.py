@@ -122,8 +122,8 @@ def _coefficient(expr: AffineExpr, dim: int) -> int | None:
 
 def _overread_ok(m: AffineMap, ranges: Sequence[int], buf: SSAValue, stride: int) -> bool:
     """A strided vector input is read as ``stride * w`` contiguous elements per
-    ``w`` lanes: the last ``stride - 1`` of the furthest read must still be in
-    the buffer (the Conv lowering pads strided inputs so that they are)."""
+    ``w`` lanes: whether the last ``stride - 1`` of the furthest read are still
+    in the buffer (else the kernel masks its wide loads)."""
     t = buf.type
     assert isinstance(t, MemRefType)
     shape = t.get_shape()
@@ -141,6 +141,31 @@ def _overread_ok(m: AffineMap, ranges: Sequence[int], buf: SSAValue, stride: int
         last += v.value * scale
         scale *= size
     return last + stride - 1 < scale
+
+
+_COMBINERS = (arith.MaximumfOp, arith.MaxnumfOp, arith.MinimumfOp, arith.MinnumfOp, arith.AddfOp)
+
+
+def _reduce_body(op: linalg.GenericOp) -> tuple[int, type[Operation]] | None:
+    """For a body ``yield combine(acc, x)`` of one input (a pooling window; the
+    other input, a window-shaped dummy, unused): (x's input number, combine)."""
+    block = op.body.block
+    ops = list(block.ops)
+    if len(ops) != 2 or len(block.args) != 3:
+        return None
+    comb, yld = ops
+    if not isinstance(comb, _COMBINERS) or not isinstance(yld, linalg.YieldOp):
+        return None
+    if list(yld.operands) != [comb.results[0]]:
+        return None
+    acc = block.args[2]
+    inputs = [a for a in comb.operands if a is not acc]
+    if acc not in comb.operands or len(inputs) != 1 or inputs[0] not in block.args[:2]:
+        return None
+    used = block.args.index(inputs[0])  # type: ignore[arg-type]
+    if block.args[1 - used].uses:
+        return None
+    return used, type(comb)
 
 
 def _mac_body(op: linalg.GenericOp) -> tuple[int, int] | None:
@@ -184,6 +209,8 @@ class _Plan:
     n_vec: int = 1
     lanes: int = 16
     stride: int = 1  # of the vector input along j (a strided Conv: 2)
+    combine: type[Operation] | None = None  # a window reduction's combiner (None: FMA)
+    wide_ok: bool = True  # a strided input's wide loads stay inside its buffer
 
 
 def _analyse(op: linalg.GenericOp, lanes: int, registers: int, min_macs: int) -> _Plan | None:
@@ -191,8 +218,12 @@ def _analyse(op: linalg.GenericOp, lanes: int, registers: int, min_macs: int) ->
         return None
     if not all(_static_f32(v) for v in op.operands):
         return None
+    combine: type[Operation] | None = None
     if _mac_body(op) is None:
-        return None
+        reduce = _reduce_body(op)
+        if reduce is None:
+            return None
+        used, combine = reduce
     maps = [m.data for m in op.get_indexing_maps()]
     if any(m.num_symbols for m in maps):
         return None
@@ -221,25 +252,31 @@ def _analyse(op: linalg.GenericOp, lanes: int, registers: int, min_macs: int) ->
     if not isinstance(last, AffineDimExpr):
         return None
     j = last.position
-    uses_j = [k for k in (0, 1) if j in maps[k].used_dims()]
-    if len(uses_j) != 1:
+    if combine is None:
+        uses_j = [k for k in (0, 1) if j in maps[k].used_dims()]
+        if len(uses_j) != 1:
+            return None
+        s = uses_j[0]
+    elif j in maps[used].used_dims():
+        s = used
+    else:
         return None
-    s = uses_j[0]
     t = 1 - s
     sres = maps[s].results
     stride = _coefficient(sres[-1], j)
     if any(j in e.used_dims() for e in sres[:-1]) or stride not in (1, 2, 3, 4):
         return None
-    if stride > 1 and not _overread_ok(maps[s], ranges, op.inputs[s], stride):
-        return None
+
     red = [k for k in range(n) if k not in out_dims]
     macs = 1
     for r in ranges:
         macs *= r
     if macs < min_macs or ranges[j] < 4 or not red:
         return None
-    t_dims = maps[t].used_dims()
     s_dims = maps[s].used_dims()
+    # rows: a loop the broadcast input depends on (a window reduction has none:
+    # any loop of the input, each row loading its own vectors)
+    t_dims = maps[t].used_dims() if combine is None else s_dims
     cands = [k for k in out_dims if k != j and k in t_dims and ranges[k] > 1]
     # Prefer a row loop the vector input does not depend on (its loads are shared).
     cands.sort(key=lambda k: (k in s_dims, -ranges[k]))
@@ -251,6 +288,8 @@ def _analyse(op: linalg.GenericOp, lanes: int, registers: int, min_macs: int) ->
         unit=[k for k in red if ranges[k] == 1],
         lanes=lanes,
         stride=stride,
+        combine=combine,
+        wide_ok=stride == 1 or _overread_ok(maps[s], ranges, op.inputs[s], stride),
     )  # fmt: skip
     plan.n_vec = max(1, min(4 if registers >= 32 else 2, -(-ranges[j] // lanes)))
     rows_fit = max(1, (registers - plan.n_vec - 1) // plan.n_vec)
@@ -559,7 +598,8 @@ class _Emitter:
         the first ``lanes`` lanes are read (the others are 0)."""
         buf, am, operands = self._address(src, m, row, col)
         vt = VectorType(_F32, [width])
-        if self.plan.j in m.used_dims() and lanes is not None and lanes < width:
+        strided = self.plan.stride > 1 and src is self.plan.op.inputs[self.plan.s]
+        if self.plan.j in m.used_dims() and lanes is not None and lanes < width and not strided:
             zero = self.constant(0.0, width)
             load = vector.MaskedLoadOp(buf, [self._index(am, operands)], self.mask(lanes, width), zero, vt)
             return self.insert(load).results[0]
@@ -567,11 +607,19 @@ class _Emitter:
             stride = self.plan.stride if src is self.plan.op.inputs[self.plan.s] else 1
             if stride == 1:
                 return self.insert(affine.VectorLoadOp(buf, operands, AffineMapAttr(am), vt)).results[0]
-            # every stride-th element of a contiguous load
+            # every stride-th element of a contiguous load; masked to the last
+            # element used where a full load could run past the buffer's end
             wide = VectorType(_F32, [width * stride])
-            v = self.insert(affine.VectorLoadOp(buf, operands, AffineMapAttr(am), wide)).results[0]
-            mask = DenseArrayBase.from_list(i64, [k * stride for k in range(width)])
-            return self.insert(vector.ShuffleOp(v, v, mask, result_type=vt)).results[0]
+            valid = lanes if lanes is not None else width
+            if self.plan.wide_ok and valid == width:
+                v = self.insert(affine.VectorLoadOp(buf, operands, AffineMapAttr(am), wide)).results[0]
+            else:
+                used = stride * (valid - 1) + 1
+                mask = self.mask(used, width * stride)
+                load = vector.MaskedLoadOp(buf, [self._index(am, operands)], mask, self.constant(0.0, width * stride), wide)
+                v = self.insert(load).results[0]
+            picks = DenseArrayBase.from_list(i64, [k * stride for k in range(width)])
+            return self.insert(vector.ShuffleOp(v, v, picks, result_type=vt)).results[0]
         return self.splat(self._scalar(buf, am, operands), width)
 
     def load_scalar(self, src: SSAValue, m: AffineMap, row: int) -> SSAValue:
@@ -630,12 +678,12 @@ def _widths(plan: _Plan, count: int) -> list[tuple[int, int, int]]:
     """(column offset, vector width, valid lanes) of the vectors of a tile
     ``count`` columns wide.  The leftover columns are one full-width vector
     whose extra lanes are masked off in loads and stores (a masked load does
-    not touch them), except for strided inputs, which get a narrower vector."""
+    not touch them)."""
     v = plan.lanes
     out = [(k * v, v, v) for k in range(count // v)]
     rest = count % v
     if rest:
-        out.append((count - rest, v if plan.stride == 1 else rest, rest))
+        out.append((count - rest, v, rest))
     return out
 
 
@@ -681,6 +729,12 @@ def _kernel(em: _Emitter, rows: int, cols: list[tuple[int, int, int]]) -> None:
     svecs: dict[tuple[int, int], SSAValue] = {}
     new: list[SSAValue] = []
     for r in range(rows):
+        if plan.combine is not None:  # a window reduction: acc = combine(acc, x)
+            for q, (col, w, lanes) in enumerate(cols):
+                x = em.load(a, s_map, r, col, w, lanes)
+                comb = plan.combine.create(operands=[carried[r * len(cols) + q], x], result_types=[x.type])
+                new.append(em.insert(comb).results[0])
+            continue
         t_scalar = em.load_scalar(b, t_map, r)
         for q, (col, w, lanes) in enumerate(cols):
             key = (r if s_rows else 0, q)

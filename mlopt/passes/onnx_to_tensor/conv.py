@@ -119,9 +119,6 @@ def _conv_core(em: Emitter, op, x, w, bias, elt=None):
     if C % group or M % group or ws[1] * group != C:
         raise em.fail(f"channels {C} / weights {ws} do not match group={group}")
     needed = [(osp[i] - 1) * strides[i] + eff[i] for i in range(r)]
-    # A strided innermost window is read by the vector kernels as stride * w
-    # contiguous elements: keep stride - 1 zeros after the last one it uses.
-    needed[-1] += strides[-1] - 1
     xp = pad_input(em, x, pb, needed, 0)
     e = elt or em.out_elt()
     kd = kind_of(e)
