@@ -99,6 +99,10 @@ _CONVS = {
     "strided_7x7_pad": dict(c=3, f=8, hw=(37, 45), k=7, strides=[2, 2], pads=[3, 3, 3, 3]),
     "stride3_asym": dict(c=4, f=6, hw=(16, 29), k=3, strides=[1, 3], pads=[0, 1, 1, 0]),
     "1d": dict(c=6, f=9, hw=(50,), k=5, pads=[2, 2]),
+    # narrow maps: computed over the padded input's flattened rows
+    "7x7_map": dict(c=24, f=20, hw=(7, 7), k=3, pads=[1, 1, 1, 1]),
+    "5x6_map_dilated": dict(c=5, f=7, hw=(9, 10), k=3, dilations=[2, 2]),
+    "4x4_map_asym_pad": dict(c=3, f=5, hw=(4, 5), k=2, pads=[1, 0, 0, 1]),
 }
 
 

@@ -119,9 +119,11 @@ def _conv_core(em: Emitter, op, x, w, bias, elt=None):
     if C % group or M % group or ws[1] * group != C:
         raise em.fail(f"channels {C} / weights {ws} do not match group={group}")
     needed = [(osp[i] - 1) * strides[i] + eff[i] for i in range(r)]
-    xp = pad_input(em, x, pb, needed, 0)
     e = elt or em.out_elt()
     kd = kind_of(e)
+    if group == 1 and _flat_rows_pay(r, osp, strides, kernel, needed):
+        return _conv_flat_rows(em, w, bias, pb, needed, x, out_shape, dil, e)
+    xp = pad_input(em, x, pb, needed, 0)
     Cg, Mg = C // group, M // group
 
     def body(bb: Body, xv, wv, acc):
@@ -163,6 +165,60 @@ def _conv_core(em: Emitter, op, x, w, bias, elt=None):
         iterators=["parallel"] * (3 + r) + ["reduction"] * (1 + r), init=init, out_map=omap,
     )
     return em.reshape(res, out_shape)
+
+
+_LANES = 16  # the widest f32 vector the kernels use (AVX-512)
+
+
+def _lane_use(n: int) -> float:
+    return n / (_LANES * -(-n // _LANES))
+
+
+def _flat_rows_pay(r, osp, strides, kernel, needed) -> bool:
+    """Whether a stride-1 2-D convolution with a narrow output row (7x7, 13x13
+    maps) fills the vector lanes much better computed on the padded input's
+    row grid (see ``_conv_flat_rows``)."""
+    if r != 2 or any(s != 1 for s in strides) or kernel[0] * kernel[1] == 1:
+        return False
+    oh, ow = osp
+    wp = needed[1]
+    return _lane_use(oh * wp) * ow / wp > 1.25 * _lane_use(ow)
+
+
+def _conv_flat_rows(em, w, bias, pb, needed, x, out_shape, dil, e):
+    """A stride-1 2-D convolution computed over the flattened rows of the padded
+    input: output position ``p = oh * Wp + ow'`` (``ow' < Wp``, the padded width)
+    reads input element ``p + kh * dh * Wp + kw * dw`` -- one contiguous run per
+    window tap across the whole map, so the vector kernels run along ``p``.
+    The ``Wp - OW`` columns past each row's end are computed and dropped by the
+    copy to the result; one more zero row keeps the last row's reads inside the
+    padded input."""
+    n, c = em.shape(x)[:2]
+    m = em.shape(w)[0]
+    kd = kind_of(e)
+
+    def body(bb: Body, xv, wv, acc):
+        return bb.add_(acc, bb.mul(xv, wv, kd), kd)
+
+    oh, ow = out_shape[2:]
+    hp, wp = needed
+    xp = pad_input(em, x, pb, [hp + 1, wp], 0)
+    flat_x = em.reshape(xp, (n, c, (hp + 1) * wp))
+    rows = (n, m, oh * wp)
+    # loops: n, m, p, c, kh, kw
+    xmap = AffineMap(6, 0, (d(0), d(3), d(2) + d(4) * (dil[0] * wp) + d(5) * dil[1]))
+    wmap = AffineMap(6, 0, (d(1), d(3), d(4), d(5)))
+    omap = AffineMap(6, 0, (d(0), d(1), d(2)))
+    if bias is not None:
+        init = generic(em, [bias], [AffineMap(3, 0, (d(1),))], rows, e, lambda bb, bv, o: bv)
+    else:
+        init = em.filled(rows, e, 0)
+    flat = generic(
+        em, [flat_x, w], [xmap, wmap], rows, e, body,
+        iterators=["parallel"] * 3 + ["reduction"] * 3, init=init, out_map=omap,
+    )
+    pick = AffineMap(4, 0, (d(0), d(1), d(2) * wp + d(3)))
+    return generic(em, [flat], [pick], out_shape, e, lambda bb, v, o: v)
 
 
 @lowering("ConvInteger")
