@@ -324,22 +324,48 @@ def _touches(op: Operation, root: SSAValue) -> bool:
     return any(isinstance(v.type, MemRefType) and _root(v) == root for v in op.operands)
 
 
-def _to_contraction_dims(gen_out: AffineMap, out_map: AffineMap) -> list[AffineExpr] | None:
-    """Dim replacements that turn maps over a neighbour's loops (whose output map
-    is ``gen_out``) into maps over the contraction's loops (output map ``out_map``)."""
-    if len(gen_out.results) != len(out_map.results):
-        return None
+def _neighbour_map(plan: _Plan, gen_out: AffineMap, view: SSAValue, m: AffineMap) -> AffineMap | None:
+    """``m``, a map over the loops of a neighbouring generic that writes ``view``
+    (a view of the contraction's output buffer) through ``gen_out``, as a map
+    over the contraction's loops; None if it cannot be expressed.
+
+    The leading positions of ``view`` are matched with groups of consecutive
+    positions of the contraction's output of the same total size (equal shapes:
+    one each; a merged dimension: the linearised group), up to the first
+    dimension the two views split differently; ``m`` may use the neighbour's
+    loops that index the matched positions."""
+    out = plan.op.outputs[0]
+    vt, ot = view.type, out.type
+    assert isinstance(vt, MemRefType) and isinstance(ot, MemRefType)
+    gshape, cshape = vt.get_shape(), ot.get_shape()
+    cres = plan.maps[2].results
     repl: list[AffineExpr | None] = [None] * gen_out.num_dims
-    for ge, ce in zip(gen_out.results, out_map.results, strict=True):
+    q = 0
+    for ge, size in zip(gen_out.results, gshape, strict=True):
+        # the contraction's output positions q..k-1 make up this position
+        k, prod = q, 1
+        while k < len(cshape) and prod < size:
+            prod *= cshape[k]
+            k += 1
+        if prod != size or k == q and size != 1:
+            break  # the views split a dimension differently from here on
+        expr: AffineExpr = AffineExpr.constant(0)
+        for pos in range(q, k):
+            stride = 1
+            for later in cshape[pos + 1 : k]:
+                stride *= later
+            expr = expr + cres[pos] * stride
+        q = k
         if isinstance(ge, AffineDimExpr):
             if repl[ge.position] is not None:
                 return None
-            repl[ge.position] = ce
+            repl[ge.position] = expr
         elif not isinstance(ge, AffineConstantExpr):
             return None
-    if any(r is None for r in repl):
+    if any(repl[k] is None for k in m.used_dims()):
         return None
-    return repl  # type: ignore[return-value]
+    dims = [r if r is not None else AffineExpr.constant(0) for r in repl]
+    return m.replace_dims_and_symbols(dims, [], len(plan.ranges), 0)
 
 
 def _vectorisable(plan: _Plan, m: AffineMap) -> bool:
@@ -431,7 +457,10 @@ def _num_elements(v: SSAValue) -> int:
 def _is_broadcast_copy(gen: linalg.GenericOp, plan: _Plan) -> bool:
     """``gen`` writes every element of the contraction's output buffer with a
     value of one input (a bias broadcast), reading nothing else."""
-    if len(gen.inputs) != 1 or len(gen.outputs) != 1 or not _same_buffer(gen.outputs[0], plan.op.outputs[0]):
+    root = _root(plan.op.outputs[0])
+    if len(gen.inputs) != 1 or len(gen.outputs) != 1 or not _whole(gen.outputs[0], root):
+        return False
+    if not (_static_f32(gen.outputs[0]) and _whole(plan.op.outputs[0], root)):
         return False
     block = gen.body.block
     yld = block.last_op
@@ -446,10 +475,8 @@ def _is_broadcast_copy(gen: linalg.GenericOp, plan: _Plan) -> bool:
         return False
     if not _covers(maps[1], gen.outputs[0]):
         return False
-    repl = _to_contraction_dims(maps[1], plan.maps[2])
-    if repl is None:
-        return False
-    return _vectorisable(plan, maps[0].replace_dims_and_symbols(repl, [], len(plan.ranges), 0))
+    cm = _neighbour_map(plan, maps[1], gen.outputs[0], maps[0])
+    return cm is not None and _vectorisable(plan, cm)
 
 
 def _find_epilogue(plan: _Plan) -> linalg.GenericOp | None:
@@ -470,8 +497,6 @@ def _find_epilogue(plan: _Plan) -> linalg.GenericOp | None:
     maps = [m.data for m in nxt.get_indexing_maps()]
     if not _covers(maps[-1], nout):
         return None
-    repl = _to_contraction_dims(maps[-1], plan.maps[2]) if _same_buffer(nout, out) else None
-    n = len(plan.ranges)
     block = nxt.body.block
     for v, m in zip(nxt.inputs, maps, strict=False):
         if not isinstance(v.type, MemRefType):
@@ -483,8 +508,10 @@ def _find_epilogue(plan: _Plan) -> linalg.GenericOp | None:
         if _root(v) == root:
             if not (_same_buffer(v, nout) and m == maps[-1]):
                 return None
-        elif repl is None or not _vectorisable(plan, m.replace_dims_and_symbols(repl, [], n, 0)):
-            return None
+        else:
+            cm = _neighbour_map(plan, maps[-1], nout, m)
+            if cm is None or not _vectorisable(plan, cm):
+                return None
     inside = {r for inner in block.ops for r in inner.results} | set(block.args)
     for inner in block.ops:
         if any(v not in inside and v.type != _F32 for v in inner.operands):
@@ -703,9 +730,8 @@ def _kernel(em: _Emitter, rows: int, cols: list[tuple[int, int, int]]) -> None:
                 accs.append(em.splat(init.inputs[0], w))
             elif isinstance(init, linalg.GenericOp):
                 gm = [m.data for m in init.get_indexing_maps()]
-                repl = _to_contraction_dims(gm[1], o_map)
-                assert repl is not None
-                bm = gm[0].replace_dims_and_symbols(repl, [], len(plan.ranges), 0)
+                bm = _neighbour_map(plan, gm[1], init.outputs[0], gm[0])
+                assert bm is not None
                 accs.append(em.load(init.inputs[0], bm, r, col, w, lanes))
             else:
                 accs.append(em.load(o, o_map, r, col, w, lanes))
@@ -763,8 +789,6 @@ def _apply_epilogue(em: _Emitter, accs: list[SSAValue], rows: int, cols: list[tu
     assert gen is not None
     maps = [m.data for m in gen.get_indexing_maps()]
     root = _root(plan.op.outputs[0])
-    repl = _to_contraction_dims(maps[-1], plan.maps[2])
-    n = len(plan.ranges)
     block = gen.body.block
     results: list[SSAValue] = []
     for r in range(rows):
@@ -778,8 +802,8 @@ def _apply_epilogue(em: _Emitter, accs: list[SSAValue], rows: int, cols: list[tu
                 if isinstance(v.type, MemRefType) and _root(v) == root:
                     mapping[arg] = acc  # the element being written (checked in _find_epilogue)
                 elif isinstance(v.type, MemRefType):
-                    assert repl is not None
-                    cm = m.replace_dims_and_symbols(repl, [], n, 0)
+                    cm = _neighbour_map(plan, maps[-1], gen.outputs[0], m)
+                    assert cm is not None
                     mapping[arg] = em.load(v, cm, r, col, w, lanes)
                 else:
                     mapping[arg] = em.splat(v, w)
@@ -912,6 +936,20 @@ def _nest(em: _Emitter, dims: Sequence[int]) -> None:
     _loop(em, k, em.plan.ranges[k], 1, lambda: _nest(em, rest))
 
 
+def _hoist_above(v: SSAValue, anchor: Operation) -> None:
+    """Move the pure ops defining ``v`` that come after ``anchor`` in its block
+    above it (their own operands first)."""
+    owner = v.owner
+    if not isinstance(owner, _PURE) or owner.parent is not anchor.parent:
+        return
+    if owner.is_before_in_block(anchor):
+        return
+    for operand in owner.operands:
+        _hoist_above(operand, anchor)
+    owner.detach()
+    anchor.parent.insert_op_before(owner, anchor)  # type: ignore[union-attr]
+
+
 def _rewrite(plan: _Plan, threads: int) -> None:
     op = plan.op
     b = Builder(InsertPoint.before(op))
@@ -922,11 +960,20 @@ def _rewrite(plan: _Plan, threads: int) -> None:
     for r in plan.ranges:
         macs *= r
     em.threads = threads if macs >= _PARALLEL_MACS else 1
-    # the 1-D views, made before the nest that uses them
+    # the 1-D views, made before the nest that uses them (an epilogue's operand
+    # may be defined between the contraction and the epilogue: by pure ops,
+    # which move up)
     buffers = list(op.operands)
     for other in (plan.init, plan.epilogue):
         if isinstance(other, linalg.GenericOp):
             buffers += other.inputs
+    if plan.epilogue is not None:
+        inside = set(plan.epilogue.body.block.args)
+        for inner in plan.epilogue.body.walk():
+            buffers += [v for v in inner.operands if v not in inside]
+            inside.update(inner.results)
+    for buf in buffers:
+        _hoist_above(buf, zero)
     for buf in buffers:
         if isinstance(buf.type, MemRefType) and buf.type.get_shape():
             em._view(buf)
