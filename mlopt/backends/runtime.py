@@ -354,7 +354,7 @@ class CompiledModel:
         values: tuple[bytes | None, ...] = (),
     ) -> ModuleOp:
         from mlopt import make_context
-        from mlopt.passes.pipelines import OPT_STAGES, kernels_for, stages_from
+        from mlopt.passes.pipelines import OPT_STAGES, kernels_for, linalg_to_affine_for, stages_from
 
         ctx = make_context()
         level = self._level
@@ -378,10 +378,11 @@ class CompiledModel:
             stages = stages_from(level)
             if self.opt_level < 2:  # IR-level loop optimisations only at -O2/-O3
                 stages = [(name, text) for name, text in stages if name not in OPT_STAGES]
-            stages = [
-                (name, kernels_for(self.target_cpu, self.num_threads) if name == "kernels" else text)
-                for name, text in stages
-            ]
+            sized = {
+                "kernels": kernels_for(self.target_cpu, self.num_threads),
+                "linalg-to-affine": linalg_to_affine_for(self.num_threads if self.opt_level >= 2 else 1),
+            }
+            stages = [(name, sized.get(name, text)) for name, text in stages]
         for stage, text in stages:
             t = time.perf_counter()
             _parsed_pipeline(text).apply(ctx, module)

@@ -73,6 +73,11 @@ def _without_opt(stages: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(name, text) for name, text in stages if name not in OPT_STAGES]
 
 
+def linalg_to_affine_for(threads: int = 1) -> str:
+    """The linalg-to-affine stage with large elementwise nests split over ``threads``."""
+    return f"{TENSOR_TO_AFFINE}{{threads={threads}}}" if threads > 1 else TENSOR_TO_AFFINE
+
+
 def kernels_for(target_cpu: str | None, threads: int = 1) -> str:
     """The kernels stage sized for ``target_cpu`` (None: this machine), its
     outer loops split over ``threads`` threads."""

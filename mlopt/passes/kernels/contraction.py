@@ -39,7 +39,7 @@ Fusion into the tile, when the neighbouring ops allow it:
 
 Threads: with ``threads=T > 1`` the loops of a kernel's nest that no other
 of its loops encloses (the batch/row loop of a Conv, the column-tile loop of a
-MatMul) are marked ``mlopt.parallel = T`` when the kernel has at least 2^21
+MatMul) are marked ``mlopt.parallel = T`` when the kernel has at least 2^19
 multiply-adds; `outline-parallel-loops` hands them to the worker pool.  Every
 iteration writes its own output tiles and reduces in the same order, so the
 result is the same for every thread count.
@@ -83,7 +83,7 @@ from mlopt.passes.bufferize.buffers import flat_reassociation, make_collapse
 _F32 = Float32Type()
 # Below this many multiply-adds a kernel runs on one thread (the split costs
 # a few microseconds).
-_PARALLEL_MACS = 1 << 21
+_PARALLEL_MACS = 1 << 19
 
 # Elementwise ops an epilogue may contain (each has a vector form in the llvm lowering).
 _EPILOGUE_OPS = (

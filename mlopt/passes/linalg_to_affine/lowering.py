@@ -14,6 +14,9 @@ iterator, outermost first) whose innermost body
 
 ``memref.copy`` becomes one loop of ``affine.load``/``affine.store`` over
 1-D ``memref.collapse_shape`` views of the two (contiguous) buffers.
+With ``threads=T > 1``, the first loop of at least two iterations of an
+all-parallel nest of 2^18 elements or more (each iteration at least 2^10) is
+marked ``mlopt.parallel = T`` for `outline-parallel-loops`.
 Linalg ops on tensors are rejected with an error naming the op.
 """
 
@@ -26,7 +29,7 @@ from xdsl.context import Context
 from xdsl.dialects import affine, memref
 from xdsl.dialects.linalg.abstract_ops import LinalgStructuredOperation
 from xdsl.dialects.linalg.ops import IndexOp, YieldOp
-from xdsl.dialects.builtin import AffineMapAttr, IndexType, MemRefType, ModuleOp, NoneAttr
+from xdsl.dialects.builtin import AffineMapAttr, IndexType, IntegerAttr, MemRefType, ModuleOp, NoneAttr
 from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.ir.affine import AffineMap
 from xdsl.passes import ModulePass
@@ -142,7 +145,34 @@ def _lower_with_iter_args(
         block.insert_op_before(affine.StoreOp(value, out, outer_ivs, m), anchor)
 
 
+# An all-parallel nest of at least this many elements runs on the thread pool
+# (its first loop of two or more iterations, when each iteration has at least
+# _PARALLEL_CHUNK elements).
+_PARALLEL_ELEMENTS = 1 << 18
+_PARALLEL_CHUNK = 1 << 10
+
+
+def _mark_parallel(ivs: Sequence[SSAValue], ranges: Sequence[int], threads: int) -> None:
+    total = 1
+    for r in ranges:
+        total *= r
+    if threads < 2 or total < _PARALLEL_ELEMENTS:
+        return
+    inner = total
+    for iv, r in zip(ivs, ranges, strict=True):
+        inner //= r
+        if r >= 2:
+            if inner >= _PARALLEL_CHUNK:
+                loop = iv.owner.parent_op()  # type: ignore[union-attr]
+                assert isinstance(loop, affine.ForOp)
+                loop.attributes["mlopt.parallel"] = IntegerAttr(threads, 64)
+            return
+
+
 class LowerLinalgStructured(RewritePattern):
+    def __init__(self, threads: int = 1) -> None:
+        self.threads = threads
+
     @op_type_rewrite_pattern
     def match_and_rewrite(
         self, op: LinalgStructuredOperation, rewriter: PatternRewriter
@@ -179,6 +209,8 @@ class LowerLinalgStructured(RewritePattern):
             _lower_with_iter_args(op, maps, ranges, n - carried)
         else:
             ivs, block, anchor = build_loop_nest(ranges, op)
+            if all(str(it.data) == "parallel" for it in op.get_iterator_types()):
+                _mark_parallel(ivs, ranges, self.threads)
             results = _inline_body(op, maps, ivs, block, anchor, None)
             for j, (value, out) in enumerate(zip(results, op.outputs, strict=True)):
                 store = affine.StoreOp(value, out, ivs, AffineMapAttr(maps[n_in + j]))
@@ -221,15 +253,20 @@ class ConvertLinalgToAffinePass(ModulePass):
 
     name = "convert-linalg-to-affine"
 
+    #: threads for the outer loop of large all-parallel nests (``mlopt.parallel``,
+    #: run by outline-parallel-loops); 1: none are marked
+    threads: int = 1
+
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         PatternRewriteWalker(
-            _Patterns(), apply_recursively=False
+            _Patterns(self.threads), apply_recursively=False
         ).rewrite_module(op)
 
 
 class _Patterns(RewritePattern):
-    _linalg = LowerLinalgStructured()
-    _copy = LowerMemrefCopy()
+    def __init__(self, threads: int = 1) -> None:
+        self._linalg = LowerLinalgStructured(threads)
+        self._copy = LowerMemrefCopy()
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
         if isinstance(op, LinalgStructuredOperation):
