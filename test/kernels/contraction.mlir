@@ -254,3 +254,37 @@ func.func @maxpool(%x: memref<1x8x33x33xf32>, %win: memref<3x3xf32>, %o: memref<
   }
   func.return
 }
+
+// -----
+
+// A constant vector input (MatMul's weights B[k, n]) is stored as panels of one
+// tile's width (P[t, k, c] = B[k, t * 16 + c], zero past the last column) and
+// read contiguously: each k step of a tile loads 16 consecutive floats, the
+// next k the next 16.  The original weight is dropped.  Column tiles start at
+// multiples of the panel width (no overlapping last tile); the 12 leftover
+// columns are a full vector and a masked one.
+// CHECK-LABEL: func.func @packed
+// CHECK:         %[[P:.*]] = memref.get_global @w_panels16 : memref<19456xf32>
+// CHECK:         affine.for %[[J:.*]] = 0 to 288 step 16 {
+// CHECK:           affine.for %[[K:.*]] = 0 to 64 iter_args(
+// CHECK:             %[[B:.*]] = affine.apply affine_map<(d0, d1, d2) -> (((d2 * 64) + (d1 * 16)))> (%{{.*}}, %[[K]], %[[J]])
+// CHECK:             affine.vector_load %[[P]][%[[B]]] : memref<19456xf32>, vector<8xf32>
+// CHECK:             affine.vector_load %[[P]][%[[B]] + 8] : memref<19456xf32>, vector<8xf32>
+// CHECK:         arith.constant 288 : index
+// CHECK:         vector.maskedload %[[P]]
+// CHECK:         vector.maskedstore
+// CHECK:       "memref.global"() <{sym_name = "w_panels16", type = memref<19456xf32>, initial_value = dense<{{.*}}> : tensor<19456xf32>, sym_visibility = "private", constant}>
+// CHECK-NOT:   sym_name = "w",
+func.func @packed(%a: memref<12x64xf32>, %c: memref<12x300xf32>) {
+  %w = memref.get_global @w : memref<64x300xf32>
+  %z = arith.constant 0.000000e+00 : f32
+  linalg.fill ins(%z : f32) outs(%c : memref<12x300xf32>)
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d2)>], iterator_types = ["parallel", "reduction", "parallel"]} ins(%a, %w : memref<12x64xf32>, memref<64x300xf32>) outs(%c : memref<12x300xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  func.return
+}
+"memref.global"() <{sym_name = "w", type = memref<64x300xf32>, initial_value = dense<1.000000e+00> : tensor<64x300xf32>, sym_visibility = "private", constant}> : () -> ()

@@ -58,8 +58,13 @@ from xdsl.builder import Builder
 from xdsl.context import Context
 from xdsl.dialects import affine, arith, memref, vector
 from xdsl.dialects.linalg import ops as linalg
+import numpy as np
 from xdsl.dialects.builtin import (
     AffineMapAttr,
+    BytesAttr,
+    StringAttr,
+    TensorType,
+    UnitAttr,
     DenseArrayBase,
     DenseIntOrFPElementsAttr,
     Float32Type,
@@ -211,6 +216,7 @@ class _Plan:
     stride: int = 1  # of the vector input along j (a strided Conv: 2)
     combine: type[Operation] | None = None  # a window reduction's combiner (None: FMA)
     wide_ok: bool = True  # a strided input's wide loads stay inside its buffer
+    pack: memref.GlobalOp | None = None  # the constant vector input, to repack into panels
 
 
 def _analyse(op: linalg.GenericOp, lanes: int, registers: int, min_macs: int) -> _Plan | None:
@@ -550,6 +556,8 @@ class _Emitter:
     splats: dict[tuple, SSAValue] = field(default_factory=dict)
     threads: int = 1  # loops outside every other loop of the nest get mlopt.parallel
     depth: int = 0
+    # the vector input's panels: (1-D buffer, rest elements, panel width, rest strides)
+    panel: tuple[SSAValue, int, int, list[int]] | None = None
 
     def mark(self, loop: affine.ForOp, iterations: int) -> None:
         if self.depth == 0 and self.threads > 1 and iterations > 1:
@@ -594,6 +602,8 @@ class _Emitter:
 
     def _address(self, buf: SSAValue, m: AffineMap, row: int, col: int) -> tuple[SSAValue, AffineMap, list[SSAValue]]:
         """(memref, map, operands) addressing ``buf`` through ``m`` at (i0 + row, j0 + col)."""
+        if self.panel is not None and buf is self.plan.op.inputs[self.plan.s]:
+            return self._panel_address(m, col)
         t = buf.type
         assert isinstance(t, MemRefType)
         shape = t.get_shape()
@@ -616,6 +626,25 @@ class _Emitter:
             base = self.bases[key] = self.insert(apply).results[0]
         delta = ci * row + cj * col
         return self._view(buf), AffineMap(1, 0, (AffineExpr.dimension(0) + delta,)), [base]
+
+    def _panel_address(self, m: AffineMap, col: int) -> tuple[SSAValue, AffineMap, list[SSAValue]]:
+        """Element (rest..., j0 + col) of the panels: j0 is a multiple of the
+        panel width, so it starts panel j0 / jb, at j0 * rest; rest and the
+        column follow contiguously."""
+        assert self.panel is not None
+        buf, nrest, jb, strides = self.panel
+        res = self.shifted(m, 0, 0).results
+        linear: AffineExpr = AffineExpr.dimension(self.plan.j) * nrest
+        for e, stride in zip(res[:-1], strides, strict=True):
+            linear = linear + e * (stride * jb)
+        n = len(self.plan.ranges)
+        operands = self.operands()
+        key = ("panel", linear, tuple(operands), id(self.builder.insertion_point.block))
+        base = self.bases.get(key)
+        if base is None:
+            apply = affine.ApplyOp(operands, AffineMapAttr(AffineMap(n, 0, (linear,))))
+            base = self.bases[key] = self.insert(apply).results[0]
+        return buf, AffineMap(1, 0, (AffineExpr.dimension(0) + col,)), [base]
 
     def load(
         self, src: SSAValue, m: AffineMap, row: int, col: int, width: int, lanes: int | None = None
@@ -893,7 +922,7 @@ def _tiles(em: _Emitter) -> None:
     # computing a tile twice gives the same result, so the remainders are
     # overlapping full tiles instead of kernels of their own.
     overlap = plan.init is not None
-    if overlap and J >= jb and rows_total >= mr:
+    if overlap and J >= jb and rows_total >= mr and plan.pack is None:
         full = _widths(plan, jb)
         if plan.i is None:
             _clamped(em, plan.j, J, jb, lambda: _kernel(em, 1, full))
@@ -936,6 +965,91 @@ def _nest(em: _Emitter, dims: Sequence[int]) -> None:
     _loop(em, k, em.plan.ranges[k], 1, lambda: _nest(em, rest))
 
 
+_PACK_MIN_ELEMENTS = 1 << 14
+
+
+def _packable(plan: _Plan) -> memref.GlobalOp | None:
+    """The constant global the vector input reads, when it can be stored as
+    panels: a plain permutation access (MatMul's B[k, j]) of a weight, read by
+    every row tile."""
+    src = plan.op.inputs[plan.s]
+    get = src.owner
+    if plan.combine is not None or plan.stride != 1 or not isinstance(get, memref.GetGlobalOp):
+        return None
+    m = plan.maps[plan.s]
+    if not all(isinstance(e, AffineDimExpr) for e in m.results):
+        return None
+    dims = [e.position for e in m.results]  # type: ignore[attr-defined]
+    if len(set(dims)) != len(dims) or dims[-1] != plan.j or plan.i in dims:
+        return None
+    if any(k not in plan.red and k not in plan.unit for k in dims[:-1]):
+        return None
+    t = src.type
+    assert isinstance(t, MemRefType)
+    if t.get_shape()[-1] != plan.ranges[plan.j] or _num_elements(src) < _PACK_MIN_ELEMENTS:
+        return None
+    if plan.ranges[plan.j] <= plan.lanes:
+        return None
+    module = plan.op
+    while module.parent_op() is not None:
+        module = module.parent_op()  # type: ignore[assignment]
+    name = get.name_.string_value()
+    for op in module.regions[0].block.ops:
+        if isinstance(op, memref.GlobalOp) and op.sym_name.data == name:
+            if isinstance(op.initial_value, DenseIntOrFPElementsAttr) and op.constant is not None:
+                return op
+            return None
+    return None
+
+
+def _packed_global(glob: memref.GlobalOp, jb: int, cache: dict) -> tuple[str, int]:
+    """A global holding ``glob``'s data as panels of ``jb`` columns:
+    ``P[t, rest..., c] = W[rest..., t * jb + c]`` (zero past the last column),
+    flattened; returns (its name, the number of rest elements)."""
+    from mlopt.backends.llvm.translate import dense_to_numpy
+
+    key = (glob.sym_name.data, jb)
+    if key in cache:
+        return cache[key]
+    w = dense_to_numpy(glob.initial_value)  # type: ignore[arg-type]
+    *rest, cols = w.shape
+    tiles = -(-cols // jb)
+    padded = np.zeros((*rest, tiles * jb), dtype=np.float32)
+    padded[..., :cols] = w
+    nrest = int(np.prod(rest)) if rest else 1
+    panels = padded.reshape(nrest, tiles, jb).transpose(1, 0, 2).copy()
+    block = glob.parent
+    assert block is not None
+    taken = {getattr(o, "sym_name", None) and o.sym_name.data for o in block.ops}
+    name = f"{glob.sym_name.data}_panels{jb}"
+    while name in taken:
+        name += "_"
+    flat = MemRefType(_F32, [panels.size])
+    value = DenseIntOrFPElementsAttr(TensorType(_F32, [panels.size]), BytesAttr(panels.tobytes()))
+    new = memref.GlobalOp.get(StringAttr(name), flat, value, StringAttr("private"), UnitAttr())
+    block.insert_op_after(new, glob)
+    cache[key] = (name, nrest)
+    return cache[key]
+
+
+def _drop_unused_globals(module: ModuleOp, originals: set[str]) -> None:
+    """Erase the dead reads of weights that were repacked, and the weights no
+    longer read (their panels replace them)."""
+    used: set[str] = set()
+    for op in list(module.walk()):
+        if isinstance(op, memref.GetGlobalOp):
+            name = op.name_.string_value()
+            if name in originals and not op.results[0].uses:
+                op.detach()
+                op.erase()
+            else:
+                used.add(name)
+    for op in list(module.body.block.ops):
+        if isinstance(op, memref.GlobalOp) and op.sym_name.data in originals and op.sym_name.data not in used:
+            op.detach()
+            op.erase()
+
+
 def _hoist_above(v: SSAValue, anchor: Operation) -> None:
     """Move the pure ops defining ``v`` that come after ``anchor`` in its block
     above it (their own operands first)."""
@@ -950,12 +1064,25 @@ def _hoist_above(v: SSAValue, anchor: Operation) -> None:
     anchor.parent.insert_op_before(owner, anchor)  # type: ignore[union-attr]
 
 
-def _rewrite(plan: _Plan, threads: int) -> None:
+def _rewrite(plan: _Plan, threads: int, panels: dict) -> None:
     op = plan.op
     b = Builder(InsertPoint.before(op))
     zero = arith.ConstantOp(IntegerAttr(0, IndexType()))
     b.insert(zero)
     em = _Emitter(plan, b, b, zero.results[0])
+    if plan.pack is not None:
+        jb = plan.n_vec * plan.lanes
+        name, nrest = _packed_global(plan.pack, jb, panels)
+        t = op.inputs[plan.s].type
+        assert isinstance(t, MemRefType)
+        shape = t.get_shape()
+        get = memref.GetGlobalOp(name, MemRefType(_F32, [-(-shape[-1] // jb) * jb * nrest]))
+        b.insert(get)
+        strides, acc = [], 1
+        for size in reversed(shape[:-1]):
+            strides.insert(0, acc)
+            acc *= size
+        em.panel = (get.results[0], nrest, jb, strides)
     macs = 1
     for r in plan.ranges:
         macs *= r
@@ -975,6 +1102,8 @@ def _rewrite(plan: _Plan, threads: int) -> None:
     for buf in buffers:
         _hoist_above(buf, zero)
     for buf in buffers:
+        if plan.pack is not None and buf is op.inputs[plan.s]:
+            continue  # read through its panels
         if isinstance(buf.type, MemRefType) and buf.type.get_shape():
             em._view(buf)
     _nest(em, [k for k in plan.outer if plan.ranges[k] > 1])
@@ -994,6 +1123,7 @@ class LinalgContractionToVectorPass(ModulePass):
     registers: int = 0
     min_macs: int = 4096
     threads: int = 1
+    pack: bool = True
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         lanes, registers = self.vector_width, self.registers
@@ -1003,6 +1133,7 @@ class LinalgContractionToVectorPass(ModulePass):
             host = vector_shape()
             lanes = lanes if lanes > 0 else host.lanes
             registers = registers if registers > 0 else host.registers
+        panels: dict = {}
         for inner in list(op.walk()):
             if not isinstance(inner, linalg.GenericOp) or inner.parent is None:
                 continue
@@ -1011,4 +1142,8 @@ class LinalgContractionToVectorPass(ModulePass):
                 continue
             plan.init = _find_init(plan)
             plan.epilogue = _find_epilogue(plan)
-            _rewrite(plan, self.threads)
+            if self.pack:
+                plan.pack = _packable(plan)
+            _rewrite(plan, self.threads, panels)
+        if panels:
+            _drop_unused_globals(op, {name for name, _ in panels})
