@@ -971,7 +971,8 @@ _PACK_MIN_ELEMENTS = 1 << 14
 def _packable(plan: _Plan) -> memref.GlobalOp | None:
     """The constant global the vector input reads, when it can be stored as
     panels: a plain permutation access (MatMul's B[k, j]) of a weight, read by
-    every row tile."""
+    every row tile (at least one full tile of rows: a matrix-vector product
+    gains nothing)."""
     src = plan.op.inputs[plan.s]
     get = src.owner
     if plan.combine is not None or plan.stride != 1 or not isinstance(get, memref.GetGlobalOp):
@@ -990,6 +991,8 @@ def _packable(plan: _Plan) -> memref.GlobalOp | None:
         return None
     if plan.ranges[plan.j] <= plan.lanes:
         return None
+    if plan.i is None or plan.ranges[plan.i] < plan.n_rows:
+        return None  # a matrix-vector product streams the weight once anyway
     module = plan.op
     while module.parent_op() is not None:
         module = module.parent_op()  # type: ignore[assignment]
