@@ -859,8 +859,11 @@ def _apply_epilogue(em: _Emitter, accs: list[SSAValue], rows: int, cols: list[tu
     return results
 
 
-def _loop(em: _Emitter, dim: int, upper: int, step: int, body: Callable[[], None]) -> None:
-    """``affine.for`` over ``0..upper`` by ``step`` binding loop ``dim``; calls ``body``."""
+def _loop(
+    em: _Emitter, dim: int, upper: int, step: int, body: Callable[[], None], last: int | None = None
+) -> None:
+    """``affine.for`` over ``0..upper`` by ``step`` binding loop ``dim`` (to
+    ``min(iv, last)`` when ``last`` is given); calls ``body``."""
     blk = Block(arg_types=(IndexType(),))
     loop = affine.ForOp.from_region((), (), (), (), 0, upper, Region(blk), step)
     em.insert(loop)
@@ -868,6 +871,9 @@ def _loop(em: _Emitter, dim: int, upper: int, step: int, body: Callable[[], None
     saved = em.builder
     em.builder = Builder(InsertPoint.at_end(blk))
     em.env[dim] = blk.args[0]
+    if last is not None:
+        clamp = AffineMap(1, 0, (AffineExpr.dimension(0), AffineExpr.constant(last)))
+        em.env[dim] = em.insert(affine.MinOp([blk.args[0]], AffineMapAttr(clamp))).results[0]
     em.depth += 1
     body()
     em.depth -= 1
@@ -889,27 +895,10 @@ def _clamped(em: _Emitter, dim: int, total: int, block: int, body: Callable[[], 
     count = -(-total // block)
     if count == 1:
         _at(em, dim, 0, body)
-        return
-    if total % block == 0:
+    elif total % block == 0:
         _loop(em, dim, total, block, body)
-        return
-    blk = Block(arg_types=(IndexType(),))
-    loop = affine.ForOp.from_region((), (), (), (), 0, count * block, Region(blk), block)
-    em.insert(loop)
-    em.mark(loop, count)
-    saved = em.builder
-    em.builder = Builder(InsertPoint.at_end(blk))
-    start = affine.MinOp(
-        [blk.args[0]],
-        AffineMapAttr(AffineMap(1, 0, (AffineExpr.dimension(0), AffineExpr.constant(total - block)))),
-    )
-    em.env[dim] = em.insert(start).results[0]
-    em.depth += 1
-    body()
-    em.depth -= 1
-    em.insert(affine.YieldOp.get())
-    em.builder = saved
-    em.env.pop(dim)
+    else:
+        _loop(em, dim, count * block, block, body, last=total - block)
 
 
 def _tiles(em: _Emitter) -> None:
