@@ -1,0 +1,274 @@
+"""Recognising the generics `linalg-contraction-to-vector` rewrites, and their plan.
+
+A ``linalg.generic`` on static f32 memrefs qualifies when its body is
+``acc + x * y`` (a contraction) or ``combine(acc, x)`` (a pooling window) and
+one input varies along the output's innermost loop ``j`` with a stride of 1-4;
+``analyse`` returns a ``Plan``: which input is loaded as vectors (``S``), which
+is broadcast (``T``), the row loop ``i``, the register tile and the loop
+classification.  Shared helpers about buffers (views, roots, coverage) live
+here too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from xdsl.dialects import arith, memref
+from xdsl.dialects.builtin import (
+    Float32Type,
+    MemRefType,
+    NoneAttr,
+)
+from xdsl.dialects.linalg import ops as linalg
+from xdsl.ir import Operation, SSAValue
+from xdsl.ir.affine import AffineConstantExpr, AffineDimExpr, AffineExpr, AffineMap
+
+
+
+F32 = Float32Type()
+
+
+def static_f32(v: SSAValue) -> bool:
+    t = v.type
+    return (
+        isinstance(t, MemRefType)
+        and t.element_type == F32
+        and isinstance(t.layout, NoneAttr)
+        and all(s > 0 for s in t.get_shape())
+    )
+
+
+def coefficient(expr: AffineExpr, dim: int) -> int | None:
+    """The coefficient of ``d<dim>`` in a linear ``expr`` (None if not linear in it)."""
+    size = max(expr.used_dims() | {dim}) + 1
+    vals = []
+    for x in (0, 1, 2):
+        point = [AffineExpr.constant(x if k == dim else 0) for k in range(size)]
+        e = expr.replace_dims_and_symbols(point, [])
+        if not isinstance(e, AffineConstantExpr):
+            return None
+        vals.append(e.value)
+    if vals[2] - vals[1] != vals[1] - vals[0]:
+        return None
+    return vals[1] - vals[0]
+
+
+def _overread_ok(m: AffineMap, ranges: Sequence[int], buf: SSAValue, stride: int) -> bool:
+    """A strided vector input is read as ``stride * w`` contiguous elements per
+    ``w`` lanes: whether the last ``stride - 1`` of the furthest read are still
+    in the buffer (else the kernel masks its wide loads)."""
+    t = buf.type
+    assert isinstance(t, MemRefType)
+    shape = t.get_shape()
+    top = [AffineExpr.constant(r - 1) for r in ranges]
+    last = 0
+    scale = 1
+    for size, e in zip(reversed(shape), reversed(m.results), strict=True):
+        for k in e.used_dims():
+            c = coefficient(e, k)
+            if c is None or c < 0:
+                return False
+        v = e.replace_dims_and_symbols(top, [])
+        if not isinstance(v, AffineConstantExpr):
+            return False
+        last += v.value * scale
+        scale *= size
+    return last + stride - 1 < scale
+
+
+_COMBINERS = (arith.MaximumfOp, arith.MaxnumfOp, arith.MinimumfOp, arith.MinnumfOp, arith.AddfOp)
+
+
+def _reduce_body(op: linalg.GenericOp) -> tuple[int, type[Operation]] | None:
+    """For a body ``yield combine(acc, x)`` of one input (a pooling window; the
+    other input, a window-shaped dummy, unused): (x's input number, combine)."""
+    block = op.body.block
+    ops = list(block.ops)
+    if len(ops) != 2 or len(block.args) != 3:
+        return None
+    comb, yld = ops
+    if not isinstance(comb, _COMBINERS) or not isinstance(yld, linalg.YieldOp):
+        return None
+    if list(yld.operands) != [comb.results[0]]:
+        return None
+    acc = block.args[2]
+    inputs = [a for a in comb.operands if a is not acc]
+    if acc not in comb.operands or len(inputs) != 1 or inputs[0] not in block.args[:2]:
+        return None
+    used = block.args.index(inputs[0])  # type: ignore[arg-type]
+    if block.args[1 - used].uses:
+        return None
+    return used, type(comb)
+
+
+def _mac_body(op: linalg.GenericOp) -> tuple[int, int] | None:
+    """For a body ``yield acc + a * b`` (in any operand order): the block-argument
+    numbers of the two factors, else None."""
+    block = op.body.block
+    ops = list(block.ops)
+    if len(ops) != 3 or len(block.args) != 3:
+        return None
+    mul, add, yld = ops
+    if not (isinstance(mul, arith.MulfOp) and isinstance(add, arith.AddfOp)):
+        return None
+    if not isinstance(yld, linalg.YieldOp) or list(yld.operands) != [add.result]:
+        return None
+    acc = block.args[2]
+    if set(add.operands) != {acc, mul.result} or mul.result.uses.get_length() != 1:
+        return None
+    if acc in mul.operands:
+        return None
+    factors = [a.index for a in mul.operands if a in block.args]  # type: ignore[attr-defined]
+    if sorted(factors) != [0, 1]:
+        return None
+    return 0, 1
+
+
+@dataclass
+class Plan:
+    op: linalg.GenericOp
+    s: int  # operand number of the vector (streamed) input
+    t: int  # operand number of the broadcast input
+    maps: list[AffineMap]
+    ranges: tuple[int, ...]
+    j: int
+    i: int | None
+    outer: list[int]
+    red: list[int]
+    unit: list[int]  # reduction loops of trip count 1
+    init: Operation | None = None
+    epilogue: linalg.GenericOp | None = None
+    n_rows: int = 1
+    n_vec: int = 1
+    lanes: int = 16
+    stride: int = 1  # of the vector input along j (a strided Conv: 2)
+    combine: type[Operation] | None = None  # a window reduction's combiner (None: FMA)
+    wide_ok: bool = True  # a strided input's wide loads stay inside its buffer
+    pack: memref.GlobalOp | None = None  # the constant vector input, to repack into panels
+
+
+def analyse(op: linalg.GenericOp, lanes: int, registers: int, min_macs: int) -> Plan | None:
+    if len(op.inputs) != 2 or len(op.outputs) != 1 or op.res:
+        return None
+    if not all(static_f32(v) for v in op.operands):
+        return None
+    combine: type[Operation] | None = None
+    if _mac_body(op) is None:
+        reduce = _reduce_body(op)
+        if reduce is None:
+            return None
+        used, combine = reduce
+    maps = [m.data for m in op.get_indexing_maps()]
+    if any(m.num_symbols for m in maps):
+        return None
+    try:
+        ranges = op.get_static_loop_ranges()
+    except (NotImplementedError, ValueError):
+        return None
+    n = len(ranges)
+    out_map = maps[2]
+    if not out_map.results:  # a scalar result: nothing to vectorise along
+        return None
+    out_dims: list[int] = []
+    for e in out_map.results:
+        if isinstance(e, AffineDimExpr):
+            out_dims.append(e.position)
+        elif not isinstance(e, AffineConstantExpr):
+            return None
+    if len(set(out_dims)) != len(out_dims) or not covers(out_map, op.outputs[0]):
+        return None
+    if buffer_root(op.outputs[0]) in (buffer_root(op.inputs[0]), buffer_root(op.inputs[1])):
+        return None
+    iters = [str(it.data) for it in op.iterator_types.data]
+    if any((k in out_dims) != (iters[k] == "parallel") for k in range(n)):
+        return None
+    last = out_map.results[-1]
+    if not isinstance(last, AffineDimExpr):
+        return None
+    j = last.position
+    if combine is None:
+        uses_j = [k for k in (0, 1) if j in maps[k].used_dims()]
+        if len(uses_j) != 1:
+            return None
+        s = uses_j[0]
+    elif j in maps[used].used_dims():
+        s = used
+    else:
+        return None
+    t = 1 - s
+    sres = maps[s].results
+    stride = coefficient(sres[-1], j)
+    if any(j in e.used_dims() for e in sres[:-1]) or stride not in (1, 2, 3, 4):
+        return None
+
+    red = [k for k in range(n) if k not in out_dims]
+    macs = 1
+    for r in ranges:
+        macs *= r
+    if macs < min_macs or ranges[j] < 4 or not red:
+        return None
+    s_dims = maps[s].used_dims()
+    # rows: a loop the broadcast input depends on (a window reduction has none:
+    # any loop of the input, each row loading its own vectors)
+    t_dims = maps[t].used_dims() if combine is None else s_dims
+    cands = [k for k in out_dims if k != j and k in t_dims and ranges[k] > 1]
+    # Prefer a row loop the vector input does not depend on (its loads are shared).
+    cands.sort(key=lambda k: (k in s_dims, -ranges[k]))
+    i = cands[0] if cands else None
+    plan = Plan(
+        op, s, t, maps, tuple(ranges), j, i,
+        outer=[k for k in out_dims if k not in (i, j)],
+        red=[k for k in red if ranges[k] > 1],
+        unit=[k for k in red if ranges[k] == 1],
+        lanes=lanes,
+        stride=stride,
+        combine=combine,
+        wide_ok=stride == 1 or _overread_ok(maps[s], ranges, op.inputs[s], stride),
+    )  # fmt: skip
+    plan.n_vec = max(1, min(4 if registers >= 32 else 2, -(-ranges[j] // lanes)))
+    rows_fit = max(1, (registers - plan.n_vec - 1) // plan.n_vec)
+    plan.n_rows = 1 if i is None else max(1, min(ranges[i], rows_fit, 12))
+    return plan
+
+
+def covers(m: AffineMap, v: SSAValue) -> bool:
+    """``m`` (dims or constants) reaches every element of ``v``: constants only
+    index dimensions of size 1."""
+    t = v.type
+    assert isinstance(t, MemRefType)
+    return all(
+        isinstance(e, AffineDimExpr) or (isinstance(e, AffineConstantExpr) and s == 1)
+        for e, s in zip(m.results, t.get_shape(), strict=True)
+    )
+
+
+def buffer_root(v: SSAValue) -> SSAValue:
+    while isinstance(v.owner, memref.CollapseShapeOp | memref.ExpandShapeOp):
+        v = v.owner.src
+    return v
+
+
+def num_elements(v: SSAValue) -> int:
+    t = v.type
+    assert isinstance(t, MemRefType)
+    n = 1
+    for s in t.get_shape():
+        n *= s
+    return n
+
+
+PURE = (arith.ConstantOp, memref.GetGlobalOp, memref.CollapseShapeOp, memref.ExpandShapeOp)
+
+
+def touches(op: Operation, root: SSAValue) -> bool:
+    return any(isinstance(v.type, MemRefType) and buffer_root(v) == root for v in op.operands)
+
+
+def vectorisable(plan: Plan, m: AffineMap) -> bool:
+    """Whether loads through ``m`` (over the contraction's loops) can be made in
+    the kernel: not varying with ``j``, or with unit stride along the last dim."""
+    if plan.j not in m.used_dims():
+        return True
+    res = m.results
+    return all(plan.j not in e.used_dims() for e in res[:-1]) and coefficient(res[-1], plan.j) == 1
