@@ -25,7 +25,6 @@ from xdsl.ir import Operation, SSAValue
 from xdsl.ir.affine import AffineConstantExpr, AffineDimExpr, AffineExpr, AffineMap
 
 
-
 F32 = Float32Type()
 
 
