@@ -50,9 +50,10 @@ def pool_ir(arch: str | None = None) -> str:
     return _POOL_IR.replace("@FUTEX@", str(nr)).replace("@SPINS@", str(_SPINS)).replace("@PAUSE@", pause)
 
 
-# Globals: the job (fn, ctx, n), the next iteration to hand out, the generation
-# (futex word the workers wait on), how many workers the job has (seats) and how
-# many are still working (pending, futex word the caller waits on).
+# Globals: the job (fn, ctx, n), (generation, next iteration) in one word, the
+# generation's futex word the workers wait on, how many workers the job has
+# (seats), iterations finished (the futex word the caller waits on) and how
+# many threads sleep on a futex (the caller wakes them only then).
 _POOL_IR = r"""
 ; pool_state: generation << 32 | next iteration (claimed by compare-and-swap,
 ; so a worker that wakes late can never take an iteration of another job);
