@@ -54,13 +54,17 @@ def test_hand_written_ops_present():
 
 
 def test_dialect_import_is_fast():
-    # CPU time, not wall time: CI machines are shared
+    # CPU time, not wall time: CI machines are shared.  The dependencies are
+    # imported first: their start-up (ml_dtypes alone takes ~0.5 s of CPU here)
+    # is not the generation of the dialect this bounds, and it put the total at
+    # the bound on a loaded machine.
     code = (
+        "import numpy, ml_dtypes, onnx, onnx.defs, xdsl.dialects.builtin, xdsl.irdl; "
         "import time; t = time.process_time(); import mlopt.dialects.onnx; "
         "print(time.process_time() - t)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert float(out.stdout.strip()) < 1.0
+    assert float(out.stdout.strip()) < 0.5
 
 
 CONV = """
