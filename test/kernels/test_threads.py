@@ -84,7 +84,7 @@ def test_gil_released_during_a_call():
     """Python code runs on another thread while one thread is inside a long
     compiled call (ctypes releases the GIL): a 2 ms sleep on the main thread
     returns long before the call does (with the GIL held it could not)."""
-    model, x = _conv_model(c=64, f=64, hw=160)
+    model, x = _conv_model(c=64, f=64, hw=224)
     compiled = mlopt.compile(model, num_threads=1)
     t0 = time.perf_counter()
     compiled(x)
