@@ -1,13 +1,16 @@
 """`linalg-contraction-to-vector`: register-blocked broadcast-FMA kernels for contractions.
 
 Accepts the output of `bufferize`.  A ``linalg.generic`` on static f32 memrefs
-whose body is ``acc + x * y`` (MatMul, Gemm, batched MatMul, Conv in its
-stride-1 forms, Einsum contractions, ...) is replaced by an ``affine.for``
-nest of ``vector`` ops; every other op is left to `convert-linalg-to-affine`.
+whose body is ``acc + x * y`` (MatMul, Gemm, batched MatMul, Conv in all its
+forms, Einsum contractions, ...) or ``combine(acc, x)`` (max/average pooling
+windows) is replaced by an ``affine.for`` nest of ``vector`` ops; every other
+op is left to `convert-linalg-to-affine`.  The pieces: ``analysis`` (what
+qualifies, the plan), ``fusion`` (init and epilogue), ``panels`` (weight
+packing), ``emit`` (the code).
 
 The shape of the kernel.  Let ``j`` be the loop of the output's innermost
-(contiguous) dimension, ``S`` the input that varies along ``j`` with unit
-stride (MatMul's B, Conv's input) and ``T`` the other input, which must not
+(contiguous) dimension, ``S`` the input that varies along ``j`` with stride 1
+to 4 (MatMul's B, Conv's input) and ``T`` the other input, which must not
 depend on ``j`` (MatMul's A, Conv's weights).  ``i`` is a parallel loop ``T``
 depends on (MatMul's rows, Conv's output channels).  The output is computed
 in register tiles of ``MR`` values of ``i`` by ``NV`` vectors along ``j``:
@@ -20,12 +23,17 @@ in register tiles of ``MR`` values of ``i`` by ``NV`` vectors along ``j``:
         acc[r][v] = vector.fma(t[r], s[v], acc[r][v])    (MR*NV FMAs)
       [epilogue on acc]; vector.store acc -> O[i0 + r, j0 + v*V]
 
+(a pooling window has no ``T``: ``acc[r][v] = combine(acc[r][v], s[r][v])``).
 ``V`` is the target's f32 lane count and ``MR``/``NV`` are chosen so that the
 accumulators, the ``S`` vectors and a broadcast fit the target's vector
-registers (AVX-512: 6x4 zmm; AVX2: 6x2 ymm).  Remainders are full kernels of
-their own: the last ``I mod MR`` rows, and along ``j`` the leftover full
-vectors plus one narrower vector (``vector<7xf32>`` for 7 leftover columns),
-so every size is handled without masks and without reading out of bounds.
+registers (AVX-512: 6x4 zmm; AVX2: 6x2 ymm).  Remainders: when the initial
+value does not read the output, the last row and column tiles are moved back
+to end at the edge (``affine.min``) and overlap the previous ones; otherwise
+the leftover rows are a kernel of their own.  Leftover columns are a
+full-width vector with masked-off lanes (``vector.maskedload``/``maskedstore``
+never touch them).  A strided ``S`` is a wide contiguous load and a
+``vector.shuffle``, masked where a full load could leave the buffer.  A
+constant ``S`` (weights) is read from panels repacked at compile time.
 
 Fusion into the tile, when the neighbouring ops allow it:
 
@@ -46,7 +54,7 @@ result is the same for every thread count.
 
 Options: ``vector-width`` (f32 lanes; 0 = the host's), ``registers`` (vector
 registers; 0 = the host's), ``min-macs`` (smaller contractions are left alone),
-``threads`` (1 = no marks).
+``threads`` (1 = no marks), ``pack`` (repack constant weights; default true).
 """
 
 from __future__ import annotations
