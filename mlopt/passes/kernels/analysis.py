@@ -24,6 +24,8 @@ from xdsl.dialects.linalg import ops as linalg
 from xdsl.ir import Operation, SSAValue
 from xdsl.ir.affine import AffineConstantExpr, AffineDimExpr, AffineExpr, AffineMap
 
+from mlopt.passes.bufferize.buffers import num_elements as shape_elements
+
 
 F32 = Float32Type()
 
@@ -101,27 +103,24 @@ def _reduce_body(op: linalg.GenericOp) -> tuple[int, type[Operation]] | None:
     return used, type(comb)
 
 
-def _mac_body(op: linalg.GenericOp) -> tuple[int, int] | None:
-    """For a body ``yield acc + a * b`` (in any operand order): the block-argument
-    numbers of the two factors, else None."""
+def _is_mac_body(op: linalg.GenericOp) -> bool:
+    """Whether the body is ``yield acc + a * b`` of the two inputs (any operand order)."""
     block = op.body.block
     ops = list(block.ops)
     if len(ops) != 3 or len(block.args) != 3:
-        return None
+        return False
     mul, add, yld = ops
     if not (isinstance(mul, arith.MulfOp) and isinstance(add, arith.AddfOp)):
-        return None
+        return False
     if not isinstance(yld, linalg.YieldOp) or list(yld.operands) != [add.result]:
-        return None
+        return False
     acc = block.args[2]
     if set(add.operands) != {acc, mul.result} or mul.result.uses.get_length() != 1:
-        return None
+        return False
     if acc in mul.operands:
-        return None
+        return False
     factors = [a.index for a in mul.operands if a in block.args]  # type: ignore[attr-defined]
-    if sorted(factors) != [0, 1]:
-        return None
-    return 0, 1
+    return sorted(factors) == [0, 1]
 
 
 @dataclass
@@ -146,6 +145,11 @@ class Plan:
     wide_ok: bool = True  # a strided input's wide loads stay inside its buffer
     pack: memref.GlobalOp | None = None  # the constant vector input, to repack into panels
 
+    @property
+    def macs(self) -> int:
+        """Iterations of the loop nest (multiply-adds of a contraction)."""
+        return shape_elements(self.ranges)
+
 
 def analyse(op: linalg.GenericOp, lanes: int, registers: int, min_macs: int) -> Plan | None:
     if len(op.inputs) != 2 or len(op.outputs) != 1 or op.res:
@@ -153,7 +157,7 @@ def analyse(op: linalg.GenericOp, lanes: int, registers: int, min_macs: int) -> 
     if not all(static_f32(v) for v in op.operands):
         return None
     combine: type[Operation] | None = None
-    if _mac_body(op) is None:
+    if not _is_mac_body(op):
         reduce = _reduce_body(op)
         if reduce is None:
             return None
@@ -202,10 +206,7 @@ def analyse(op: linalg.GenericOp, lanes: int, registers: int, min_macs: int) -> 
         return None
 
     red = [k for k in range(n) if k not in out_dims]
-    macs = 1
-    for r in ranges:
-        macs *= r
-    if macs < min_macs or ranges[j] < 4 or not red:
+    if shape_elements(ranges) < min_macs or ranges[j] < 4 or not red:
         return None
     s_dims = maps[s].used_dims()
     # rows: a loop the broadcast input depends on (a window reduction has none:
@@ -251,10 +252,7 @@ def buffer_root(v: SSAValue) -> SSAValue:
 def num_elements(v: SSAValue) -> int:
     t = v.type
     assert isinstance(t, MemRefType)
-    n = 1
-    for s in t.get_shape():
-        n *= s
-    return n
+    return shape_elements(t.get_shape())
 
 
 PURE = (arith.ConstantOp, memref.GetGlobalOp, memref.CollapseShapeOp, memref.ExpandShapeOp)

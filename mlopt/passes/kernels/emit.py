@@ -28,6 +28,7 @@ from mlopt.passes.bufferize.buffers import flat_reassociation, make_collapse
 from mlopt.passes.kernels.analysis import F32, PURE, Plan, buffer_root, coefficient, num_elements
 from mlopt.passes.kernels.fusion import neighbour_map
 from mlopt.passes.kernels.panels import packed_global
+from mlopt.passes.to_llvm.common import row_major_strides
 
 
 # Below this many multiply-adds a kernel runs on one thread (the split costs
@@ -104,25 +105,28 @@ class _Emitter:
         t = buf.type
         assert isinstance(t, MemRefType)
         shape = t.get_shape()
-        origin = self.shifted(m, 0, 0)
         linear: AffineExpr = AffineExpr.constant(0)
-        stride = 1
-        for size, e in zip(reversed(shape), reversed(origin.results), strict=True):
+        origin = self.shifted(m, 0, 0).results
+        for e, stride in zip(reversed(origin), reversed(row_major_strides(shape)), strict=True):
             linear = linear + e * stride
-            stride *= size
         ci = coefficient(linear, self.plan.i) if self.plan.i is not None else 0
         cj = coefficient(linear, self.plan.j)
         if len(shape) < 1 or ci is None or cj is None:
             return buf, self.shifted(m, row, col), self.operands()
-        n = len(self.plan.ranges)
+        delta = ci * row + cj * col
+        return self._view(buf), AffineMap(1, 0, (AffineExpr.dimension(0) + delta,)), [self._base(buf, linear)]
+
+    def _base(self, buf: SSAValue, linear: AffineExpr) -> SSAValue:
+        """``linear`` (over the loops) at the current tile origin: one
+        ``affine.apply`` per buffer, expression and block."""
         operands = self.operands()
         key = (buf, linear, tuple(operands), id(self.builder.insertion_point.block))
         base = self.bases.get(key)
         if base is None:
+            n = len(self.plan.ranges)
             apply = affine.ApplyOp(operands, AffineMapAttr(AffineMap(n, 0, (linear,))))
             base = self.bases[key] = self.insert(apply).results[0]
-        delta = ci * row + cj * col
-        return self._view(buf), AffineMap(1, 0, (AffineExpr.dimension(0) + delta,)), [base]
+        return base
 
     def _panel_address(self, m: AffineMap, col: int) -> tuple[SSAValue, AffineMap, list[SSAValue]]:
         """Element (rest..., j0 + col) of the panels: j0 is a multiple of the
@@ -134,14 +138,7 @@ class _Emitter:
         linear: AffineExpr = AffineExpr.dimension(self.plan.j) * nrest
         for e, stride in zip(res[:-1], strides, strict=True):
             linear = linear + e * (stride * jb)
-        n = len(self.plan.ranges)
-        operands = self.operands()
-        key = ("panel", linear, tuple(operands), id(self.builder.insertion_point.block))
-        base = self.bases.get(key)
-        if base is None:
-            apply = affine.ApplyOp(operands, AffineMapAttr(AffineMap(n, 0, (linear,))))
-            base = self.bases[key] = self.insert(apply).results[0]
-        return buf, AffineMap(1, 0, (AffineExpr.dimension(0) + col,)), [base]
+        return buf, AffineMap(1, 0, (AffineExpr.dimension(0) + col,)), [self._base(buf, linear)]
 
     def load(
         self, src: SSAValue, m: AffineMap, row: int, col: int, width: int, lanes: int | None = None
@@ -151,13 +148,12 @@ class _Emitter:
         the first ``lanes`` lanes are read (the others are 0)."""
         buf, am, operands = self._address(src, m, row, col)
         vt = VectorType(F32, [width])
-        strided = self.plan.stride > 1 and src is self.plan.op.inputs[self.plan.s]
-        if self.plan.j in m.used_dims() and lanes is not None and lanes < width and not strided:
-            zero = self.constant(0.0, width)
-            load = vector.MaskedLoadOp(buf, [self._index(am, operands)], self.mask(lanes, width), zero, vt)
-            return self.insert(load).results[0]
         if self.plan.j in m.used_dims():
             stride = self.plan.stride if src is self.plan.op.inputs[self.plan.s] else 1
+            if stride == 1 and lanes is not None and lanes < width:
+                zero = self.constant(0.0, width)
+                load = vector.MaskedLoadOp(buf, [self._index(am, operands)], self.mask(lanes, width), zero, vt)
+                return self.insert(load).results[0]
             if stride == 1:
                 return self.insert(affine.VectorLoadOp(buf, operands, AffineMapAttr(am), vt)).results[0]
             # every stride-th element of a contiguous load; masked to the last
@@ -250,14 +246,15 @@ def _kernel(em: _Emitter, rows: int, cols: list[tuple[int, int, int]]) -> None:
     # initial accumulators
     accs: list[SSAValue] = []
     init = plan.init
+    if isinstance(init, linalg.GenericOp):
+        gm = [m.data for m in init.get_indexing_maps()]
+        bm = neighbour_map(plan, gm[1], init.outputs[0], gm[0])
+        assert bm is not None
     for r in range(rows):
         for col, w, lanes in cols:
             if isinstance(init, linalg.FillOp):
                 accs.append(em.splat(init.inputs[0], w))
             elif isinstance(init, linalg.GenericOp):
-                gm = [m.data for m in init.get_indexing_maps()]
-                bm = neighbour_map(plan, gm[1], init.outputs[0], gm[0])
-                assert bm is not None
                 accs.append(em.load(init.inputs[0], bm, r, col, w, lanes))
             else:
                 accs.append(em.load(o, o_map, r, col, w, lanes))
@@ -316,21 +313,27 @@ def _apply_epilogue(em: _Emitter, accs: list[SSAValue], rows: int, cols: list[tu
     maps = [m.data for m in gen.get_indexing_maps()]
     root = buffer_root(plan.op.outputs[0])
     block = gen.body.block
+    # the maps of the other buffers read, over the contraction's loops
+    other = {
+        k: neighbour_map(plan, maps[-1], gen.outputs[0], m)
+        for k, (v, m) in enumerate(zip(gen.operands, maps, strict=True))
+        if isinstance(v.type, MemRefType) and buffer_root(v) != root
+    }
     results: list[SSAValue] = []
     for r in range(rows):
         for q, (col, w, lanes) in enumerate(cols):
             acc = accs[r * len(cols) + q]
             vt = VectorType(F32, [w])
             mapping: dict[SSAValue, SSAValue] = {}
-            for v, m, arg in zip(gen.operands, maps, block.args, strict=True):
+            for k, (v, arg) in enumerate(zip(gen.operands, block.args, strict=True)):
                 if not arg.uses:
                     continue
-                if isinstance(v.type, MemRefType) and buffer_root(v) == root:
-                    mapping[arg] = acc  # the element being written (checked in find_epilogue)
-                elif isinstance(v.type, MemRefType):
-                    cm = neighbour_map(plan, maps[-1], gen.outputs[0], m)
+                if k in other:
+                    cm = other[k]
                     assert cm is not None
                     mapping[arg] = em.load(v, cm, r, col, w, lanes)
+                elif isinstance(v.type, MemRefType):
+                    mapping[arg] = acc  # the element being written (checked in find_epilogue)
                 else:
                     mapping[arg] = em.splat(v, w)
             for inner in block.ops:
@@ -473,21 +476,13 @@ def rewrite(plan: Plan, threads: int, panels: dict) -> None:
     em = _Emitter(plan, b, b, zero.results[0])
     if plan.pack is not None:
         jb = plan.n_vec * plan.lanes
-        name, nrest = packed_global(plan.pack, jb, panels)
+        name, panel_type, nrest = packed_global(plan.pack, jb, panels)
         t = op.inputs[plan.s].type
         assert isinstance(t, MemRefType)
-        shape = t.get_shape()
-        get = memref.GetGlobalOp(name, MemRefType(F32, [-(-shape[-1] // jb) * jb * nrest]))
+        get = memref.GetGlobalOp(name, panel_type)
         b.insert(get)
-        strides, acc = [], 1
-        for size in reversed(shape[:-1]):
-            strides.insert(0, acc)
-            acc *= size
-        em.panel = (get.results[0], nrest, jb, strides)
-    macs = 1
-    for r in plan.ranges:
-        macs *= r
-    em.threads = threads if macs >= _PARALLEL_MACS else 1
+        em.panel = (get.results[0], nrest, jb, row_major_strides(t.get_shape()[:-1]))
+    em.threads = threads if plan.macs >= _PARALLEL_MACS else 1
     # the 1-D views, made before the nest that uses them (an epilogue's operand
     # may be defined between the contraction and the epilogue: by pure ops,
     # which move up)

@@ -84,7 +84,7 @@ def neighbour_map(plan: Plan, gen_out: AffineMap, view: SSAValue, m: AffineMap) 
     return m.replace_dims_and_symbols(dims, [], len(plan.ranges), 0)
 
 
-def _prev_op(op: Operation, root: SSAValue) -> Operation | None:
+def _prev_op(op: Operation) -> Operation | None:
     """The op before ``op`` that may touch memory (views and constants skipped)."""
     prev = op.prev_op
     while prev is not None and isinstance(prev, PURE):
@@ -122,18 +122,10 @@ def _same_buffer(a: SSAValue, b: SSAValue) -> bool:
 def find_init(plan: Plan) -> Operation | None:
     out = plan.op.outputs[0]
     root = buffer_root(out)
-    prev = _prev_op(plan.op, root)
+    prev = _prev_op(plan.op)
     if isinstance(prev, linalg.FillOp):
-        value = prev.inputs[0]
-        if (
-            len(prev.outputs) == 1
-            and buffer_root(prev.outputs[0]) == root
-            and num_elements(prev.outputs[0]) == num_elements(root)
-            and num_elements(out) == num_elements(root)
-            and value.type == F32
-        ):
-            return prev
-        return None
+        whole = len(prev.outputs) == 1 and _whole(prev.outputs[0], root) and _whole(out, root)
+        return prev if whole and prev.inputs[0].type == F32 else None
     if isinstance(prev, linalg.GenericOp) and _is_broadcast_copy(prev, plan):
         return prev
     return None
@@ -153,7 +145,7 @@ def _is_broadcast_copy(gen: linalg.GenericOp, plan: Plan) -> bool:
         return False
     if list(yld.operands) != [block.args[0]] or not static_f32(gen.inputs[0]):
         return False
-    if buffer_root(gen.inputs[0]) == buffer_root(plan.op.outputs[0]):
+    if buffer_root(gen.inputs[0]) == root:
         return False
     maps = [m.data for m in gen.get_indexing_maps()]
     if any(str(it.data) != "parallel" for it in gen.iterator_types.data):

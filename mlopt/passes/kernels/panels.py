@@ -66,10 +66,10 @@ def packable(plan: Plan) -> memref.GlobalOp | None:
     return None
 
 
-def packed_global(glob: memref.GlobalOp, jb: int, cache: dict) -> tuple[str, int]:
+def packed_global(glob: memref.GlobalOp, jb: int, cache: dict) -> tuple[str, MemRefType, int]:
     """A global holding ``glob``'s data as panels of ``jb`` columns:
     ``P[t, rest..., c] = W[rest..., t * jb + c]`` (zero past the last column),
-    flattened; returns (its name, the number of rest elements)."""
+    flattened; returns (its name, its type, the number of rest elements)."""
     from mlopt.backends.llvm.translate import dense_to_numpy
 
     key = (glob.sym_name.data, jb)
@@ -92,7 +92,7 @@ def packed_global(glob: memref.GlobalOp, jb: int, cache: dict) -> tuple[str, int
     value = DenseIntOrFPElementsAttr(TensorType(F32, [panels.size]), BytesAttr(panels.tobytes()))
     new = memref.GlobalOp.get(StringAttr(name), flat, value, StringAttr("private"), UnitAttr())
     block.insert_op_after(new, glob)
-    cache[key] = (name, nrest)
+    cache[key] = (name, flat, nrest)
     return cache[key]
 
 

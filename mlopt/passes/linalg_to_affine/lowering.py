@@ -153,9 +153,7 @@ _PARALLEL_CHUNK = 1 << 10
 
 
 def _mark_parallel(ivs: Sequence[SSAValue], ranges: Sequence[int], threads: int) -> None:
-    total = 1
-    for r in ranges:
-        total *= r
+    total = num_elements(ranges)
     if threads < 2 or total < _PARALLEL_ELEMENTS:
         return
     inner = total
