@@ -132,9 +132,7 @@ def _conv_core(em: Emitter, op, x, w, bias, elt=None):
         return _conv_flat_rows(em, w, bias, pb, needed, x, out_shape, dil, e)
     xp = pad_input(em, x, pb, needed, 0)
     Cg, Mg = C // group, M // group
-
-    def body(bb: Body, xv, wv, acc):
-        return bb.add_(acc, bb.mul(xv, wv, kd), kd)
+    body = _mac(kd)
 
     if group == 1:
         # loops: n, m, o_1..o_r, c, k_1..k_r
@@ -174,6 +172,15 @@ def _conv_core(em: Emitter, op, x, w, bias, elt=None):
     return em.reshape(res, out_shape)
 
 
+def _mac(kd: str):
+    """The body ``acc + x * w`` of a convolution (arithmetic of kind ``kd``)."""
+
+    def body(bb: Body, xv, wv, acc):
+        return bb.add_(acc, bb.mul(xv, wv, kd), kd)
+
+    return body
+
+
 _LANES = 16  # the widest f32 vector the kernels use (AVX-512)
 
 
@@ -202,11 +209,7 @@ def _conv_flat_rows(em, w, bias, pb, needed, x, out_shape, dil, e):
     padded input."""
     n, c = em.shape(x)[:2]
     m = em.shape(w)[0]
-    kd = kind_of(e)
-
-    def body(bb: Body, xv, wv, acc):
-        return bb.add_(acc, bb.mul(xv, wv, kd), kd)
-
+    body = _mac(kind_of(e))
     oh, ow = out_shape[2:]
     hp, wp = needed
     xp = pad_input(em, x, pb, [hp + 1, wp], 0)
