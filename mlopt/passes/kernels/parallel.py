@@ -53,16 +53,6 @@ def _constant_bound(m: AffineMap) -> int | None:
     return e.value if isinstance(e, AffineConstantExpr) else None
 
 
-def _inside(v: SSAValue, loop: Operation) -> bool:
-    owner = v.owner
-    op = owner if isinstance(owner, Operation) else owner.parent_op()
-    while op is not None:
-        if op is loop:
-            return True
-        op = op.parent_op()
-    return False
-
-
 def _captures(loop: affine.ForOp) -> tuple[list[SSAValue], list[Operation]] | None:
     """(values read from outside, constant ops to clone), or None if a value
     cannot cross (not a static memref, an index or a constant)."""
@@ -71,7 +61,7 @@ def _captures(loop: affine.ForOp) -> tuple[list[SSAValue], list[Operation]] | No
     seen: set[SSAValue] = set()
     for inner in loop.body.walk():
         for v in inner.operands:
-            if v in seen or _inside(v, loop):
+            if v in seen or loop.is_ancestor(v.owner):
                 continue
             seen.add(v)
             owner = v.owner
