@@ -21,6 +21,7 @@ Models are written once to ``bench/.models/`` (not committed) and reused.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -169,7 +170,7 @@ def realistic(name: str) -> Path:
     _calibrate(model, bns, model_inputs(model))
     onnx.checker.check_model(model)
     CACHE.mkdir(exist_ok=True)
-    tmp = out.with_suffix(".tmp")
+    tmp = out.with_suffix(f".{os.getpid()}.tmp")  # parallel test workers may build it at once
     onnx.save(model, str(tmp))
     tmp.replace(out)
     return out

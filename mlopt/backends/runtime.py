@@ -25,17 +25,23 @@ such an operand is computed, tracing back through any op except the ones whose
 result depends only on their operand's *shape* (Shape, Size, EyeLike). At each
 call, such an input with at most :data:`MAX_SPECIALIZED_ELEMENTS` elements of a
 numeric or bool dtype is *value-specialised*: its bytes join the input shapes
-in the compile-cache key, and at compile time the function argument's uses
-are replaced by an ``onnx.Constant`` holding the value, before the pipeline
-runs (so constant folding, shape inference and the lowering see it). The ABI
-is unchanged: the entry keeps that argument and simply ignores it, and the
-caller still passes every input. Larger inputs are not specialised (the
+in the compile-cache key, and at compile time an ``onnx.Constant`` holding the
+value (marked ``mlopt.specialized``) feeds the compile-time operands -- and only
+them: the ops between the argument and those operands are cloned onto the
+constant (marked ``mlopt.shape_chain``), every other use keeps the run-time
+argument, and ``onnx-constant-fold`` folds nothing else that reads a specialised
+constant. So the value decides shapes and other compile-time parameters while
+the data of every output is still computed by the generated code (a Range of
+inputs, a window of an input size, Sin(x) of an x that is also a Reshape's
+shape); ``onnx.reference`` is switched off for these compiles. The ABI is
+unchanged: the caller still passes every input. Larger inputs are not specialised (the
 compilation then fails as before if the value is really needed). Models
 with such inputs are compiled at the first call, not by ``compile_model``.
 At most :data:`MAX_VARIANTS` compiled variants (shape signatures and values
 together) are kept per model; beyond that the least recently used one is
 dropped (and compiled again if it is needed again). Everything that runs is
-still machine code compiled by mlopt for that value.
+machine code compiled by mlopt for that value (``test/conformance/poison.py``
+checks it over the node tests).
 """
 
 from __future__ import annotations
@@ -58,10 +64,12 @@ from xdsl.dialects.builtin import (
     ModuleOp,
     StringAttr,
     TensorType,
+    UnitAttr,
 )
-from xdsl.ir import Attribute
+from xdsl.ir import Attribute, Operation, SSAValue
 
 from mlopt.backends.llvm import JITModule, numpy_dtype
+from mlopt.passes.onnx_opt.common import SHAPE_CHAIN_ATTR, SPECIALIZED_ATTR
 
 __all__ = [
     "CompiledModel",
@@ -322,11 +330,22 @@ class CompiledModel:
     def _substitute_values(
         self, fn: func.FuncOp, shapes: tuple[tuple[int, ...], ...], values: tuple[bytes | None, ...]
     ) -> None:
-        """Replace the uses of the value-specialised arguments by ``onnx.Constant``s."""
+        """Give the compile-time operands computed from the value-specialised
+        arguments the call's values, and nothing else.
+
+        Each specialised argument gets an ``onnx.Constant`` (marked
+        ``mlopt.specialized``) holding its value; the ops between it and the
+        operands listed in :data:`VALUE_OPERANDS` are cloned onto the constant
+        (the clones marked ``mlopt.shape_chain``) and only those operands are
+        redirected. Every other use -- the argument's data flowing to an output
+        -- keeps the run-time argument, so output values are still computed by
+        the generated code; ``onnx-constant-fold`` folds only the marked chain
+        (see :func:`mlopt.passes.onnx_opt.constant_fold.fold_op`)."""
         from mlopt.dialects.onnx import op_class
         from mlopt.dialects.onnx.helpers import dense_attr_from_numpy
 
         block = fn.body.block
+        consts: dict[SSAValue, SSAValue] = {}
         for idx, data in zip(self.value_input_indices, values):
             if data is None:
                 continue
@@ -338,14 +357,20 @@ class CompiledModel:
             value = dense_attr_from_numpy(array, elt)
             const = op_class("Constant").create(
                 result_types=[value.type],
-                attributes={"value": value, "onnx.name": StringAttr(spec.name)},
+                attributes={
+                    "value": value,
+                    "onnx.name": StringAttr(spec.name),
+                    SPECIALIZED_ATTR: UnitAttr(),
+                },
             )
             const.results[0].name_hint = arg.name_hint
             if block.first_op is not None:
                 block.insert_op_before(const, block.first_op)
             else:
                 block.add_op(const)
-            arg.replace_all_uses_with(const.results[0])
+            consts[arg] = const.results[0]
+        if consts:
+            _route_value_operands(block, consts)
 
     def _lowered_module(
         self,
@@ -370,7 +395,8 @@ class CompiledModel:
             module = self._source.clone()
             if level in ("onnx", "tensor"):
                 _set_input_shapes(_graph_func(module), shapes)
-        if self.value_input_indices and any(v is not None for v in values):
+        at_call = self.value_input_indices and any(v is not None for v in values)
+        if at_call:
             self._substitute_values(_graph_func(module), shapes, values)
         if self.pipeline is not None:
             stages = [("pipeline", self.pipeline)]
@@ -383,6 +409,8 @@ class CompiledModel:
                 "linalg-to-affine": linalg_to_affine_for(self.num_threads if self.opt_level >= 2 else 1),
             }
             stages = [(name, sized.get(name, text)) for name, text in stages]
+        if at_call:  # compiled inside a call: onnx.reference stays off the run path
+            stages = [(name, _no_reference(text)) for name, text in stages]
         for stage, text in stages:
             t = time.perf_counter()
             _parsed_pipeline(text).apply(ctx, module)
@@ -577,6 +605,64 @@ def _trace_to_inputs(start: list[Any], producer_of: Any, operands_of: Any, is_in
             continue
         work.extend(operands)
     return found
+
+
+def _no_reference(pipeline: str) -> str:
+    """``pipeline`` with ``onnx-constant-fold`` told not to use ``onnx.reference``."""
+    import re
+
+    return re.sub(r"onnx-constant-fold(?![-{\w])", "onnx-constant-fold{reference=false}", pipeline)
+
+
+def _route_value_operands(block: Any, consts: dict[SSAValue, SSAValue]) -> None:
+    """Redirect the :data:`VALUE_OPERANDS` operands of the ops in ``block`` that
+    depend on the arguments in ``consts`` to clones of their producing ops that
+    read the constants instead (see ``CompiledModel._substitute_values``)."""
+    from xdsl.rewriter import InsertPoint, Rewriter
+
+    rewriter = Rewriter()
+    mapping: dict[SSAValue, SSAValue] = dict(consts)
+    depends: dict[SSAValue, bool] = {}
+
+    def onnx_type(op: Operation) -> str:
+        return op.name.split(".", 1)[1] if op.dialect_name() == "onnx" else ""
+
+    def depends_on_consts(v: SSAValue) -> bool:
+        if v in mapping:
+            return True
+        if v not in depends:
+            owner = v.owner
+            depends[v] = (
+                isinstance(owner, Operation)
+                and onnx_type(owner) not in _SHAPE_ONLY_OPS
+                and any(depends_on_consts(o) for o in owner.operands)
+            )
+        return depends[v]
+
+    def constant_version(v: SSAValue) -> SSAValue:
+        if v in mapping or not depends_on_consts(v):
+            return mapping.get(v, v)
+        owner = v.owner
+        assert isinstance(owner, Operation)
+        operands = [constant_version(o) for o in owner.operands]
+        clone = owner.clone()
+        for i, o in enumerate(operands):
+            clone.operands[i] = o
+        clone.attributes[SHAPE_CHAIN_ATTR] = UnitAttr()
+        rewriter.insert_op(clone, InsertPoint.after(owner))
+        for r, c in zip(owner.results, clone.results):
+            c.name_hint = r.name_hint
+            mapping[r] = c
+        return mapping[v]
+
+    for op in list(block.ops):
+        if SHAPE_CHAIN_ATTR in op.attributes:
+            continue
+        for k in VALUE_OPERANDS.get(onnx_type(op), ()):
+            if k < len(op.operands):
+                new = constant_version(op.operands[k])
+                if new is not op.operands[k]:
+                    op.operands[k] = new
 
 
 def value_inputs(model_or_func: Any) -> tuple[int, ...]:

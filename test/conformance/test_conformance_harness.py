@@ -13,7 +13,7 @@ from conformance_harness import CaseRunner, NodeCase, compare_outputs, load_expe
 
 def test_compare_accepts_close_and_nan():
     ref = np.array([1.0, np.nan, np.inf, 0.0], dtype=np.float32)
-    got = np.array([1.0005, np.nan, np.inf, 5e-5], dtype=np.float32)
+    got = np.array([1.0005, np.nan, np.inf, 5e-8], dtype=np.float32)
     assert compare_outputs([got], [ref]) is None
 
 

@@ -2,7 +2,7 @@
 
 Every case of ``onnx.backend.test.case.node`` is compiled and run in a child
 process with a time limit (see ``conformance_harness.py``) and compared with the
-expected outputs (rtol 1e-3, atol 1e-4, NaN-aware, dtype and shape checked).
+expected outputs (rtol 1e-3, atol 1e-7 as ONNX's own runner, NaN-aware, dtype and shape checked).
 
 The [node-conformance] section of ``test/expected_failures.txt`` lists every case expected to fail, with its reason; a
 failing case not in the list fails the suite, a listed case that passes shows

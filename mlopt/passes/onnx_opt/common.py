@@ -21,7 +21,19 @@ from xdsl.utils.exceptions import PassFailedException
 
 ONNX_PREFIXES = ("onnx.", "onnx_ml.")
 # Attributes that are not ONNX attributes (bookkeeping added by the importer).
-NON_ONNX_ATTRS = frozenset({"onnx_node_name", "onnx.name", "onnx_domain"})
+# Value specialisation (mlopt.backends.runtime): the constant holding a call's
+# value of an input, and the ops cloned onto it to compute compile-time operands.
+SPECIALIZED_ATTR = "mlopt.specialized"
+SHAPE_CHAIN_ATTR = "mlopt.shape_chain"
+NON_ONNX_ATTRS = frozenset(
+    {"onnx_node_name", "onnx.name", "onnx_domain", SPECIALIZED_ATTR, SHAPE_CHAIN_ATTR}
+)
+
+
+def is_specialized(value: SSAValue) -> bool:
+    """Whether ``value`` is a constant made from a call's input (or folded from one)."""
+    owner = value.owner
+    return isinstance(owner, Operation) and SPECIALIZED_ATTR in owner.attributes
 
 
 def onnx_dialect() -> Any:

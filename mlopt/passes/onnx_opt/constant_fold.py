@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from xdsl.context import Context
 from xdsl.dialects import func
-from xdsl.dialects.builtin import ModuleOp
+from xdsl.dialects.builtin import ModuleOp, UnitAttr
 from xdsl.ir import Block, Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
@@ -26,9 +26,12 @@ from xdsl.rewriter import InsertPoint, Rewriter
 from mlopt.passes.onnx_opt.common import (
     constant_array,
     derived_name,
+    SHAPE_CHAIN_ATTR,
+    SPECIALIZED_ATTR,
     elem_type,
     get_attr,
     is_none,
+    is_specialized,
     is_onnx_op,
     make_constant,
     op_type,
@@ -82,10 +85,19 @@ def _fold_partial_shape(op: Operation) -> list[np.ndarray] | None:
     return outs
 
 
-def fold_op(op: Operation, size_limit: int = DEFAULT_SIZE_LIMIT) -> list[np.ndarray] | None:
-    """The constant results of ``op`` when it can be folded, else None."""
+def fold_op(
+    op: Operation, size_limit: int = DEFAULT_SIZE_LIMIT, reference: bool = True
+) -> list[np.ndarray] | None:
+    """The constant results of ``op`` when it can be folded, else None.
+
+    An op reading a value-specialised constant (a call's input, see
+    ``mlopt.backends.runtime``) folds only when it is marked as part of the
+    chain that computes a compile-time operand (``mlopt.shape_chain``): the data
+    of a model's outputs is never computed here from a call's inputs."""
     t = op_type(op)
     if t in NEVER_FOLD or op.regions or not op.results:
+        return None
+    if SHAPE_CHAIN_ATTR not in op.attributes and any(is_specialized(v) for v in op.operands):
         return None
     if t in ("Shape", "Size") and op.operands:
         shape = _static_shape(op.operands[0])
@@ -128,7 +140,7 @@ def fold_op(op: Operation, size_limit: int = DEFAULT_SIZE_LIMIT) -> list[np.ndar
         )
         if est > size_limit:
             return None
-    outs = evaluate(op, inputs)
+    outs = evaluate(op, inputs, allow_reference=reference)
     if outs is None:
         return None
     for r, a in zip(op.results, outs):
@@ -144,15 +156,15 @@ def fold_op(op: Operation, size_limit: int = DEFAULT_SIZE_LIMIT) -> list[np.ndar
     return outs
 
 
-def _fold_block(block: Block, size_limit: int, rewriter: Rewriter) -> bool:
+def _fold_block(block: Block, size_limit: int, rewriter: Rewriter, reference: bool) -> bool:
     changed = False
     for op in list(block.ops):
         for region in op.regions:
             for b in region.blocks:
-                changed |= _fold_block(b, size_limit, rewriter)
+                changed |= _fold_block(b, size_limit, rewriter, reference)
         if not is_onnx_op(op):
             continue
-        outs = fold_op(op, size_limit)
+        outs = fold_op(op, size_limit, reference)
         if outs is None:
             continue
         if any(a is None and r.uses for r, a in zip(op.results, outs)):
@@ -168,6 +180,8 @@ def _fold_block(block: Block, size_limit: int, rewriter: Rewriter) -> bool:
                 multi = len(op.results) > 1
                 const.attributes["onnx_node_name"] = derived_name(op, str(r.index) if multi else None)
             const.location = op.location
+            if any(is_specialized(v) for v in operands):
+                const.attributes[SPECIALIZED_ATTR] = UnitAttr()
             rewriter.insert_op(const, InsertPoint.before(op))
             new_values.append(const.results[0])
         for r, v in zip(op.results, new_values):
@@ -191,13 +205,15 @@ def _erase_if_dead(v: SSAValue, rewriter: Rewriter) -> None:
         rewriter.erase_op(owner)
 
 
-def constant_fold(module: ModuleOp, size_limit: int = DEFAULT_SIZE_LIMIT) -> ModuleOp:
+def constant_fold(
+    module: ModuleOp, size_limit: int = DEFAULT_SIZE_LIMIT, reference: bool = True
+) -> ModuleOp:
     rewriter = Rewriter()
     for op in list(module.walk()):
         if isinstance(op, func.FuncOp) and not op.is_declaration:
             changed = False
             for block in op.body.blocks:
-                changed |= _fold_block(block, size_limit, rewriter)
+                changed |= _fold_block(block, size_limit, rewriter, reference)
             if changed and op.get_return_op() is not None:
                 op.update_function_type()
     return module
@@ -208,11 +224,14 @@ class OnnxConstantFoldPass(ModulePass):
     """Replace onnx ops computable at compile time by ``onnx.Constant``.
 
     Options: ``size-limit`` (default 1048576): the largest number of elements a
-    folded result may have."""
+    folded result may have; ``reference`` (default true): evaluate ops that
+    have no numpy implementation here with ``onnx.reference`` (the runtime
+    turns it off when it compiles a variant at a call)."""
 
     name = "onnx-constant-fold"
 
     size_limit: int = DEFAULT_SIZE_LIMIT
+    reference: bool = True
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        constant_fold(op, self.size_limit)
+        constant_fold(op, self.size_limit, self.reference)

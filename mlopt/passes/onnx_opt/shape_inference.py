@@ -27,6 +27,7 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import Rewriter
 
 from mlopt.passes.onnx_opt.common import (
+    SHAPE_CHAIN_ATTR,
     constant_array,
     elem_type,
     fail,
@@ -864,7 +865,10 @@ def _propagate_value(op: Operation, known: dict[SSAValue, np.ndarray]) -> None:
     r = op.results[0]
     et = elem_type(r.type)
     shape = value_shape(r)
-    if not isinstance(et, IntegerType) or shape is None or any(d < 0 for d in shape):
+    # integer (shape-like) values; any small value on a value-specialisation chain
+    # (a float window size or Range limit computed from a call's input)
+    wanted = isinstance(et, IntegerType) or SHAPE_CHAIN_ATTR in op.attributes
+    if not wanted or shape is None or any(d < 0 for d in shape):
         return
     if int(np.prod(shape, dtype=np.int64)) > MAX_PROPAGATED:
         return

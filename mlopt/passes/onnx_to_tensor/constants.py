@@ -1,4 +1,4 @@
-"""Constants: Constant, ConstantOfShape, Range, EyeLike (compile-time data)."""
+"""Constants and generated sequences: Constant, ConstantOfShape, Range, EyeLike, Shape, Size."""
 
 from __future__ import annotations
 
@@ -6,9 +6,15 @@ import numpy as np
 from xdsl.dialects import arith
 from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, DenseResourceAttr
 
+from xdsl.dialects.builtin import IndexType
+from xdsl.ir.affine import AffineMap
+
 from mlopt.passes.onnx_to_tensor.common import (
+    Body,
     Emitter,
     constant_array,
+    generic,
+    kind_of,
     lowering,
     numpy_dtype,
 )
@@ -44,23 +50,30 @@ def lower_constant_of_shape(em: Emitter, op):
     return em.filled(shape, elt, val)
 
 
-def _const_scalar(em: Emitter, v, what: str):
-    a = constant_array(v)
-    if a is None:
-        raise em.fail(f"{what} must be a compile-time constant")
-    return np.asarray(a).reshape(-1)[0]
-
-
 @lowering("Range")
 def lower_range(em: Emitter, op):
+    """``out[i] = start + i * delta``, computed by the generated code.
+
+    The length comes from the (static) result type; shape inference computes it
+    from the compile-time values of start, limit and delta. start and delta are
+    read as operands, so a Range fed by a call's inputs is computed at run time."""
+    shape = em.out_shape()
+    if len(shape) != 1 or shape[0] < 0:
+        raise em.fail("Range needs a result length known at compile time (start, limit and delta constant)")
     elt = em.out_elt()
-    start = _const_scalar(em, op.operands[0], "Range start")
-    limit = _const_scalar(em, op.operands[1], "Range limit")
-    delta = _const_scalar(em, op.operands[2], "Range delta")
-    arr = np.arange(start, limit, delta).astype(numpy_dtype(elt))
-    if arr.shape != em.out_shape():
-        raise em.fail(f"Range produces {arr.shape}, the result type says {em.out_shape()}")
-    return em.dense(arr, elt)
+    scalar = AffineMap(1, 0, ())
+    start, delta = op.operands[0], op.operands[2]
+    for v, what in ((start, "start"), (delta, "delta")):
+        if int(np.prod(em.shape(v), dtype=np.int64)) != 1:
+            raise em.fail(f"Range {what} must be a scalar")
+    start, delta = (em.reshape(v, ()) if em.shape(v) != () else v for v in (start, delta))
+    k = kind_of(elt)
+
+    def body(b: Body, s, d, _out):
+        i = b.cast(b.index(0), IndexType(), elt)
+        return b.add_(s, b.mul(i, d, k), k)
+
+    return generic(em, [start, delta], [scalar, scalar], shape, elt, body)
 
 
 @lowering("EyeLike")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 from xdsl.dialects import arith, math, tensor
-from xdsl.dialects.builtin import Float32Type, IndexType, IntegerType
+from xdsl.dialects.builtin import Float32Type, Float64Type, IndexType, IntegerType
 from xdsl.ir.affine import AffineMap
 
 from mlopt.passes.onnx_to_tensor.common import (
@@ -671,20 +671,31 @@ def lower_swiglu(em: Emitter, op):
 
 
 def _window(em: Emitter, op, kind: str):
+    """Hann/Hamming/Blackman windows, computed by the generated code in f64.
+
+    The size (operand 0) decides the result length, so it must be known at
+    compile time; the cosines are evaluated at run time."""
     n = int(require_constant(op, op.operands[0], f"{kind} size").reshape(-1)[0])
+    if em.out_shape() != (n,):
+        raise em.fail(f"{kind} of size {n} has result type shape {em.out_shape()}")
     periodic = bool(em.attr("periodic", 1))
     big_n = n if periodic else n - 1
-    k = np.arange(n, dtype=np.float64)
-    w = 2 * np.pi * k / max(big_n, 1)
-    if kind == "HannWindow":
-        arr = 0.5 - 0.5 * np.cos(w)
-    elif kind == "HammingWindow":
-        arr = 25 / 46 - 21 / 46 * np.cos(w)
-    else:
-        arr = 0.42 - 0.5 * np.cos(w) + 0.08 * np.cos(2 * w)
-    from mlopt.passes.onnx_to_tensor.common import numpy_dtype
+    e = em.out_elt()
+    f64 = Float64Type()
+    a0, a1, a2 = {"HannWindow": (0.5, 0.5, 0.0), "HammingWindow": (25 / 46, 21 / 46, 0.0)}.get(
+        kind, (0.42, 0.5, 0.08)
+    )
 
-    return em.dense(arr.astype(numpy_dtype(em.out_elt())), em.out_elt())
+    def body(b: Body, _out):
+        k = b.cast(b.index(0), IndexType(), f64)
+        w = b.mul(k, b.const(2 * np.pi / max(big_n, 1), f64), "f")
+        v = b.sub(b.const(a0, f64), b.mul(b.const(a1, f64), b.add(math.CosOp(w)), "f"), "f")
+        if a2:
+            w2 = b.add_(w, w, "f")
+            v = b.add_(v, b.mul(b.const(a2, f64), b.add(math.CosOp(w2)), "f"), "f")
+        return b.cast(v, f64, e)
+
+    return generic(em, [], [], (n,), e, body)
 
 
 for _w in ("HannWindow", "HammingWindow", "BlackmanWindow"):
