@@ -69,6 +69,8 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Attribute, Operation, SSAValue
 
 from mlopt.backends.llvm import JITModule, numpy_dtype
+from mlopt.backends.status import new_status, raise_for_status
+from mlopt.passes.index_checks import TABLE_ATTR as INDEX_CHECKS_ATTR
 from mlopt.passes.onnx_opt.common import SHAPE_CHAIN_ATTR, SPECIALIZED_ATTR
 
 __all__ = [
@@ -149,6 +151,9 @@ class _Specialization:
     out_shapes: list[tuple[int, ...]]
     out_dtypes: list[np.dtype]
     stage_times: dict[str, float] = field(default_factory=dict)
+    #: the entry's index-check table (node, op type) when it returns an error
+    #: status and takes the status record last; None when it has no checks
+    checks: list[tuple[str, str]] | None = None
 
 
 def _tensor_spec(name: str, typ: Attribute) -> InputSpec:
@@ -429,7 +434,8 @@ class CompiledModel:
         if not isinstance(arg_types, ArrayAttr):
             raise ValueError("the lowered entry function has no mlopt.arg_types attribute")
         n_in = _num_inputs(entry.attributes, len(arg_types.data))
-        out_types = list(arg_types.data[n_in:])
+        checks = _index_checks(entry)
+        out_types = list(arg_types.data[n_in : len(arg_types.data) - (checks is not None)])
         if len(out_types) != len(self.output_names):
             raise ValueError(
                 f"the compiled function has {len(out_types)} outputs, "
@@ -449,7 +455,7 @@ class CompiledModel:
         jit = JITModule(module, opt_level=self.opt_level, target_cpu=self.target_cpu)
         times.update(jit.stage_times)
         fn = jit.function()
-        return _Specialization(jit, fn, out_shapes, out_dtypes, times)
+        return _Specialization(jit, fn, out_shapes, out_dtypes, times, checks)
 
     # -- calling -----------------------------------------------------------
     def _check(self, arrays: Sequence[Any]) -> list[np.ndarray]:
@@ -505,7 +511,12 @@ class CompiledModel:
         values = self._value_key(inputs) if self.value_input_indices else ()
         spec = self._specialize(shapes, values)
         outputs = [np.empty(s, dtype=d) for s, d in zip(spec.out_shapes, spec.out_dtypes)]
-        spec.fn(*[a.ctypes.data for a in inputs], *[o.ctypes.data for o in outputs])
+        ptrs = [*[a.ctypes.data for a in inputs], *[o.ctypes.data for o in outputs]]
+        if spec.checks is None:
+            spec.fn(*ptrs)
+        else:  # int32_t entry(..., int64_t status[8]): nonzero when an index check failed
+            status = new_status()
+            raise_for_status(spec.fn(*ptrs, status.ctypes.data), status, spec.checks)
         return outputs
 
     def run(self, inputs: Mapping[str, Any]) -> dict[str, np.ndarray]:
@@ -541,6 +552,15 @@ def _parsed_pipeline(text: str) -> Any:
         if parsed is None:
             parsed = _PIPELINE_CACHE[key] = parse_pipeline(text)
         return parsed
+
+
+def _index_checks(entry: llvm.FuncOp) -> list[tuple[str, str]] | None:
+    """The check table of an entry with an error-status return (see
+    :mod:`mlopt.passes.index_checks`), None for a plain ``void`` entry."""
+    table = entry.attributes.get(INDEX_CHECKS_ATTR)
+    if not isinstance(table, ArrayAttr):
+        return None
+    return [(row.data[0].data, row.data[1].data) for row in table.data]  # type: ignore[attr-defined]
 
 
 def _llvm_entry(module: ModuleOp) -> llvm.FuncOp:
@@ -807,6 +827,8 @@ def _from_module(module: ModuleOp, opt_level: int, target_cpu: str | None) -> Co
     elif level == "affine":
         fn = _graph_func(module)
         types = list(fn.function_type.inputs)
+        if INDEX_CHECKS_ATTR in fn.attributes:  # lower-index-checks ran: the status record
+            types = types[:-1]
         n_in = _num_inputs(fn.attributes, len(types))
         names = _arg_names(fn, len(types))
         inputs = [_tensor_spec(n, t) for n, t in zip(names[:n_in], types[:n_in])]
@@ -821,6 +843,8 @@ def _from_module(module: ModuleOp, opt_level: int, target_cpu: str | None) -> Co
                 "(written by convert-func-to-llvm)"
             )
         types = list(arg_types.data)
+        if _index_checks(entry) is not None:  # the trailing status record
+            types = types[:-1]
         n_in = _num_inputs(entry.attributes, len(types))
         arg_names = entry.attributes.get("mlopt.arg_names")
         names = (

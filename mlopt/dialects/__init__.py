@@ -20,4 +20,9 @@ def get_mlopt_dialects() -> dict[str, Callable[[], Dialect]]:
 
         return ONNX_ML
 
-    return {"onnx": get_onnx, "onnx_ml": get_onnx_ml}
+    def get_mlopt() -> Dialect:
+        from mlopt.dialects.mlopt import MLOPT
+
+        return MLOPT
+
+    return {"onnx": get_onnx, "onnx_ml": get_onnx_ml, "mlopt": get_mlopt}

@@ -42,6 +42,7 @@ _PASSES: dict[str, str] = {
     "linalg-collapse-dims": "affine_opt.collapse:LinalgCollapseDimsPass",
     "linalg-contraction-to-vector": "kernels:LinalgContractionToVectorPass",
     "outline-parallel-loops": "kernels.parallel:OutlineParallelLoopsPass",
+    "lower-index-checks": "index_checks:LowerIndexChecksPass",
 }
 
 

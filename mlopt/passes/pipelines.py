@@ -30,6 +30,7 @@ KERNELS = "linalg-contraction-to-vector"
 TENSOR_TO_AFFINE = "convert-linalg-to-affine"
 AFFINE_TO_LLVM = ",".join(
     [
+        "lower-index-checks",  # before outlining: the status buffer is captured like any buffer
         "outline-parallel-loops",
         "lower-affine",
         "convert-scf-to-cf",

@@ -1,44 +1,73 @@
 // RUN: mlopt %s --split-input-file -p convert-onnx-to-tensor | filecheck %s
 
-// Gather: a generic over the output reads the indices and extracts from data
-// (negative indices wrap).
+// Gather: a first generic over the indices checks each one (mlopt.check_index:
+// negative indices wrap, an out-of-range one is recorded and replaced by 0);
+// the gather then reads the checked i64 indices as they are, so the check runs
+// once per index, not per gathered element.
 // CHECK-LABEL: func.func @gather
 // CHECK-SAME: (%{{\w+}}: tensor<5x4xf32>, %{{\w+}}: tensor<2x3xi64>) -> tensor<2x3x4xf32>
-// CHECK: %{{\w+}} = tensor.empty() : tensor<2x3x4xf32>
-// CHECK-NEXT: %{{\w+}} = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%{{\w+}} : tensor<2x3xi64>) outs(%{{\w+}} : tensor<2x3x4xf32>) {
+// CHECK: %{{\w+}} = tensor.empty() : tensor<2x3xi64>
+// CHECK-NEXT: %[[SAFE:\w+]] = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%{{\w+}} : tensor<2x3xi64>) outs(%{{\w+}} : tensor<2x3xi64>) {
+// CHECK-NEXT: ^bb0(%[[I:\w+]]: i64, %{{\w+}}: i64):
+// CHECK-NEXT: %[[IX:\w+]] = arith.index_cast %[[I]] : i64 to index
+// CHECK-NEXT: %[[B:\w+]] = arith.constant 5 : index
+// CHECK-NEXT: %[[A:\w+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[S:\w+]] = mlopt.check_index %[[IX]], %[[B]], %[[A]] {node = "g0", op = "Gather"}
+// CHECK-NEXT: %[[S64:\w+]] = arith.index_cast %[[S]] : index to i64
+// CHECK-NEXT: linalg.yield %[[S64]] : i64
+// CHECK-NEXT: } -> tensor<2x3xi64>
+// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<2x3x4xf32>
+// CHECK-NEXT: %{{\w+}} = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%[[SAFE]] : tensor<2x3xi64>) outs(%{{\w+}} : tensor<2x3x4xf32>) {
 // CHECK-NEXT: ^bb0(%{{\w+}}: i64, %{{\w+}}: f32):
-// CHECK-NEXT: %{{\w+}} = arith.index_cast %{{\w+}} : i64 to index
-// CHECK-NEXT: %{{\w+}} = arith.constant 0 : index
-// CHECK-NEXT: %{{\w+}} = arith.cmpi slt, %{{\w+}}, %{{\w+}} : index
-// CHECK-NEXT: %{{\w+}} = arith.constant 5 : index
-// CHECK-NEXT: %{{\w+}} = arith.addi %{{\w+}}, %{{\w+}} : index
-// CHECK-NEXT: %{{\w+}} = arith.select %{{\w+}}, %{{\w+}}, %{{\w+}} : index
-// CHECK-NEXT: %{{\w+}} = linalg.index 2 : index
-// CHECK-NEXT: %{{\w+}} = tensor.extract %{{\w+}}[%{{\w+}}, %{{\w+}}] : tensor<5x4xf32>
+// CHECK-NEXT: %[[R:\w+]] = arith.index_cast %{{\w+}} : i64 to index
+// CHECK-NEXT: %[[C:\w+]] = linalg.index 2 : index
+// CHECK-NEXT: %{{\w+}} = tensor.extract %{{\w+}}[%[[R]], %[[C]]] : tensor<5x4xf32>
 // CHECK-NEXT: linalg.yield %{{\w+}} : f32
 // CHECK-NEXT: } -> tensor<2x3x4xf32>
 // CHECK-NEXT: func.return %{{\w+}} : tensor<2x3x4xf32>
 func.func @gather(%d: tensor<5x4xf32>, %i: tensor<2x3xi64>) -> tensor<2x3x4xf32> {
-  %0 = "onnx.Gather"(%d, %i) {axis = 0 : si64} : (tensor<5x4xf32>, tensor<2x3xi64>) -> tensor<2x3x4xf32>
+  %0 = "onnx.Gather"(%d, %i) {axis = 0 : si64, onnx_node_name = "g0"} : (tensor<5x4xf32>, tensor<2x3xi64>) -> tensor<2x3x4xf32>
   func.return %0 : tensor<2x3x4xf32>
+}
+
+// -----
+
+// Constant indices are checked (and wrapped) at compile time: a constant of
+// the normalised indices, no mlopt.check_index.
+// CHECK-LABEL: func.func @gather_constant
+// CHECK-NOT: mlopt.check_index
+// CHECK: %[[K:\w+]] = arith.constant dense<[4, 0, 3]> : tensor<3xi64>
+// CHECK-NOT: mlopt.check_index
+// CHECK: linalg.generic {{.*}} ins(%[[K]] : tensor<3xi64>)
+// CHECK-NOT: mlopt.check_index
+// CHECK: func.return
+func.func @gather_constant(%d: tensor<5x4xf32>) -> tensor<3x4xf32> {
+  %i = "onnx.Constant"() {value = dense<[-1, 0, 3]> : tensor<3xi64>} : () -> tensor<3xi64>
+  %0 = "onnx.Gather"(%d, %i) {axis = 0 : si64} : (tensor<5x4xf32>, tensor<3xi64>) -> tensor<3x4xf32>
+  func.return %0 : tensor<3x4xf32>
 }
 
 // -----
 
 // CHECK-LABEL: func.func @gather_elements
 // CHECK-SAME: (%{{\w+}}: tensor<3x3xf32>, %{{\w+}}: tensor<2x3xi32>) -> tensor<2x3xf32>
-// CHECK: %{{\w+}} = tensor.empty() : tensor<2x3xf32>
-// CHECK-NEXT: %{{\w+}} = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%{{\w+}} : tensor<2x3xi32>) outs(%{{\w+}} : tensor<2x3xf32>) {
-// CHECK-NEXT: ^bb0(%{{\w+}}: i32, %{{\w+}}: f32):
+// CHECK: %{{\w+}} = tensor.empty() : tensor<2x3xi64>
+// CHECK-NEXT: %[[SAFE:\w+]] = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%{{\w+}} : tensor<2x3xi32>) outs(%{{\w+}} : tensor<2x3xi64>) {
+// CHECK-NEXT: ^bb0(%{{\w+}}: i32, %{{\w+}}: i64):
 // CHECK-NEXT: %{{\w+}} = arith.extsi %{{\w+}} : i32 to i64
 // CHECK-NEXT: %{{\w+}} = arith.index_cast %{{\w+}} : i64 to index
-// CHECK-NEXT: %{{\w+}} = arith.constant 0 : index
-// CHECK-NEXT: %{{\w+}} = arith.cmpi slt, %{{\w+}}, %{{\w+}} : index
 // CHECK-NEXT: %{{\w+}} = arith.constant 3 : index
-// CHECK-NEXT: %{{\w+}} = arith.addi %{{\w+}}, %{{\w+}} : index
-// CHECK-NEXT: %{{\w+}} = arith.select %{{\w+}}, %{{\w+}}, %{{\w+}} : index
-// CHECK-NEXT: %{{\w+}} = linalg.index 0 : index
-// CHECK-NEXT: %{{\w+}} = tensor.extract %{{\w+}}[%{{\w+}}, %{{\w+}}] : tensor<3x3xf32>
+// CHECK-NEXT: %{{\w+}} = arith.constant 1 : index
+// CHECK-NEXT: %{{\w+}} = mlopt.check_index %{{\w+}}, %{{\w+}}, %{{\w+}} {node = "", op = "GatherElements"}
+// CHECK-NEXT: %{{\w+}} = arith.index_cast %{{\w+}} : index to i64
+// CHECK-NEXT: linalg.yield %{{\w+}} : i64
+// CHECK-NEXT: } -> tensor<2x3xi64>
+// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<2x3xf32>
+// CHECK-NEXT: %{{\w+}} = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%[[SAFE]] : tensor<2x3xi64>) outs(%{{\w+}} : tensor<2x3xf32>) {
+// CHECK-NEXT: ^bb0(%{{\w+}}: i64, %{{\w+}}: f32):
+// CHECK-NEXT: %[[C:\w+]] = arith.index_cast %{{\w+}} : i64 to index
+// CHECK-NEXT: %[[R:\w+]] = linalg.index 0 : index
+// CHECK-NEXT: %{{\w+}} = tensor.extract %{{\w+}}[%[[R]], %[[C]]] : tensor<3x3xf32>
 // CHECK-NEXT: linalg.yield %{{\w+}} : f32
 // CHECK-NEXT: } -> tensor<2x3xf32>
 // CHECK-NEXT: func.return %{{\w+}} : tensor<2x3xf32>
@@ -49,6 +78,8 @@ func.func @gather_elements(%d: tensor<3x3xf32>, %i: tensor<2x3xi32>) -> tensor<2
 
 // -----
 
+// OneHot has no check: ONNX defines an out-of-range index as an all-off row,
+// and the lowering only compares indices with the position.
 // CHECK-LABEL: func.func @onehot
 // CHECK-SAME: (%{{\w+}}: tensor<3xi64>) -> tensor<3x4xf32>
 // CHECK: %{{\w+}} = tensor.empty() : tensor<3x4xf32>

@@ -138,21 +138,27 @@ func.func @grid_sample(%x: tensor<1x1x2x2xf32>, %g: tensor<1x1x1x2xf32>) -> tens
 
 // -----
 
-// ScatterND: each output element folds the updates that target it.
+// ScatterND: the indices are checked first (mlopt.check_index against the
+// size of axis 0), then each output element folds the updates that target it.
 // CHECK-LABEL: func.func @scatter_nd
 // CHECK-SAME: (%{{\w+}}: tensor<4xf32>, %{{\w+}}: tensor<2x1xi64>, %{{\w+}}: tensor<2xf32>) -> tensor<4xf32>
-// CHECK: %{{\w+}} = tensor.empty() : tensor<2xf32>
+// CHECK: %{{\w+}} = tensor.empty() : tensor<2x1xi64>
+// CHECK-NEXT: %[[SAFE:\w+]] = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%{{\w+}} : tensor<2x1xi64>) outs(%{{\w+}} : tensor<2x1xi64>) {
+// CHECK-NEXT: ^bb0(%{{\w+}}: i64, %{{\w+}}: i64):
+// CHECK-NEXT: %{{\w+}} = arith.index_cast %{{\w+}} : i64 to index
+// CHECK-NEXT: %{{\w+}} = arith.constant 4 : index
+// CHECK-NEXT: %{{\w+}} = arith.constant 0 : index
+// CHECK-NEXT: %{{\w+}} = mlopt.check_index %{{\w+}}, %{{\w+}}, %{{\w+}} {node = "", op = "ScatterND"}
+// CHECK-NEXT: %{{\w+}} = arith.index_cast %{{\w+}} : index to i64
+// CHECK-NEXT: linalg.yield %{{\w+}} : i64
+// CHECK-NEXT: } -> tensor<2x1xi64>
+// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<2xf32>
 // CHECK-NEXT: %{{\w+}} = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]} ins(%{{\w+}}, %{{\w+}} : tensor<2xf32>, tensor<2xf32>) outs(%{{\w+}} : tensor<4xf32>) {
 // CHECK-NEXT: ^bb0(%{{\w+}}: f32, %{{\w+}}: f32, %{{\w+}}: f32):
 // CHECK-NEXT: %{{\w+}} = linalg.index 1 : index
 // CHECK-NEXT: %{{\w+}} = arith.constant 0 : index
-// CHECK-NEXT: %{{\w+}} = tensor.extract %{{\w+}}[%{{\w+}}, %{{\w+}}] : tensor<2x1xi64>
+// CHECK-NEXT: %{{\w+}} = tensor.extract %[[SAFE]][%{{\w+}}, %{{\w+}}] : tensor<2x1xi64>
 // CHECK-NEXT: %{{\w+}} = arith.index_cast %{{\w+}} : i64 to index
-// CHECK-NEXT: %{{\w+}} = arith.constant 0 : index
-// CHECK-NEXT: %{{\w+}} = arith.cmpi slt, %{{\w+}}, %{{\w+}} : index
-// CHECK-NEXT: %{{\w+}} = arith.constant 4 : index
-// CHECK-NEXT: %{{\w+}} = arith.addi %{{\w+}}, %{{\w+}} : index
-// CHECK-NEXT: %{{\w+}} = arith.select %{{\w+}}, %{{\w+}}, %{{\w+}} : index
 // CHECK-NEXT: %{{\w+}} = linalg.index 0 : index
 // CHECK-NEXT: %{{\w+}} = arith.cmpi eq, %{{\w+}}, %{{\w+}} : index
 // CHECK-NEXT: %{{\w+}} = arith.select %{{\w+}}, %{{\w+}}, %{{\w+}} : f32
@@ -166,34 +172,43 @@ func.func @scatter_nd(%d: tensor<4xf32>, %i: tensor<2x1xi64>, %u: tensor<2xf32>)
 
 // -----
 
+// GatherND: index t of each tuple is checked against the size of axis t (the
+// bound and axis are selected by the position in the last dimension).
 // CHECK-LABEL: func.func @gather_nd
-// CHECK-SAME: (%{{\w+}}: tensor<2x2xf32>, %{{\w+}}: tensor<2x2xi64>) -> tensor<2xf32>
-// CHECK: %{{\w+}} = tensor.empty() : tensor<2xf32>
+// CHECK-SAME: (%{{\w+}}: tensor<2x3xf32>, %{{\w+}}: tensor<2x2xi64>) -> tensor<2xf32>
+// CHECK: %{{\w+}} = tensor.empty() : tensor<2x2xi64>
+// CHECK-NEXT: %[[SAFE:\w+]] = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%{{\w+}} : tensor<2x2xi64>) outs(%{{\w+}} : tensor<2x2xi64>) {
+// CHECK-NEXT: ^bb0(%{{\w+}}: i64, %{{\w+}}: i64):
+// CHECK-NEXT: %[[I:\w+]] = arith.index_cast %{{\w+}} : i64 to index
+// CHECK-NEXT: %[[T:\w+]] = linalg.index 1 : index
+// CHECK-NEXT: %[[B1:\w+]] = arith.constant 3 : index
+// CHECK-NEXT: %[[A1:\w+]] = arith.constant 1 : index
+// CHECK-NEXT: %[[Z:\w+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[AT0:\w+]] = arith.cmpi eq, %[[T]], %[[Z]] : index
+// CHECK-NEXT: %[[B0:\w+]] = arith.constant 2 : index
+// CHECK-NEXT: %[[B:\w+]] = arith.select %[[AT0]], %[[B0]], %[[B1]] : index
+// CHECK-NEXT: %[[A0:\w+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[A:\w+]] = arith.select %[[AT0]], %[[A0]], %[[A1]] : index
+// CHECK-NEXT: %{{\w+}} = mlopt.check_index %[[I]], %[[B]], %[[A]] {node = "", op = "GatherND"}
+// CHECK-NEXT: %{{\w+}} = arith.index_cast %{{\w+}} : index to i64
+// CHECK-NEXT: linalg.yield %{{\w+}} : i64
+// CHECK-NEXT: } -> tensor<2x2xi64>
+// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<2xf32>
 // CHECK-NEXT: %{{\w+}} = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} outs(%{{\w+}} : tensor<2xf32>) {
 // CHECK-NEXT: ^bb0(%{{\w+}}: f32):
 // CHECK-NEXT: %{{\w+}} = linalg.index 0 : index
 // CHECK-NEXT: %{{\w+}} = arith.constant 0 : index
-// CHECK-NEXT: %{{\w+}} = tensor.extract %{{\w+}}[%{{\w+}}, %{{\w+}}] : tensor<2x2xi64>
+// CHECK-NEXT: %{{\w+}} = tensor.extract %[[SAFE]][%{{\w+}}, %{{\w+}}] : tensor<2x2xi64>
 // CHECK-NEXT: %{{\w+}} = arith.index_cast %{{\w+}} : i64 to index
-// CHECK-NEXT: %{{\w+}} = arith.constant 0 : index
-// CHECK-NEXT: %{{\w+}} = arith.cmpi slt, %{{\w+}}, %{{\w+}} : index
-// CHECK-NEXT: %{{\w+}} = arith.constant 2 : index
-// CHECK-NEXT: %{{\w+}} = arith.addi %{{\w+}}, %{{\w+}} : index
-// CHECK-NEXT: %{{\w+}} = arith.select %{{\w+}}, %{{\w+}}, %{{\w+}} : index
 // CHECK-NEXT: %{{\w+}} = arith.constant 1 : index
-// CHECK-NEXT: %{{\w+}} = tensor.extract %{{\w+}}[%{{\w+}}, %{{\w+}}] : tensor<2x2xi64>
+// CHECK-NEXT: %{{\w+}} = tensor.extract %[[SAFE]][%{{\w+}}, %{{\w+}}] : tensor<2x2xi64>
 // CHECK-NEXT: %{{\w+}} = arith.index_cast %{{\w+}} : i64 to index
-// CHECK-NEXT: %{{\w+}} = arith.constant 0 : index
-// CHECK-NEXT: %{{\w+}} = arith.cmpi slt, %{{\w+}}, %{{\w+}} : index
-// CHECK-NEXT: %{{\w+}} = arith.constant 2 : index
-// CHECK-NEXT: %{{\w+}} = arith.addi %{{\w+}}, %{{\w+}} : index
-// CHECK-NEXT: %{{\w+}} = arith.select %{{\w+}}, %{{\w+}}, %{{\w+}} : index
-// CHECK-NEXT: %{{\w+}} = tensor.extract %{{\w+}}[%{{\w+}}, %{{\w+}}] : tensor<2x2xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.extract %{{\w+}}[%{{\w+}}, %{{\w+}}] : tensor<2x3xf32>
 // CHECK-NEXT: linalg.yield %{{\w+}} : f32
 // CHECK-NEXT: } -> tensor<2xf32>
 // CHECK-NEXT: func.return %{{\w+}} : tensor<2xf32>
-func.func @gather_nd(%d: tensor<2x2xf32>, %i: tensor<2x2xi64>) -> tensor<2xf32> {
-  %0 = "onnx.GatherND"(%d, %i) : (tensor<2x2xf32>, tensor<2x2xi64>) -> tensor<2xf32>
+func.func @gather_nd(%d: tensor<2x3xf32>, %i: tensor<2x2xi64>) -> tensor<2xf32> {
+  %0 = "onnx.GatherND"(%d, %i) : (tensor<2x3xf32>, tensor<2x2xi64>) -> tensor<2xf32>
   func.return %0 : tensor<2xf32>
 }
 

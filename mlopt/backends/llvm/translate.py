@@ -11,6 +11,9 @@ function by function and adds what mlopt needs on top:
   address from an exported pointer variable ``<name>__ptr`` that the loader
   sets before the first call; ``weights="inline"`` keeps the data in the IR;
 * zero-initialised internal globals (uninitialised ``memref.global``);
+* the body of ``mlopt_index_check_failed`` (declared by ``lower-index-checks``):
+  an atomic compare-and-swap of ``status[0]`` from 0 to the error code, and, by
+  the thread that wins, ``status[1..4] = check id, index, bound, axis``;
 * clear errors naming the op that cannot be translated.
 """
 
@@ -33,6 +36,9 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.ir import Block, Operation, SSAValue
 from xdsl.utils.exceptions import DiagnosticException
+
+from mlopt.passes.index_checks import FAIL_FN as INDEX_FAIL_FN
+from mlopt.passes.index_checks import STATUS_INDEX_OUT_OF_RANGE
 
 WEIGHT_PTR_SUFFIX = "__ptr"
 
@@ -98,6 +104,11 @@ class Translation:
     weights: dict[str, np.ndarray] = field(default_factory=dict)
     entry: str | None = None
     entry_num_args: int = 0
+    #: the entry returns an ``int32_t`` error status and its last argument is
+    #: the ``int64_t status[8]`` record (it has index checks)
+    entry_status: bool = False
+    #: check id -> (node name, op type) of the entry's index checks
+    index_checks: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _declare_function(op: llvm.FuncOp, module: ir.Module) -> ir.Function:
@@ -206,6 +217,14 @@ def translate_module(
         if "mlopt.entry" in op.attributes:
             result.entry = op.sym_name.data
             result.entry_num_args = len(op.function_type.inputs)
+            table = op.attributes.get("mlopt.index_checks")
+            if isinstance(table, builtin.ArrayAttr):
+                result.entry_status = True
+                result.index_checks = [
+                    (row.data[0].data, row.data[1].data) for row in table.data  # type: ignore[attr-defined]
+                ]
+        if op.sym_name.data == INDEX_FAIL_FN and not op.body.blocks:
+            _define_index_failure(fn)
         if op.body.blocks:
             _FunctionTranslator(op, fn, indirect).run()
     if indirect:
@@ -242,6 +261,23 @@ def _add_bind_function(
     for name, offset in weight_offsets(result.weights).items():
         addr = builder.gep(fn.args[0], [ir.Constant(ir.IntType(64), offset)], source_etype=i8)
         builder.store(addr, indirect[name])
+    builder.ret_void()
+
+
+def _define_index_failure(fn: ir.Function) -> None:
+    """``void mlopt_index_check_failed(i64 *status, i64 id, i64 index, i64 bound, i64 axis)``."""
+    fn.linkage = "internal"
+    fn.attributes.add("cold")
+    fn.attributes.add("noinline")
+    i64 = ir.IntType(64)
+    status, *fields = fn.args
+    builder = ir.IRBuilder(fn.append_basic_block("entry"))
+    pair = builder.cmpxchg(
+        status, ir.Constant(i64, 0), ir.Constant(i64, STATUS_INDEX_OUT_OF_RANGE), "acq_rel", "monotonic"
+    )
+    with builder.if_then(builder.extract_value(pair, 1)):
+        for k, v in enumerate(fields, 1):
+            builder.store(v, builder.gep(status, [ir.Constant(i64, k)], source_etype=i64))
     builder.ret_void()
 
 

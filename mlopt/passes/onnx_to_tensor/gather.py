@@ -1,24 +1,59 @@
 """Indexing ops: Gather, GatherElements, GatherND, ScatterElements, ScatterND,
-OneHot, Trilu (gathers use ``tensor.extract`` inside a generic body)."""
+OneHot, Trilu (gathers use ``tensor.extract`` inside a generic body).
+
+Every index read from data is bounds-checked before it is used (see
+:func:`checked_indices`): a first ``linalg.generic`` over the indices tensor
+turns each index into an in-range ``i64`` (negative indices wrapped as ONNX
+specifies) with ``mlopt.check_index``, which also records an out-of-range index
+for the entry point's error status; the gather/scatter then uses these indices
+as they are, so no index value can make it read or write out of bounds. The
+check runs once per index, not once per gathered element. Indices that are
+compile-time constants are checked here, at compile time (an out-of-range one
+raises :class:`ConstantIndexError` naming the node), and get no run-time check.
+OneHot needs no check: ONNX defines an out-of-range index as an all-off row, and
+its lowering only compares indices, it never addresses memory with them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
 from xdsl.dialects import arith, tensor
 from xdsl.dialects.builtin import IndexType, IntegerType
+from xdsl.ir import SSAValue
 from xdsl.ir.affine import AffineMap
 
+from mlopt.dialects.mlopt import CheckIndexOp
+from mlopt.errors import IndexOutOfRangeError
 from mlopt.passes.onnx_to_tensor.common import (
     Body,
     Emitter,
+    OpLoweringError,
+    constant_array,
     d,
+    describe,
     elt_of,
     generic,
+    identity_map,
     kind_of,
     lowering,
+    node_name,
     norm_axis,
+    op_type,
     require_constant,
     signless,
 )
+
+I64 = IntegerType(64)
+
+
+class ConstantIndexError(OpLoweringError, IndexOutOfRangeError):  # type: ignore[misc]
+    """A compile-time constant index operand is out of range (raised while lowering)."""
+
+    def __init__(self, message: str, op, *, node: str, index: int | None, bound: int):
+        OpLoweringError.__init__(self, message, op)
+        self.node, self.index, self.bound = node, index, bound
 
 
 def _norm_index(b: Body, v, src_elt, n: int):
@@ -30,6 +65,74 @@ def _norm_index(b: Body, v, src_elt, n: int):
     return b.select(neg, b.add(arith.AddiOp(i, b.const(n, IndexType()))), i)
 
 
+def checked_indices(em: Emitter, ind: SSAValue, bounds: Sequence[int], axes: Sequence[int]) -> SSAValue:
+    """The indices tensor ``ind`` as an ``i64`` tensor of in-range indices.
+
+    With one bound, every index is checked against ``bounds[0]`` (axis
+    ``axes[0]``); with several (GatherND, ScatterND), position ``t`` of the last
+    dimension is checked against ``bounds[t]`` (axis ``axes[t]``). Negative
+    indices wrap (not for unsigned index types). A constant ``ind`` is checked
+    now and replaced by a constant of the normalised indices; otherwise a
+    ``linalg.generic`` applies ``mlopt.check_index`` to every index.
+    """
+    op = em.op
+    shape = em.shape(ind)
+    ie = elt_of(ind)
+    unsigned = kind_of(ie) == "u"
+    rank = len(shape)
+    per_last = len(bounds) != 1
+    count = int(np.prod(shape))
+    if count == 0:  # nothing to check (and GatherND/ScatterND with k == 0 read none)
+        return em.empty(shape, I64)
+    for bound, axis in zip(bounds, axes):
+        if bound == 0 and count > 0:
+            raise ConstantIndexError(
+                f"convert-onnx-to-tensor: {describe(op)}: axis {axis} has size 0, "
+                "so no index is in range",
+                op, node=node_name(op), index=None, bound=0,
+            )
+    arr = constant_array(ind)
+    if arr is not None:
+        vals = np.asarray(arr).astype(np.uint64 if unsigned else np.int64).reshape(shape)
+        bnd = np.broadcast_to(np.asarray(bounds, dtype=np.int64), shape) if per_last else bounds[0]
+        if unsigned:
+            bad = vals >= np.asarray(bnd, dtype=np.uint64)
+            norm = vals.astype(np.int64)
+        else:
+            norm = np.where(vals < 0, vals + bnd, vals)
+            bad = (norm < 0) | (norm >= bnd)
+        if bad.any():
+            pos = tuple(int(p) for p in np.argwhere(bad)[0])
+            t = pos[-1] if per_last else 0
+            i, n = int(vals[pos]), int(bounds[t])
+            valid = f"0..{n - 1}" if unsigned else f"{-n}..{n - 1}"
+            raise ConstantIndexError(
+                f"convert-onnx-to-tensor: {describe(op)}: constant index {i} (at {list(pos)}) "
+                f"is out of range for axis {axes[t]} of size {n} (valid: {valid})",
+                op, node=node_name(op), index=i, bound=n,
+            )
+        return em.dense(norm.astype(np.int64), I64)
+    node, kind = node_name(op), op_type(op)
+
+    def body(b: Body, iv, _o):
+        i = b.to_index(iv, ie)
+        if per_last:
+            last = b.index(rank - 1)
+            bound = b.const(bounds[-1], IndexType())
+            axis = b.const(axes[-1], IndexType())
+            for t in range(len(bounds) - 2, -1, -1):
+                at = b.add(arith.CmpiOp(last, b.const(t, IndexType()), "eq"))
+                bound = b.select(at, b.const(bounds[t], IndexType()), bound)
+                axis = b.select(at, b.const(axes[t], IndexType()), axis)
+        else:
+            bound = b.const(bounds[0], IndexType())
+            axis = b.const(axes[0], IndexType())
+        safe = b.add(CheckIndexOp(i, bound, axis, node, kind, unsigned=unsigned))
+        return b.add(arith.IndexCastOp(safe, I64))
+
+    return generic(em, [ind], [identity_map(rank)], shape, I64, body)
+
+
 @lowering("Gather")
 def lower_gather(em: Emitter, op):
     data, ind = op.operands[0], op.operands[1]
@@ -38,18 +141,18 @@ def lower_gather(em: Emitter, op):
     axis = norm_axis(em, em.attr("axis", 0), r)
     out = (*ds[:axis], *is_, *ds[axis + 1 :])
     e = elt_of(data)
-    ie = elt_of(ind)
+    safe = checked_indices(em, ind, [ds[axis]], [axis])
     nd = len(out)
     imap = AffineMap(nd, 0, tuple(d(axis + j) for j in range(q)))
 
     def body(b: Body, iv, o):
-        idx = _norm_index(b, iv, ie, ds[axis])
+        idx = b.to_index(iv, I64)
         coords = [b.index(j) for j in range(axis)]
         coords.append(idx)
         coords += [b.index(axis + q + j) for j in range(r - axis - 1)]
         return b.add(tensor.ExtractOp(data, coords, signless(e)))
 
-    res = generic(em, [ind], [imap], out, e, body)
+    res = generic(em, [safe], [imap], out, e, body)
     return em.reshape(res, em.out_shape())
 
 
@@ -60,14 +163,14 @@ def lower_gather_elements(em: Emitter, op):
     r = len(ds)
     axis = norm_axis(em, em.attr("axis", 0), r)
     e = elt_of(data)
-    ie = elt_of(ind)
+    safe = checked_indices(em, ind, [ds[axis]], [axis])
 
     def body(b: Body, iv, o):
-        idx = _norm_index(b, iv, ie, ds[axis])
+        idx = b.to_index(iv, I64)
         coords = [idx if j == axis else b.index(j) for j in range(r)]
         return b.add(tensor.ExtractOp(data, coords, signless(e)))
 
-    return generic(em, [ind], [AffineMap.identity(r)], is_, e, body)
+    return generic(em, [safe], [AffineMap.identity(r)], is_, e, body)
 
 
 @lowering("GatherND")
@@ -78,15 +181,15 @@ def lower_gather_nd(em: Emitter, op):
     k = is_[-1]
     out = (*is_[:-1], *ds[bd + k :])
     e = elt_of(data)
-    ie = elt_of(ind)
     nq = len(is_) - 1
+    safe = checked_indices(em, ind, ds[bd : bd + k], list(range(bd, bd + k)))
 
     def body(b: Body, o):
         coords = [b.index(j) for j in range(bd)]
         ipos = [b.index(j) for j in range(nq)]
         for t in range(k):
-            iv = b.add(tensor.ExtractOp(ind, [*ipos, b.const(t, IndexType())], signless(ie)))
-            coords.append(_norm_index(b, iv, ie, ds[bd + t]))
+            iv = b.add(tensor.ExtractOp(safe, [*ipos, b.const(t, IndexType())], I64))
+            coords.append(b.to_index(iv, I64))
         coords += [b.index(nq + j) for j in range(len(ds) - bd - k)]
         return b.add(tensor.ExtractOp(data, coords, signless(e)))
 
@@ -119,13 +222,13 @@ def lower_scatter_elements(em: Emitter, op):
     red = em.attr("reduction", "none")
     e = elt_of(data)
     k = kind_of(e)
-    ie = elt_of(ind)
+    safe = checked_indices(em, ind, [ds[axis]], [axis])
     nd = 2 * r
     dmap = AffineMap(nd, 0, tuple(d(i) for i in range(r)))
     umap = AffineMap(nd, 0, tuple(d(r + i) for i in range(r)))
 
     def body(b: Body, iv, uv, acc):
-        tgt = _norm_index(b, iv, ie, ds[axis])
+        tgt = b.to_index(iv, I64)
         hit = None
         for j in range(r):
             oj = b.index(j)
@@ -135,7 +238,7 @@ def lower_scatter_elements(em: Emitter, op):
         return b.select(hit, _combine(b, acc, uv, red, k), acc)
 
     return generic(
-        em, [ind, upd], [umap, umap], ds, e, body,
+        em, [safe, upd], [umap, umap], ds, e, body,
         iterators=["parallel"] * r + ["reduction"] * r, init=data, out_map=dmap,
     )
 
@@ -150,7 +253,7 @@ def lower_scatter_nd(em: Emitter, op):
     nq = len(is_) - 1
     e = elt_of(data)
     k = kind_of(e)
-    ie = elt_of(ind)
+    safe = checked_indices(em, ind, ds[:kk], list(range(kk)))
     # loops: data dims (r), update-index dims (nq)
     nd = r + nq
     dmap = AffineMap(nd, 0, tuple(d(i) for i in range(r)))
@@ -162,8 +265,8 @@ def lower_scatter_nd(em: Emitter, op):
         hit = None
         qpos = [b.index(r + j) for j in range(nq)]
         for t in range(kk):
-            iv = b.add(tensor.ExtractOp(ind, [*qpos, b.const(t, IndexType())], signless(ie)))
-            tgt = _norm_index(b, iv, ie, ds[t])
+            iv = b.add(tensor.ExtractOp(safe, [*qpos, b.const(t, IndexType())], I64))
+            tgt = b.to_index(iv, I64)
             eq = b.add(arith.CmpiOp(b.index(t), tgt, "eq"))
             hit = eq if hit is None else b.add(arith.AndIOp(hit, eq))
         return b.select(hit, _combine(b, acc, uv, red, k), acc)

@@ -1,0 +1,50 @@
+"""The error status of a compiled entry point (see ``lower-index-checks``).
+
+An entry with index checks is ``int32_t f(in..., out..., int64_t status[8])``:
+it returns ``status[0]``, 0 when every check passed. After a failure
+``status[0]`` is :data:`STATUS_INDEX_OUT_OF_RANGE` and ``status[1..4]`` hold the
+check id, the index value (as given, before negative indices wrap), the size of
+the indexed axis and the axis. The check ids name ONNX nodes through the table
+``mlopt.index_checks`` recorded on the entry (``[(node, op type), ...]``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from mlopt.errors import IndexOutOfRangeError, RuntimeCheckError
+from mlopt.passes.index_checks import STATUS_INDEX_OUT_OF_RANGE, STATUS_WORDS
+
+__all__ = ["STATUS_WORDS", "STATUS_INDEX_OUT_OF_RANGE", "new_status", "status_error", "raise_for_status"]
+
+
+def new_status() -> np.ndarray:
+    """A zeroed status record to pass as the entry's last argument."""
+    return np.zeros(STATUS_WORDS, dtype=np.int64)
+
+
+def status_error(
+    code: int, status: np.ndarray, checks: Sequence[tuple[str, str]]
+) -> RuntimeCheckError:
+    """The exception for a nonzero return ``code`` with the record ``status``."""
+    if code != STATUS_INDEX_OUT_OF_RANGE:
+        return RuntimeCheckError(f"the compiled code reported error status {code}")
+    check_id, index, bound, axis = (int(v) for v in status[1:5])
+    node, op_type = checks[check_id] if 0 <= check_id < len(checks) else ("", "?")
+    where = f"node '{node}'" if node else "unnamed node"
+    valid = f"{-bound}..{bound - 1}" if bound > 0 else "none"
+    return IndexOutOfRangeError(
+        f"{where} ({op_type}): index {index} is out of range for axis {axis} "
+        f"of size {bound} (valid: {valid})",
+        node=node,
+        index=index,
+        bound=bound,
+    )
+
+
+def raise_for_status(code: int, status: np.ndarray, checks: Sequence[tuple[str, str]]) -> None:
+    """Raise :func:`status_error` unless ``code`` is 0."""
+    if code:
+        raise status_error(code, status, checks)

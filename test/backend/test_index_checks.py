@@ -1,0 +1,274 @@
+"""Bounds-checked index operands: an out-of-range index raises IndexOutOfRangeError
+naming the node (JIT and shared library), in-range negative indices match
+onnxruntime, constant indices are checked at compile time, OneHot follows ONNX
+(all-off rows)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper
+
+from mlopt.backends.runtime import compile_model
+from mlopt.errors import IndexOutOfRangeError, MloptError, RuntimeCheckError
+
+ort = pytest.importorskip("onnxruntime")
+
+F, I64, I32 = TensorProto.FLOAT, TensorProto.INT64, TensorProto.INT32
+
+
+def make(node, inputs, outputs, inits=()):
+    graph = helper.make_graph(
+        [node],
+        "g",
+        [helper.make_tensor_value_info(n, t, s) for n, t, s in inputs],
+        [helper.make_tensor_value_info(n, t, s) for n, t, s in outputs],
+        list(inits),
+    )
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)])
+
+
+def run_ort(model, *arrays):
+    sess = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    names = [i.name for i in sess.get_inputs()]
+    return sess.run(None, dict(zip(names, arrays)))
+
+
+OP_TYPES = {"g0": "Gather", "ge": "GatherElements", "gnd": "GatherND", "gb": "GatherND",
+            "se": "ScatterElements", "snd": "ScatterND"}
+
+
+def assert_raises_index(fn, node, index, bound, axis):
+    with pytest.raises(IndexOutOfRangeError) as info:
+        fn()
+    e = info.value
+    assert isinstance(e, RuntimeCheckError) and isinstance(e, MloptError)
+    assert (e.node, e.index, e.bound) == (node, index, bound)
+    assert str(e) == (
+        f"node '{node}' ({OP_TYPES[node]}): index {index} is out of range "
+        f"for axis {axis} of size {bound} (valid: {-bound}..{bound - 1})"
+    )
+    return e
+
+
+D35 = np.arange(15, dtype=np.float32).reshape(3, 5)
+
+
+def gather_model(itype=I64, n=4):
+    return make(
+        helper.make_node("Gather", ["d", "i"], ["y"], axis=1, name="g0"),
+        [("d", F, [3, 5]), ("i", itype, [n])],
+        [("y", F, [3, n])],
+    )
+
+
+@pytest.mark.parametrize("itype,dt", [(I64, np.int64), (I32, np.int32)])
+def test_gather(itype, dt):
+    model = gather_model(itype)
+    m = compile_model(model)
+    good = np.array([0, 4, -1, -5], dtype=dt)
+    np.testing.assert_array_equal(m(D35, good)[0], run_ort(model, D35, good)[0])
+    e = assert_raises_index(lambda: m(D35, np.array([1, 5, 0, 0], dtype=dt)), "g0", 5, 5, 1)
+    assert "node 'g0' (Gather)" in str(e)
+    assert_raises_index(lambda: m(D35, np.array([-6, 0, 0, 0], dtype=dt)), "g0", -6, 5, 1)
+    # the status is per call: a good call after a failing one succeeds
+    np.testing.assert_array_equal(m(D35, good)[0], run_ort(model, D35, good)[0])
+
+
+def test_gather_far_out_of_range_never_reads_memory():
+    m = compile_model(gather_model())
+    for bad in (2**40, -(2**40), 2**62, -(2**63)):
+        assert_raises_index(lambda: m(D35, np.array([0, 0, 0, bad])), "g0", bad, 5, 1)
+
+
+def test_first_failure_is_reported():
+    m = compile_model(gather_model())
+    assert_raises_index(lambda: m(D35, np.array([0, 7, 9, -8])), "g0", 7, 5, 1)
+
+
+def test_gather_elements():
+    model = make(
+        helper.make_node("GatherElements", ["d", "i"], ["y"], axis=0, name="ge"),
+        [("d", F, [3, 5]), ("i", I64, [2, 5])],
+        [("y", F, [2, 5])],
+    )
+    m = compile_model(model)
+    good = np.array([[0, 1, 2, -1, -3], [2, -2, 0, 1, -1]])
+    np.testing.assert_array_equal(m(D35, good)[0], run_ort(model, D35, good)[0])
+    bad = good.copy()
+    bad[1, 3] = 3
+    assert_raises_index(lambda: m(D35, bad), "ge", 3, 3, 0)
+
+
+def test_gather_nd_names_the_axis():
+    model = make(
+        helper.make_node("GatherND", ["d", "i"], ["y"], name="gnd"),
+        [("d", F, [3, 5]), ("i", I64, [3, 2])],
+        [("y", F, [3])],
+    )
+    m = compile_model(model)
+    good = np.array([[0, 4], [-1, -5], [2, 0]])
+    np.testing.assert_array_equal(m(D35, good)[0], run_ort(model, D35, good)[0])
+    assert_raises_index(lambda: m(D35, np.array([[0, 0], [0, 5], [0, 0]])), "gnd", 5, 5, 1)
+    assert_raises_index(lambda: m(D35, np.array([[0, 0], [-4, 0], [0, 0]])), "gnd", -4, 3, 0)
+
+
+def test_gather_nd_batch_dims():
+    model = make(
+        helper.make_node("GatherND", ["d", "i"], ["y"], batch_dims=1, name="gb"),
+        [("d", F, [2, 3, 4]), ("i", I64, [2, 1])],
+        [("y", F, [2, 4])],
+    )
+    d = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
+    m = compile_model(model)
+    good = np.array([[-1], [1]])
+    np.testing.assert_array_equal(m(d, good)[0], run_ort(model, d, good)[0])
+    assert_raises_index(lambda: m(d, np.array([[0], [3]])), "gb", 3, 3, 1)
+
+
+def test_scatter_elements():
+    model = make(
+        helper.make_node("ScatterElements", ["d", "i", "u"], ["y"], axis=1, name="se"),
+        [("d", F, [3, 5]), ("i", I64, [3, 2]), ("u", F, [3, 2])],
+        [("y", F, [3, 5])],
+    )
+    m = compile_model(model)
+    u = -np.arange(6, dtype=np.float32).reshape(3, 2) - 1
+    good = np.array([[0, -1], [2, -3], [4, -5]])
+    np.testing.assert_array_equal(m(D35, good, u)[0], run_ort(model, D35, good, u)[0])
+    assert_raises_index(lambda: m(D35, np.array([[0, 1], [2, 3], [4, 5]]), u), "se", 5, 5, 1)
+
+
+def test_scatter_nd():
+    model = make(
+        helper.make_node("ScatterND", ["d", "i", "u"], ["y"], name="snd"),
+        [("d", F, [3, 5]), ("i", I64, [2, 2]), ("u", F, [2])],
+        [("y", F, [3, 5])],
+    )
+    m = compile_model(model)
+    u = np.array([100.0, 200.0], dtype=np.float32)
+    good = np.array([[-1, -1], [0, -5]])
+    np.testing.assert_array_equal(m(D35, good, u)[0], run_ort(model, D35, good, u)[0])
+    assert_raises_index(lambda: m(D35, np.array([[0, 0], [3, 0]]), u), "snd", 3, 3, 0)
+    assert_raises_index(lambda: m(D35, np.array([[0, -6], [0, 0]]), u), "snd", -6, 5, 1)
+
+
+def test_onehot_out_of_range_is_all_off():
+    depth = helper.make_tensor("depth", I64, [], [4])
+    vals = helper.make_tensor("vals", F, [2], [0.0, 1.0])
+    model = make(
+        helper.make_node("OneHot", ["i", "depth", "vals"], ["y"], axis=-1, name="oh"),
+        [("i", I64, [5])],
+        [("y", F, [5, 4])],
+        [depth, vals],
+    )
+    m = compile_model(model)
+    idx = np.array([0, -1, 4, -5, 2**40])
+    expect = np.zeros((5, 4), np.float32)
+    expect[0, 0] = expect[1, 3] = 1.0  # 4, -5 and 2**40 are outside [-4, 3]: all off
+    np.testing.assert_array_equal(m(idx)[0], expect)
+    np.testing.assert_array_equal(run_ort(model, idx)[0], expect)
+
+
+def test_constant_indices_are_checked_at_compile_time():
+    bad = helper.make_tensor("i", I64, [2], [1, 5])
+    model = make(
+        helper.make_node("Gather", ["d", "i"], ["y"], axis=1, name="gc"),
+        [("d", F, [3, 5])],
+        [("y", F, [3, 2])],
+        [bad],
+    )
+    with pytest.raises(IndexOutOfRangeError) as info:
+        compile_model(model)
+    assert isinstance(info.value, MloptError)
+    assert info.value.node == "gc" and info.value.index == 5 and info.value.bound == 5
+    assert "node 'gc'" in str(info.value) and "constant index 5" in str(info.value)
+    good = helper.make_tensor("i", I64, [2], [-1, 1])
+    model = make(
+        helper.make_node("Gather", ["d", "i"], ["y"], axis=1, name="gc"),
+        [("d", F, [3, 5])],
+        [("y", F, [3, 2])],
+        [good],
+    )
+    np.testing.assert_array_equal(compile_model(model)(D35)[0], D35[:, [4, 1]])
+
+
+def test_num_threads_2_checks_run_on_the_thread_pool():
+    # 2^18 indices in rows of 2^10: convert-linalg-to-affine{threads=2} hands the
+    # check loop (and the gather) to the worker pool, which shares the status record
+    rows, shape = 4096, [256, 1024]
+    model = make(
+        helper.make_node("Gather", ["d", "i"], ["y"], axis=0, name="big"),
+        [("d", F, [rows, 4]), ("i", I64, shape)],
+        [("y", F, [*shape, 4])],
+    )
+    m = compile_model(model, num_threads=2)
+    spec = next(iter(m._cache.values()))
+    ir = str(spec.jit.llvm_module)
+    par = [f for f in re.split(r"\ndefine ", ir) if "_par" in f.split("(")[0]]
+    assert par and any("mlopt_index_check_failed" in f for f in par)
+    d = np.random.default_rng(0).standard_normal((rows, 4)).astype(np.float32)
+    idx = np.random.default_rng(1).integers(-rows, rows, shape)
+    np.testing.assert_array_equal(m(d, idx)[0], d[idx])
+    idx[255, 1000] = rows  # in the second thread's half
+    idx[200, 3] = -rows - 2
+    with pytest.raises(IndexOutOfRangeError) as info:
+        m(d, idx)
+    assert info.value.node == "big" and info.value.index in (rows, -rows - 2)
+    assert f"for axis 0 of size {rows}" in str(info.value)
+
+
+@pytest.mark.skipif(shutil.which("cc") is None, reason="no C compiler to link a shared library")
+def test_shared_library_status(tmp_path):
+    import mlopt
+    from mlopt.backends.llvm import emit, load_shared
+    from mlopt.backends.status import new_status, raise_for_status
+    from mlopt.frontends.onnx import import_model
+
+    module = import_model(gather_model())
+    mlopt.run_pipeline(module, "onnx-to-llvm")
+    so = tmp_path / "libgather.so"
+    emit(module, "shared", output=so)
+    header = (tmp_path / "libgather.so.h").read_text()
+    entry = re.search(r"int32_t (\w+)\(void \*arg0, void \*arg1, void \*arg2, int64_t status\[8\]\);", header)
+    assert entry, header
+    name = entry.group(1)
+    assert f'#define {name.upper()}_CHECK_0_NODE "g0" /* Gather */' in header
+    lib = load_shared(so)
+    fn = lib.function(name, 4, returns_status=True)
+    out = np.empty((3, 4), np.float32)
+    status = new_status()
+    assert fn(D35.ctypes.data, np.array([0, 1, 2, -1]).ctypes.data, out.ctypes.data, status.ctypes.data) == 0
+    np.testing.assert_array_equal(out, D35[:, [0, 1, 2, 4]])
+    rc = fn(D35.ctypes.data, np.array([0, 9, 2, -1]).ctypes.data, out.ctypes.data, status.ctypes.data)
+    assert rc == 1 and list(status[:5]) == [1, 0, 9, 5, 1]
+    with pytest.raises(IndexOutOfRangeError, match=r"node 'g0' \(Gather\): index 9 is out of range"):
+        raise_for_status(rc, status, [("g0", "Gather")])
+
+    # and from C, through the header
+    main = tmp_path / "main.c"
+    main.write_text(
+        f"""#include <stdio.h>
+#include "libgather.so.h"
+int main(void) {{
+  float d[15] = {{0}}, y[12];
+  int64_t idx[4] = {{0, 1, -7, 2}};
+  int64_t status[8];
+  int32_t rc = {name}(d, idx, y, status);
+  printf("%d %lld %lld %lld %lld %s\\n", rc, (long long)status[1], (long long)status[2],
+         (long long)status[3], (long long)status[4], {name.upper()}_CHECK_0_NODE);
+  return 0;
+}}
+"""
+    )
+    exe = tmp_path / "main"
+    subprocess.run(
+        ["cc", "-o", str(exe), str(main), str(so), f"-Wl,-rpath,{tmp_path}"], check=True
+    )
+    res = subprocess.run([str(exe)], capture_output=True, text=True, check=True)
+    assert res.stdout.split() == ["1", "0", "-7", "5", "1", "g0"]
