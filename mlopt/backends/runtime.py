@@ -71,6 +71,7 @@ from xdsl.ir import Attribute, Operation, SSAValue
 from mlopt.backends.llvm import JITModule, numpy_dtype
 from mlopt.backends.status import new_status, raise_for_status
 from mlopt.passes.index_checks import TABLE_ATTR as INDEX_CHECKS_ATTR
+from mlopt.passes.index_checks import CheckInfo, read_check_table
 from mlopt.passes.onnx_opt.common import SHAPE_CHAIN_ATTR, SPECIALIZED_ATTR
 
 __all__ = [
@@ -151,9 +152,9 @@ class _Specialization:
     out_shapes: list[tuple[int, ...]]
     out_dtypes: list[np.dtype]
     stage_times: dict[str, float] = field(default_factory=dict)
-    #: the entry's index-check table (node, op type) when it returns an error
-    #: status and takes the status record last; None when it has no checks
-    checks: list[tuple[str, str]] | None = None
+    #: the entry's index-check table (node, op type, wraps) when it returns an
+    #: error status and takes the status record last; None when it has no checks
+    checks: list[CheckInfo] | None = None
 
 
 def _tensor_spec(name: str, typ: Attribute) -> InputSpec:
@@ -554,13 +555,10 @@ def _parsed_pipeline(text: str) -> Any:
         return parsed
 
 
-def _index_checks(entry: llvm.FuncOp) -> list[tuple[str, str]] | None:
+def _index_checks(entry: llvm.FuncOp) -> list[CheckInfo] | None:
     """The check table of an entry with an error-status return (see
     :mod:`mlopt.passes.index_checks`), None for a plain ``void`` entry."""
-    table = entry.attributes.get(INDEX_CHECKS_ATTR)
-    if not isinstance(table, ArrayAttr):
-        return None
-    return [(row.data[0].data, row.data[1].data) for row in table.data]  # type: ignore[attr-defined]
+    return read_check_table(entry.attributes.get(INDEX_CHECKS_ATTR))
 
 
 def _llvm_entry(module: ModuleOp) -> llvm.FuncOp:

@@ -5,7 +5,8 @@ it returns ``status[0]``, 0 when every check passed. After a failure
 ``status[0]`` is :data:`STATUS_INDEX_OUT_OF_RANGE` and ``status[1..4]`` hold the
 check id, the index value (as given, before negative indices wrap), the size of
 the indexed axis and the axis. The check ids name ONNX nodes through the table
-``mlopt.index_checks`` recorded on the entry (``[(node, op type), ...]``).
+``mlopt.index_checks`` recorded on the entry (rows ``(node, op type[, wraps])``;
+``wraps`` False: negative indices are out of range too).
 """
 
 from __future__ import annotations
@@ -26,15 +27,20 @@ def new_status() -> np.ndarray:
 
 
 def status_error(
-    code: int, status: np.ndarray, checks: Sequence[tuple[str, str]]
+    code: int, status: np.ndarray, checks: Sequence[tuple]
 ) -> RuntimeCheckError:
     """The exception for a nonzero return ``code`` with the record ``status``."""
     if code != STATUS_INDEX_OUT_OF_RANGE:
         return RuntimeCheckError(f"the compiled code reported error status {code}")
     check_id, index, bound, axis = (int(v) for v in status[1:5])
-    node, op_type = checks[check_id] if 0 <= check_id < len(checks) else ("", "?")
+    row = tuple(checks[check_id]) if 0 <= check_id < len(checks) else ("", "?")
+    node, op_type = row[0], row[1]
+    wraps = row[2] if len(row) > 2 else True
     where = f"node '{node}'" if node else "unnamed node"
-    valid = f"{-bound}..{bound - 1}" if bound > 0 else "none"
+    if bound <= 0:
+        valid = "none"
+    else:
+        valid = f"{-bound if wraps else 0}..{bound - 1}"
     return IndexOutOfRangeError(
         f"{where} ({op_type}): index {index} is out of range for axis {axis} "
         f"of size {bound} (valid: {valid})",
@@ -44,7 +50,7 @@ def status_error(
     )
 
 
-def raise_for_status(code: int, status: np.ndarray, checks: Sequence[tuple[str, str]]) -> None:
+def raise_for_status(code: int, status: np.ndarray, checks: Sequence[tuple]) -> None:
     """Raise :func:`status_error` unless ``code`` is 0."""
     if code:
         raise status_error(code, status, checks)

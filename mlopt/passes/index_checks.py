@@ -21,14 +21,16 @@ an entry, ``mlopt.entry``):
   captured buffer). Execution continues with index 0, which is in range: no
   index value can make the code read or write out of bounds;
 * the table of check ids is recorded as the function attribute
-  ``mlopt.index_checks = [["<node>", "<op type>"], ...]`` (``id`` is the
-  position); ``convert-func-to-llvm`` keeps it on the ``llvm.func``, the runtime
-  and the C header read it.
+  ``mlopt.index_checks = [["<node>", "<op type>", "wrap"|"nowrap"], ...]``
+  (``id`` is the position; ``nowrap``: an ``unsigned`` check, negative indices
+  are out of range); ``convert-func-to-llvm`` keeps it on the ``llvm.func``, the
+  runtime and the C header read it (:func:`read_check_table`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from xdsl.context import Context
 from xdsl.dialects import arith, func, memref, scf
@@ -59,6 +61,26 @@ STATUS_INDEX_OUT_OF_RANGE = 1
 STATUS_TYPE = MemRefType(i64, [STATUS_WORDS])
 FAIL_FN = "mlopt_index_check_failed"
 TABLE_ATTR = "mlopt.index_checks"
+
+
+class CheckInfo(NamedTuple):
+    """One row of the check table: the ONNX node, its op type, and whether
+    negative indices wrap (False: the valid indices are ``0..bound-1``)."""
+
+    node: str
+    op_type: str
+    wraps: bool = True
+
+
+def read_check_table(attr) -> list[CheckInfo] | None:
+    """The rows of an ``mlopt.index_checks`` attribute (None if ``attr`` is not one)."""
+    if not isinstance(attr, ArrayAttr):
+        return None
+    rows: list[CheckInfo] = []
+    for row in attr.data:
+        cells = [c.data for c in row.data]  # type: ignore[attr-defined]
+        rows.append(CheckInfo(cells[0], cells[1], len(cells) < 3 or cells[2] != "nowrap"))
+    return rows
 
 
 class IndexCheckError(OpDiagnosticError, CompileError):
@@ -156,13 +178,14 @@ class LowerIndexChecksPass(ModulePass):
             return
         for fn, checks in groups.items():
             status = _add_status(fn)
-            table: dict[tuple[str, str], int] = {}
+            table: dict[tuple[str, str, str], int] = {}
             for check in checks:
-                key = (check.node.data, check.op_type.data)
+                wrap = "nowrap" if check.unsigned is not None else "wrap"
+                key = (check.node.data, check.op_type.data, wrap)
                 check_id = table.setdefault(key, len(table))
                 _lower_check(check, status, check_id)
             fn.attributes[TABLE_ATTR] = ArrayAttr(
-                [ArrayAttr([StringAttr(n), StringAttr(t)]) for n, t in table]
+                [ArrayAttr([StringAttr(c) for c in key]) for key in table]
             )
         if not any(isinstance(o, func.FuncOp) and o.sym_name.data == FAIL_FN for o in op.ops):
             decl = func.FuncOp.external(FAIL_FN, [STATUS_TYPE, i64, i64, i64, i64], [])

@@ -238,7 +238,7 @@ def test_shared_library_status(tmp_path):
     entry = re.search(r"int32_t (\w+)\(void \*arg0, void \*arg1, void \*arg2, int64_t status\[8\]\);", header)
     assert entry, header
     name = entry.group(1)
-    assert f'#define {name.upper()}_CHECK_0_NODE "g0" /* Gather */' in header
+    assert f'#define {name.upper()}_CHECK_0_NODE "g0" /* Gather; negative indices wrap */' in header
     lib = load_shared(so)
     fn = lib.function(name, 4, returns_status=True)
     out = np.empty((3, 4), np.float32)
@@ -272,3 +272,60 @@ int main(void) {{
     )
     res = subprocess.run([str(exe)], capture_output=True, text=True, check=True)
     assert res.stdout.split() == ["1", "0", "-7", "5", "1", "g0"]
+
+
+def test_reverse_sequence_lens_past_the_time_axis():
+    model = make(
+        helper.make_node("ReverseSequence", ["x", "l"], ["y"], batch_axis=1, time_axis=0, name="rs"),
+        [("x", F, [4, 2]), ("l", I64, [2])],
+        [("y", F, [4, 2])],
+    )
+    m = compile_model(model)
+    x = np.arange(8, dtype=np.float32).reshape(4, 2)
+    good = np.array([4, 2])
+    np.testing.assert_array_equal(m(x, good)[0], run_ort(model, x, good)[0])
+    with pytest.raises(IndexOutOfRangeError) as info:
+        m(x, np.array([4, 6]))  # reads time positions 5 and 4 of 4
+    e = info.value
+    assert e.node == "rs" and e.bound == 4 and e.index in (4, 5)
+    assert "node 'rs' (ReverseSequence)" in str(e) and "(valid: 0..3)" in str(e)
+
+
+@pytest.mark.parametrize("op", ["NegativeLogLikelihoodLoss", "SoftmaxCrossEntropyLoss"])
+def test_loss_target_out_of_range(op):
+    model = make(
+        helper.make_node(op, ["x", "t"], ["y"], reduction="sum", ignore_index=-1, name="loss"),
+        [("x", F, [3, 4]), ("t", I64, [3])],
+        [("y", F, [])],
+    )
+    m = compile_model(model)
+    x = -np.arange(12, dtype=np.float32).reshape(3, 4) / 10
+    good = np.array([3, -1, 0])  # -1 is ignore_index
+    np.testing.assert_allclose(m(x, good)[0], run_ort(model, x, good)[0], rtol=1e-6)
+    for bad in (4, -2):  # class indices do not wrap
+        with pytest.raises(IndexOutOfRangeError) as info:
+            m(x, np.array([0, bad, 1]))
+        assert (info.value.node, info.value.index, info.value.bound) == ("loss", bad, 4)
+        assert f"node 'loss' ({op}): index {bad} is out of range for axis 1 of size 4 (valid: 0..3)" == str(info.value)
+
+
+def test_rotary_embedding_position_ids():
+    b, s, h, dh, max_pos = 1, 3, 2, 4, 5
+    model = make(
+        helper.make_node("RotaryEmbedding", ["x", "c", "s", "p"], ["y"], num_heads=h, name="rope"),
+        [("x", F, [b, s, h * dh]), ("c", F, [max_pos, dh // 2]), ("s", F, [max_pos, dh // 2]), ("p", I64, [b, s])],
+        [("y", F, [b, s, h * dh])],
+    )
+    model.opset_import[0].version = 23
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((b, s, h * dh)).astype(np.float32)
+    c = rng.standard_normal((max_pos, dh // 2)).astype(np.float32)
+    sn = rng.standard_normal((max_pos, dh // 2)).astype(np.float32)
+    m = compile_model(model)
+    good = np.array([[0, 4, 2]])
+    np.testing.assert_allclose(m(x, c, sn, good)[0], run_ort(model, x, c, sn, good)[0], rtol=1e-5, atol=1e-6)
+    for bad in (5, -1):
+        with pytest.raises(IndexOutOfRangeError) as info:
+            m(x, c, sn, np.array([[0, bad, 1]]))
+        assert (info.value.node, info.value.index, info.value.bound) == ("rope", bad, max_pos)
+        assert "(valid: 0..4)" in str(info.value)

@@ -130,3 +130,22 @@ func.func @trilu(%x: tensor<3x3xf32>) -> tensor<3x3xf32> {
   %0 = "onnx.Trilu"(%x, %n) {upper = 0 : si64} : (tensor<3x3xf32>, none) -> tensor<3x3xf32>
   func.return %0 : tensor<3x3xf32>
 }
+
+// -----
+
+// RotaryEmbedding: position ids index the cos/sin caches; they are checked
+// (without wrapping: a negative position is out of range) once per position.
+// CHECK-LABEL: func.func @rope
+// CHECK: %[[SAFE:\w+]] = linalg.generic {{.*}} ins(%{{\w+}} : tensor<1x3xi64>) outs(%{{\w+}} : tensor<1x3xi64>) {
+// CHECK-NEXT: ^bb0(%{{\w+}}: i64, %{{\w+}}: i64):
+// CHECK-NEXT: %[[I:\w+]] = arith.index_cast %{{\w+}} : i64 to index
+// CHECK-NEXT: %[[B:\w+]] = arith.constant 5 : index
+// CHECK-NEXT: %[[A:\w+]] = arith.constant 0 : index
+// CHECK-NEXT: %{{\w+}} = mlopt.check_index %[[I]], %[[B]], %[[A]] {node = "rope", op = "RotaryEmbedding", unsigned}
+// CHECK: tensor.extract %[[SAFE]][%{{\w+}}, %{{\w+}}] : tensor<1x3xi64>
+// CHECK-NOT: mlopt.check_index
+// CHECK: func.return
+func.func @rope(%x: tensor<1x3x8xf32>, %c: tensor<5x2xf32>, %s: tensor<5x2xf32>, %p: tensor<1x3xi64>) -> tensor<1x3x8xf32> {
+  %0 = "onnx.RotaryEmbedding"(%x, %c, %s, %p) {num_heads = 2 : si64, onnx_node_name = "rope"} : (tensor<1x3x8xf32>, tensor<5x2xf32>, tensor<5x2xf32>, tensor<1x3xi64>) -> tensor<1x3x8xf32>
+  func.return %0 : tensor<1x3x8xf32>
+}

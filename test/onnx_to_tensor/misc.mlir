@@ -152,10 +152,9 @@ func.func @quantize(%x: tensor<4xf32>) -> (tensor<4xui8>, tensor<4xf32>) {
 // CHECK-NEXT: %{{\w+}} = arith.cmpi eq, %{{\w+}}, %{{\w+}} : index
 // CHECK-NEXT: %{{\w+}} = arith.constant 0 : index
 // CHECK-NEXT: %{{\w+}} = arith.select %{{\w+}}, %{{\w+}}, %{{\w+}} : index
-// CHECK-NEXT: %{{\w+}} = arith.constant 0 : index
-// CHECK-NEXT: %{{\w+}} = arith.maxsi %{{\w+}}, %{{\w+}} : index
-// CHECK-NEXT: %{{\w+}} = arith.constant 3 : index
-// CHECK-NEXT: %{{\w+}} = arith.minsi %{{\w+}}, %{{\w+}} : index
+// CHECK-NEXT: %{{\w+}} = arith.constant 4 : index
+// CHECK-NEXT: %{{\w+}} = arith.constant 1 : index
+// CHECK-NEXT: %{{\w+}} = mlopt.check_index %{{\w+}}, %{{\w+}}, %{{\w+}} {node = "", op = "NegativeLogLikelihoodLoss", unsigned}
 // CHECK-NEXT: %{{\w+}} = linalg.index 0 : index
 // CHECK-NEXT: %{{\w+}} = tensor.extract %{{\w+}}[%{{\w+}}, %{{\w+}}] : tensor<3x4xf32>
 // CHECK-NEXT: %{{\w+}} = arith.constant 1.000000e+00 : f32

@@ -239,8 +239,11 @@ func.func @gather_nd(%d: tensor<2x3xf32>, %i: tensor<2x2xi64>) -> tensor<2xf32> 
 // CHECK-NEXT: %{{\w+}} = arith.subi %{{\w+}}, %{{\w+}} : index
 // CHECK-NEXT: %{{\w+}} = arith.subi %{{\w+}}, %{{\w+}} : index
 // CHECK-NEXT: %{{\w+}} = arith.select %{{\w+}}, %{{\w+}}, %{{\w+}} : index
-// CHECK-NEXT: %{{\w+}} = linalg.index 1 : index
-// CHECK-NEXT: %{{\w+}} = tensor.extract %{{\w+}}[%{{\w+}}, %{{\w+}}] : tensor<3x2xf32>
+// CHECK-NEXT: %{{\w+}} = arith.constant 3 : index
+// CHECK-NEXT: %{{\w+}} = arith.constant 0 : index
+// CHECK-NEXT: %[[SRC:\w+]] = mlopt.check_index %{{\w+}}, %{{\w+}}, %{{\w+}} {node = "", op = "ReverseSequence", unsigned}
+// CHECK-NEXT: %[[B:\w+]] = linalg.index 1 : index
+// CHECK-NEXT: %{{\w+}} = tensor.extract %{{\w+}}[%[[SRC]], %[[B]]] : tensor<3x2xf32>
 // CHECK-NEXT: linalg.yield %{{\w+}} : f32
 // CHECK-NEXT: } -> tensor<3x2xf32>
 // CHECK-NEXT: func.return %{{\w+}}, %{{\w+}} : tensor<3x2xf32>, tensor<3x2xf32>

@@ -8,7 +8,7 @@
 // with the failure call under scf.if. The check table names the nodes.
 // CHECK-LABEL: func.func @g
 // CHECK-SAME: (%d: memref<5xf32>, %i: memref<3xi64>, %u: memref<3xi32>, %y: memref<3xf32>, %[[ST:\w+]]: memref<8xi64>) -> i32
-// CHECK-SAME: mlopt.index_checks = {{\[}}["g0", "Gather"], ["g1", "Gather"]]
+// CHECK-SAME: mlopt.index_checks = {{\[}}["g0", "Gather", "wrap"], ["g1", "Gather", "nowrap"]]
 // CHECK-NEXT: %[[C0:\w+]] = arith.constant 0 : index
 // CHECK-NEXT: %[[Z:\w+]] = arith.constant 0 : i64
 // CHECK-NEXT: memref.store %[[Z]], %[[ST]][%[[C0]]] : memref<8xi64>
@@ -41,7 +41,7 @@
 
 // The llvm entry returns i32; the table travels on the llvm.func.
 // LL: llvm.func @g(%d: !llvm.ptr {llvm.noalias}, %i: !llvm.ptr {llvm.noalias}, %u: !llvm.ptr {llvm.noalias}, %y: !llvm.ptr {llvm.noalias}, %{{\w+}}: !llvm.ptr {llvm.noalias}) -> i32
-// LL-SAME: mlopt.index_checks = {{\[}}["g0", "Gather"], ["g1", "Gather"]]
+// LL-SAME: mlopt.index_checks = {{\[}}["g0", "Gather", "wrap"], ["g1", "Gather", "nowrap"]]
 // LL: llvm.return %{{\w+}} : i32
 // LL: llvm.func @mlopt_index_check_failed(!llvm.ptr, i64, i64, i64, i64)
 

@@ -349,8 +349,11 @@ def c_header(translation: Translation) -> str:
             "   status: 8 int64_t words owned by the caller (one per concurrent call).",
             "   Check ids: */",
         ]
-        for i, (node, op_type) in enumerate(translation.index_checks):
-            lines.append(f"#define {entry.upper()}_CHECK_{i}_NODE {_c_string(node)} /* {op_type} */")
+        for i, (node, op_type, wraps) in enumerate(translation.index_checks):
+            how = "negative indices wrap" if wraps else "no negative indices"
+            lines.append(
+                f"#define {entry.upper()}_CHECK_{i}_NODE {_c_string(node)} /* {op_type}; {how} */"
+            )
         lines.append(f"int32_t {entry}({args});")
     else:
         lines.append(f"void {entry}({args});")

@@ -38,7 +38,7 @@ from xdsl.ir import Block, Operation, SSAValue
 from xdsl.utils.exceptions import DiagnosticException
 
 from mlopt.passes.index_checks import FAIL_FN as INDEX_FAIL_FN
-from mlopt.passes.index_checks import STATUS_INDEX_OUT_OF_RANGE
+from mlopt.passes.index_checks import STATUS_INDEX_OUT_OF_RANGE, CheckInfo, read_check_table
 
 WEIGHT_PTR_SUFFIX = "__ptr"
 
@@ -107,8 +107,8 @@ class Translation:
     #: the entry returns an ``int32_t`` error status and its last argument is
     #: the ``int64_t status[8]`` record (it has index checks)
     entry_status: bool = False
-    #: check id -> (node name, op type) of the entry's index checks
-    index_checks: list[tuple[str, str]] = field(default_factory=list)
+    #: check id -> (node name, op type, wraps) of the entry's index checks
+    index_checks: list[CheckInfo] = field(default_factory=list)
 
 
 def _declare_function(op: llvm.FuncOp, module: ir.Module) -> ir.Function:
@@ -217,12 +217,10 @@ def translate_module(
         if "mlopt.entry" in op.attributes:
             result.entry = op.sym_name.data
             result.entry_num_args = len(op.function_type.inputs)
-            table = op.attributes.get("mlopt.index_checks")
-            if isinstance(table, builtin.ArrayAttr):
+            table = read_check_table(op.attributes.get("mlopt.index_checks"))
+            if table is not None:
                 result.entry_status = True
-                result.index_checks = [
-                    (row.data[0].data, row.data[1].data) for row in table.data  # type: ignore[attr-defined]
-                ]
+                result.index_checks = table
         if op.sym_name.data == INDEX_FAIL_FN and not op.body.blocks:
             _define_index_failure(fn)
         if op.body.blocks:

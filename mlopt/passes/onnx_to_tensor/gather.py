@@ -65,13 +65,16 @@ def _norm_index(b: Body, v, src_elt, n: int):
     return b.select(neg, b.add(arith.AddiOp(i, b.const(n, IndexType()))), i)
 
 
-def checked_indices(em: Emitter, ind: SSAValue, bounds: Sequence[int], axes: Sequence[int]) -> SSAValue:
+def checked_indices(
+    em: Emitter, ind: SSAValue, bounds: Sequence[int], axes: Sequence[int], *, wrap: bool = True
+) -> SSAValue:
     """The indices tensor ``ind`` as an ``i64`` tensor of in-range indices.
 
     With one bound, every index is checked against ``bounds[0]`` (axis
     ``axes[0]``); with several (GatherND, ScatterND), position ``t`` of the last
     dimension is checked against ``bounds[t]`` (axis ``axes[t]``). Negative
-    indices wrap (not for unsigned index types). A constant ``ind`` is checked
+    indices wrap (not for unsigned index types, nor with ``wrap=False``: then
+    they are out of range like any other). A constant ``ind`` is checked
     now and replaced by a constant of the normalised indices; otherwise a
     ``linalg.generic`` applies ``mlopt.check_index`` to every index.
     """
@@ -79,6 +82,7 @@ def checked_indices(em: Emitter, ind: SSAValue, bounds: Sequence[int], axes: Seq
     shape = em.shape(ind)
     ie = elt_of(ind)
     unsigned = kind_of(ie) == "u"
+    nowrap = unsigned or not wrap
     rank = len(shape)
     per_last = len(bounds) != 1
     count = int(np.prod(shape))
@@ -98,6 +102,9 @@ def checked_indices(em: Emitter, ind: SSAValue, bounds: Sequence[int], axes: Seq
         if unsigned:
             bad = vals >= np.asarray(bnd, dtype=np.uint64)
             norm = vals.astype(np.int64)
+        elif nowrap:
+            norm = vals
+            bad = (vals < 0) | (vals >= bnd)
         else:
             norm = np.where(vals < 0, vals + bnd, vals)
             bad = (norm < 0) | (norm >= bnd)
@@ -105,7 +112,7 @@ def checked_indices(em: Emitter, ind: SSAValue, bounds: Sequence[int], axes: Seq
             pos = tuple(int(p) for p in np.argwhere(bad)[0])
             t = pos[-1] if per_last else 0
             i, n = int(vals[pos]), int(bounds[t])
-            valid = f"0..{n - 1}" if unsigned else f"{-n}..{n - 1}"
+            valid = f"0..{n - 1}" if nowrap else f"{-n}..{n - 1}"
             raise ConstantIndexError(
                 f"convert-onnx-to-tensor: {describe(op)}: constant index {i} (at {list(pos)}) "
                 f"is out of range for axis {axes[t]} of size {n} (valid: {valid})",
@@ -127,7 +134,7 @@ def checked_indices(em: Emitter, ind: SSAValue, bounds: Sequence[int], axes: Seq
         else:
             bound = b.const(bounds[0], IndexType())
             axis = b.const(axes[0], IndexType())
-        safe = b.add(CheckIndexOp(i, bound, axis, node, kind, unsigned=unsigned))
+        safe = b.add(CheckIndexOp(i, bound, axis, node, kind, unsigned=nowrap))
         return b.add(arith.IndexCastOp(safe, I64))
 
     return generic(em, [ind], [identity_map(rank)], shape, I64, body)

@@ -7,6 +7,7 @@ from xdsl.dialects import arith, math, tensor
 from xdsl.dialects.builtin import IndexType
 from xdsl.ir.affine import AffineMap
 
+from mlopt.dialects.mlopt import CheckIndexOp
 from mlopt.passes.onnx_to_tensor.common import (
     Body,
     Emitter,
@@ -15,6 +16,8 @@ from mlopt.passes.onnx_to_tensor.common import (
     is_none,
     lowering,
     map_elementwise,
+    node_name,
+    op_type,
     reduce_generic,
     signless,
 )
@@ -38,9 +41,11 @@ def nll(em: Emitter, logp, target, weight, ignore_index, reduction: str):
         if ignore_index is not None:
             ign = b.add(arith.CmpiOp(t, b.const(ignore_index, IndexType()), "eq"))
             t = b.select(ign, b.const(0, IndexType()), t)
-        # clamp into range so that the extract is always valid
-        t = b.add(arith.MaxSIOp(t, b.const(0, IndexType())))
-        t = b.add(arith.MinSIOp(t, b.const(C - 1, IndexType())))
+        # a class index outside [0, C) (other than ignore_index) is an error: checked
+        t = b.add(CheckIndexOp(
+            t, b.const(C, IndexType()), b.const(1, IndexType()),
+            node_name(em.op), op_type(em.op), unsigned=True,
+        ))
         coords = [b.index(0), t, *[b.index(i) for i in range(1, rank)]]
         v = b.add(tensor.ExtractOp(logp, coords, signless(e)))
         w = b.add(tensor.ExtractOp(weight, [t], signless(e))) if weight is not None else b.const(1.0, e)

@@ -26,7 +26,10 @@ from mlopt.passes.onnx_to_tensor.common import (
     signless,
     width_of,
 )
+from mlopt.dialects.mlopt import CheckIndexOp
+from mlopt.passes.onnx_to_tensor.common import node_name
 from mlopt.passes.onnx_to_tensor.elementwise import sigmoid
+from mlopt.passes.onnx_to_tensor.gather import checked_indices
 from mlopt.passes.onnx_to_tensor.pooling import highest, lowest
 from mlopt.passes.onnx_to_tensor.reduction import cumulative
 
@@ -246,6 +249,11 @@ def lower_reverse_sequence(em: Emitter, op):
         inside = b.add(arith.CmpiOp(t, L, "slt"))
         rev = b.add(arith.SubiOp(b.add(arith.SubiOp(L, b.const(1, IndexType()))), t))
         src_t = b.select(inside, rev, t)
+        # a sequence_lens value above the time axis would read past it: checked
+        src_t = b.add(CheckIndexOp(
+            src_t, b.const(shape[taxis], IndexType()), b.const(taxis, IndexType()),
+            node_name(em.op), "ReverseSequence", unsigned=True,
+        ))
         coords = [src_t if i == taxis else b.index(i) for i in range(rank)]
         return b.add(tensor.ExtractOp(x, coords, signless(e)))
 
@@ -490,6 +498,10 @@ def lower_rotary_embedding(em: Emitter, op):
     half = rot // 2
     idx_t = IndexType()
     pe = elt_of(pid) if pid is not None else None
+    if pid is not None:  # position ids index the cos/sin caches: checked (no wrapping)
+        rows = min(em.shape(cos_c)[0], em.shape(sin_c)[0])
+        pid = checked_indices(em, pid, [rows], [0], wrap=False)
+        pe = IntegerType(64)
 
     def body(b: Body, o):
         def cst(v):
