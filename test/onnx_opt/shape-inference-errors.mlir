@@ -48,3 +48,19 @@ func.func @axis_out_of_range(%x: tensor<2x3xf32>) -> tensor<*xf32> {
   %0 = "onnx.ReduceSum"(%x, %a) : (tensor<2x3xf32>, tensor<1xi64>) -> tensor<*xf32>
   func.return %0 : tensor<*xf32>
 }
+
+// -----
+
+func.func @flatten_axis_above_rank(%x: tensor<2x3x4xf32>) -> tensor<*xf32> {
+  // expected-error@+1 {{'onnx.Flatten': axis 4 is out of range [-3, 3] for rank 3}}
+  %0 = "onnx.Flatten"(%x) {axis = 4 : si64} : (tensor<2x3x4xf32>) -> tensor<*xf32>
+  func.return %0 : tensor<*xf32>
+}
+
+// -----
+
+func.func @flatten_axis_below_rank(%x: tensor<2x3x4xf32>) -> tensor<*xf32> {
+  // expected-error@+1 {{'onnx.Flatten': axis -4 is out of range [-3, 3] for rank 3}}
+  %0 = "onnx.Flatten"(%x) {axis = -4 : si64} : (tensor<2x3x4xf32>) -> tensor<*xf32>
+  func.return %0 : tensor<*xf32>
+}

@@ -209,3 +209,20 @@ func.func @symbolic_flatten(%x: tensor<?x3x4x5xf32>, %y: tensor<?x3x4x5xf32>) ->
   %r2 = "onnx.Reshape"(%y, %c) : (tensor<?x3x4x5xf32>, tensor<*xi64>) -> tensor<*xf32>
   func.return %r, %r2 : tensor<*xf32>, tensor<*xf32>
 }
+
+// -----
+
+// Flatten's axis ranges over [-rank, rank]: axis == rank gives [prod, 1],
+// axis == -rank and axis == 0 give [1, prod].
+// CHECK-LABEL: func.func @flatten_axes
+// CHECK: "onnx.Flatten"{{.*}}axis = 3{{.*}} -> tensor<24x1xf32>
+// CHECK: "onnx.Flatten"{{.*}}axis = -3{{.*}} -> tensor<1x24xf32>
+// CHECK: "onnx.Flatten"{{.*}}axis = 0{{.*}} -> tensor<1x24xf32>
+// CHECK: "onnx.Flatten"{{.*}}axis = 1{{.*}} -> tensor<5x1xf32>
+func.func @flatten_axes(%x: tensor<2x3x4xf32>, %v: tensor<5xf32>) -> (tensor<*xf32>, tensor<*xf32>, tensor<*xf32>, tensor<*xf32>) {
+  %0 = "onnx.Flatten"(%x) {axis = 3 : si64} : (tensor<2x3x4xf32>) -> tensor<*xf32>
+  %1 = "onnx.Flatten"(%x) {axis = -3 : si64} : (tensor<2x3x4xf32>) -> tensor<*xf32>
+  %2 = "onnx.Flatten"(%x) {axis = 0 : si64} : (tensor<2x3x4xf32>) -> tensor<*xf32>
+  %3 = "onnx.Flatten"(%v) {axis = 1 : si64} : (tensor<5xf32>) -> tensor<*xf32>
+  func.return %0, %1, %2, %3 : tensor<*xf32>, tensor<*xf32>, tensor<*xf32>, tensor<*xf32>
+}

@@ -367,7 +367,12 @@ def _flatten(c: _Ctx) -> list[Result]:
     x = c.shape(0)
     if x is None:
         return [(None, c.et(0))]
-    axis = _axis(c.attr("axis", 1), len(x))
+    # Flatten's axis may equal the rank (output [prod(shape), 1]): [-r, r]
+    rank = len(x)
+    axis = c.attr("axis", 1)
+    if not -rank <= axis <= rank:
+        raise ShapeError(f"axis {axis} is out of range [-{rank}, {rank}] for rank {rank}")
+    axis = axis + rank if axis < 0 else axis
 
     def prod(ds: Sequence[int]) -> int:
         return -1 if any(d < 0 for d in ds) else int(np.prod(ds, dtype=np.int64))
