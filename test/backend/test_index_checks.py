@@ -329,3 +329,41 @@ def test_rotary_embedding_position_ids():
             m(x, c, sn, np.array([[0, bad, 1]]))
         assert (info.value.node, info.value.index, info.value.bound) == ("rope", bad, max_pos)
         assert "(valid: 0..4)" in str(info.value)
+
+
+@pytest.mark.parametrize("num_threads", [1, 2])
+def test_checked_gathers_feeding_matmul_kernels(num_threads):
+    # GatherElements fuses into its consumer, Gather's check loop does not; both
+    # feed contraction kernels; two nodes -> two check ids, each named on failure
+    nodes = [
+        helper.make_node("GatherElements", ["d", "i"], ["g"], axis=1, name="ge"),
+        helper.make_node("MatMul", ["g", "w"], ["y"], name="mm"),
+        helper.make_node("Gather", ["e", "j"], ["h"], axis=0, name="emb"),
+        helper.make_node("MatMul", ["h", "w"], ["z"], name="mm2"),
+    ]
+    vi = helper.make_tensor_value_info
+    graph = helper.make_graph(
+        nodes, "g",
+        [vi("d", F, [64, 64]), vi("i", I64, [64, 64]), vi("w", F, [64, 64]), vi("e", F, [100, 64]), vi("j", I64, [64])],
+        [vi("y", F, [64, 64]), vi("z", F, [64, 64])],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)])
+    rng = np.random.default_rng(0)
+    args = [
+        rng.standard_normal((64, 64)).astype(np.float32), rng.integers(-64, 64, (64, 64)),
+        rng.standard_normal((64, 64)).astype(np.float32), rng.standard_normal((100, 64)).astype(np.float32),
+        rng.integers(-100, 100, 64),
+    ]
+    m = compile_model(model, num_threads=num_threads)
+    for got, want in zip(m(*args), run_ort(model, *args)):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+    bad = list(args)
+    bad[1] = bad[1].copy()
+    bad[1][5, 5] = 64
+    with pytest.raises(IndexOutOfRangeError, match=r"^node 'ge' \(GatherElements\): index 64 is out of range for axis 1 of size 64"):
+        m(*bad)
+    bad = list(args)
+    bad[4] = bad[4].copy()
+    bad[4][3] = -101
+    with pytest.raises(IndexOutOfRangeError, match=r"^node 'emb' \(Gather\): index -101 is out of range for axis 0 of size 100"):
+        m(*bad)
