@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 
 import numpy as np
 import onnx
@@ -367,3 +368,43 @@ def test_checked_gathers_feeding_matmul_kernels(num_threads):
     bad[4][3] = -101
     with pytest.raises(IndexOutOfRangeError, match=r"^node 'emb' \(Gather\): index -101 is out of range for axis 0 of size 100"):
         m(*bad)
+
+
+GUARD_PAGE_SCRIPT = r"""
+import ctypes, mmap, sys
+import numpy as np
+from onnx import helper, TensorProto
+from mlopt.backends.runtime import compile_model
+from mlopt.errors import IndexOutOfRangeError
+
+page = mmap.PAGESIZE
+buf = mmap.mmap(-1, 2 * page)
+base = ctypes.addressof(ctypes.c_char.from_buffer(buf))
+libc = ctypes.CDLL(None, use_errno=True)
+libc.mprotect.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+assert libc.mprotect(base + page, page, 0) == 0  # PROT_NONE: any access faults
+rows, cols = 5, 4
+d = np.frombuffer(buf, np.float32, rows * cols, page - rows * cols * 4).reshape(rows, cols)
+d[:] = np.arange(rows * cols).reshape(rows, cols)
+graph = helper.make_graph(
+    [helper.make_node("Gather", ["d", "i"], ["y"], axis=0, name="g")], "g",
+    [helper.make_tensor_value_info("d", TensorProto.FLOAT, [rows, cols]),
+     helper.make_tensor_value_info("i", TensorProto.INT64, [3])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, [3, cols])])
+m = compile_model(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)]))
+print(m(d, np.array([4, -5, 0]))[0][0, 0])
+for bad in (rows, rows + 1, 1 << 20):  # the rows just past the data are in the guard page
+    try:
+        m(d, np.array([0, bad, 1]))
+    except IndexOutOfRangeError as e:
+        print(e.index)
+"""
+
+
+def test_out_of_range_never_touches_a_guard_page():
+    # data ends exactly at a PROT_NONE page: reading one row past it would kill the process
+    res = subprocess.run(
+        [sys.executable, "-c", GUARD_PAGE_SCRIPT], capture_output=True, text=True, timeout=600
+    )
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert res.stdout.split() == ["16.0", "5", "6", str(1 << 20)]

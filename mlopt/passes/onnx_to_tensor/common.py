@@ -54,6 +54,7 @@ from xdsl.utils.exceptions import DiagnosticException
 # ---------------------------------------------------------------------------
 # errors
 
+from mlopt import errors as _mlopt_errors  # noqa: E402
 
 try:  # the driver reports these at the op's source location
     from mlopt.tools.diagnostics import OpDiagnosticError as _OpError
@@ -61,7 +62,7 @@ except ImportError:  # pragma: no cover
     _OpError = None  # type: ignore[assignment]
 
 
-class LoweringError(DiagnosticException):
+class LoweringError(_mlopt_errors.LoweringError, DiagnosticException):
     """An ONNX op cannot be lowered (unsupported op/attribute, dynamic shape...).
 
     ``op`` (when known) is the ONNX op; it is an ``OpDiagnosticError`` so the
@@ -857,17 +858,132 @@ LoweringFn = Callable[[Emitter, Operation], Sequence[SSAValue | None] | SSAValue
 
 LOWERINGS: dict[str, LoweringFn] = {}
 
+# full op name -> the attributes its lowering honours (see :func:`lowering`)
+HONOURED: dict[str, frozenset[str]] = {}
 
-def lowering(*op_types: str) -> Callable[[LoweringFn], LoweringFn]:
-    """Register ``fn`` as the lowering of ``onnx.<T>`` for each T in ``op_types``."""
+
+def lowering(*op_types: str, honours: Sequence[str]) -> Callable[[LoweringFn], LoweringFn]:
+    """Register ``fn`` as the lowering of ``onnx.<T>`` for each T in ``op_types``.
+
+    ``honours`` names every attribute of the op's schema whose value the
+    lowering implements (or rejects itself with a clear error when it cannot);
+    it is required, so each lowering states it. ``convert-onnx-to-tensor``
+    rejects an op carrying any other attribute with a value different from its
+    schema default (:func:`check_honoured_attributes`): an attribute is never
+    silently ignored. An attribute that only has an effect in a case the
+    lowering rejects (``momentum`` of a training-mode BatchNormalization) or
+    through the result types computed by shape inference (Cast's ``to``)
+    counts as honoured."""
+    if isinstance(honours, str):
+        raise TypeError("lowering(..., honours=...) takes a sequence of attribute names")
+    declared = frozenset(honours)
 
     def deco(fn: LoweringFn) -> LoweringFn:
         for t in op_types:
             name = t if "." in t else f"onnx.{t}"
             LOWERINGS[name] = fn
+            HONOURED[name] = declared
         return fn
 
     return deco
+
+
+def _same_value(value: Any, default: Any) -> bool:
+    if isinstance(value, str) or isinstance(default, str):
+        return value == default
+    try:
+        a, b = np.asarray(value), np.asarray(default)
+    except (TypeError, ValueError):  # pragma: no cover - exotic attribute kinds
+        return False
+    if a.dtype == object or b.dtype == object or a.shape != b.shape:
+        return False
+    if a.dtype.kind == "f" or b.dtype.kind == "f":
+        # FLOAT attributes are f32: compare at that precision
+        return bool(np.all(a.astype(np.float32) == b.astype(np.float32)))
+    return bool(np.array_equal(a, b))
+
+
+def _short(value: Any) -> str:
+    text = repr(value.tolist() if isinstance(value, np.ndarray) else value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def unhonoured_attributes(op: Operation, honoured: frozenset[str]) -> list[tuple[str, Any, Any]]:
+    """``(name, value, schema default)`` of every attribute of ``op`` outside
+    ``honoured`` whose value differs from its schema default (an attribute
+    without a default always differs). Discardable attributes (``onnx_node_name``,
+    dotted names) are not the op's."""
+    schema = getattr(type(op), "SCHEMA", None)
+    out = []
+    for name, a in op.attributes.items():
+        if name in honoured or name == "onnx_node_name" or "." in name:
+            continue
+        value = _py(a)
+        default = schema.default(name) if schema is not None and name in schema.attrs else None
+        if default is not None and _same_value(value, default):
+            continue
+        out.append((name, value, default))
+    return out
+
+
+_PADDING = frozenset({"NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID", ""})
+_RNN_DIRECTIONS = frozenset({"forward", "reverse", "bidirectional"})
+
+# (op type or "*", attribute) -> the string values ONNX defines for it. An
+# honoured attribute with another value is rejected before the lowering runs
+# (so that no lowering can take an unknown value for its last case). ""
+# is onnxruntime's spelling of NOTSET.
+ENUM_VALUES: dict[tuple[str, str], frozenset[str]] = {
+    ("*", "auto_pad"): _PADDING,
+    ("Resize", "mode"): frozenset({"nearest", "linear", "cubic"}),
+    ("Resize", "nearest_mode"): frozenset({"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"}),
+    ("Resize", "coordinate_transformation_mode"): frozenset(
+        {"half_pixel", "half_pixel_symmetric", "pytorch_half_pixel", "align_corners",
+         "asymmetric", "tf_crop_and_resize"}
+    ),
+    ("Resize", "keep_aspect_ratio_policy"): frozenset({"stretch", "not_larger", "not_smaller"}),
+    ("Pad", "mode"): frozenset({"constant", "reflect", "edge", "wrap"}),
+    ("DepthToSpace", "mode"): frozenset({"DCR", "CRD"}),
+    ("SpaceToDepth", "mode"): frozenset({"DCR", "CRD"}),
+    ("Gelu", "approximate"): frozenset({"none", "tanh"}),
+    ("BitShift", "direction"): frozenset({"LEFT", "RIGHT"}),
+    ("GridSample", "mode"): frozenset({"linear", "nearest", "cubic", "bilinear", "bicubic"}),
+    ("GridSample", "padding_mode"): frozenset({"zeros", "border", "reflection"}),
+    ("ScatterElements", "reduction"): frozenset({"none", "add", "mul", "max", "min"}),
+    ("ScatterND", "reduction"): frozenset({"none", "add", "mul", "max", "min"}),
+    ("NegativeLogLikelihoodLoss", "reduction"): frozenset({"none", "sum", "mean"}),
+    ("SoftmaxCrossEntropyLoss", "reduction"): frozenset({"none", "sum", "mean"}),
+    ("RNN", "direction"): _RNN_DIRECTIONS,
+    ("GRU", "direction"): _RNN_DIRECTIONS,
+    ("LSTM", "direction"): _RNN_DIRECTIONS,
+}
+
+
+def check_enum_attributes(op: Operation) -> None:
+    """Fail when a string attribute of ``op`` listed in :data:`ENUM_VALUES`
+    has a value ONNX does not define."""
+    t = op_type(op)
+    for name, a in op.attributes.items():
+        allowed = ENUM_VALUES.get((t, name)) or ENUM_VALUES.get(("*", name))
+        if allowed is None or not isinstance(a, StringAttr) or a.data in allowed:
+            continue
+        legal = ", ".join(repr(v) for v in sorted(allowed) if v)
+        raise fail(op, f"attribute '{name}' has the unknown value {a.data!r} (ONNX allows {legal})")
+
+
+def check_honoured_attributes(op: Operation, honoured: frozenset[str]) -> None:
+    """Fail (naming node, op, attribute and value) when ``op`` carries an
+    attribute its lowering does not honour with a non-default value, or an
+    enumerated attribute with a value ONNX does not define."""
+    bad = unhonoured_attributes(op, honoured)
+    if not bad:
+        check_enum_attributes(op)
+        return
+    name, value, default = bad[0]
+    what = f"attribute '{name}' = {_short(value)} is not supported by this lowering"
+    if default is not None:
+        what += f" (only its default {_short(default)} is)"
+    raise fail(op, what)
 
 
 def norm_axis(em: Emitter, axis: int, rank: int) -> int:

@@ -20,7 +20,7 @@ from mlopt.passes.onnx_to_tensor.common import (
 )
 
 
-@lowering("Constant")
+@lowering("Constant", honours=("value", "value_float", "value_floats", "value_int", "value_ints"))
 def lower_constant(em: Emitter, op):
     out_t = op.results[0].type
     em.out_shape()
@@ -41,7 +41,7 @@ def lower_constant(em: Emitter, op):
     return em.dense(np.asarray(arr).reshape(em.out_shape()), em.out_elt())
 
 
-@lowering("ConstantOfShape")
+@lowering("ConstantOfShape", honours=("value",))
 def lower_constant_of_shape(em: Emitter, op):
     shape = em.out_shape()
     elt = em.out_elt()
@@ -50,7 +50,7 @@ def lower_constant_of_shape(em: Emitter, op):
     return em.filled(shape, elt, val)
 
 
-@lowering("Range")
+@lowering("Range", honours=("stash_type",))
 def lower_range(em: Emitter, op):
     """``out[i] = start + i * delta``, computed by the generated code.
 
@@ -76,7 +76,7 @@ def lower_range(em: Emitter, op):
     return generic(em, [start, delta], [scalar, scalar], shape, elt, body)
 
 
-@lowering("EyeLike")
+@lowering("EyeLike", honours=("dtype", "k"))
 def lower_eye_like(em: Emitter, op):
     shape = em.out_shape()
     k = em.attr("k", 0)
@@ -84,7 +84,7 @@ def lower_eye_like(em: Emitter, op):
     return em.dense(arr, em.out_elt())
 
 
-@lowering("Shape")
+@lowering("Shape", honours=("end", "start"))
 def lower_shape(em: Emitter, op):
     shape = em.shape(op.operands[0])
     rank = len(shape)
@@ -98,7 +98,7 @@ def lower_shape(em: Emitter, op):
     return em.dense(arr, em.out_elt())
 
 
-@lowering("Size")
+@lowering("Size", honours=())
 def lower_size(em: Emitter, op):
     n = int(np.prod(em.shape(op.operands[0])))
     return em.dense(np.array(n, dtype=np.int64), em.out_elt())

@@ -85,7 +85,7 @@ def window_params(em: Emitter, op, rank: int, kernel: Sequence[int]):
     return list(strides), list(dil), eff
 
 
-@lowering("Conv")
+@lowering("Conv", honours=("auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"))
 def lower_conv(em: Emitter, op):
     x, w, bias = op.operands[0], op.operands[1], em.operand(2)
     if isinstance(em.out_elt(), Float16Type):
@@ -231,7 +231,10 @@ def _conv_flat_rows(em, w, bias, pb, needed, x, out_shape, dil, e):
     return generic(em, [flat], [pick], out_shape, e, lambda bb, v, o: v)
 
 
-@lowering("ConvInteger")
+@lowering(
+    "ConvInteger",
+    honours=("auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"),
+)
 def lower_conv_integer(em: Emitter, op):
     """Conv of (x - x_zp) and (w - w_zp) in the (int32) output type: the
     operands are shifted and widened first, then the float/int Conv lowering runs
@@ -260,7 +263,10 @@ def lower_conv_integer(em: Emitter, op):
     return _conv_core(em, op, xs, ws, None)
 
 
-@lowering("ConvTranspose")
+@lowering(
+    "ConvTranspose",
+    honours=("auto_pad", "dilations", "group", "kernel_shape", "output_padding", "output_shape", "pads", "strides"),
+)
 def lower_conv_transpose(em: Emitter, op):
     """As a direct convolution of the stride-dilated, padded input with the
     flipped kernel (groups supported)."""

@@ -27,11 +27,13 @@ from xdsl.pattern_rewriter import (
 from xdsl.rewriter import Rewriter
 
 from mlopt.passes.onnx_to_tensor.common import (
+    HONOURED,
     LOWERINGS,
     Emitter,
     LoweringError,
     LoweringFn,
     check_element_type,
+    check_honoured_attributes,
     fail,
     is_none,
 )
@@ -67,13 +69,15 @@ def load_families() -> None:
 class OnnxOpLowering(RewritePattern):
     """Lowers one ONNX op type with a registered lowering function."""
 
-    def __init__(self, op_name: str, fn: LoweringFn):
+    def __init__(self, op_name: str, fn: LoweringFn, honoured: frozenset[str] = frozenset()):
         self.op_name = op_name
         self.fn = fn
+        self.honoured = honoured
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
         if op.name != self.op_name:
             return
+        check_honoured_attributes(op, self.honoured)
         for v in (*op.operands, *op.results):
             check_element_type(op, v.type)
         em = Emitter(op)
@@ -132,7 +136,9 @@ def supported_op_names() -> frozenset[str]:
 
 def all_patterns() -> dict[str, RewritePattern]:
     load_families()
-    pats: dict[str, RewritePattern] = {n: OnnxOpLowering(n, f) for n, f in LOWERINGS.items()}
+    pats: dict[str, RewritePattern] = {
+        n: OnnxOpLowering(n, f, HONOURED.get(n, frozenset())) for n, f in LOWERINGS.items()
+    }
     pats.update(plugin_lowerings())
     return pats
 
@@ -215,7 +221,9 @@ class ConvertOnnxToTensor(ModulePass):
     ``arith``/``math`` scalar ops and ``arith.constant`` dense tensors; all
     element types signless (unsigned semantics are picked per op).
     Fails with an error naming the node and op type when an op has no
-    lowering, a shape is dynamic, or a compile-time value is not constant.
+    lowering, carries an attribute its lowering does not honour with a
+    non-default value (each lowering declares ``honours=``), a shape is
+    dynamic, or a compile-time value is not constant.
     Plugins add lowerings through ``Registry.add_onnx_lowering``.
     """
 

@@ -69,7 +69,7 @@ def _make_math_unary(cls):
 
 
 for _name, _cls in _MATH_UNARY.items():
-    lowering(_name)(_make_math_unary(_cls))
+    lowering(_name, honours=())(_make_math_unary(_cls))
 
 
 def _one(b: Body, e):
@@ -82,22 +82,22 @@ def sigmoid(b: Body, v, e):
     return b.add(arith.DivfOp(_one(b, e), b.add(arith.AddfOp(_one(b, e), ex))))
 
 
-@lowering("Relu")
+@lowering("Relu", honours=())
 def lower_relu(em: Emitter, op):
     return _unary(em, op, lambda b, v, e, k: b.max(v, b.const(0, e), k))
 
 
-@lowering("Abs")
+@lowering("Abs", honours=())
 def lower_abs(em: Emitter, op):
     return _unary(em, op, lambda b, v, e, k: b.abs(v, k))
 
 
-@lowering("Neg")
+@lowering("Neg", honours=())
 def lower_neg(em: Emitter, op):
     return _unary(em, op, lambda b, v, e, k: b.neg(v, k))
 
 
-@lowering("Sign")
+@lowering("Sign", honours=())
 def lower_sign(em: Emitter, op):
     def f(b: Body, v, e, k):
         zero = b.const(0, e)
@@ -110,19 +110,19 @@ def lower_sign(em: Emitter, op):
     return _unary(em, op, f)
 
 
-@lowering("Reciprocal")
+@lowering("Reciprocal", honours=())
 def lower_reciprocal(em: Emitter, op):
     _float_only(em, op.operands[0])
     return _unary(em, op, lambda b, v, e, k: b.add(arith.DivfOp(_one(b, e), v)))
 
 
-@lowering("Sigmoid")
+@lowering("Sigmoid", honours=())
 def lower_sigmoid(em: Emitter, op):
     _float_only(em, op.operands[0])
     return _unary(em, op, lambda b, v, e, k: sigmoid(b, v, e))
 
 
-@lowering("LeakyRelu")
+@lowering("LeakyRelu", honours=("alpha",))
 def lower_leaky_relu(em: Emitter, op):
     alpha = em.attr("alpha", 0.01)
 
@@ -133,7 +133,7 @@ def lower_leaky_relu(em: Emitter, op):
     return _unary(em, op, f)
 
 
-@lowering("ThresholdedRelu")
+@lowering("ThresholdedRelu", honours=("alpha",))
 def lower_thresholded_relu(em: Emitter, op):
     alpha = em.attr("alpha", 1.0)
     return _unary(
@@ -142,7 +142,7 @@ def lower_thresholded_relu(em: Emitter, op):
     )
 
 
-@lowering("Elu")
+@lowering("Elu", honours=("alpha",))
 def lower_elu(em: Emitter, op):
     alpha = em.attr("alpha", 1.0)
 
@@ -154,7 +154,7 @@ def lower_elu(em: Emitter, op):
     return _unary(em, op, f)
 
 
-@lowering("Celu")
+@lowering("Celu", honours=("alpha",))
 def lower_celu(em: Emitter, op):
     alpha = em.attr("alpha", 1.0)
 
@@ -169,7 +169,7 @@ def lower_celu(em: Emitter, op):
     return _unary(em, op, f)
 
 
-@lowering("Selu")
+@lowering("Selu", honours=("alpha", "gamma"))
 def lower_selu(em: Emitter, op):
     alpha = em.attr("alpha", 1.67326319217681884765625)
     gamma = em.attr("gamma", 1.05070102214813232421875)
@@ -183,7 +183,7 @@ def lower_selu(em: Emitter, op):
     return _unary(em, op, f)
 
 
-@lowering("Softplus")
+@lowering("Softplus", honours=())
 def lower_softplus(em: Emitter, op):
     def f(b: Body, v, e, k):
         # log(1 + exp(x)), stable: max(x,0) + log1p(exp(-|x|))
@@ -194,7 +194,7 @@ def lower_softplus(em: Emitter, op):
     return _unary(em, op, f)
 
 
-@lowering("Softsign")
+@lowering("Softsign", honours=())
 def lower_softsign(em: Emitter, op):
     def f(b: Body, v, e, k):
         return b.add(arith.DivfOp(v, b.add(arith.AddfOp(_one(b, e), b.add(math.AbsFOp(v))))))
@@ -202,7 +202,7 @@ def lower_softsign(em: Emitter, op):
     return _unary(em, op, f)
 
 
-@lowering("HardSigmoid")
+@lowering("HardSigmoid", honours=("alpha", "beta"))
 def lower_hard_sigmoid(em: Emitter, op):
     alpha = em.attr("alpha", 0.2)
     beta = em.attr("beta", 0.5)
@@ -214,7 +214,7 @@ def lower_hard_sigmoid(em: Emitter, op):
     return _unary(em, op, f)
 
 
-@lowering("HardSwish")
+@lowering("HardSwish", honours=())
 def lower_hard_swish(em: Emitter, op):
     def f(b: Body, v, e, k):
         t = b.add(arith.AddfOp(b.add(arith.MulfOp(v, b.const(1.0 / 6.0, e))), b.const(0.5, e)))
@@ -228,7 +228,7 @@ def _erf_poly(b: Body, v, e):
     return b.add(math.ErfOp(v))
 
 
-@lowering("Gelu")
+@lowering("Gelu", honours=("approximate",))
 def lower_gelu(em: Emitter, op):
     approx = em.attr("approximate", "none")
 
@@ -247,7 +247,7 @@ def lower_gelu(em: Emitter, op):
     return _unary(em, op, f)
 
 
-@lowering("Mish")
+@lowering("Mish", honours=())
 def lower_mish(em: Emitter, op):
     def f(b: Body, v, e, k):
         ab = b.add(math.AbsFOp(v))
@@ -258,7 +258,7 @@ def lower_mish(em: Emitter, op):
     return _unary(em, op, f)
 
 
-@lowering("Shrink")
+@lowering("Shrink", honours=("bias", "lambd"))
 def lower_shrink(em: Emitter, op):
     bias = em.attr("bias", 0.0)
     lambd = em.attr("lambd", 0.5)
@@ -279,12 +279,12 @@ def lower_shrink(em: Emitter, op):
     return _unary(em, op, f)
 
 
-@lowering("IsNaN")
+@lowering("IsNaN", honours=())
 def lower_isnan(em: Emitter, op):
     return _unary(em, op, lambda b, v, e, k: b.add(arith.CmpfOp(v, v, "uno")))
 
 
-@lowering("IsInf")
+@lowering("IsInf", honours=("detect_negative", "detect_positive"))
 def lower_isinf(em: Emitter, op):
     pos = em.attr("detect_positive", 1)
     neg = em.attr("detect_negative", 1)
@@ -302,22 +302,22 @@ def lower_isinf(em: Emitter, op):
     return _unary(em, op, f)
 
 
-@lowering("Not")
+@lowering("Not", honours=())
 def lower_not(em: Emitter, op):
     return _unary(em, op, lambda b, v, e, k: b.not_(v))
 
 
-@lowering("BitwiseNot")
+@lowering("BitwiseNot", honours=())
 def lower_bitwise_not(em: Emitter, op):
     return _unary(em, op, lambda b, v, e, k: b.add(arith.XOrIOp(v, b.const(-1, e))))
 
 
-@lowering("Identity")
+@lowering("Identity", honours=())
 def lower_identity(em: Emitter, op):
     return op.operands[0]
 
 
-@lowering("Dropout")
+@lowering("Dropout", honours=("seed",))
 def lower_dropout(em: Emitter, op):
     """Inference Dropout: identity, mask all true. Training mode (unless the
     ratio is 0) would need random numbers: a compile-time error."""
@@ -343,7 +343,7 @@ def lower_dropout(em: Emitter, op):
     return res
 
 
-@lowering("Cast", "CastLike")
+@lowering("Cast", "CastLike", honours=("to", "saturate", "round_mode"))
 def lower_cast(em: Emitter, op):
     x = op.operands[0]
     src = elt_of(x)
@@ -353,7 +353,7 @@ def lower_cast(em: Emitter, op):
     return map_elementwise(em, [x], dst, lambda b, v: b.cast(v, src, dst))
 
 
-@lowering("Clip")
+@lowering("Clip", honours=())
 def lower_clip(em: Emitter, op):
     x = op.operands[0]
     e = elt_of(x)
@@ -426,10 +426,10 @@ def _make_binary(fn):
 
 
 for _name, _fn in _ARITH.items():
-    lowering(_name)(_make_binary(_fn))
+    lowering(_name, honours=())(_make_binary(_fn))
 
 
-@lowering("PRelu")
+@lowering("PRelu", honours=())
 def lower_prelu(em: Emitter, op):
     def f(b: Body, x, s, e, k):
         return b.select(b.cmp("lt", x, b.const(0, e), k), b.mul(x, s, k), x)
@@ -437,7 +437,7 @@ def lower_prelu(em: Emitter, op):
     return _binary(em, op, f)
 
 
-@lowering("BitShift")
+@lowering("BitShift", honours=("direction",))
 def lower_bitshift(em: Emitter, op):
     left = em.attr("direction", "LEFT") == "LEFT"
 
@@ -456,7 +456,7 @@ def lower_bitshift(em: Emitter, op):
     return _binary(em, op, f)
 
 
-@lowering("Mod")
+@lowering("Mod", honours=("fmod",))
 def lower_mod(em: Emitter, op):
     fmod = em.attr("fmod", 0)
 
@@ -482,7 +482,7 @@ def lower_mod(em: Emitter, op):
     return _binary(em, op, f)
 
 
-@lowering("Pow")
+@lowering("Pow", honours=())
 def lower_pow(em: Emitter, op):
     base, expo = op.operands[0], op.operands[1]
     eb, ee = elt_of(base), elt_of(expo)
@@ -520,7 +520,7 @@ def lower_pow(em: Emitter, op):
     return map_elementwise(em, [base, expo], em.out_elt(), f)
 
 
-@lowering("Where")
+@lowering("Where", honours=())
 def lower_where(em: Emitter, op):
     def f(b: Body, cnd, x, y):
         return b.select(cnd, x, y)
@@ -552,22 +552,22 @@ def _variadic(em: Emitter, op, combine, finish=None):
     return map_elementwise(em, ins, em.out_elt(), f)
 
 
-@lowering("Sum")
+@lowering("Sum", honours=())
 def lower_sum(em: Emitter, op):
     return _variadic(em, op, lambda b, a, x, k: b.add_(a, x, k))
 
 
-@lowering("Max")
+@lowering("Max", honours=())
 def lower_max(em: Emitter, op):
     return _variadic(em, op, lambda b, a, x, k: b.max(a, x, k))
 
 
-@lowering("Min")
+@lowering("Min", honours=())
 def lower_min(em: Emitter, op):
     return _variadic(em, op, lambda b, a, x, k: b.min(a, x, k))
 
 
-@lowering("Mean")
+@lowering("Mean", honours=())
 def lower_mean(em: Emitter, op):
     def finish(b: Body, acc, e, k, n):
         return b.div(acc, b.const(n, e), k)

@@ -140,7 +140,7 @@ def checked_indices(
     return generic(em, [ind], [identity_map(rank)], shape, I64, body)
 
 
-@lowering("Gather")
+@lowering("Gather", honours=("axis",))
 def lower_gather(em: Emitter, op):
     data, ind = op.operands[0], op.operands[1]
     ds, is_ = em.shape(data), em.shape(ind)
@@ -163,7 +163,7 @@ def lower_gather(em: Emitter, op):
     return em.reshape(res, em.out_shape())
 
 
-@lowering("GatherElements")
+@lowering("GatherElements", honours=("axis",))
 def lower_gather_elements(em: Emitter, op):
     data, ind = op.operands[0], op.operands[1]
     ds, is_ = em.shape(data), em.shape(ind)
@@ -180,7 +180,7 @@ def lower_gather_elements(em: Emitter, op):
     return generic(em, [safe], [AffineMap.identity(r)], is_, e, body)
 
 
-@lowering("GatherND")
+@lowering("GatherND", honours=("batch_dims",))
 def lower_gather_nd(em: Emitter, op):
     data, ind = op.operands[0], op.operands[1]
     ds, is_ = em.shape(data), em.shape(ind)
@@ -218,7 +218,7 @@ def _combine(b: Body, old, new, red: str, k: str):
     raise ValueError(red)
 
 
-@lowering("ScatterElements", "Scatter")
+@lowering("ScatterElements", "Scatter", honours=("axis", "reduction"))
 def lower_scatter_elements(em: Emitter, op):
     """out[i] folds every update whose target is i, in order: a generic over
     (data dims..., update dims...) reducing over the updates."""
@@ -250,7 +250,7 @@ def lower_scatter_elements(em: Emitter, op):
     )
 
 
-@lowering("ScatterND")
+@lowering("ScatterND", honours=("reduction",))
 def lower_scatter_nd(em: Emitter, op):
     data, ind, upd = op.operands[0], op.operands[1], op.operands[2]
     ds, is_ = em.shape(data), em.shape(ind)
@@ -284,7 +284,7 @@ def lower_scatter_nd(em: Emitter, op):
     )
 
 
-@lowering("OneHot")
+@lowering("OneHot", honours=("axis",))
 def lower_onehot(em: Emitter, op):
     ind, depth_v, vals = op.operands[:3]
     out = em.out_shape()
@@ -304,7 +304,7 @@ def lower_onehot(em: Emitter, op):
     return generic(em, [ind], [imap], out, e, body)
 
 
-@lowering("Trilu")
+@lowering("Trilu", honours=("upper",))
 def lower_trilu(em: Emitter, op):
     x = op.operands[0]
     shape = em.shape(x)

@@ -66,7 +66,7 @@ def nll(em: Emitter, logp, target, weight, ignore_index, reduction: str):
     return map_elementwise(em, [s, ws], e, lambda b, a, c: b.add(arith.DivfOp(a, c)))
 
 
-@lowering("NegativeLogLikelihoodLoss")
+@lowering("NegativeLogLikelihoodLoss", honours=("ignore_index", "reduction"))
 def lower_nll(em: Emitter, op):
     x, t = op.operands[0], op.operands[1]
     w = em.operand(2)
@@ -74,7 +74,7 @@ def lower_nll(em: Emitter, op):
     return em.reshape(r, em.out_shape())
 
 
-@lowering("SoftmaxCrossEntropyLoss")
+@lowering("SoftmaxCrossEntropyLoss", honours=("ignore_index", "reduction"))
 def lower_sce(em: Emitter, op):
     x, t = op.operands[0], op.operands[1]
     w = em.operand(2)

@@ -72,7 +72,7 @@ def batched_matmul(em: Emitter, a, b, out_elt, *, a_elt=None, b_elt=None, a_zero
     return em.reshape(r, tuple(final))
 
 
-@lowering("MatMul")
+@lowering("MatMul", honours=())
 def lower_matmul(em: Emitter, op):
     out = em.out_elt()
     if isinstance(out, Float16Type):
@@ -85,7 +85,7 @@ def lower_matmul(em: Emitter, op):
     return em.reshape(r, em.out_shape())
 
 
-@lowering("MatMulInteger")
+@lowering("MatMulInteger", honours=())
 def lower_matmul_integer(em: Emitter, op):
     """(A - a_zp) @ (B - b_zp) in the output type; zero points are scalars,
     per-row of A (shape (M,) or (M, 1)) or per-column of B (shape (N,))."""
@@ -114,7 +114,7 @@ def lower_matmul_integer(em: Emitter, op):
     return em.reshape(r, em.out_shape())
 
 
-@lowering("Gemm")
+@lowering("Gemm", honours=("alpha", "beta", "transA", "transB"))
 def lower_gemm(em: Emitter, op):
     a, b = op.operands[0], op.operands[1]
     cv = em.operand(2)
@@ -158,7 +158,7 @@ def lower_gemm(em: Emitter, op):
     )
 
 
-@lowering("Einsum")
+@lowering("Einsum", honours=("equation",))
 def lower_einsum(em: Emitter, op):
     eq = em.attr("equation", "").replace(" ", "")
     ins = list(op.operands)

@@ -34,7 +34,7 @@ from mlopt.passes.onnx_to_tensor.pooling import highest, lowest
 from mlopt.passes.onnx_to_tensor.reduction import cumulative
 
 
-@lowering("Swish")
+@lowering("Swish", honours=("alpha",))
 def lower_swish(em: Emitter, op):
     alpha = float(em.attr("alpha", 1.0))
     x = op.operands[0]
@@ -47,7 +47,7 @@ def lower_swish(em: Emitter, op):
     return map_elementwise(em, [x], e, f)
 
 
-@lowering("RMSNormalization")
+@lowering("RMSNormalization", honours=("axis", "epsilon", "stash_type"))
 def lower_rmsnorm(em: Emitter, op):
     x = op.operands[0]
     scale = op.operands[1]
@@ -75,7 +75,7 @@ def lower_rmsnorm(em: Emitter, op):
     )
 
 
-@lowering("CumProd")
+@lowering("CumProd", honours=("exclusive", "reverse"))
 def lower_cumprod(em: Emitter, op):
     return cumulative(em, op, "CumProd", 1, lambda b, acc, v, k: b.mul(acc, v, k))
 
@@ -107,7 +107,7 @@ def _linear_quant_operands(em: Emitter, op):
     return ins, maps, shape, zp
 
 
-@lowering("DequantizeLinear")
+@lowering("DequantizeLinear", honours=("axis", "block_size", "output_dtype"))
 def lower_dequantize(em: Emitter, op):
     ins, maps, shape, zp = _linear_quant_operands(em, op)
     ex, es = elt_of(ins[0]), elt_of(ins[1])
@@ -123,7 +123,7 @@ def lower_dequantize(em: Emitter, op):
     return generic(em, ins, maps, shape, out, body)
 
 
-@lowering("QuantizeLinear")
+@lowering("QuantizeLinear", honours=("axis", "block_size", "output_dtype", "saturate"))
 def lower_quantize(em: Emitter, op):
     ins, maps, shape, zp = _linear_quant_operands(em, op)
     ex, es = elt_of(ins[0]), elt_of(ins[1])
@@ -146,7 +146,7 @@ def lower_quantize(em: Emitter, op):
     return generic(em, ins, maps, shape, out, body)
 
 
-@lowering("DynamicQuantizeLinear")
+@lowering("DynamicQuantizeLinear", honours=())
 def lower_dynamic_quantize(em: Emitter, op):
     x = op.operands[0]
     shape = em.shape(x)
@@ -182,7 +182,7 @@ def lower_dynamic_quantize(em: Emitter, op):
     return [y, em.reshape(scale, em.out_shape(1)), em.reshape(zp, em.out_shape(2))]
 
 
-@lowering("TopK")
+@lowering("TopK", honours=("axis", "largest", "sorted"))
 def lower_topk(em: Emitter, op):
     """Rank-based TopK: rank[j] = #elements that come before j in the sorted
     order; out[r] = the element whose rank is r (two O(n^2) reductions)."""
@@ -232,7 +232,7 @@ def lower_topk(em: Emitter, op):
     return [g.results[0], g.results[1]]
 
 
-@lowering("ReverseSequence")
+@lowering("ReverseSequence", honours=("batch_axis", "time_axis"))
 def lower_reverse_sequence(em: Emitter, op):
     x, lens = op.operands[0], op.operands[1]
     shape = em.shape(x)
@@ -260,7 +260,7 @@ def lower_reverse_sequence(em: Emitter, op):
     return generic(em, [lens], [lmap], shape, e, body)
 
 
-@lowering("CenterCropPad")
+@lowering("CenterCropPad", honours=("axes",))
 def lower_center_crop_pad(em: Emitter, op):
     x = op.operands[0]
     shape = em.shape(x)
@@ -353,7 +353,10 @@ def _resize_taps(mode, ctm, scale, n_in, n_out, cubic_a, antialias, exclude_outs
     return idx, w
 
 
-@lowering("Resize")
+@lowering(
+    "Resize",
+    honours=("antialias", "axes", "coordinate_transformation_mode", "cubic_coeff_a", "exclude_outside", "extrapolation_value", "keep_aspect_ratio_policy", "mode", "nearest_mode"),
+)
 def lower_resize(em: Emitter, op):
     """Resize with constant scales/sizes: nearest (all nearest_modes), linear
     and cubic (separable taps computed at compile time, antialias,
@@ -461,7 +464,7 @@ def lower_resize(em: Emitter, op):
 
 
 
-@lowering("BitCast")
+@lowering("BitCast", honours=("to",))
 def lower_bitcast(em: Emitter, op):
     x = op.operands[0]
     src, dst = elt_of(x), em.out_elt()
@@ -475,7 +478,7 @@ def lower_bitcast(em: Emitter, op):
     return map_elementwise(em, [x], dst, lambda b, v: b.add(arith.BitcastOp(v, signless(dst))))
 
 
-@lowering("RotaryEmbedding")
+@lowering("RotaryEmbedding", honours=("interleaved", "num_heads", "rotary_embedding_dim"))
 def lower_rotary_embedding(em: Emitter, op):
     """RoPE on (B, H, S, D) or (B, S, H*D) inputs: one generic over the
     output; the partner element and the cos/sin entries are extracted."""
@@ -555,7 +558,7 @@ def lower_rotary_embedding(em: Emitter, op):
     return generic(em, [], [], shape, e, body)
 
 
-@lowering("GridSample")
+@lowering("GridSample", honours=("align_corners", "mode", "padding_mode"))
 def lower_grid_sample(em: Emitter, op):
     """GridSample (nearest / linear; zeros, border, reflection padding; any
     number of spatial dims) as one generic whose body reads the grid and the
@@ -669,7 +672,7 @@ def lower_grid_sample(em: Emitter, op):
     return generic(em, [], [], out, e, body)
 
 
-@lowering("SwiGLU")
+@lowering("SwiGLU", honours=("alpha",))
 def lower_swiglu(em: Emitter, op):
     a, bv = op.operands[0], op.operands[1]
     alpha = float(em.attr("alpha", 1.0))
@@ -711,7 +714,8 @@ def _window(em: Emitter, op, kind: str):
 
 
 for _w in ("HannWindow", "HammingWindow", "BlackmanWindow"):
-    lowering(_w)(lambda em, op, _k=_w: _window(em, op, _k))
+    # output_datatype is the result type shape inference gives
+    lowering(_w, honours=("output_datatype", "periodic"))(lambda em, op, _k=_w: _window(em, op, _k))
 
 
 def _dequant_operand(em: Emitter, v, scale, zp, axis: int):
@@ -748,7 +752,7 @@ def _requant(em: Emitter, y, scale, zp, out_elt):
     return generic(em, ins, maps, shape, out_elt, body)
 
 
-@lowering("QLinearMatMul")
+@lowering("QLinearMatMul", honours=())
 def lower_qlinear_matmul(em: Emitter, op):
     from mlopt.passes.onnx_to_tensor.matmul import batched_matmul
 
@@ -761,7 +765,10 @@ def lower_qlinear_matmul(em: Emitter, op):
     return _requant(em, y, y_s, y_z, em.out_elt())
 
 
-@lowering("QLinearConv")
+@lowering(
+    "QLinearConv",
+    honours=("auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"),
+)
 def lower_qlinear_conv(em: Emitter, op):
     from mlopt.passes.onnx_to_tensor.conv import _conv_core
 
@@ -787,7 +794,7 @@ def lower_qlinear_conv(em: Emitter, op):
     return _requant(em, y, y_s, y_z, em.out_elt())
 
 
-@lowering("MaxUnpool")
+@lowering("MaxUnpool", honours=("kernel_shape", "pads", "strides"))
 def lower_max_unpool(em: Emitter, op):
     """out[n, c, o...] = X[n, c, i...] where I[n, c, i...] is the flat index of
     (n, c, o...) in the output, else 0: a reduction over the input window."""
@@ -826,7 +833,7 @@ def lower_max_unpool(em: Emitter, op):
     return em.insert_slice(res, em.filled(final, e, 0), [0] * len(out), list(out))
 
 
-@lowering("AffineGrid")
+@lowering("AffineGrid", honours=("align_corners",))
 def lower_affine_grid(em: Emitter, op):
     """grid[n, s..., :] = theta[n] @ (base coordinates of s..., 1)."""
     theta = op.operands[0]
@@ -863,7 +870,7 @@ def lower_affine_grid(em: Emitter, op):
     )
 
 
-@lowering("Col2Im")
+@lowering("Col2Im", honours=("dilations", "pads", "strides"))
 def lower_col2im(em: Emitter, op):
     """out[n, c, p...] = sum over kernel offsets k of
     input[n, c*K + k_flat, l_flat] where p = l*stride - pad + k*dilation."""
@@ -927,7 +934,7 @@ def lower_col2im(em: Emitter, op):
     )
 
 
-@lowering("Det")
+@lowering("Det", honours=())
 def lower_det(em: Emitter, op):
     """Determinants of 1x1, 2x2 and 3x3 matrices (closed forms, any batch)."""
     x = op.operands[0]

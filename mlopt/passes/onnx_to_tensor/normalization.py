@@ -26,7 +26,7 @@ from mlopt.passes.onnx_to_tensor.common import (
 )
 
 
-@lowering("BatchNormalization")
+@lowering("BatchNormalization", honours=("epsilon", "momentum", "training_mode"))
 def lower_batchnorm(em: Emitter, op):
     x, scale, bias, mean, var = op.operands[:5]
     if em.attr("training_mode", 0):
@@ -81,7 +81,7 @@ def _normalize(em: Emitter, x, axes, eps):
     return cen, mean, inv
 
 
-@lowering("LayerNormalization")
+@lowering("LayerNormalization", honours=("axis", "epsilon", "stash_type"))
 def lower_layernorm(em: Emitter, op):
     x = op.operands[0]
     scale = em.operand(1)
@@ -122,7 +122,7 @@ def lower_layernorm(em: Emitter, op):
     return res
 
 
-@lowering("InstanceNormalization")
+@lowering("InstanceNormalization", honours=("epsilon",))
 def lower_instancenorm(em: Emitter, op):
     x, scale, bias = op.operands[:3]
     shape = em.shape(x)
@@ -139,7 +139,7 @@ def lower_instancenorm(em: Emitter, op):
     return generic(em, [cen, inv, scale, bias], [AffineMap.identity(rank), keepmap, cmap, cmap], shape, e, body)
 
 
-@lowering("GroupNormalization")
+@lowering("GroupNormalization", honours=("epsilon", "num_groups", "stash_type"))
 def lower_groupnorm(em: Emitter, op):
     x, scale, bias = op.operands[:3]
     shape = em.shape(x)
@@ -167,7 +167,7 @@ def lower_groupnorm(em: Emitter, op):
     )
 
 
-@lowering("MeanVarianceNormalization")
+@lowering("MeanVarianceNormalization", honours=("axes",))
 def lower_mvn(em: Emitter, op):
     x = op.operands[0]
     rank = len(em.shape(x))
@@ -178,7 +178,7 @@ def lower_mvn(em: Emitter, op):
     return map_elementwise(em, [cen, inv], e, lambda b, cv, iv: b.add(arith.MulfOp(cv, iv)))
 
 
-@lowering("LRN")
+@lowering("LRN", honours=("alpha", "beta", "bias", "size"))
 def lower_lrn(em: Emitter, op):
     x = op.operands[0]
     shape = em.shape(x)
@@ -211,7 +211,7 @@ def lower_lrn(em: Emitter, op):
     return map_elementwise(em, [x, sq], e, body)
 
 
-@lowering("LpNormalization")
+@lowering("LpNormalization", honours=("axis", "p"))
 def lower_lpnorm(em: Emitter, op):
     x = op.operands[0]
     rank = len(em.shape(x))

@@ -107,19 +107,28 @@ def _pool(em: Emitter, op, kind: str):
     return res
 
 
-@lowering("MaxPool")
+@lowering(
+    "MaxPool",
+    honours=("auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads", "storage_order", "strides"),
+)
 def lower_maxpool(em: Emitter, op):
     if em.attr("storage_order", 0):
         pass  # only affects the Indices output
     return _pool(em, op, "max")
 
 
-@lowering("AveragePool")
+@lowering(
+    "AveragePool",
+    honours=("auto_pad", "ceil_mode", "count_include_pad", "dilations", "kernel_shape", "pads", "strides"),
+)
 def lower_avgpool(em: Emitter, op):
     return _pool(em, op, "avg")
 
 
-@lowering("LpPool")
+@lowering(
+    "LpPool",
+    honours=("auto_pad", "ceil_mode", "dilations", "kernel_shape", "p", "pads", "strides"),
+)
 def lower_lppool(em: Emitter, op):
     return _pool(em, op, "lp")
 
@@ -150,17 +159,17 @@ def _global(em: Emitter, op, kind: str):
     return map_elementwise(em, [r], e, lambda bb, v: bb.div(v, bb.const(n, e), k))
 
 
-@lowering("GlobalAveragePool")
+@lowering("GlobalAveragePool", honours=())
 def lower_gap(em: Emitter, op):
     return _global(em, op, "avg")
 
 
-@lowering("GlobalMaxPool")
+@lowering("GlobalMaxPool", honours=())
 def lower_gmp(em: Emitter, op):
     return _global(em, op, "max")
 
 
-@lowering("GlobalLpPool")
+@lowering("GlobalLpPool", honours=("p",))
 def lower_glp(em: Emitter, op):
     return _global(em, op, "lp")
 

@@ -68,42 +68,42 @@ def _add(b: Body, v, acc, k):
     return b.add_(acc, v, k)
 
 
-@lowering("ReduceSum")
+@lowering("ReduceSum", honours=("keepdims", "noop_with_empty_axes"))
 def lower_reduce_sum(em: Emitter, op):
     return _reduce(em, op, 0, _add)
 
 
-@lowering("ReduceMean")
+@lowering("ReduceMean", honours=("keepdims", "noop_with_empty_axes"))
 def lower_reduce_mean(em: Emitter, op):
     return _reduce(em, op, 0, _add, post=lambda b, v, e, k, n: b.div(v, b.const(n, e), k))
 
 
-@lowering("ReduceMax")
+@lowering("ReduceMax", honours=("keepdims", "noop_with_empty_axes"))
 def lower_reduce_max(em: Emitter, op):
     return _reduce(em, op, lambda e, k: lowest(e, k), lambda b, v, acc, k: b.max(acc, v, k))
 
 
-@lowering("ReduceMin")
+@lowering("ReduceMin", honours=("keepdims", "noop_with_empty_axes"))
 def lower_reduce_min(em: Emitter, op):
     return _reduce(em, op, lambda e, k: highest(e, k), lambda b, v, acc, k: b.min(acc, v, k))
 
 
-@lowering("ReduceProd")
+@lowering("ReduceProd", honours=("keepdims", "noop_with_empty_axes"))
 def lower_reduce_prod(em: Emitter, op):
     return _reduce(em, op, 1, lambda b, v, acc, k: b.mul(acc, v, k))
 
 
-@lowering("ReduceL1")
+@lowering("ReduceL1", honours=("keepdims", "noop_with_empty_axes"))
 def lower_reduce_l1(em: Emitter, op):
     return _reduce(em, op, 0, _add, pre=lambda b, v, e, k: b.abs(v, k))
 
 
-@lowering("ReduceSumSquare")
+@lowering("ReduceSumSquare", honours=("keepdims", "noop_with_empty_axes"))
 def lower_reduce_sum_square(em: Emitter, op):
     return _reduce(em, op, 0, _add, pre=lambda b, v, e, k: b.mul(v, v, k))
 
 
-@lowering("ReduceL2")
+@lowering("ReduceL2", honours=("keepdims", "noop_with_empty_axes"))
 def lower_reduce_l2(em: Emitter, op):
     def post(b: Body, v, e, k, n):
         if k == "f":
@@ -116,12 +116,12 @@ def lower_reduce_l2(em: Emitter, op):
     return _reduce(em, op, 0, _add, pre=lambda b, v, e, k: b.mul(v, v, k), post=post)
 
 
-@lowering("ReduceLogSum")
+@lowering("ReduceLogSum", honours=("keepdims", "noop_with_empty_axes"))
 def lower_reduce_log_sum(em: Emitter, op):
     return _reduce(em, op, 0, _add, post=lambda b, v, e, k, n: b.add(math.LogOp(v)))
 
 
-@lowering("ReduceLogSumExp")
+@lowering("ReduceLogSumExp", honours=("keepdims", "noop_with_empty_axes"))
 def lower_reduce_log_sum_exp(em: Emitter, op):
     x = op.operands[0]
     shape = em.shape(x)
@@ -187,12 +187,12 @@ def _arg_reduce(em: Emitter, op, is_max: bool):
     return idx
 
 
-@lowering("ArgMax")
+@lowering("ArgMax", honours=("axis", "keepdims", "select_last_index"))
 def lower_argmax(em: Emitter, op):
     return _arg_reduce(em, op, True)
 
 
-@lowering("ArgMin")
+@lowering("ArgMin", honours=("axis", "keepdims", "select_last_index"))
 def lower_argmin(em: Emitter, op):
     return _arg_reduce(em, op, False)
 
@@ -230,7 +230,7 @@ def cumulative(em: Emitter, op, what: str, identity: int, combine) -> object:
     )
 
 
-@lowering("CumSum")
+@lowering("CumSum", honours=("exclusive", "reverse"))
 def lower_cumsum(em: Emitter, op):
     return cumulative(em, op, "CumSum", 0, lambda b, acc, v, k: b.add_(acc, v, k))
 
@@ -252,7 +252,7 @@ def softmax_parts(em: Emitter, x, axis: int):
     return shifted, s
 
 
-@lowering("Softmax")
+@lowering("Softmax", honours=("axis",))
 def lower_softmax(em: Emitter, op):
     x = op.operands[0]
     axis = norm_axis(em, em.attr("axis", -1), len(em.shape(x)))
@@ -263,7 +263,7 @@ def lower_softmax(em: Emitter, op):
     )
 
 
-@lowering("LogSoftmax")
+@lowering("LogSoftmax", honours=("axis",))
 def lower_log_softmax(em: Emitter, op):
     x = op.operands[0]
     axis = norm_axis(em, em.attr("axis", -1), len(em.shape(x)))
@@ -274,7 +274,7 @@ def lower_log_softmax(em: Emitter, op):
     )
 
 
-@lowering("Hardmax")
+@lowering("Hardmax", honours=("axis",))
 def lower_hardmax(em: Emitter, op):
     x = op.operands[0]
     shape = em.shape(x)

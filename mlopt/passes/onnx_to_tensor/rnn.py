@@ -220,7 +220,10 @@ def _linear(em: Emitter, r: _Rnn, xt, h, W, R, wb, rb):
     return map_elementwise(em, ins, r.e, f)
 
 
-@lowering("RNN")
+@lowering(
+    "RNN",
+    honours=("activation_alpha", "activation_beta", "activations", "clip", "direction", "hidden_size", "layout"),
+)
 def lower_rnn(em: Emitter, op):
     r = _Rnn(em, op, 1, ["Tanh"])
     ys_all, finals = [], []
@@ -239,7 +242,10 @@ def lower_rnn(em: Emitter, op):
     return r.outputs(ys_all, finals)
 
 
-@lowering("GRU")
+@lowering(
+    "GRU",
+    honours=("activation_alpha", "activation_beta", "activations", "clip", "direction", "hidden_size", "layout", "linear_before_reset"),
+)
 def lower_gru(em: Emitter, op):
     r = _Rnn(em, op, 3, ["Sigmoid", "Tanh"])
     lbr = em.attr("linear_before_reset", 0)
@@ -307,7 +313,10 @@ def _sum(b: Body, vs):
     return acc
 
 
-@lowering("LSTM")
+@lowering(
+    "LSTM",
+    honours=("activation_alpha", "activation_beta", "activations", "clip", "direction", "hidden_size", "input_forget", "layout"),
+)
 def lower_lstm(em: Emitter, op):
     r = _Rnn(em, op, 4, ["Sigmoid", "Tanh", "Tanh"])
     if em.attr("input_forget", 0):

@@ -33,7 +33,7 @@ def _to_result_shape(em: Emitter, op):
     return em.reshape(x, em.out_shape())
 
 
-@lowering("Reshape")
+@lowering("Reshape", honours=("allowzero",))
 def lower_reshape(em: Emitter, op):
     x = op.operands[0]
     in_shape = em.shape(x)
@@ -54,7 +54,8 @@ def lower_reshape(em: Emitter, op):
 
 
 for _n in ("Flatten", "Squeeze", "Unsqueeze"):
-    lowering(_n)(_to_result_shape)
+    # Flatten's axis is in the result type (Squeeze/Unsqueeze have no attributes)
+    lowering(_n, honours=("axis",))(_to_result_shape)
 
 
 def transpose(em: Emitter, x, perm: Sequence[int]):
@@ -70,7 +71,7 @@ def transpose(em: Emitter, x, perm: Sequence[int]):
     return generic(em, [x], [imap], out_shape, elt_of(x), lambda b, v, o: v)
 
 
-@lowering("Transpose")
+@lowering("Transpose", honours=("perm",))
 def lower_transpose(em: Emitter, op):
     x = op.operands[0]
     rank = len(em.shape(x))
@@ -78,7 +79,7 @@ def lower_transpose(em: Emitter, op):
     return transpose(em, x, perm)
 
 
-@lowering("Concat")
+@lowering("Concat", honours=("axis",))
 def lower_concat(em: Emitter, op):
     ins = list(op.operands)
     out = em.out_shape()
@@ -98,7 +99,7 @@ def lower_concat(em: Emitter, op):
     return dest
 
 
-@lowering("Split")
+@lowering("Split", honours=("axis", "num_outputs"))
 def lower_split(em: Emitter, op):
     x = op.operands[0]
     shape = em.shape(x)
@@ -145,7 +146,7 @@ def slice_params(em: Emitter, op, shape):
     return params
 
 
-@lowering("Slice")
+@lowering("Slice", honours=())
 def lower_slice(em: Emitter, op):
     x = op.operands[0]
     shape = em.shape(x)
@@ -162,12 +163,12 @@ def lower_slice(em: Emitter, op):
     return generic(em, [x], [imap], sizes, elt_of(x), lambda b, v, o: v)
 
 
-@lowering("Expand")
+@lowering("Expand", honours=())
 def lower_expand(em: Emitter, op):
     return broadcast_to(em, op.operands[0], em.out_shape())
 
 
-@lowering("Tile")
+@lowering("Tile", honours=())
 def lower_tile(em: Emitter, op):
     x = op.operands[0]
     shape = em.shape(x)
@@ -183,7 +184,7 @@ def lower_tile(em: Emitter, op):
     return em.reshape(t, em.out_shape())
 
 
-@lowering("Pad")
+@lowering("Pad", honours=("mode",))
 def lower_pad(em: Emitter, op):
     x = op.operands[0]
     shape = em.shape(x)
@@ -266,7 +267,7 @@ def lower_pad(em: Emitter, op):
     return generic(em, [], [], out, e, body)
 
 
-@lowering("DepthToSpace")
+@lowering("DepthToSpace", honours=("blocksize", "mode"))
 def lower_depth_to_space(em: Emitter, op):
     x = op.operands[0]
     N, C, H, W = em.shape(x)
@@ -281,7 +282,7 @@ def lower_depth_to_space(em: Emitter, op):
     return em.reshape(t, (N, C // (bs * bs), H * bs, W * bs))
 
 
-@lowering("SpaceToDepth")
+@lowering("SpaceToDepth", honours=("blocksize", "mode"))
 def lower_space_to_depth(em: Emitter, op):
     x = op.operands[0]
     N, C, H, W = em.shape(x)
