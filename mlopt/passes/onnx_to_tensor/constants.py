@@ -6,7 +6,7 @@ import numpy as np
 from xdsl.dialects import arith
 from xdsl.dialects.builtin import DenseIntOrFPElementsAttr, DenseResourceAttr
 
-from xdsl.dialects.builtin import IndexType
+from xdsl.dialects.builtin import BFloat16Type, Float16Type, IndexType
 from xdsl.ir.affine import AffineMap
 
 from mlopt.passes.onnx_to_tensor.common import (
@@ -68,10 +68,17 @@ def lower_range(em: Emitter, op):
             raise em.fail(f"Range {what} must be a scalar")
     start, delta = (em.reshape(v, ()) if em.shape(v) != () else v for v in (start, delta))
     k = kind_of(elt)
+    # f16 / bf16 ranges are computed in the stash type (default float32)
+    work = elt
+    if isinstance(elt, Float16Type | BFloat16Type):
+        from mlopt.passes.onnx_to_tensor.normalization import stash_elt
+
+        work = stash_elt(em)
 
     def body(b: Body, s, d, _out):
-        i = b.cast(b.index(0), IndexType(), elt)
-        return b.add_(s, b.mul(i, d, k), k)
+        i = b.cast(b.index(0), IndexType(), work)
+        s, d = b.cast(s, elt, work), b.cast(d, elt, work)
+        return b.cast(b.add_(s, b.mul(i, d, k), k), work, elt)
 
     return generic(em, [start, delta], [scalar, scalar], shape, elt, body)
 

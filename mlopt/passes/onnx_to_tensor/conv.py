@@ -1,4 +1,5 @@
-"""Conv (groups, strides, pads, dilations, auto_pad) and ConvTranspose."""
+"""Conv (groups, strides, pads, dilations, auto_pad) and ConvTranspose
+(also output_padding and output_shape)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,15 @@ from mlopt.passes.onnx_to_tensor.common import (
 )
 
 
+AUTO_PAD_VALUES = ("NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID")
+
+
+def check_auto_pad(em: Emitter, auto_pad: str) -> None:
+    """An unknown auto_pad is an error, not NOTSET ("" is onnxruntime's NOTSET)."""
+    if auto_pad not in AUTO_PAD_VALUES and auto_pad != "":
+        raise em.fail(f"auto_pad {auto_pad!r} is not one of {', '.join(AUTO_PAD_VALUES)}")
+
+
 def window_pads(
     em: Emitter,
     in_sp: Sequence[int],
@@ -31,6 +41,7 @@ def window_pads(
     pads: Sequence[int] | None,
 ) -> tuple[list[int], list[int]]:
     r = len(in_sp)
+    check_auto_pad(em, auto_pad)
     if auto_pad in ("SAME_UPPER", "SAME_LOWER"):
         pb, pe = [], []
         for i in range(r):
@@ -286,9 +297,31 @@ def lower_conv_transpose(em: Emitter, op):
     eff = [(kernel[i] - 1) * dil[i] + 1 for i in range(r)]
     opad = em.attr("output_padding") or [0] * r
     pads = em.attr("pads")
-    auto_pad = em.attr("auto_pad", "NOTSET")
+    auto_pad = em.attr("auto_pad", "NOTSET") or "NOTSET"
+    check_auto_pad(em, auto_pad)
+    output_shape = em.attr("output_shape")
     full = [(xs[2 + i] - 1) * strides[i] + opad[i] + eff[i] for i in range(r)]
-    if auto_pad in ("SAME_UPPER", "SAME_LOWER"):
+    if output_shape:
+        # The ONNX spec and onnxruntime (checked with 1.32) agree: pads are
+        # generated (``pads`` is ignored) from total = full - output_shape,
+        # the odd element at the end for SAME_UPPER and at the start for
+        # NOTSET / SAME_LOWER / VALID. (onnxruntime's comments say the
+        # opposite of the spec; its results follow the spec.)
+        if len(output_shape) not in (r, r + 2):
+            raise em.fail(f"output_shape {list(output_shape)} must have {r} (spatial) values")
+        output_shape = list(output_shape)[-r:]
+        if output_shape != list(osp):
+            raise em.fail(f"output_shape {list(output_shape)} does not match the result type {out_shape}")
+        # An output_shape larger than the full output: onnxruntime clamps the
+        # total at 0, so the extra positions at the end get only the bias
+        # (the ONNX reference agrees when the excess is 1, NOTSET).
+        pb = []
+        for i in range(r):
+            total = max(0, full[i] - output_shape[i])
+            pb.append(total // 2 if auto_pad == "SAME_UPPER" else total - total // 2)
+    elif auto_pad in ("SAME_UPPER", "SAME_LOWER"):
+        # output = input * stride; the odd element of the total at the end
+        # for SAME_UPPER, at the start for SAME_LOWER (spec and onnxruntime)
         pb = []
         for i in range(r):
             total = max(0, full[i] - osp[i])

@@ -30,6 +30,7 @@ from mlopt.dialects.mlopt import CheckIndexOp
 from mlopt.passes.onnx_to_tensor.common import node_name
 from mlopt.passes.onnx_to_tensor.elementwise import sigmoid
 from mlopt.passes.onnx_to_tensor.gather import checked_indices
+from mlopt.passes.onnx_to_tensor.normalization import cast_to, stash_elt
 from mlopt.passes.onnx_to_tensor.pooling import highest, lowest
 from mlopt.passes.onnx_to_tensor.reduction import cumulative
 
@@ -57,12 +58,15 @@ def lower_rmsnorm(em: Emitter, op):
     eps = float(em.attr("epsilon", 1e-5))
     axes = list(range(axis, rank))
     e = elt_of(x)
-    k = kind_of(e)
+    # stage one (mean square, its rsqrt, x * it) in the stash type
+    st = stash_elt(em)
+    x = cast_to(em, x, st)
+    k = kind_of(st)
     n = int(np.prod([shape[a] for a in axes]))
     sq, _ = reduce_generic(em, x, axes, True, 0, lambda b, v, acc: b.add_(acc, v, k), pre=lambda b, v: b.mul(v, v, k))
     inv = map_elementwise(
-        em, [sq], e,
-        lambda b, v: b.add(math.RsqrtOp(b.add(arith.AddfOp(b.add(arith.DivfOp(v, b.const(n, e))), b.const(eps, e))))),
+        em, [sq], st,
+        lambda b, v: b.add(math.RsqrtOp(b.add(arith.AddfOp(b.add(arith.DivfOp(v, b.const(n, st))), b.const(eps, st))))),
     )
     maps = [
         AffineMap.identity(rank),
@@ -71,7 +75,7 @@ def lower_rmsnorm(em: Emitter, op):
     ]
     return generic(
         em, [x, inv, scale], maps, shape, e,
-        lambda b, v, iv, sv, o: b.add(arith.MulfOp(b.add(arith.MulfOp(v, iv)), sv)),
+        lambda b, v, iv, sv, o: b.add(arith.MulfOp(b.cast(b.add(arith.MulfOp(v, iv)), st, e), sv)),
     )
 
 
@@ -360,7 +364,9 @@ def _resize_taps(mode, ctm, scale, n_in, n_out, cubic_a, antialias, exclude_outs
 def lower_resize(em: Emitter, op):
     """Resize with constant scales/sizes: nearest (all nearest_modes), linear
     and cubic (separable taps computed at compile time, antialias,
-    exclude_outside), axes and keep_aspect_ratio_policy."""
+    exclude_outside), axes and keep_aspect_ratio_policy. extrapolation_value
+    only applies to coordinate_transformation_mode tf_crop_and_resize, which is
+    rejected."""
     x = op.operands[0]
     shape = em.shape(x)
     rank = len(shape)
@@ -370,6 +376,8 @@ def lower_resize(em: Emitter, op):
     nmode = em.attr("nearest_mode", "round_prefer_floor")
     if mode not in ("nearest", "linear", "cubic"):
         raise em.fail(f"Resize mode '{mode}' is not supported")
+    if nmode not in ("round_prefer_floor", "round_prefer_ceil", "floor", "ceil"):
+        raise em.fail(f"Resize nearest_mode '{nmode}' is not supported")
     if ctm not in ("half_pixel", "half_pixel_symmetric", "pytorch_half_pixel", "align_corners", "asymmetric"):
         raise em.fail(f"Resize coordinate_transformation_mode '{ctm}' is not supported")
     axes = em.attr("axes")
@@ -417,7 +425,7 @@ def lower_resize(em: Emitter, op):
                     v = f if xs - f < 0.5 else f + 1
                 elif nmode == "floor":
                     v = f
-                else:
+                else:  # ceil (checked above)
                     v = np.ceil(xs)
                 idx.append(min(max(int(v), 0), shape[i] - 1))
             tables.append(np.array(idx, np.int64))
@@ -635,6 +643,9 @@ def lower_grid_sample(em: Emitter, op):
                 fidx = reflect(fidx, lo_b[i], hi_b[i])
                 # int() truncates toward zero
                 fidx = b.add(math.TruncOp(fidx))
+            # into [-1, dm] first (NaN -> dm): fptosi of NaN or of a value out of
+            # i64 range is poison, which must not reach an address
+            fidx = b.add(arith.MaxnumfOp(b.add(arith.MinnumfOp(fidx, fc(dm))), fc(-1)))
             ii = b.add(arith.FPToSIOp(fidx, i64))
             valid = b.add(arith.AndIOp(
                 b.add(arith.CmpiOp(ii, b.const(0, i64), "sge")),

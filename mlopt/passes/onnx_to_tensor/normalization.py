@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 from xdsl.dialects import arith, math
+from xdsl.dialects.builtin import BFloat16Type, Float16Type, Float32Type, Float64Type
 from xdsl.ir.affine import AffineMap
 
 from mlopt.passes.onnx_to_tensor.common import (
@@ -81,6 +82,29 @@ def _normalize(em: Emitter, x, axes, eps):
     return cen, mean, inv
 
 
+_STASH_TYPES = {1: Float32Type, 10: Float16Type, 11: Float64Type, 16: BFloat16Type}
+
+
+def stash_elt(em: Emitter):
+    """The element type of ``stash_type`` (default 1, float32): the precision
+    of stage one (mean, variance, normalization) of LayerNormalization,
+    GroupNormalization and RMSNormalization, as in their ONNX function bodies
+    (the input is cast to it, the normalized value cast back before the scale
+    and bias)."""
+    st = em.attr("stash_type", 1)
+    if st not in _STASH_TYPES:
+        raise em.fail(f"stash_type {st} is not a floating-point type (1, 10, 11 or 16)")
+    return _STASH_TYPES[st]()
+
+
+def cast_to(em: Emitter, v, elt):
+    """``v`` converted elementwise to ``elt`` (``v`` itself if it has that type)."""
+    e = elt_of(v)
+    if e == elt:
+        return v
+    return map_elementwise(em, [v], elt, lambda b, a: b.cast(a, e, elt))
+
+
 @lowering("LayerNormalization", honours=("axis", "epsilon", "stash_type"))
 def lower_layernorm(em: Emitter, op):
     x = op.operands[0]
@@ -92,7 +116,8 @@ def lower_layernorm(em: Emitter, op):
     eps = float(em.attr("epsilon", 1e-5))
     axes = list(range(axis, rank))
     e = elt_of(x)
-    cen, mean, inv = _normalize(em, x, axes, eps)
+    st = stash_elt(em)
+    cen, mean, inv = _normalize(em, cast_to(em, x, st), axes, eps)
     ins = [cen, inv]
     if scale is not None:
         ins.append(scale)
@@ -104,7 +129,7 @@ def lower_layernorm(em: Emitter, op):
 
     def body(bb: Body, cv, iv, *rest):
         rest = rest[:-1]
-        y = bb.add(arith.MulfOp(cv, iv))
+        y = bb.cast(bb.add(arith.MulfOp(cv, iv)), st, e)
         i = 0
         if scale is not None:
             y = bb.add(arith.MulfOp(y, rest[i]))
@@ -148,9 +173,9 @@ def lower_groupnorm(em: Emitter, op):
     eps = float(em.attr("epsilon", 1e-5))
     e = elt_of(x)
     N, C = shape[0], shape[1]
-    xg = em.reshape(x, (N, g, C // g, *shape[2:]))
+    xg = cast_to(em, em.reshape(x, (N, g, C // g, *shape[2:])), st := stash_elt(em))
     cen, _, inv = _normalize(em, xg, list(range(2, rank + 1)), eps)
-    y = map_elementwise(em, [cen, inv], e, lambda b, cv, iv: b.add(arith.MulfOp(cv, iv)))
+    y = map_elementwise(em, [cen, inv], e, lambda b, cv, iv: b.cast(b.add(arith.MulfOp(cv, iv)), st, e))
     y = em.reshape(y, shape)
     sshape = em.shape(scale)
     if sshape[0] != C:  # opset-18 per-group scale
@@ -217,6 +242,8 @@ def lower_lpnorm(em: Emitter, op):
     rank = len(em.shape(x))
     axis = norm_axis(em, em.attr("axis", -1), rank)
     p = em.attr("p", 2)
+    if p not in (1, 2):
+        raise em.fail(f"LpNormalization p={p} is not supported (ONNX defines p = 1 or 2)")
     e = elt_of(x)
     k = kind_of(e)
     if p == 1:
