@@ -8,10 +8,16 @@ Library entry points::
     mlopt.run_pipeline(module, "canonicalize,cse", ctx)
     print(mlopt.print_ir(module))
     model = mlopt.compile("model.onnx")       # -> CompiledModel (numpy in/out)
+
+Every error these functions raise about their input (a missing or malformed
+model, IR that does not parse or verify, an unknown pass, an op without a
+lowering, an unknown target CPU, inputs that do not fit the model, a failed
+run-time check) is an :class:`MloptError` (see :mod:`mlopt.errors`).
 """
 
 from __future__ import annotations
 
+import os
 from io import StringIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +26,20 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.printer import Printer
 
+from mlopt.errors import (
+    CompileError,
+    IndexOutOfRangeError,
+    InputError,
+    LoweringError,
+    MloptError,
+    ModelImportError,
+    PluginError,
+    RuntimeCheckError,
+    TargetError,
+    UsageError,
+    VerificationError,
+    public_errors,
+)
 from mlopt.registry import Registry, build_registry, default_registry, make_context
 
 if TYPE_CHECKING:
@@ -28,6 +48,17 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 __all__ = [
+    "MloptError",
+    "ModelImportError",
+    "VerificationError",
+    "CompileError",
+    "LoweringError",
+    "TargetError",
+    "InputError",
+    "RuntimeCheckError",
+    "IndexOutOfRangeError",
+    "PluginError",
+    "UsageError",
     "Registry",
     "build_registry",
     "default_registry",
@@ -45,22 +76,25 @@ def parse(text: str, ctx: Context | None = None, name: str = "<string>") -> Modu
     """Parse MLIR text into a verified ``builtin.module``.
 
     Every op records where it starts in ``text`` (its location), so a parse or
-    verifier error names ``name:line:col``: xDSL's ``ParseError``, or a
-    ``VerifyException`` whose message starts with the failing op's position.
+    verifier error names ``name:line:col``: a :class:`VerificationError`
+    (``IRParseError``, also an xDSL ``ParseError``, or ``IRVerifyError``, also a
+    ``VerifyException``) whose message starts with the failing op's position.
     """
     from xdsl.utils.exceptions import VerifyException
 
+    from mlopt.errors import IRVerifyError
     from mlopt.tools._driver_parser import LocatingParser
     from mlopt.tools.diagnostics import SourceText, failing_op, op_location
 
     ctx = ctx or make_context()
-    module = LocatingParser(ctx, SourceText(name, text)).parse_module()
+    with public_errors():
+        module = LocatingParser(ctx, SourceText(name, text)).parse_module()
     try:
         module.verify()
     except VerifyException as e:
         op = failing_op(e, prefer_verify=True)
         loc = op_location(op) if op is not None else None
-        raise VerifyException(f"{loc or name}: error: {e}") from None
+        raise IRVerifyError(f"{loc or name}: error: {e}") from e
     return module
 
 
@@ -69,7 +103,13 @@ def parse_file(path: str | Path, ctx: Context | None = None) -> ModuleOp:
     path = Path(path)
     if path.suffix == ".onnx":
         return import_onnx(path)
-    return parse(path.read_text(), ctx, str(path))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ModelImportError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ModelImportError(f"{path}: cannot read: {e}") from e
+    return parse(text, ctx, str(path))
 
 
 def print_ir(op: Any, *, generic: bool = False) -> str:
@@ -80,23 +120,53 @@ def print_ir(op: Any, *, generic: bool = False) -> str:
 
 
 def run_pipeline(module: ModuleOp, pipeline: str, ctx: Context | None = None) -> ModuleOp:
-    """Run a textual pass pipeline on ``module`` in place, and return it."""
+    """Run a textual pass pipeline on ``module`` in place, and return it.
+
+    A malformed pipeline or unknown pass raises :class:`UsageError`; a pass that
+    fails, :class:`CompileError` (or a subclass); IR that no longer verifies,
+    :class:`VerificationError`."""
     from mlopt.pipeline_parse import parse_pipeline
 
     ctx = ctx or make_context()
-    parse_pipeline(pipeline).apply(ctx, module)
+    passes = parse_pipeline(pipeline)
+    with public_errors():
+        passes.apply(ctx, module)
     return module
 
 
 def import_onnx(model: Any) -> ModuleOp:
-    """Import an ONNX model (path, bytes or ModelProto) into the onnx dialect."""
+    """Import an ONNX model (path, bytes or ModelProto) into the onnx dialect.
+
+    Raises :class:`ModelImportError` naming the file, node or value at fault."""
     from mlopt.frontends.onnx import import_model
 
-    return import_model(model)
+    with public_errors():
+        return import_model(model)
 
 
 def compile(model: Any, **options: Any) -> CompiledModel:
-    """Compile an ONNX model (or an onnx-level module) to native code."""
+    """Compile an ONNX model (or an onnx-level module) to native code.
+
+    ``model``: a path (``.onnx``, or ``.mlir``), serialized bytes, an
+    ``onnx.ModelProto`` or a module; ``options``: see
+    :func:`mlopt.backends.runtime.compile_model`. A ``target_cpu`` LLVM does
+    not know raises :class:`TargetError` before anything is compiled; every
+    other problem with the model or the options is an :class:`MloptError` too.
+    """
     from mlopt.backends.runtime import compile_model
 
-    return compile_model(model, **options)
+    target_cpu = options.get("target_cpu")
+    if target_cpu is not None:
+        from mlopt.backends.llvm.target import check_target
+
+        check_target(target_cpu)
+    from xdsl.dialects.builtin import ModuleOp
+
+    if not isinstance(model, ModuleOp) and not (
+        isinstance(model, str | os.PathLike) and Path(model).suffix == ".mlir"
+    ):
+        from mlopt.frontends.onnx import load_model
+
+        model = load_model(model)  # ModelImportError naming the path, or "not a valid ONNX model"
+    with public_errors():
+        return compile_model(model, **options)

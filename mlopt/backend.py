@@ -12,6 +12,10 @@ evaluation of the graph. Only the ``CPU`` device is supported.
 
 Keyword options (to ``prepare``/``run_model``/``run_node``): ``opt_level``
 (0..3, default 3); ``run_node`` also takes ``opset_version``.
+
+Errors are :class:`mlopt.MloptError` subclasses: ``ModelImportError`` for a
+path or bytes that are no ONNX model, ``InputError`` (also a ``ValueError``)
+for inputs that do not fit, ``UsageError`` for a device other than the CPU.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ import onnx
 from onnx import ModelProto, NodeProto, helper
 from onnx.backend.base import Backend, BackendRep, Device, DeviceType
 
+from mlopt.errors import InputError, UsageError
+
 __all__ = [
     "MloptBackend",
     "MloptBackendRep",
@@ -35,6 +41,10 @@ __all__ = [
 ]
 
 _COMPILE_OPTIONS = ("opt_level", "target_cpu")
+
+
+class DeviceError(UsageError, ValueError):
+    """A device other than the CPU was asked for."""
 
 
 def _compile_options(kwargs: Mapping[str, Any]) -> dict[str, Any]:
@@ -63,18 +73,18 @@ class MloptBackendRep(BackendRep):
         if isinstance(inputs, Mapping):
             unknown = set(inputs) - set(self.input_names)
             if unknown:
-                raise ValueError(
+                raise InputError(
                     f"unknown input(s) {', '.join(sorted(unknown))}; the model's inputs are "
                     f"{', '.join(self.input_names)}"
                 )
             args = [inputs[n] for n in self.input_names if n in inputs]
             if len(args) != len(self.input_names):
                 missing = [n for n in self.input_names if n not in inputs]
-                raise ValueError(f"missing input(s) {', '.join(missing)}")
+                raise InputError(f"missing input(s) {', '.join(missing)}")
         else:
             args = list(inputs)
             if len(args) != len(self.input_names):
-                raise ValueError(
+                raise InputError(
                     f"the model takes {len(self.input_names)} input(s) "
                     f"({', '.join(self.input_names)}), got {len(args)}"
                 )
@@ -99,7 +109,7 @@ class MloptBackend(Backend):
     @classmethod
     def _check_device(cls, device: str) -> None:
         if not cls.supports_device(device):
-            raise ValueError(f"mlopt supports only the CPU device, not '{device}'")
+            raise DeviceError(f"mlopt supports only the CPU device, not '{device}'")
 
     @classmethod
     def is_compatible(cls, model: ModelProto, device: str = "CPU", **kwargs: Any) -> bool:  # noqa: ARG003
@@ -111,10 +121,10 @@ class MloptBackend(Backend):
         import mlopt
 
         cls._check_device(device)
-        if isinstance(model, bytes):
-            model = onnx.load_from_string(model)
-        elif isinstance(model, str):
-            model = onnx.load(model)
+        if not isinstance(model, ModelProto):  # ModelImportError naming the file, or the bytes
+            from mlopt.frontends.onnx import load_model
+
+            model = load_model(model)
         compiled = mlopt.compile(model, **_compile_options(kwargs))
         return MloptBackendRep(
             compiled, _graph_input_names(model), [o.name for o in model.graph.output]
@@ -162,7 +172,7 @@ def node_model(
     else:
         arrays = [np.asarray(a) for a in inputs]
     if len(arrays) != len(names):
-        raise ValueError(f"node {node.name or node.op_type} has {len(names)} input(s), got {len(arrays)}")
+        raise InputError(f"node {node.name or node.op_type} has {len(names)} input(s), got {len(arrays)}")
     graph_inputs = [
         helper.make_tensor_value_info(n, helper.np_dtype_to_tensor_dtype(a.dtype), a.shape)
         for n, a in zip(names, arrays)

@@ -22,6 +22,8 @@ ONNX lowering's ``LoweringError`` is also an xDSL ``DiagnosticException``), so
 
 from __future__ import annotations
 
+from xdsl.utils import exceptions as _x
+
 __all__ = [
     "MloptError",
     "ModelImportError",
@@ -88,3 +90,78 @@ class PluginError(MloptError):
 
 class UsageError(MloptError):
     """Bad command-line arguments or pipeline text."""
+
+
+
+# --------------------------------------------------------------------------- #
+# xDSL's exceptions, as they leave mlopt's public functions
+# --------------------------------------------------------------------------- #
+#
+# A public function (mlopt.parse, run_pipeline, import_onnx, compile,
+# mlopt.backend.prepare) re-raises an xDSL ParseError / VerifyException /
+# PassFailedException (or any other DiagnosticException) escaping it as one of
+# the classes below, ``from`` the original. Each is both the MloptError subclass
+# and the xDSL class it replaces, so ``except VerifyException`` keeps working;
+# the message (with its ``file:line:col``) is the original's.
+
+
+class IRParseError(VerificationError, _x.ParseError):
+    """IR text that does not parse (also an xDSL ``ParseError``)."""
+
+    def __init__(self, original: _x.ParseError):
+        _x.ParseError.__init__(self, original.span, original.msg)
+        self._text = str(original)
+
+    def __str__(self) -> str:  # the original's, notes of a MultipleSpansParseError included
+        return self._text
+
+
+class IRVerifyError(VerificationError, _x.VerifyException):
+    """IR that does not verify (also an xDSL ``VerifyException``)."""
+
+
+class PassFailedError(CompileError, _x.PassFailedException):
+    """A pass failed (also an xDSL ``PassFailedException``)."""
+
+
+class DiagnosticError(CompileError, _x.DiagnosticException):
+    """Any other xDSL diagnostic (LLVM translation, interpretation...)."""
+
+
+class CompileArgumentError(CompileError, ValueError):
+    """A ``ValueError`` from compiling (a bad option value, a model the compiled
+    path cannot take); still a ``ValueError``."""
+
+
+def as_mlopt_error(exc: BaseException) -> MloptError | None:
+    """The MloptError a public function raises instead of ``exc`` (``None``:
+    ``exc`` is one already, or is not about the user's input -- a bug, left as is)."""
+    if isinstance(exc, MloptError):
+        return None
+    if isinstance(exc, _x.ParseError):
+        return IRParseError(exc)
+    if isinstance(exc, _x.VerifyException):
+        return IRVerifyError(str(exc))
+    if isinstance(exc, _x.PassFailedException):
+        return PassFailedError(str(exc))
+    if isinstance(exc, _x.DiagnosticException):
+        return DiagnosticError(str(exc))
+    if type(exc) is ValueError:
+        return CompileArgumentError(str(exc))
+    return None
+
+
+class public_errors:
+    """``with public_errors(): ...`` re-raises what :func:`as_mlopt_error`
+    translates, ``from`` the original (kept as ``__cause__``)."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, typ: type | None, exc: BaseException | None, tb: object) -> bool:
+        if exc is None:
+            return False
+        new = as_mlopt_error(exc)
+        if new is None:
+            return False
+        raise new from exc

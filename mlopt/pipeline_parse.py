@@ -18,10 +18,11 @@ from xdsl.passes import PassPipeline, PassPipelineCallbackType
 from xdsl.utils.arg_spec import parse_pipeline as _xdsl_parse_pipeline
 from xdsl.utils.exceptions import ArgSpecParseError
 
+from mlopt.errors import UsageError
 from mlopt.registry import Registry, default_registry
 
 
-class PipelineError(Exception):
+class PipelineError(UsageError):
     """A malformed pipeline, an unknown pass or a bad pass option."""
 
 

@@ -22,11 +22,13 @@ from xdsl.context import Context
 from xdsl.ir import Dialect
 from xdsl.passes import ModulePass
 
+from mlopt.errors import PluginError
+
 DialectFactory = Callable[[], Dialect]
 PassFactory = Callable[[], type[ModulePass]]
 
 
-class RegistryError(Exception):
+class RegistryError(PluginError):
     """A name is registered twice, or an unknown name is looked up."""
 
 

@@ -70,6 +70,7 @@ from xdsl.ir import Attribute, Operation, SSAValue
 
 from mlopt.backends.llvm import JITModule, numpy_dtype
 from mlopt.backends.status import new_status, raise_for_status
+from mlopt.errors import InputError, public_errors
 from mlopt.passes.index_checks import TABLE_ATTR as INDEX_CHECKS_ATTR
 from mlopt.passes.index_checks import CheckInfo, read_check_table
 from mlopt.passes.onnx_opt.common import SHAPE_CHAIN_ATTR, SPECIALIZED_ATTR
@@ -466,9 +467,9 @@ class CompiledModel:
                 try:
                     value = np.asarray(value, dtype=spec.dtype)
                 except (TypeError, ValueError) as exc:
-                    raise ValueError(f"input '{spec.name}': cannot convert to {spec.dtype}: {exc}") from None
+                    raise InputError(f"input '{spec.name}': cannot convert to {spec.dtype}: {exc}") from None
             if value.dtype != spec.dtype:
-                raise ValueError(
+                raise InputError(
                     f"input '{spec.name}': expected dtype {spec.dtype}, got {value.dtype}"
                 )
             if spec.shape is not None:
@@ -476,7 +477,7 @@ class CompiledModel:
                     d is None or d == v for d, v in zip(spec.shape, value.shape)
                 )
                 if not ok:
-                    raise ValueError(
+                    raise InputError(
                         f"input '{spec.name}': expected shape {spec.describe_shape()}, "
                         f"got {tuple(value.shape)}"
                     )
@@ -486,20 +487,20 @@ class CompiledModel:
     def _gather(self, arrays: Sequence[Any], named: Mapping[str, Any]) -> list[Any]:
         values: list[Any] = list(arrays)
         if len(values) > len(self.inputs):
-            raise ValueError(
+            raise InputError(
                 f"expected {len(self.inputs)} input(s) ({', '.join(self.input_names)}), "
                 f"got {len(values)}"
             )
         for name in named:
             if name not in self.input_names:
-                raise ValueError(
+                raise InputError(
                     f"unknown input '{name}'; the inputs are: {', '.join(self.input_names)}"
                 )
             if self.input_names.index(name) < len(values):
-                raise ValueError(f"input '{name}' given both by position and by name")
+                raise InputError(f"input '{name}' given both by position and by name")
         for name in self.input_names[len(values) :]:
             if name not in named:
-                raise ValueError(
+                raise InputError(
                     f"missing input '{name}': expected {len(self.inputs)} input(s) "
                     f"({', '.join(self.input_names)})"
                 )
@@ -510,7 +511,8 @@ class CompiledModel:
         inputs = self._check(self._gather(arrays, named))
         shapes = tuple(tuple(int(d) for d in a.shape) for a in inputs)
         values = self._value_key(inputs) if self.value_input_indices else ()
-        spec = self._specialize(shapes, values)
+        with public_errors():  # a shape-specialised compile's errors are MloptErrors
+            spec = self._specialize(shapes, values)
         outputs = [np.empty(s, dtype=d) for s, d in zip(spec.out_shapes, spec.out_dtypes)]
         ptrs = [*[a.ctypes.data for a in inputs], *[o.ctypes.data for o in outputs]]
         if spec.checks is None:

@@ -65,6 +65,7 @@ from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 from xdsl.dialects.builtin import UnregisteredOp
 from xdsl.utils.exceptions import VerifyException
 
+from mlopt.errors import ModelImportError
 from mlopt.dialects.onnx import (
     CustomOp,
     MapType,
@@ -88,7 +89,7 @@ DEFAULT_DOMAINS = ("", "ai.onnx")
 ML_DOMAIN = "ai.onnx.ml"
 
 
-class ONNXImportError(Exception):
+class ONNXImportError(ModelImportError):
     """The ONNX model cannot be imported (the message names node and op)."""
 
 
@@ -170,7 +171,7 @@ def _parse_bytes(data: bytes) -> ModelProto:
     try:
         proto.ParseFromString(data)
     except Exception as e:  # google.protobuf.message.DecodeError and friends
-        raise ONNXImportError(f"not a valid ONNX model (protobuf decoding failed: {e})") from None
+        raise ONNXImportError(f"not a valid ONNX model: protobuf decoding failed ({e})") from None
     return proto
 
 

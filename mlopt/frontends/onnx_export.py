@@ -70,12 +70,13 @@ from mlopt.dialects.onnx.schema_ops import (
     A_TYPE_PROTO,
     A_TYPE_PROTOS,
 )
+from mlopt.errors import MloptError
 from mlopt.frontends.onnx import RAW_DATA_TYPES
 
 __all__ = ["ONNXExportError", "export_model", "type_to_proto", "tensor_proto"]
 
 
-class ONNXExportError(Exception):
+class ONNXExportError(MloptError):
     """The module cannot be written as an ONNX model."""
 
 

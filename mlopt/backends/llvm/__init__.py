@@ -103,13 +103,19 @@ def _check_opt_level(opt_level: int) -> int:
 def target_machine(
     opt_level: int = 3, target_cpu: str | None = None, *, jit: bool = False, pic: bool = False
 ) -> llvm.TargetMachine:
-    """A target machine for the host triple; ``target_cpu`` None/"native" = this CPU."""
+    """A target machine for the host triple; ``target_cpu`` None/"native" = this CPU.
+
+    A CPU name LLVM does not know raises TargetError (checked first, in a child
+    process: LLVM would abort this one; see :mod:`mlopt.backends.llvm.target`)."""
+    from mlopt.backends.llvm.target import HOST_CPU_NAMES, check_target
+
     _init_llvm()
     target = llvm.Target.from_default_triple()
-    if target_cpu in (None, "", "native", "host"):
+    if target_cpu in HOST_CPU_NAMES:
         cpu = llvm.get_host_cpu_name()
         features = llvm.get_host_cpu_features().flatten()
     else:
+        check_target(target_cpu)
         cpu, features = target_cpu, ""
     return target.create_target_machine(
         cpu=cpu,

@@ -37,6 +37,7 @@ from xdsl.dialects.builtin import (
 from xdsl.ir import Block, Operation, SSAValue
 from xdsl.utils.exceptions import DiagnosticException
 
+from mlopt.errors import CompileError
 from mlopt.passes.index_checks import FAIL_FN as INDEX_FAIL_FN
 from mlopt.passes.index_checks import STATUS_INDEX_OUT_OF_RANGE, CheckInfo, read_check_table
 
@@ -51,7 +52,7 @@ _ARG_FLAGS = {
 }
 
 
-class LLVMTranslationError(DiagnosticException):
+class LLVMTranslationError(CompileError, DiagnosticException):
     """The llvm-dialect module cannot be translated to LLVM IR."""
 
 
@@ -196,6 +197,10 @@ def translate_module(
         from llvmlite import binding
 
         triple = binding.get_default_triple()
+    else:
+        from mlopt.backends.llvm.target import check_triple
+
+        check_triple(triple)  # TargetError for an architecture this LLVM lacks
     out.triple = triple
     result = Translation(out)
     indirect: dict[str, ir.GlobalVariable] = {}

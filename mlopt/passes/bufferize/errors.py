@@ -5,8 +5,10 @@ from __future__ import annotations
 from xdsl.ir import Operation
 from xdsl.utils.exceptions import PassFailedException
 
+from mlopt import errors as _mlopt_errors
 
-class LoweringError(PassFailedException):
+
+class LoweringError(_mlopt_errors.LoweringError, PassFailedException):
     """A user-facing error about one operation.
 
     ``op`` is the offending operation, so a driver can print its source

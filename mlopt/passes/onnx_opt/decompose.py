@@ -40,6 +40,7 @@ from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 
+from mlopt.errors import CompileError
 from mlopt.passes.onnx_opt.common import (
     constant_array,
     derived_name,
@@ -181,7 +182,7 @@ def _to_xdsl_type(tp: onnx.TypeProto | None, fallback_et: Attribute | None) -> A
     return None
 
 
-class DecomposeError(Exception):
+class DecomposeError(CompileError):
     pass
 
 

@@ -26,6 +26,7 @@ from xdsl.ir import Attribute, Block, Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import Rewriter
 
+from mlopt.errors import CompileError
 from mlopt.passes.onnx_opt.common import (
     SHAPE_CHAIN_ATTR,
     constant_array,
@@ -69,7 +70,7 @@ def value_key(v: SSAValue) -> tuple:
     return ("res", id(v.owner), v.index)  # type: ignore[attr-defined]
 
 
-class ShapeError(Exception):
+class ShapeError(CompileError):
     """The operand shapes are incompatible for this op."""
 
 

@@ -30,11 +30,13 @@ from xdsl.pattern_rewriter import PatternRewriter
 from xdsl.rewriter import InsertPoint, Rewriter
 from xdsl.utils.exceptions import PassFailedException
 
+from mlopt import errors as _mlopt_errors
+
 INDEX = i64
 PTR = llvm.LLVMPointerType()
 
 
-class LLVMLoweringError(PassFailedException):
+class LLVMLoweringError(_mlopt_errors.LoweringError, PassFailedException):
     """IR the LLVM lowering cannot handle (dynamic shapes, odd layouts, ...)."""
 
 
