@@ -408,3 +408,26 @@ def test_out_of_range_never_touches_a_guard_page():
     )
     assert res.returncode == 0, res.stderr[-2000:]
     assert res.stdout.split() == ["16.0", "5", "6", str(1 << 20)]
+
+
+def test_grid_sample_non_finite_coordinates_stay_in_bounds():
+    # NaN, inf and 1e30 grid coordinates are clamped before the float -> int
+    # conversion (fptosi of them is poison); with zeros padding they sample 0
+    model = make(
+        helper.make_node("GridSample", ["x", "g"], ["y"], mode="nearest", padding_mode="zeros", name="gs"),
+        [("x", F, [1, 1, 3, 3]), ("g", F, [1, 1, 5, 2])],
+        [("y", F, [1, 1, 1, 5])],
+    )
+    model.opset_import[0].version = 20
+    x = np.arange(9, dtype=np.float32).reshape(1, 1, 3, 3) + 1
+    grid = np.array([[[[np.nan, 0], [np.inf, 0], [-np.inf, 0.5], [1e30, -1e30], [0.3, -0.2]]]], np.float32)
+    y = compile_model(model)(x, grid)[0]
+    np.testing.assert_array_equal(y.ravel(), [0, 0, 0, 0, 5])
+    finite = grid[:, :, 4:, :]
+    model2 = make(
+        helper.make_node("GridSample", ["x", "g"], ["y"], mode="nearest", padding_mode="zeros", name="gs"),
+        [("x", F, [1, 1, 3, 3]), ("g", F, [1, 1, 1, 2])],
+        [("y", F, [1, 1, 1, 1])],
+    )
+    model2.opset_import[0].version = 20
+    np.testing.assert_array_equal(compile_model(model2)(x, finite)[0], run_ort(model2, x, finite)[0])

@@ -104,6 +104,10 @@ func.func @rnn(%x: tensor<1x1x2xf32>, %w: tensor<1x1x2xf32>, %r: tensor<1x1x1xf3
 // CHECK-NEXT: %{{\w+}} = arith.maximumf %{{\w+}}, %{{\w+}} : f32
 // CHECK-NEXT: %{{\w+}} = arith.constant 1.000000e+00 : f32
 // CHECK-NEXT: %{{\w+}} = arith.minimumf %{{\w+}}, %{{\w+}} : f32
+// CHECK-NEXT: %{{\w+}} = arith.constant 2.000000e+00 : f32
+// CHECK-NEXT: %{{\w+}} = arith.minnumf %{{\w+}}, %{{\w+}} : f32
+// CHECK-NEXT: %{{\w+}} = arith.constant -1.000000e+00 : f32
+// CHECK-NEXT: %{{\w+}} = arith.maxnumf %{{\w+}}, %{{\w+}} : f32
 // CHECK-NEXT: %{{\w+}} = arith.fptosi %{{\w+}} : f32 to i64
 // CHECK-NEXT: %{{\w+}} = arith.constant 0 : i64
 // CHECK-NEXT: %{{\w+}} = arith.cmpi sge, %{{\w+}}, %{{\w+}} : i64
@@ -115,6 +119,10 @@ func.func @rnn(%x: tensor<1x1x2xf32>, %w: tensor<1x1x2xf32>, %r: tensor<1x1x1xf3
 // CHECK-NEXT: %{{\w+}} = arith.constant 1 : i64
 // CHECK-NEXT: %{{\w+}} = arith.minsi %{{\w+}}, %{{\w+}} : i64
 // CHECK-NEXT: %{{\w+}} = arith.index_cast %{{\w+}} : i64 to index
+// CHECK-NEXT: %{{\w+}} = arith.constant 2.000000e+00 : f32
+// CHECK-NEXT: %{{\w+}} = arith.minnumf %{{\w+}}, %{{\w+}} : f32
+// CHECK-NEXT: %{{\w+}} = arith.constant -1.000000e+00 : f32
+// CHECK-NEXT: %{{\w+}} = arith.maxnumf %{{\w+}}, %{{\w+}} : f32
 // CHECK-NEXT: %{{\w+}} = arith.fptosi %{{\w+}} : f32 to i64
 // CHECK-NEXT: %{{\w+}} = arith.constant 0 : i64
 // CHECK-NEXT: %{{\w+}} = arith.cmpi sge, %{{\w+}}, %{{\w+}} : i64
