@@ -15,6 +15,7 @@ import onnx
 import pytest
 from onnx import TensorProto, helper
 
+import mlopt
 from mlopt.backends.runtime import compile_model
 from mlopt.errors import IndexOutOfRangeError, MloptError, RuntimeCheckError
 
@@ -49,6 +50,7 @@ def assert_raises_index(fn, node, index, bound, axis):
         fn()
     e = info.value
     assert isinstance(e, RuntimeCheckError) and isinstance(e, MloptError)
+    assert isinstance(e, mlopt.MloptError) and isinstance(e, mlopt.IndexOutOfRangeError)
     assert (e.node, e.index, e.bound) == (node, index, bound)
     assert str(e) == (
         f"node '{node}' ({OP_TYPES[node]}): index {index} is out of range "
@@ -226,7 +228,6 @@ def test_num_threads_2_checks_run_on_the_thread_pool():
 
 @pytest.mark.skipif(shutil.which("cc") is None, reason="no C compiler to link a shared library")
 def test_shared_library_status(tmp_path):
-    import mlopt
     from mlopt.backends.llvm import emit, load_shared
     from mlopt.backends.status import new_status, raise_for_status
     from mlopt.frontends.onnx import import_model
