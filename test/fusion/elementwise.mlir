@@ -164,3 +164,37 @@ func.func @square(%x: tensor<4xf32>) -> tensor<4xf32> {
   } -> tensor<4xf32>
   func.return %b : tensor<4xf32>
 }
+
+// -----
+
+// A broadcasting producer (tensor<f32> -> tensor<1xf32>) read by a reduction
+// whose output has no d0: the producer's result is the only operand that bounds
+// d0, so fusing it would leave d0's range unknown (the fused maps would be
+// (d0) -> () and (d0) -> (), which do not verify). Not fused; the broadcast
+// itself still fuses into the elementwise Neg, whose output map bounds d0.
+// CHECK-LABEL: func.func @broadcast_into_reduction
+// CHECK:         %[[B:.*]] = linalg.generic {indexing_maps = [affine_map<(d0) -> ()>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%{{.*}} : tensor<f32>) outs(%{{.*}} : tensor<1xf32>)
+// CHECK:           arith.negf
+// CHECK:         linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> ()>], iterator_types = ["reduction"]} ins(%[[B]] : tensor<1xf32>) outs(%{{.*}} : tensor<f32>)
+// CHECK-NOT:     linalg.generic
+// CHECK:         func.return
+func.func @broadcast_into_reduction(%x: tensor<f32>) -> tensor<f32> {
+  %e0 = tensor.empty() : tensor<1xf32>
+  %b = linalg.generic {indexing_maps = [affine_map<(d0) -> ()>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%x : tensor<f32>) outs(%e0 : tensor<1xf32>) {
+  ^bb0(%p: f32, %o: f32):
+    linalg.yield %p : f32
+  } -> tensor<1xf32>
+  %e1 = tensor.empty() : tensor<1xf32>
+  %n = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%b : tensor<1xf32>) outs(%e1 : tensor<1xf32>) {
+  ^bb0(%p: f32, %o: f32):
+    %v = arith.negf %p : f32
+    linalg.yield %v : f32
+  } -> tensor<1xf32>
+  %e2 = tensor.empty() : tensor<f32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> ()>], iterator_types = ["reduction"]} ins(%n : tensor<1xf32>) outs(%e2 : tensor<f32>) {
+  ^bb0(%p: f32, %acc: f32):
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<f32>
+  func.return %r : tensor<f32>
+}

@@ -10,7 +10,10 @@ P's result as an input when
 * P's output indexing map is a permutation, and so is C's map for the operand
   (each element of P is computed exactly once by C — no broadcast fusion);
 * P's body does not read its output argument (or reads it: P's init tensor then
-  becomes an input of the fused op).
+  becomes an input of the fused op);
+* the fused op's loop ranges are still given by its operands' shapes (every
+  loop dim a plain result of some map): a broadcasting P (``(d0) -> ()``) read
+  by a reduction over d0 is the only operand bounding d0, and stays unfused.
 
 The fused op has C's iterators, outputs and results; its inputs are C's other
 inputs followed by P's inputs with composed indexing maps
@@ -85,7 +88,17 @@ def _fusable_producer(consumer: GenericOp, index: int) -> GenericOp | None:
     return producer
 
 
-def _fuse(consumer: GenericOp, index: int, producer: GenericOp, rewriter: PatternRewriter) -> None:
+def _loop_ranges_known(maps: list[AffineMap]) -> bool:
+    """Every loop dim is a plain result of some map, so the operand shapes give
+    each loop's range (xDSL's ``get_shapes_to_loops_map``: the concatenated maps
+    have an inverse permutation)."""
+    joined = AffineMap(maps[0].num_dims, 0, tuple(e for m in maps for e in m.results))
+    return joined.inverse_permutation() is not None
+
+
+def _fuse(consumer: GenericOp, index: int, producer: GenericOp, rewriter: PatternRewriter) -> bool:
+    """Fuse ``producer`` into ``consumer``; False (and nothing changed) when the
+    fused op's loop ranges could not be read from its operands' shapes."""
     c_maps = [m.data for m in consumer.indexing_maps.data]
     p_maps = [m.data for m in producer.indexing_maps.data]
     n_c_in = len(consumer.inputs)
@@ -118,6 +131,10 @@ def _fuse(consumer: GenericOp, index: int, producer: GenericOp, rewriter: Patter
     p_out_arg = p_body.args[n_p_in]
     if p_out_arg.uses:
         p_arg_slot[n_p_in] = add_input(producer.outputs[0], p_maps[n_p_in].compose(p_dims_in_c))
+    # The fused operand may be the only one that bounds a loop (P broadcasts along
+    # it: P's inputs do not use that dim); dropping it would leave the loop unbounded.
+    if not _loop_ranges_known([*new_maps, *c_maps[n_c_in:]]):
+        return False
 
     arg_types = [_element_type(v.type) for v in new_inputs]
     c_body = consumer.body.block
@@ -170,6 +187,7 @@ def _fuse(consumer: GenericOp, index: int, producer: GenericOp, rewriter: Patter
     rewriter.erase_op(producer)
     if isinstance(init_owner, tensor.EmptyOp) and not init_owner.tensor.uses:
         rewriter.erase_op(init_owner)
+    return True
 
 
 class FuseElementwiseProducer(RewritePattern):
@@ -179,8 +197,7 @@ class FuseElementwiseProducer(RewritePattern):
             return
         for index in range(len(op.inputs)):
             producer = _fusable_producer(op, index)
-            if producer is not None:
-                _fuse(op, index, producer, rewriter)
+            if producer is not None and _fuse(op, index, producer, rewriter):
                 return
 
 
