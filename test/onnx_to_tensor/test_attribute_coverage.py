@@ -260,5 +260,15 @@ def test_honoured_sample_matches_onnxruntime(op_type, attrs, inputs):
     assert set(attrs) <= HONOURED[f"onnx.{op_type}"]
     outputs = ["y", "i"] if op_type == "TopK" else ["y"]
     node = helper.make_node(op_type, list(inputs), outputs, **attrs)
-    feeds = {k: v for k, v in inputs.items()}
-    _run_both(node, feeds)
+    _run_both(node, inputs)
+
+
+def test_decomposed_op_attributes_match_onnxruntime():
+    """An op without a lowering takes the onnx-decompose path: its attributes
+    are resolved into ONNX's function body (Attention: is_causal, scale)."""
+    assert "onnx.Attention" not in LOWERINGS
+    q = rng.standard_normal((2, 3, 5, 4)).astype(np.float32)
+    k = rng.standard_normal((2, 3, 7, 4)).astype(np.float32)
+    v = rng.standard_normal((2, 3, 7, 6)).astype(np.float32)
+    node = helper.make_node("Attention", ["q", "k", "v"], ["y"], is_causal=1, scale=0.3)
+    _run_both(node, {"q": q, "k": k, "v": v}, opset=23)

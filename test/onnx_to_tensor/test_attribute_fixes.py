@@ -100,6 +100,16 @@ def test_conv_transpose_output_shape_larger_than_full():
     _compare(node, x, {"w": w, "b": b})
 
 
+@pytest.mark.parametrize("auto_pad", ["SAME_UPPER", "SAME_LOWER"])
+def test_conv_transpose_same_kernel_narrower_than_stride(auto_pad):
+    # input * stride (9) is more than the full output (8): the output is the
+    # full one (mlopt's shape inference used to say 9 and fail on onnx's 8)
+    x = randn(1, 1, 3)
+    w = randn(1, 1, 2)
+    node = helper.make_node("ConvTranspose", ["x", "w"], ["y"], strides=[3], auto_pad=auto_pad)
+    _compare(node, x, {"w": w})
+
+
 def test_conv_transpose_1d_output_shape():
     x = randn(1, 1, 7)
     w = randn(1, 2, 4)

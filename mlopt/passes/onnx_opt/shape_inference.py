@@ -336,7 +336,10 @@ def _conv_transpose(c: _Ctx) -> list[Result]:
         elif x[2 + i] < 0 or kernel[i] < 0:
             sp.append(-1)
         elif auto_pad in ("SAME_UPPER", "SAME_LOWER"):
-            sp.append(x[2 + i] * strides[i])
+            # input * stride, but never beyond the full output (the total
+            # padding is clamped at 0, as onnx's inference and onnxruntime do)
+            full = strides[i] * (x[2 + i] - 1) + outpad[i] + ((kernel[i] - 1) * dil[i] + 1)
+            sp.append(min(x[2 + i] * strides[i], full))
         else:
             sp.append(
                 strides[i] * (x[2 + i] - 1) + outpad[i] + ((kernel[i] - 1) * dil[i] + 1)
