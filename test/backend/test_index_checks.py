@@ -432,3 +432,35 @@ def test_grid_sample_non_finite_coordinates_stay_in_bounds():
     )
     model2.opset_import[0].version = 20
     np.testing.assert_array_equal(compile_model(model2)(x, finite)[0], run_ort(model2, x, finite)[0])
+
+
+def test_concurrent_calls_have_their_own_status():
+    # ctypes releases the GIL: good and bad calls run at the same time from two
+    # threads; each call's status record is its own
+    import threading
+
+    m = compile_model(gather_model())
+    good, bad = np.array([0, 4, -1, -5]), np.array([0, 0, 0, 5])
+    want = D35[:, [0, 4, 4, 0]]
+    errors: list[str] = []
+
+    def run_good():
+        for _ in range(300):
+            if not np.array_equal(m(D35, good)[0], want):
+                errors.append("wrong result")
+
+    def run_bad():
+        for _ in range(300):
+            try:
+                m(D35, bad)
+                errors.append("no error")
+            except IndexOutOfRangeError as e:
+                if e.index != 5:
+                    errors.append(str(e))
+
+    threads = [threading.Thread(target=run_good), threading.Thread(target=run_bad)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
