@@ -464,3 +464,14 @@ def test_concurrent_calls_have_their_own_status():
     for t in threads:
         t.join()
     assert errors == []
+
+
+def test_gather_scalar_index():
+    model = make(
+        helper.make_node("Gather", ["d", "i"], ["y"], axis=1, name="g0"),
+        [("d", F, [3, 5]), ("i", I64, [])],
+        [("y", F, [3])],
+    )
+    m = compile_model(model)
+    np.testing.assert_array_equal(m(D35, np.array(-2))[0], run_ort(model, D35, np.array(-2))[0])
+    assert_raises_index(lambda: m(D35, np.array(5)), "g0", 5, 5, 1)
