@@ -223,7 +223,7 @@ def lower_scatter_elements(em: Emitter, op):
     """out[i] folds every update whose target is i, in order: a generic over
     (data dims..., update dims...) reducing over the updates."""
     data, ind, upd = op.operands[0], op.operands[1], op.operands[2]
-    ds, is_ = em.shape(data), em.shape(ind)
+    ds = em.shape(data)
     r = len(ds)
     axis = norm_axis(em, em.attr("axis", 0), r)
     red = em.attr("reduction", "none")
