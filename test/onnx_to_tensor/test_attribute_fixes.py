@@ -183,6 +183,20 @@ def test_resize_nearest_modes(nearest_mode, ctm, scales):
     _compare(node, x, {"scales": np.array(scales, np.float32)}, opset=19, rtol=0, atol=0)
 
 
+@pytest.mark.parametrize("policy", ["stretch", "not_larger", "not_smaller"])
+def test_resize_sizes_with_empty_scales(policy):
+    # scales given as an empty tensor (as exporters write it) means "use
+    # sizes"; it used to be refused as a non-constant scales operand, so the
+    # keep_aspect_ratio_policy of such models could not be compiled
+    x = randn(1, 3, 7, 6)
+    node = helper.make_node(
+        "Resize", ["x", "roi", "scales", "sizes"], ["y"], mode="linear",
+        keep_aspect_ratio_policy=policy, axes=[2, 3],
+    )
+    inits = {"roi": np.array([], np.float32), "scales": np.array([], np.float32), "sizes": np.array([10, 20], np.int64)}
+    _compare(node, x, inits, opset=19)
+
+
 def test_resize_unknown_nearest_mode_is_an_error():
     # used to be taken as ceil
     node = helper.make_node("Resize", ["x", "", "scales"], ["y"], mode="nearest", nearest_mode="round", name="rs")

@@ -386,7 +386,7 @@ def lower_resize(em: Emitter, op):
     sv = em.operand(2)
     zv = em.operand(3)
     sc = None
-    if sv is not None:
+    if sv is not None and 0 not in em.shape(sv):  # an empty scales means "use sizes"
         sc = constant_array(sv)
         if sc is None:
             raise em.fail("Resize scales must be a compile-time constant")
