@@ -13,9 +13,17 @@ A plugin is a :class:`Plugin` object.  mlopt finds plugins in two ways:
 Everything a plugin contributes is checked when it is registered; any problem
 (import error, wrong object, name clash, malformed pipeline) is reported as a
 :class:`PluginError` whose message names the plugin and, for a clash, both
-sources.  ``PluginError`` is a :class:`~mlopt.registry.RegistryError`, so a
-driver that reports ``RegistryError`` cleanly also reports broken plugins
-cleanly.
+sources.  ``PluginError`` is a :class:`~mlopt.registry.RegistryError` and an
+:class:`mlopt.PluginError`.
+
+A broken *installed* plugin does not break mlopt: it is skipped, reported once
+per process as a :class:`PluginWarning` naming it and the error (the CLIs print
+``mlopt: warning: ...``), and recorded in ``Registry.broken_plugins``; models
+that do not use its ops compile as before, and an op only it could have lowered
+fails with an error naming it.  A plugin named explicitly (``--load-plugin``,
+``extra_plugins``) that fails raises PluginError.  An ONNX lowering given as a
+factory is called the first time an op of that type is lowered; if it raises,
+that lowering fails with an error naming the plugin, and only that one.
 
 Set the environment variable ``MLOPT_DISABLE_PLUGINS=1`` to ignore installed
 plugins (plugins given explicitly with ``--load-plugin`` are still loaded).
@@ -31,7 +39,9 @@ import importlib.util
 import inspect
 import os
 import sys
+import threading
 import traceback
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +66,10 @@ OnnxLowering = RewritePattern | Callable[[], RewritePattern]
 
 class PluginError(RegistryError):
     """A plugin could not be found, loaded or registered."""
+
+
+class PluginWarning(UserWarning):
+    """An installed plugin failed to load and was skipped."""
 
 
 @dataclass
@@ -97,6 +111,7 @@ class Plugin:
         if not isinstance(self.name, str) or not self.name:
             raise PluginError(f"a plugin from {self.source or '?'} has no name")
         src = self.label
+        saved = _snapshot(reg)
         try:
             dialects = [_check_dialect(d, src) for d in self.dialects]
             passes = [_check_pass(p, src) for p in self.passes]
@@ -112,12 +127,42 @@ class Plugin:
             for op_name, pattern in lowerings:
                 reg.add_onnx_lowering(op_name, pattern, src)
         except PluginError:
+            _restore(reg, saved)
             raise
         except RegistryError as e:  # a clash: already names both sources
+            _restore(reg, saved)
             raise PluginError(str(e)) from e
         except TypeError as e:  # e.g. `passes=SomePass` instead of `[SomePass]`
+            _restore(reg, saved)
             raise PluginError(f"{src}: malformed plugin: {e}") from e
         reg.plugins.append(self)
+
+
+_TABLES = ("dialects", "dialect_sources", "passes", "pass_sources",
+           "onnx_lowerings", "onnx_lowering_sources")  # fmt: skip
+
+
+def _snapshot(reg: Registry) -> dict[str, dict[str, Any]]:
+    return {t: dict(getattr(reg, t)) for t in _TABLES}
+
+
+def _restore(reg: Registry, saved: dict[str, dict[str, Any]]) -> None:
+    """Undo a half-done registration (a clash found after some names were added)."""
+    for t, table in saved.items():
+        current = getattr(reg, t)
+        current.clear()
+        current.update(table)
+
+
+def _unregister(reg: Registry, plugin: Plugin) -> None:
+    """Remove everything ``plugin`` registered."""
+    label = plugin.label
+    for names, sources in (("dialects", "dialect_sources"), ("passes", "pass_sources"),
+                           ("onnx_lowerings", "onnx_lowering_sources")):
+        table, src = getattr(reg, names), getattr(reg, sources)
+        for name in [n for n, s in src.items() if s == label]:
+            del table[name], src[name]
+    reg.plugins[:] = [p for p in reg.plugins if p is not plugin]
 
 
 # --------------------------------------------------------------------------- checks
@@ -182,7 +227,42 @@ def _check_lowering(op_name: object, pattern: object, src: str) -> tuple[str, On
             f"{src}: ONNX lowering for '{op_name}' must be a RewritePattern "
             f"(or a factory returning one), got {pattern!r}"
         )
-    return op_name, pattern
+    return op_name, LazyLowering(op_name, pattern, src)
+
+
+class LazyLowering(RewritePattern):
+    """A plugin's ONNX lowering given as a factory: the factory is called when
+    the first op of that type is lowered (so a lowering module that fails to
+    import breaks only the models that use its op, and says which plugin)."""
+
+    def __init__(self, op_name: str, factory: Callable[[], object], source: str):
+        self.op_name = op_name
+        self.factory = factory
+        self.source = source
+        self._pattern: RewritePattern | None = None
+        self._lock = threading.Lock()
+
+    def pattern(self, op: Any = None) -> RewritePattern:
+        """The lowering pattern (built on first use); LoweringError naming the
+        plugin (and located at ``op``) if the factory fails."""
+        with self._lock:
+            if self._pattern is None:
+                from mlopt.passes.onnx_to_tensor.common import OpLoweringError
+
+                where = f"the ONNX lowering of {self.source} for '{self.op_name}'"
+                try:
+                    p = self.factory()
+                except Exception as e:
+                    raise OpLoweringError(f"{where} failed to load: {_describe(e)}", op) from e
+                if not isinstance(p, RewritePattern):
+                    raise OpLoweringError(
+                        f"{where}: its factory returned {type(p).__name__}, not a RewritePattern", op
+                    )
+                self._pattern = p
+            return self._pattern
+
+    def match_and_rewrite(self, op: Any, rewriter: Any) -> None:
+        self.pattern(op).match_and_rewrite(op, rewriter)
 
 
 def pipeline_pass_names(text: str) -> list[str]:
@@ -386,31 +466,44 @@ def load_plugin_module(spec: str) -> Plugin:
     raise PluginError(f"plugin '{spec}' defines neither 'plugin' nor 'mlopt_plugin()'")
 
 
-def installed_plugins() -> list[Plugin]:
-    """Plugins declared by installed packages (entry-point group ``mlopt.plugins``).
-
-    Empty when the environment variable ``MLOPT_DISABLE_PLUGINS`` is set to a
-    non-empty value other than ``0``.
-    """
+def _entry_points() -> list[Any]:
     from importlib.metadata import entry_points
 
     if os.environ.get(DISABLE_ENV_VAR, "") not in ("", "0"):
         return []
-    plugins = []
-    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
-        dist = getattr(ep, "dist", None)
-        pkg = f" of package '{dist.name}'" if dist is not None else ""
-        where = f"entry point {ep.value}{pkg}"
-        hint = f"; set {DISABLE_ENV_VAR}=1 to skip installed plugins"
-        try:
-            obj = ep.load()
-        except (Exception, SystemExit) as e:
-            raise PluginError(f"cannot load plugin {where}: {_describe(e)}{hint}") from e
-        try:
-            plugins.append(_as_plugin(obj, where))
-        except PluginError as e:
-            raise PluginError(f"{e}{hint}") from e
-    return plugins
+    return sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)
+
+
+def _entry_point_label(ep: Any) -> str:
+    dist = getattr(ep, "dist", None)
+    pkg = f" of package '{dist.name}'" if dist is not None else ""
+    return f"entry point {ep.value}{pkg}"
+
+
+_SKIP_HINT = f"; set {DISABLE_ENV_VAR}=1 to skip installed plugins"
+
+
+def _load_entry_point(ep: Any) -> Plugin:
+    where = _entry_point_label(ep)
+    try:
+        obj = ep.load()
+    except (Exception, SystemExit) as e:
+        raise PluginError(f"cannot load plugin {where}: {_describe(e)}{_SKIP_HINT}") from e
+    try:
+        return _as_plugin(obj, where)
+    except PluginError as e:
+        raise PluginError(f"{e}{_SKIP_HINT}") from e
+
+
+def installed_plugins() -> list[Plugin]:
+    """Plugins declared by installed packages (entry-point group ``mlopt.plugins``);
+    raises PluginError for the first that fails to load (``register_plugins``
+    skips those instead).
+
+    Empty when the environment variable ``MLOPT_DISABLE_PLUGINS`` is set to a
+    non-empty value other than ``0``.
+    """
+    return [_load_entry_point(ep) for ep in _entry_points()]
 
 
 def load_plugins(extra: Iterable[str] = ()) -> list[Plugin]:
@@ -423,11 +516,115 @@ def load_plugins(extra: Iterable[str] = ()) -> list[Plugin]:
     return out
 
 
+_REPORTED: set[str] = set()
+
+
+def _skip(reg: Registry, label: str, message: str) -> None:
+    """Record an installed plugin that failed; warn once per process."""
+    message = message.removesuffix(_SKIP_HINT)
+    reg.broken_plugins[label] = message
+    if message not in _REPORTED:
+        _REPORTED.add(message)
+        warnings.warn(
+            PluginWarning(
+                f"{message}; skipped, mlopt runs without it "
+                f"(set {DISABLE_ENV_VAR}=1 to skip installed plugins)"
+            ),
+            stacklevel=3,
+        )
+
+
+def broken_plugins_note(reg: Registry | None = None) -> str:
+    """``" (note: plugin ... failed to load: ...)"`` for each installed plugin
+    that was skipped, to append to a "no lowering" / "unknown op" error."""
+    if reg is None:
+        from mlopt.registry import default_registry
+
+        reg = default_registry()
+    return "".join(f" (note: an installed plugin that may provide it failed to load: {msg})"
+                   for msg in reg.broken_plugins.values())
+
+
 def register_plugins(reg: Registry, extra: Iterable[str] = ()) -> list[Plugin]:
     """Load the installed plugins and ``extra``, register them all in ``reg``
-    and check their pipelines; return the plugins registered."""
-    plugins = load_plugins(extra)
-    for plugin in plugins:
+    and check their pipelines; return the plugins registered.
+
+    An installed plugin that fails (to load, to register, or whose pipelines
+    name unknown passes) is skipped and recorded in ``reg.broken_plugins``,
+    with a PluginWarning; one in ``extra`` raises PluginError."""
+    installed: list[Plugin] = []
+    for ep in _entry_points():
+        try:
+            plugin = _load_entry_point(ep)
+            plugin.register(reg)
+        except PluginError as e:
+            _skip(reg, _entry_point_label(ep), str(e))
+            continue
+        installed.append(plugin)
+    explicit: list[Plugin] = []
+    for spec in extra:
+        plugin = load_plugin_module(spec)
+        if any(plugin is q for q in [*installed, *explicit]):
+            continue
         plugin.register(reg)
-    check_plugin_pipelines(reg)
-    return plugins
+        explicit.append(plugin)
+    while True:  # an installed plugin with a bad pipeline is dropped (and may take others with it)
+        bad = _first_bad_pipeline(reg, installed)
+        if bad is None:
+            break
+        plugin, message = bad
+        _unregister(reg, plugin)
+        installed.remove(plugin)
+        _skip(reg, plugin.source or plugin.label, message)
+    check_plugin_pipelines(reg)  # the explicit ones: raise
+    return [*installed, *explicit]
+
+
+def _first_bad_pipeline(reg: Registry, plugins: list[Plugin]) -> tuple[Plugin, str] | None:
+    for plugin in plugins:
+        single = _OnePlugin(reg, plugin)
+        try:
+            check_plugin_pipelines(single)
+        except PluginError as e:
+            return plugin, str(e)
+    return None
+
+
+@dataclass
+class _OnePlugin:
+    """``reg`` seen with only ``plugin`` among its plugins (for checking one
+    plugin's pipelines against every registered pass)."""
+
+    reg: Any
+    plugin: Plugin
+
+    @property
+    def plugins(self) -> list[Plugin]:
+        return [self.plugin]
+
+    @property
+    def passes(self) -> dict[str, Any]:
+        return self.reg.passes
+
+
+class report_plugin_warnings:
+    """``with report_plugin_warnings("mlopt"):`` a PluginWarning is printed to
+    stderr as one line ``mlopt: warning: ...`` (other warnings as usual)."""
+
+    def __init__(self, prog: str):
+        self.prog = prog
+
+    def __enter__(self) -> None:
+        self._saved = warnings.showwarning
+
+        def show(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001
+            if isinstance(category, type) and issubclass(category, PluginWarning):
+                sys.stderr.write(f"{self.prog}: warning: {message}\n")
+            else:
+                self._saved(message, category, filename, lineno, file, line)
+
+        warnings.showwarning = show
+
+    def __exit__(self, *exc: object) -> bool:
+        warnings.showwarning = self._saved
+        return False

@@ -8,7 +8,9 @@ Three sources are merged, in this order:
    name (that is how mlopt fixes an xDSL pass: it registers its own under the
    upstream name);
 3. plugins (see :mod:`mlopt.plugins`); a plugin may not reuse a name that is
-   already taken, and a clash is reported naming both sources.
+   already taken, and a clash is reported naming both sources. An installed
+   plugin that fails to load is skipped with a warning (``broken_plugins``);
+   one named explicitly (``extra_plugins``) raises PluginError.
 
 Every entry is a zero-argument factory, so nothing is imported until used.
 """
@@ -43,6 +45,9 @@ class Registry:
     instance (or factory returning one) that lowers it to the tensor level."""
     onnx_lowering_sources: dict[str, str] = field(default_factory=dict)
     plugins: list[object] = field(default_factory=list)
+    broken_plugins: dict[str, str] = field(default_factory=dict)
+    """Installed plugins that failed to load or register: how each is named
+    (its entry point) -> the reason. They contribute nothing; the rest works."""
 
     def add_dialect(
         self, name: str, factory: DialectFactory, source: str, *, override: bool = False

@@ -2,10 +2,12 @@
 
 Reads MLIR text (a file or ``-`` for stdin) or an ONNX model, runs a pass
 pipeline, and prints the result (or emits ONNX / LLVM IR / assembly / object
-code).  User errors are reported as ``FILE:LINE:COL: error: message`` with the
-source line and a caret, and exit with status 1; an unexpected exception inside
-mlopt or a plugin is reported as an internal error (status 2; ``--debug``
-shows the traceback).
+code).  User errors (any :class:`mlopt.MloptError`) are reported as
+``FILE:LINE:COL: error: message`` with the source line and a caret (or
+``FILE: error: message``, ``mlopt: error: message``), naming the file once and
+without Python class names, and exit with status 1 (a bad command line too); an
+unexpected exception inside mlopt or a plugin is reported as an internal error
+(status 2; ``--debug`` shows the traceback).
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from mlopt import errors as _errors
+from mlopt.plugins import report_plugin_warnings
 
 if TYPE_CHECKING:
     from xdsl.context import Context
@@ -44,7 +49,7 @@ exit status: 0 on success, 1 on a user error (bad input, pipeline or options),
 """
 
 
-class UsageError(Exception):
+class UsageError(_errors.UsageError):
     """A user mistake outside IR text (command line, files, ONNX model):
     reported as ``mlopt: error: ...`` (or ``WHERE: error: ...``), exit 1."""
 
@@ -68,6 +73,7 @@ class _ArgumentParser(argparse.ArgumentParser):
 def _make_arg_parser() -> argparse.ArgumentParser:
     ap = _ArgumentParser(
         prog="mlopt",
+        allow_abbrev=False,  # `--target x` must not be taken for `--target-cpu x`
         usage="mlopt [options] [input]",
         description="mlopt modular optimizer driver: parse MLIR (or import ONNX),\n"
         "run a pass pipeline, print or emit the result.",
@@ -348,7 +354,7 @@ class Driver:
                 if args.debug:
                     raise
                 op, loc = engine.locate_exception(e)
-                if isinstance(e, DiagnosticException):
+                if isinstance(e, DiagnosticException | _errors.MloptError):
                     d = engine.emit("error", _exc_message(e), op=op or module, loc=loc)
                 else:
                     d = engine.emit(
@@ -447,7 +453,11 @@ class Driver:
         except ONNXImportError as e:
             if self.args.debug:
                 raise
-            raise UsageError(str(e), where=self.input_name()) from e
+            where = self.input_name()
+            msg = str(e)
+            if msg.startswith(f"{where}: "):  # name the file once
+                msg = msg[len(where) + 2 :]
+            raise UsageError(msg, where=where) from e
 
     def process_onnx(self) -> tuple[list[ModuleOp | None], bool]:
         from mlopt.tools.diagnostics import DiagnosticEngine, write_diagnostics
@@ -479,6 +489,13 @@ class Driver:
             raise UsageError(f"--emit={args.emit} cannot write an .onnx file")
         if out_path is None and args.emit in ("obj", "shared"):
             raise UsageError(f"--emit={args.emit} needs an output file (-o FILE)")
+        if args.target_cpu is not None:
+            from mlopt.backends.llvm.target import check_target
+
+            try:
+                check_target(args.target_cpu)
+            except _errors.TargetError as e:
+                raise UsageError(f"--target-cpu: {e}") from e
 
     def write_output(self, modules: list[ModuleOp | None]) -> None:
         args = self.args
@@ -591,16 +608,16 @@ class Driver:
 def _exc_message(e: BaseException) -> str:
     from xdsl.utils.exceptions import DiagnosticException
 
-    msg = str(e).strip() or type(e).__name__
-    if isinstance(e, DiagnosticException):
-        return msg
-    return f"{type(e).__name__}: {msg}"
+    msg = str(e).strip()
+    if isinstance(e, DiagnosticException | _errors.MloptError) or (msg and _is_user_error(e)):
+        return msg or type(e).__name__
+    return f"{type(e).__name__}: {msg}" if msg else type(e).__name__
 
 
 def _is_user_error(e: BaseException) -> bool:
     from xdsl.utils.exceptions import DiagnosticException
 
-    return isinstance(e, (DiagnosticException, ValueError, NotImplementedError)) or \
+    return isinstance(e, (DiagnosticException, _errors.MloptError, ValueError, NotImplementedError)) or \
         type(e).__name__.endswith(("ExportError", "BackendError", "UnsupportedError"))
 
 
@@ -720,10 +737,17 @@ def main(argv: list[str] | None = None) -> int:
     args = _make_arg_parser().parse_args(argv)
     driver = Driver(args)
     try:
-        return driver.run()
+        with report_plugin_warnings("mlopt"):
+            return driver.run()
     except UsageError as e:
         sys.stdout.flush()
         sys.stderr.write(f"{e.where}: error: {e}\n")
+        return EXIT_USER_ERROR
+    except _errors.MloptError as e:  # raised outside the places that report at a location
+        if args.debug:
+            raise
+        sys.stdout.flush()
+        sys.stderr.write(f"mlopt: error: {str(e).strip()}\n")
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         sys.stderr.write("mlopt: interrupted\n")

@@ -17,9 +17,13 @@ exits with status 1. ``--bench N`` times N runs (after one warm-up) and prints
 median and min latency, and with ``--check`` onnxruntime's and the ratio.
 ``--timing`` prints the compile time per pipeline stage.
 
-User errors (missing file, bad model, unsupported op, wrong input) are reported as
-one line ``mlopt-run: error: ...`` with exit status 1; ``--traceback`` (or the
-environment variable ``MLOPT_TRACEBACK=1``) shows the Python traceback instead.
+User errors (missing file, bad model, unsupported op, wrong input, any
+:class:`mlopt.MloptError`) are reported as one line ``mlopt-run: error: ...``
+naming the model file once, without Python class names, exit status 1; an
+unexpected exception (a bug in mlopt or a plugin) as ``mlopt-run: internal
+error: ...``, also status 1. ``--traceback`` (or the environment variable
+``MLOPT_TRACEBACK=1``) shows the Python traceback instead. ``--check`` needs
+onnxruntime: without it mlopt-run says how to install it and exits 1.
 """
 
 from __future__ import annotations
@@ -36,12 +40,15 @@ from typing import Any
 
 import numpy as np
 
+from mlopt.errors import MloptError, UsageError
+from mlopt.plugins import report_plugin_warnings
+
 PROG = "mlopt-run"
 CHECK_RTOL = 1e-3
 CHECK_ATOL = 1e-4
 
 
-class UserError(Exception):
+class UserError(UsageError):
     """A mistake in the command line or its inputs: reported as one line, exit 1."""
 
 
@@ -356,6 +363,14 @@ def stage_times(compiled: Any) -> dict[str, float]:
 # Reference check and benchmarking
 
 
+def onnxruntime_available() -> bool:
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def ort_session(model_path: Path, threads: int = 1) -> Any:
     try:
         import onnxruntime as ort
@@ -433,6 +448,7 @@ def fmt_time(seconds: float) -> str:
 def build_parser() -> argparse.ArgumentParser:
     ap = _Parser(
         prog=PROG,
+        allow_abbrev=False,  # `--thread` is not `--threads`, `--target` not some `--target-*`
         description="Compile a model (.onnx, or a .mlir module) to native code with mlopt and run it. "
         "With no model: the bundled digits classifier on its held-out samples.",
     )
@@ -505,6 +521,11 @@ def run(args: argparse.Namespace) -> int:
         inputs, extras = load_inputs(input_items, loaded.specs)
     if args.check and loaded.kind != "onnx":
         raise UserError("--check compares with onnxruntime and needs a .onnx model")
+    if args.check and not onnxruntime_available():
+        raise UserError(
+            "--check compares with onnxruntime, which is not installed: "
+            "install onnxruntime (pip install onnxruntime), or run without --check"
+        )
 
     if args.threads is not None and args.threads < 1:
         raise UserError(f"--threads must be a positive integer, not {args.threads}")
@@ -515,10 +536,12 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as e:
         raise UserError(str(e)) from None
     t0 = time.perf_counter()
-    compiled = compile_loaded(loaded, args.opt_level, threads)
+    with _about(model_path):
+        compiled = compile_loaded(loaded, args.opt_level, threads)
     t_compile = time.perf_counter() - t0
     t0 = time.perf_counter()
-    outputs = run_compiled(compiled, inputs, loaded.specs)
+    with _about(model_path):
+        outputs = run_compiled(compiled, inputs, loaded.specs)
     t_first = time.perf_counter() - t0
 
     print(f"model: {model_path} (-O{args.opt_level}, {threads} thread{'s' if threads > 1 else ''})")
@@ -578,9 +601,28 @@ def run(args: argparse.Namespace) -> int:
     return status
 
 
+class _about:
+    """``with _about(path):`` an MloptError inside becomes a UserError whose
+    message names ``path`` once (unless the message already names it)."""
+
+    def __init__(self, path: Path):
+        self.path = str(path)
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, typ: type | None, exc: BaseException | None, tb: object) -> bool:
+        if isinstance(exc, MloptError) and not isinstance(exc, UserError):
+            line = _error_line(exc)
+            if self.path not in line:
+                line = f"{self.path}: {line}"
+            raise UserError(line) from exc
+        return False
+
+
 def _error_line(exc: BaseException) -> str:
     """One line for any failure: user errors verbatim; diagnostics keep their
-    ``file:line:col: error: ...`` line; anything else is prefixed by its type."""
+    ``file:line:col: error: ...`` line; an unexpected exception (a bug) says so."""
     msg = str(exc).strip()
     if isinstance(exc, UserError):
         return msg
@@ -599,10 +641,11 @@ def _error_line(exc: BaseException) -> str:
     for ln in lines:
         if "error" in ln.lower():
             return ln
-    if isinstance(exc, ValueError | FileNotFoundError | OSError) and lines:
+    if isinstance(exc, MloptError | ValueError | OSError) and lines:
         return lines[0]
     name = type(exc).__name__
-    return f"{name}: {lines[0]}" if lines else name
+    detail = f"{name}: {lines[0]}" if lines else name
+    return f"internal error ({detail}); this is a bug in mlopt or a plugin, rerun with --traceback"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -615,7 +658,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     show_tb = args.traceback or os.environ.get("MLOPT_TRACEBACK") == "1"
     try:
-        return run(args)
+        with report_plugin_warnings(PROG):
+            return run(args)
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130

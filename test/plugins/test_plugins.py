@@ -11,6 +11,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
+from onnx import TensorProto, helper
 
 import mlopt
 from mlopt.pipeline_parse import parse_pipeline
@@ -273,36 +274,97 @@ def _env_with(path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def test_broken_installed_plugin_library(tmp_path):
+def test_broken_installed_plugin_is_skipped_with_one_warning(tmp_path):
+    """A broken installed plugin is reported once, naming it and its error, and
+    does not break the registry (nor compiles that do not use it)."""
     path = _fake_dist(tmp_path, "raise ImportError('half-installed')\n")
     code = (
+        "import warnings\n"
+        "warnings.simplefilter('always')\n"
         "from mlopt.registry import build_registry\n"
-        "from mlopt.plugins import PluginError\n"
-        "try:\n    build_registry()\nexcept PluginError as e:\n    print('ERR', e)\n"
+        "with warnings.catch_warnings(record=True) as w:\n"
+        "    warnings.simplefilter('always')\n"
+        "    reg = build_registry()\n"
+        "    build_registry()\n"
+        "print('WARNINGS', len(w), type(w[0].message).__name__)\n"
+        "print('MSG', w[0].message)\n"
+        "print('BROKEN', list(reg.broken_plugins))\n"
+        "print('CORE', 'onnx' in reg.dialects)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], env=_env_with(path),
                          capture_output=True, text=True, timeout=60)
-    assert "ERR cannot load plugin entry point fake_broken_plugin:plugin" in out.stdout
+    assert out.returncode == 0, out.stderr
+    assert "WARNINGS 1 PluginWarning" in out.stdout  # once per process
+    assert "MSG cannot load plugin entry point fake_broken_plugin:plugin" in out.stdout
     assert "of package 'fake-broken-plugin'" in out.stdout
     assert "ImportError: half-installed" in out.stdout
     assert "MLOPT_DISABLE_PLUGINS=1" in out.stdout
-    # ... and the escape hatch works
-    out = subprocess.run([sys.executable, "-c", code + "else:\n    print('OK')\n"],
+    assert """BROKEN ["entry point fake_broken_plugin:plugin of package 'fake-broken-plugin'"]""" in out.stdout
+    assert "CORE True" in out.stdout
+    # ... and the escape hatch silences it
+    out = subprocess.run([sys.executable, "-W", "error", "-c", "from mlopt.registry import build_registry\n"
+                          "assert not build_registry().broken_plugins\nprint('OK')"],
                          env=_env_with(path, MLOPT_DISABLE_PLUGINS="1"),
                          capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "OK", out.stdout + out.stderr
 
 
+def test_installed_plugins_still_raises_for_a_broken_one(tmp_path):
+    path = _fake_dist(tmp_path, "raise ImportError('half-installed')\n")
+    code = (
+        "from mlopt.plugins import PluginError, installed_plugins\n"
+        "try:\n    installed_plugins()\nexcept PluginError as e:\n    print('ERR', e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=_env_with(path),
+                         capture_output=True, text=True, timeout=60)
+    assert "ERR cannot load plugin entry point fake_broken_plugin:plugin" in out.stdout, out.stderr
+
+
 def test_broken_installed_plugin_cli(tmp_path):
-    """`mlopt` with a broken installed plugin: one clean line, exit status 1."""
+    """`mlopt` with a broken installed plugin: one warning line, then it works."""
     path = _fake_dist(tmp_path, "def plugin():\n    raise KeyError('no config')\n")
     out = subprocess.run(["mlopt", "--list-dialects"], env=_env_with(path),
                          capture_output=True, text=True, timeout=60)
-    assert out.returncode == 1
-    assert out.stderr.startswith("mlopt: error: plugin entry point fake_broken_plugin:plugin")
+    assert out.returncode == 0, out.stderr
+    assert "Available dialects:" in out.stdout
+    assert out.stderr.startswith("mlopt: warning: plugin entry point fake_broken_plugin:plugin")
     assert "failed to build its Plugin: KeyError: 'no config'" in out.stderr
     assert "fake_broken_plugin.py:2)" in out.stderr
     assert "Traceback" not in out.stderr and len(out.stderr.splitlines()) == 1
+
+
+def _custom_op_model(domain: str, op_type: str) -> bytes:
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [2])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [2])
+    nodes = [helper.make_node("Relu", ["x"], ["y"], name="relu0")]
+    if domain:
+        nodes = [helper.make_node(op_type, ["x"], ["y"], domain=domain, name="custom0")]
+    opsets = [helper.make_opsetid("", 21)] + ([helper.make_opsetid(domain, 1)] if domain else [])
+    return helper.make_model(helper.make_graph(nodes, "g", [x], [y]), opset_imports=opsets).SerializeToString()
+
+
+def test_broken_installed_plugin_does_not_break_compiles(tmp_path):
+    """mlopt-run's quick start and a plain model work; a model with an op only
+    a plugin could lower fails naming the broken plugin."""
+    path = _fake_dist(tmp_path, "raise ImportError('half-installed')\n")
+    (tmp_path / "plain.onnx").write_bytes(_custom_op_model("", ""))
+    (tmp_path / "custom.onnx").write_bytes(_custom_op_model("fakebroken", "Foo"))
+    env = _env_with(path)
+    out = subprocess.run(["mlopt-run"], env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert "accuracy:" in out.stdout
+    assert out.stderr.count("mlopt-run: warning: cannot load plugin entry point fake_broken_plugin") == 1
+    out = subprocess.run(["mlopt-run", str(tmp_path / "plain.onnx"), "--random", "-q"], env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    out = subprocess.run(["mlopt-run", str(tmp_path / "custom.onnx"), "--random"], env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 1
+    err = out.stderr.splitlines()
+    assert len(err) == 2 and err[0].startswith("mlopt-run: warning:"), out.stderr
+    assert err[1].startswith(f"mlopt-run: error: {tmp_path / 'custom.onnx'}: ")
+    assert "'custom0'" in err[1] and "no lowering" in err[1]
+    assert "failed to load: cannot load plugin entry point fake_broken_plugin:plugin" in err[1]
 
 
 # ------------------------------------------------------------ ONNX lowerings
@@ -311,8 +373,9 @@ def test_broken_installed_plugin_cli(tmp_path):
 def test_onnx_lowering_registered(toy_reg):
     from xdsl.pattern_rewriter import RewritePattern
 
-    factory = toy_reg.onnx_lowerings["toy.Scale"]  # a factory: imported lazily
-    assert isinstance(factory(), RewritePattern)
+    lowering = toy_reg.onnx_lowerings["toy.Scale"]  # from a factory: imported on first use
+    assert isinstance(lowering, RewritePattern)
+    assert isinstance(lowering.pattern(), RewritePattern)
     assert "plugin 'toy'" in toy_reg.onnx_lowering_sources["toy.Scale"]
 
 
@@ -374,3 +437,44 @@ def test_custom_domain_onnx_model_without_shape_is_a_clean_error():
     assert _installed()
     with pytest.raises(Exception, match=r"'toy.Scale' \(node 'scale0'\): needs a static result shape"):
         mlopt.compile(_toy_scale_model(with_value_info=False))
+
+
+def _one_op_model(op_type: str):
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [4])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [4])
+    inputs = ["x", "x"] if op_type == "Add" else ["x"]
+    node = helper.make_node(op_type, inputs, ["y"], name=f"{op_type.lower()}0")
+    graph = helper.make_graph([node], "g", [x], [y])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 21)])
+
+
+def test_lowering_that_fails_to_load_breaks_only_its_op():
+    """A plugin ONNX lowering whose module fails to import: models without that
+    op compile; one with it fails with a LoweringError naming the plugin."""
+    import numpy as np
+
+    from mlopt.registry import set_default_registry
+
+    calls = []
+
+    def broken_factory():
+        calls.append(1)
+        raise ImportError("No module named 'heavy_dependency'")
+
+    reg = build_registry()
+    Plugin(name="lazybroken", onnx_lowerings={"onnx.Relu": broken_factory}, source="test").register(reg)
+    assert not calls  # registering does not import the lowering
+    previous = set_default_registry(reg)
+    try:
+        add = mlopt.compile(_one_op_model("Add"))
+        x = np.arange(4, dtype=np.float32)
+        np.testing.assert_array_equal(add(x)[0], x + x)
+        assert not calls
+        with pytest.raises(mlopt.LoweringError) as info:
+            mlopt.compile(_one_op_model("Relu"))
+    finally:
+        set_default_registry(previous)
+    msg = str(info.value)
+    assert "plugin 'lazybroken' (test)" in msg and "'onnx.Relu' failed to load" in msg
+    assert "ImportError: No module named 'heavy_dependency'" in msg
+    assert calls == [1]

@@ -233,7 +233,9 @@ class ConvertOnnxToTensor(ModulePass):
         pats = all_patterns()
         for o in op.walk():
             if o.dialect_name() in ONNX_DIALECTS and o.name not in pats and o.name != "onnx.NoValue":
-                raise fail(o, "no lowering to the tensor level for this op type")
+                from mlopt.plugins import broken_plugins_note
+
+                raise fail(o, "no lowering to the tensor level for this op type" + broken_plugins_note())
         PatternRewriteWalker(_Dispatch(pats), apply_recursively=False).rewrite_module(op)
         # absent optional operands: onnx.NoValue, erased once unused
         for o in list(op.walk()):
