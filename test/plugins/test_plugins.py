@@ -333,6 +333,42 @@ def test_broken_installed_plugin_cli(tmp_path):
     assert "Traceback" not in out.stderr and len(out.stderr.splitlines()) == 1
 
 
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        # a clash found after its dialect was added: nothing of it may stay behind
+        ("from xdsl.ir import Dialect\nfrom xdsl.passes import ModulePass\n"
+         "from mlopt.plugins import Plugin\n"
+         "class Cse(ModulePass):\n    name = 'cse'\n    def apply(self, ctx, op): pass\n"
+         "plugin = Plugin(name='fakebrk', dialects=[Dialect('fakebrk', [], [])], passes=[Cse])\n",
+         "pass 'cse' from plugin 'fakebrk'"),
+        # a pipeline naming a pass nobody registered
+        ("from xdsl.ir import Dialect\nfrom mlopt.plugins import Plugin\n"
+         "plugin = Plugin(name='fakebrk', dialects=[Dialect('fakebrk', [], [])],\n"
+         "                pipelines={'fakebrk-pipe': 'no-such-pass'})\n",
+         "pipeline 'fakebrk-pipe' names unknown pass 'no-such-pass'"),
+    ],
+)
+def test_installed_plugin_that_fails_to_register_leaves_nothing_behind(tmp_path, body, reason):
+    path = _fake_dist(tmp_path, body)
+    code = (
+        "import warnings\n"
+        "from mlopt.registry import build_registry\n"
+        "with warnings.catch_warnings(record=True) as w:\n"
+        "    warnings.simplefilter('always')\n"
+        "    reg = build_registry()\n"
+        "print('WARN', len(w), w[0].message)\n"
+        "print('LEFT', 'fakebrk' in reg.dialects, 'fakebrk-pipe' in reg.passes, reg.pass_sources['cse'])\n"
+        "print('PLUGINS', [p.name for p in reg.plugins])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=_env_with(path),
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert "WARN 1 " in out.stdout and reason in out.stdout, out.stdout
+    assert "LEFT False False mlopt" in out.stdout or "LEFT False False xdsl" in out.stdout, out.stdout
+    assert "'fakebrk'" not in out.stdout.split("PLUGINS", 1)[1]
+
+
 def _custom_op_model(domain: str, op_type: str) -> bytes:
     x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [2])
     y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [2])
