@@ -249,3 +249,23 @@ func.func @cumsum(%x: tensor<4xf32>) -> tensor<4xf32> {
   %0 = "onnx.CumSum"(%x, %axis) {exclusive = 1 : si64} : (tensor<4xf32>, tensor<i64>) -> tensor<4xf32>
   func.return %0 : tensor<4xf32>
 }
+
+// -----
+
+// noop_with_empty_axes = 1 with a pre-step op: no reduction, but the per-element
+// step still applies (ReduceSumSquare squares, ReduceL1 takes |x|), as in onnxruntime.
+// CHECK-LABEL: func.func @reduce_noop_pre
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%{{\w+}} : tensor<2x3xf32>) outs(%{{\w+}} : tensor<2x3xf32>)
+// CHECK-NEXT: ^bb0(%[[V:\w+]]: f32, %{{\w+}}: f32):
+// CHECK-NEXT: %[[S:\w+]] = arith.mulf %[[V]], %[[V]] : f32
+// CHECK-NEXT: linalg.yield %[[S]] : f32
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%{{\w+}} : tensor<2x3xf32>) outs(%{{\w+}} : tensor<2x3xf32>)
+// CHECK-NEXT: ^bb0(%[[W:\w+]]: f32, %{{\w+}}: f32):
+// CHECK-NEXT: %[[A:\w+]] = math.absf %[[W]] : f32
+// CHECK-NEXT: linalg.yield %[[A]] : f32
+func.func @reduce_noop_pre(%x: tensor<2x3xf32>) -> (tensor<2x3xf32>, tensor<2x3xf32>) {
+  %n = "onnx.NoValue"() {value} : () -> none
+  %0 = "onnx.ReduceSumSquare"(%x, %n) {noop_with_empty_axes = 1 : si64} : (tensor<2x3xf32>, none) -> tensor<2x3xf32>
+  %1 = "onnx.ReduceL1"(%x, %n) {noop_with_empty_axes = 1 : si64} : (tensor<2x3xf32>, none) -> tensor<2x3xf32>
+  func.return %0, %1 : tensor<2x3xf32>, tensor<2x3xf32>
+}

@@ -51,7 +51,13 @@ def _reduce(em: Emitter, op, init, combine, pre=None, post=None):
     if axes is None:
         if pre is None and post is None:
             return x
-        return map_elementwise(em, [x], e, lambda b, v: (post(b, pre(b, v) if pre else v, e, k, 1) if post else pre(b, v)))
+        # noop_with_empty_axes: no reduction, but the per-element pre/post still apply
+        # (ReduceSumSquare squares, ReduceL1 takes |x|, ReduceLogSum takes log, ...)
+        def each(b: Body, v):
+            v = pre(b, v, e, k) if pre else v
+            return post(b, v, e, k, 1) if post else v
+
+        return map_elementwise(em, [x], e, each)
     keep = bool(em.attr("keepdims", 1))
     initv = init(e, k) if callable(init) else init
     r, rshape = reduce_generic(
