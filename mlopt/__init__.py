@@ -26,6 +26,7 @@ from xdsl.context import Context
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.printer import Printer
 
+from mlopt import errors
 from mlopt.errors import (
     CompileError,
     IndexOutOfRangeError,
@@ -87,8 +88,14 @@ def parse(text: str, ctx: Context | None = None, name: str = "<string>") -> Modu
     from mlopt.tools.diagnostics import SourceText, failing_op, op_location
 
     ctx = ctx or make_context()
-    with public_errors():
-        module = LocatingParser(ctx, SourceText(name, text)).parse_module()
+    parser = LocatingParser(ctx, SourceText(name, text))
+    try:
+        with public_errors():
+            module = parser.parse_module()
+    except IRVerifyError as e:  # an attribute or op builder rejected a value: say where
+        raise IRVerifyError(f"{parser.current_loc()}: error: {e}") from e.__cause__
+    except errors.CompileArgumentError as e:  # ... with a ValueError
+        raise IRVerifyError(f"{parser.current_loc()}: error: {e}") from e.__cause__
     try:
         module.verify()
     except VerifyException as e:

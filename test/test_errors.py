@@ -162,6 +162,12 @@ def test_ir_that_does_not_verify():
     assert str(info.value).startswith("f.mlir:3:3: error: ") and str(info.value).count("f.mlir") == 1
 
 
+def test_value_a_builder_rejects_while_parsing_is_located():
+    text = "func.func @f() {\n  %0 = arith.constant 99999999999 : i8\n  func.return\n}\n"
+    with pytest.raises(mlopt.VerificationError, match=r"^f\.mlir:\d+:\d+: error: Integer value 99999999999"):
+        mlopt.parse(text, name="f.mlir")
+
+
 def test_bad_ir_file(tmp_path):
     path = tmp_path / "bad.mlir"
     path.write_text(BAD_RETURN)
