@@ -86,13 +86,15 @@ func.func @split(%x: tensor<5x2xf32>) -> (tensor<2x2xf32>, tensor<3x2xf32>) {
 
 // -----
 
-// Slice with positive steps: extract_slice with strides; negative steps: a
-// generic reading start - i.
+// Slice with positive steps: extract_slice with strides; negative steps: the
+// selected elements with positive strides (extract_slice from the lowest one),
+// then a generic reading (n - 1) - i along the reversed axes.
 // CHECK-LABEL: func.func @slice
 // CHECK-SAME: (%{{\w+}}: tensor<10x4xf32>) -> (tensor<5x4xf32>, tensor<4x4xf32>)
 // CHECK: %{{\w+}} = tensor.extract_slice %{{\w+}}[1, 0] [5, 4] [2, 1] : tensor<10x4xf32> to tensor<5x4xf32>
+// CHECK-NEXT: %[[R:\w+]] = tensor.extract_slice %{{\w+}}[5, 0] [4, 4] [1, 1] : tensor<10x4xf32> to tensor<4x4xf32>
 // CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<4x4xf32>
-// CHECK-NEXT: %{{\w+}} = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (((d0 * -1) + 8), d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%{{\w+}} : tensor<10x4xf32>) outs(%{{\w+}} : tensor<4x4xf32>) {
+// CHECK-NEXT: %{{\w+}} = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (((d0 * -1) + 3), d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%[[R]] : tensor<4x4xf32>) outs(%{{\w+}} : tensor<4x4xf32>) {
 // CHECK-NEXT: ^bb0(%{{\w+}}: f32, %{{\w+}}: f32):
 // CHECK-NEXT: linalg.yield %{{\w+}} : f32
 // CHECK-NEXT: } -> tensor<4x4xf32>
@@ -189,4 +191,23 @@ func.func @pad(%x: tensor<2x3xf32>) -> (tensor<4x4xf32>, tensor<4x4xf32>) {
 func.func @depth_to_space(%x: tensor<1x8x2x3xf32>) -> tensor<1x2x4x6xf32> {
   %0 = "onnx.DepthToSpace"(%x) {blocksize = 2 : si64, mode = "CRD"} : (tensor<1x8x2x3xf32>) -> tensor<1x2x4x6xf32>
   func.return %0 : tensor<1x2x4x6xf32>
+}
+
+// -----
+
+// A negative step on one axis and a shorter step-1 slice of another: the
+// generic reads a tensor of the result's shape, so every loop range is the
+// result's (reading x itself, d0 would run over x's 2 rows: out of bounds of
+// the 1-row result).
+// CHECK-LABEL: func.func @slice_reverse_and_crop
+// CHECK: %[[S:\w+]] = tensor.extract_slice %{{\w+}}[0, 0, 0] [1, 1, 4] [1, 1, 1] : tensor<2x1x4xf32> to tensor<1x1x4xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<1x1x4xf32>
+// CHECK-NEXT: %{{\w+}} = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, (d1 * -1), d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%[[S]] : tensor<1x1x4xf32>) outs(%{{\w+}} : tensor<1x1x4xf32>) {
+func.func @slice_reverse_and_crop(%x: tensor<2x1x4xf32>) -> tensor<1x1x4xf32> {
+  %st = "onnx.Constant"() {value = dense<[-2, 0]> : tensor<2xi64>} : () -> tensor<2xi64>
+  %en = "onnx.Constant"() {value = dense<[1, -3]> : tensor<2xi64>} : () -> tensor<2xi64>
+  %ax = "onnx.Constant"() {value = dense<[0, 1]> : tensor<2xi64>} : () -> tensor<2xi64>
+  %sp = "onnx.Constant"() {value = dense<[1, -1]> : tensor<2xi64>} : () -> tensor<2xi64>
+  %0 = "onnx.Slice"(%x, %st, %en, %ax, %sp) : (tensor<2x1x4xf32>, tensor<2xi64>, tensor<2xi64>, tensor<2xi64>, tensor<2xi64>) -> tensor<1x1x4xf32>
+  func.return %0 : tensor<1x1x4xf32>
 }

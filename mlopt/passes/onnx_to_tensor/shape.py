@@ -158,8 +158,16 @@ def lower_slice(em: Emitter, op):
         if all(s == 0 and n == dm and sp == 1 for (s, n, sp), dm in zip(params, shape)):
             return x
         return em.extract_slice(x, [s for s, _, _ in params], sizes, [sp for _, _, sp in params])
+    # Negative steps: take the elements with positive strides first (the box from
+    # the lowest selected index), then reverse those axes with a generic whose
+    # input has the result's shape. (A generic reading x itself through
+    # s + d_i * step would take a step-1 axis's loop range from x's larger dim.)
     rank = len(shape)
-    imap = AffineMap(rank, 0, tuple(c(s) + d(i) * sp for i, (s, _, sp) in enumerate(params)))
+    lows = [s if sp > 0 else s + (n - 1) * sp for s, n, sp in params]
+    strides = [abs(sp) for _, _, sp in params]
+    if any(lo != 0 or n != dm or st != 1 for lo, n, st, dm in zip(lows, sizes, strides, shape)):
+        x = em.extract_slice(x, lows, sizes, strides)
+    imap = AffineMap(rank, 0, tuple(d(i) if sp > 0 else c(n - 1) - d(i) for i, (_, n, sp) in enumerate(params)))
     return generic(em, [x], [imap], sizes, elt_of(x), lambda b, v, o: v)
 
 
