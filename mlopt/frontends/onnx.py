@@ -615,6 +615,34 @@ def _infer_shapes(model: ModelProto) -> ModelProto:
         return plain
 
 
+_POOLS = ("MaxPool", "AveragePool", "LpPool")
+
+
+def _drop_unreliable_inferred(inferred: ModelProto, declared: set[str], opset: int) -> ModelProto:
+    """Forget the types onnx's shape inference gave the results of pools with
+    ``ceil_mode=1`` before opset 22: it counts a last window that starts past the
+    input (the ONNX reference and onnxruntime drop it: [1,1,4] with kernel 1 and
+    stride 2 gives 2 elements, inference says 3), and of everything computed from
+    them; mlopt's own shape inference would otherwise reject a valid model.
+    Types the model itself declares (``declared``, names from the model as
+    given, before any opset upgrade) are kept; ``opset`` is the model's own."""
+    if opset >= 22:
+        return inferred
+    wrong: set[str] = set()
+    for n in inferred.graph.node:  # topological order: what is computed from them, too
+        pool = n.op_type in _POOLS and n.domain in ("", "ai.onnx") and any(
+            a.name == "ceil_mode" and a.i for a in n.attribute
+        )
+        if pool or wrong.intersection(n.input):
+            wrong.update(n.output)
+    if not wrong:
+        return inferred
+    keep = [vi for vi in inferred.graph.value_info if vi.name not in wrong or vi.name in declared]
+    del inferred.graph.value_info[:]
+    inferred.graph.value_info.extend(keep)
+    return inferred
+
+
 # ---------------------------------------------------------------------------
 # types and attributes
 # ---------------------------------------------------------------------------
@@ -1243,10 +1271,12 @@ def import_model(
         except Exception as e:
             raise ONNXImportError(f"cannot inline the model's local functions: {e}") from None
     original_opsets = {o.domain: o.version for o in proto.opset_import}
+    declared = {vi.name for vi in proto.graph.value_info} | {o.name for o in proto.graph.output}
+    pool_opset = original_opsets.get("", original_opsets.get("ai.onnx", 0))
     proto = _upgrade(proto)
     if input_shapes:
         _set_input_shapes(proto, input_shapes)
-    proto = _infer_shapes(proto)
+    proto = _drop_unreliable_inferred(_infer_shapes(proto), declared, pool_opset)
     return _build_module(proto, _Importer(ctx), original_opsets)
 
 
