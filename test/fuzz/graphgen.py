@@ -34,9 +34,22 @@ to the op that needs it, see ``_T.exact`` and ``_T.pos``):
   tensors (bounded away from 0), so a rounding difference near 0 is not
   amplified without bound;
 * normalisations over an axis (LayerNormalization, InstanceNormalization,
-  LpNormalization, MeanVarianceNormalization) only take tensors whose values
-  along that axis are not all copies of one value (not expanded/broadcast
-  along it), where the variance is a rounding residue divided by ~sqrt(eps).
+  MeanVarianceNormalization) only take tensors whose values along that axis
+  are not all copies of one value (not expanded/broadcast along it, see
+  ``_T.flat_axes``), where the variance is a rounding residue divided by
+  ~sqrt(eps);
+* Resize in nearest mode is not drawn when a source coordinate falls on a
+  rounding boundary (an integer for floor/ceil, k + 0.5 for the round modes),
+  which float32 and float64 arithmetic decide differently.
+
+Two spots where onnxruntime departs from the ONNX spec are not drawn either:
+ConvTranspose with auto_pad SAME_* and a negative total padding (onnxruntime
+and ONNX's shape inference give less than ``in * stride``), and, through the
+shape check above, MaxPool with auto_pad SAME_* and dilations.
+
+Inputs and outputs of the compiled call lie against ``PROT_NONE`` guard pages
+(``fuzz_guard``), so an out-of-bounds access crashes at once; the compiled
+model must not write into its inputs.
 
 ``SKIP`` lists op types the fuzzer does not draw because mlopt documents them
 as unsupported, with the reason.
