@@ -42,10 +42,13 @@ to the op that needs it, see ``_T.exact`` and ``_T.pos``):
   rounding boundary (an integer for floor/ceil, k + 0.5 for the round modes),
   which float32 and float64 arithmetic decide differently.
 
-Two spots where onnxruntime departs from the ONNX spec are not drawn either:
+Spots where onnxruntime departs from the ONNX spec are not drawn either:
 ConvTranspose with auto_pad SAME_* and a negative total padding (onnxruntime
-and ONNX's shape inference give less than ``in * stride``), and, through the
-shape check above, MaxPool with auto_pad SAME_* and dilations.
+and ONNX's shape inference give less than ``in * stride``), Resize with
+align_corners and scales whose ``scale * n_in`` is not an integer (ONNX's
+reference and node tests divide by ``scale * n_in - 1``, onnxruntime by the
+integer output length ``- 1``), and, through the shape check above, MaxPool
+with auto_pad SAME_* and dilations.
 
 Inputs and outputs of the compiled call lie against ``PROT_NONE`` guard pages
 (``fuzz_guard``), so an out-of-bounds access crashes at once; the compiled
@@ -972,6 +975,10 @@ def _resize(g: Graph, op: str):
         sizes = list(x.shape[:2]) + [max(1, int(g.choice((1, 2, 3, 5, 8, 9)))) for _ in range(x.rank - 2)]
         ins = [x.name, "", "", g.const(sizes)]
         scales = [m / n for m, n in zip(sizes, x.shape)]
+    if ct == "align_corners" and any(abs(n * sc - round(n * sc)) > 1e-6 for n, sc in zip(x.shape, scales)):
+        # with scales, ONNX (spec, reference, node tests) divides by scale * n_in - 1,
+        # onnxruntime by the integer output length - 1: no common reference
+        raise Reject("align_corners with a non-integral scaled length")
     if mode == "nearest":
         # a source coordinate on a rounding boundary (an integer for floor/ceil,
         # k + 0.5 for the round modes) is decided by float rounding (onnxruntime

@@ -131,14 +131,3 @@ def test_guard_page_catches_an_out_of_bounds_write():
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120)
     assert res.returncode == -11, (res.returncode, res.stderr[-500:])
 
-
-@pytest.mark.parametrize("mode,nearest_mode", [("nearest", "round_prefer_floor"), ("linear", None)])
-def test_resize_align_corners_uses_the_integer_output_length(mode, nearest_mode):
-    # 9 -> floor(9 * 1.5) = 13: align_corners maps o to o * 8 / 12, not o * 8 / 12.5
-    attrs = {"mode": mode, "coordinate_transformation_mode": "align_corners"}
-    if nearest_mode:
-        attrs["nearest_mode"] = nearest_mode
-    model = _model([helper.make_node("Resize", ["x", "", "s"], ["y"], **attrs)],
-                   [("x", (1, 1, 1, 9))], [("y", (1, 1, 1, 13))],
-                   [("s", np.array([1, 1, 1, 1.5], np.float32))])
-    _check(model, {"x": np.arange(9, dtype=np.float32).reshape(1, 1, 1, 9)})

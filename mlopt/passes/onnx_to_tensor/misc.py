@@ -300,8 +300,8 @@ def _resize_src_coord(ctm: str, o: float, scale: float, n_in: int, n_out: int) -
         return n_in / 2 * (1 - adj) + (o + 0.5) / scale - 0.5
     if ctm == "pytorch_half_pixel":
         return (o + 0.5) / scale - 0.5 if w_out != 1 else -0.5
-    if ctm == "align_corners":  # the integer output length, as onnxruntime and the reference
-        return o * (n_in - 1) / (n_out - 1) if n_out != 1 else 0.0
+    if ctm == "align_corners":
+        return o * (n_in - 1) / (w_out - 1) if w_out != 1 else 0.0
     if ctm == "asymmetric":
         return o / scale
     raise ValueError(ctm)
