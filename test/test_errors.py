@@ -6,6 +6,7 @@ names; a bad target CPU never takes the process down."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -351,3 +352,15 @@ def test_mlopt_run_check_without_onnxruntime(tmp_path, monkeypatch, capsys):
     err = capsys.readouterr().err
     assert err.startswith("mlopt-run: error: --check compares with onnxruntime, which is not installed")
     assert "pip install onnxruntime" in err and err.count("\n") == 1
+
+
+def test_runtime_compile_model_raises_mlopt_errors():
+    """The runtime's own entry point, not only ``mlopt.compile``."""
+    from mlopt.backends.runtime import compile_model
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "digits" / "digits_mlp.onnx"
+    for kwargs, text in (({"opt_level": 7}, "opt_level"), ({"num_threads": 0}, "num_threads")):
+        with pytest.raises(mlopt.MloptError, match=text):
+            compile_model(str(path), **kwargs)
+    with pytest.raises(mlopt.MloptError, match="input_shapes names unknown input 'nosuch'"):
+        compile_model(str(path), input_shapes={"nosuch": (1, 64)})

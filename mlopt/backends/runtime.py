@@ -70,7 +70,7 @@ from xdsl.ir import Attribute, Operation, SSAValue
 
 from mlopt.backends.llvm import JITModule, numpy_dtype
 from mlopt.backends.status import new_status, raise_for_status
-from mlopt.errors import InputError, public_errors
+from mlopt.errors import CompileArgumentError, InputError, public_errors
 from mlopt.passes.index_checks import TABLE_ATTR as INDEX_CHECKS_ATTR
 from mlopt.passes.index_checks import CheckInfo, read_check_table
 from mlopt.passes.onnx_opt.common import SHAPE_CHAIN_ATTR, SPECIALIZED_ATTR
@@ -190,7 +190,7 @@ def _graph_func(module: ModuleOp) -> func.FuncOp:
         if "mlopt.entry" in op.attributes or "onnx.output_names" in op.attributes:
             return op
     if len(candidates) != 1:
-        raise ValueError(
+        raise CompileArgumentError(
             f"cannot tell which function is the model: the module has {len(candidates)} "
             "public functions and none is marked mlopt.entry"
         )
@@ -218,7 +218,7 @@ def _num_inputs(attrs: Mapping[str, Attribute], total: int) -> int:
     n = attrs.get("mlopt.num_inputs")
     if isinstance(n, IntegerAttr):
         return n.value.data
-    raise ValueError("the entry function has no mlopt.num_inputs attribute")
+    raise CompileArgumentError("the entry function has no mlopt.num_inputs attribute")
 
 
 class CompiledModel:
@@ -266,7 +266,7 @@ class CompiledModel:
     def _fix_shapes(self, shapes: Mapping[str, Sequence[int]]) -> None:
         for name in shapes:
             if name not in self.input_names:
-                raise ValueError(
+                raise CompileArgumentError(
                     f"input_shapes names unknown input '{name}'; the inputs are: "
                     f"{', '.join(self.input_names)}"
                 )
@@ -280,7 +280,7 @@ class CompiledModel:
                 len(shape) != len(spec.shape)
                 or any(d is not None and d != v for d, v in zip(spec.shape, shape))
             ):
-                raise ValueError(
+                raise CompileArgumentError(
                     f"input_shapes gives input '{spec.name}' shape {shape}, "
                     f"but the model declares {spec.describe_shape()}"
                 )
@@ -434,12 +434,12 @@ class CompiledModel:
         entry = _llvm_entry(module)
         arg_types = entry.attributes.get("mlopt.arg_types")
         if not isinstance(arg_types, ArrayAttr):
-            raise ValueError("the lowered entry function has no mlopt.arg_types attribute")
+            raise CompileArgumentError("the lowered entry function has no mlopt.arg_types attribute")
         n_in = _num_inputs(entry.attributes, len(arg_types.data))
         checks = _index_checks(entry)
         out_types = list(arg_types.data[n_in : len(arg_types.data) - (checks is not None)])
         if len(out_types) != len(self.output_names):
-            raise ValueError(
+            raise CompileArgumentError(
                 f"the compiled function has {len(out_types)} outputs, "
                 f"the model declares {len(self.output_names)}"
             )
@@ -567,7 +567,7 @@ def _llvm_entry(module: ModuleOp) -> llvm.FuncOp:
     for op in module.ops:
         if isinstance(op, llvm.FuncOp) and "mlopt.entry" in op.attributes:
             return op
-    raise ValueError("the lowered module has no function marked mlopt.entry")
+    raise CompileArgumentError("the lowered module has no function marked mlopt.entry")
 
 
 def _set_input_shapes(fn: func.FuncOp, shapes: tuple[tuple[int, ...], ...]) -> None:
@@ -763,7 +763,7 @@ def _from_onnx(model: Any, opt_level: int, target_cpu: str | None) -> CompiledMo
             continue
         kind = vi.type.WhichOneof("value")
         if kind != "tensor_type":
-            raise ValueError(
+            raise CompileArgumentError(
                 f"input '{vi.name}' is of ONNX type {kind or 'unknown'}: the compiled "
                 "path takes tensor inputs only"
             )
@@ -773,7 +773,7 @@ def _from_onnx(model: Any, opt_level: int, target_cpu: str | None) -> CompiledMo
         except (KeyError, TypeError, ValueError):
             names = onnx.TensorProto.DataType
             elem = names.Name(tt.elem_type) if tt.elem_type in names.values() else tt.elem_type
-            raise ValueError(
+            raise CompileArgumentError(
                 f"input '{vi.name}' has element type {elem}, which the compiled path "
                 "does not support"
             ) from None
@@ -784,7 +784,7 @@ def _from_onnx(model: Any, opt_level: int, target_cpu: str | None) -> CompiledMo
     out_dtypes: list[np.dtype | None] = []
     for vi in graph.output:
         if vi.type.WhichOneof("value") not in (None, "tensor_type"):
-            raise ValueError(
+            raise CompileArgumentError(
                 f"output '{vi.name}' is of ONNX type {vi.type.WhichOneof('value')}: the "
                 "compiled path produces tensor outputs only"
             )
@@ -838,7 +838,7 @@ def _from_module(module: ModuleOp, opt_level: int, target_cpu: str | None) -> Co
         entry = _llvm_entry(module)
         arg_types = entry.attributes.get("mlopt.arg_types")
         if not isinstance(arg_types, ArrayAttr):
-            raise ValueError(
+            raise CompileArgumentError(
                 "an llvm-level module needs the mlopt.arg_types attribute on its entry "
                 "(written by convert-func-to-llvm)"
             )
@@ -858,7 +858,7 @@ def _from_module(module: ModuleOp, opt_level: int, target_cpu: str | None) -> Co
     if level in ("tensor", "affine", "llvm"):
         for s in inputs:
             if s.shape is None or None in s.shape:
-                raise ValueError(
+                raise CompileArgumentError(
                     f"input '{s.name}': a {level}-level module needs static shapes, "
                     f"got {s.describe_shape()}"
                 )
@@ -893,13 +893,13 @@ def compile_model(
     process); results are the same for every thread count.
     """
     if opt_level not in (0, 1, 2, 3):
-        raise ValueError(f"opt_level must be 0, 1, 2 or 3, not {opt_level!r}")
+        raise CompileArgumentError(f"opt_level must be 0, 1, 2 or 3, not {opt_level!r}")
     from mlopt.backends.llvm.threads import default_threads
 
     if num_threads is None:
         num_threads = default_threads()
     if not isinstance(num_threads, int) or isinstance(num_threads, bool) or num_threads < 1:
-        raise ValueError(f"num_threads must be a positive integer, not {num_threads!r}")
+        raise CompileArgumentError(f"num_threads must be a positive integer, not {num_threads!r}")
     if isinstance(model_or_module, ModuleOp):
         compiled = _from_module(model_or_module, opt_level, target_cpu)
     elif isinstance(model_or_module, str | Path) and Path(model_or_module).suffix == ".mlir":
