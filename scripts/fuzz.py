@@ -108,8 +108,7 @@ def main(argv=None) -> int:
 
     ctx = mp.get_context("spawn")
     seeds = collections.deque(range(args.seed, args.seed + args.count))
-    counts = collections.Counter(passes=0)
-    counts.update({"pass": 0, "mismatch": 0, "error": 0})
+    counts = collections.Counter({"pass": 0, "mismatch": 0, "error": 0})
     kinds: collections.Counter = collections.Counter()
     failed: list[tuple[int, str, str]] = []
     prog = _Progress(args.count, args.quiet)
