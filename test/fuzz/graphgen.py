@@ -1,7 +1,7 @@
 """A seeded generator of random valid ONNX graphs, and a differential check of
 mlopt's compiled path against onnxruntime.
 
-``generate(seed)`` builds a graph of 2-8 nodes drawn from several dozen op types
+``generate(seed)`` builds a graph of 2-8 nodes drawn from about a hundred op types
 (elementwise unary/binary ops with numpy broadcasting, MatMul/Gemm, Conv and
 ConvTranspose, pools, normalisations, reductions, data movement, Gather,
 Einsum, Resize, ...), with static shapes (sizes like 1, 3, 7, 17), attributes
@@ -36,7 +36,8 @@ to the op that needs it, see ``_T.exact`` and ``_T.pos``):
 * normalisations over an axis (LayerNormalization, InstanceNormalization,
   MeanVarianceNormalization) only take tensors whose values along that axis
   are not all copies of one value (not expanded/broadcast along it, see
-  ``_T.flat_axes``), where the variance is a rounding residue divided by
+  ``_T.flat_axes``, and computed from graph inputs by value-preserving ops
+  only, ``_SPREAD``), where the variance is a rounding residue divided by
   ~sqrt(eps);
 * Resize in nearest mode is not drawn when a source coordinate falls on a
   rounding boundary (an integer for floor/ceil, k + 0.5 for the round modes),
