@@ -48,8 +48,9 @@ ConvTranspose with auto_pad SAME_* and a negative total padding (onnxruntime
 and ONNX's shape inference give less than ``in * stride``), Resize with
 align_corners and scales whose ``scale * n_in`` is not an integer (ONNX's
 reference and node tests divide by ``scale * n_in - 1``, onnxruntime by the
-integer output length ``- 1``), and, through the shape check above, MaxPool
-with auto_pad SAME_* and dilations.
+integer output length ``- 1``), and MaxPool with auto_pad SAME_* and
+dilations > 1 (onnxruntime pads as if the kernel were not dilated: a
+different output shape, or with ceil_mode the same shape and other values).
 
 Inputs and outputs of the compiled call lie against ``PROT_NONE`` guard pages
 (``fuzz_guard``), so an out-of-bounds access crashes at once; the compiled
@@ -604,6 +605,10 @@ def _convtranspose(g: Graph, op: str):
 def _pool(g: Graph, op: str):
     x = _spatial_input(g)
     ks, attrs = _window_attrs(g, x, allow_dil=op == "MaxPool", pads_lt_kernel=True)
+    if attrs.get("auto_pad", "").startswith("SAME") and any(v > 1 for v in attrs.get("dilations", [])):
+        # onnxruntime pads SAME as if the kernel were not dilated (the ONNX
+        # reference and spec dilate it): no common reference
+        raise Reject("SAME padding with dilations")
     attrs["kernel_shape"] = ks
     if op != "LpPool" and g.flip(0.4):
         attrs["ceil_mode"] = 1
