@@ -131,3 +131,19 @@ def test_guard_page_catches_an_out_of_bounds_write():
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120)
     assert res.returncode == -11, (res.returncode, res.stderr[-500:])
 
+
+
+@pytest.mark.parametrize("shape,pads,stride", [((7, 1, 4), [0, 1], 2), ((2, 3, 5), [0, 2], 3), ((1, 2, 5, 4), [0, 0, 1, 1], 2)])
+def test_strided_1x1_conv_with_end_padding(shape, pads, stride):
+    # the subsampling copy of a strided 1x1 Conv read x at o * stride past its end
+    # when the last window lay in the end padding (garbage values, or a fault at
+    # the guard page) instead of the padding
+    r = len(shape) - 2
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal(shape).astype(np.float32)
+    w = rng.standard_normal((2, shape[1], *([1] * r))).astype(np.float32)
+    out = [(shape[2 + i] + pads[i] + pads[r + i] - 1) // stride + 1 for i in range(r)]
+    model = _model([helper.make_node("Conv", ["x", "w", "b"], ["y"], pads=pads, strides=[stride] * r)],
+                   [("x", shape)], [("y", (shape[0], 2, *out))],
+                   [("w", w), ("b", np.array([0.5, -2.0], np.float32))])
+    _check(model, {"x": x})

@@ -101,3 +101,17 @@ func.func @conv_transpose(%x: tensor<1x1x3x3xf32>, %w: tensor<1x2x3x3xf32>) -> t
   %0 = "onnx.ConvTranspose"(%x, %w, %n) : (tensor<1x1x3x3xf32>, tensor<1x2x3x3xf32>, none) -> tensor<1x2x5x5xf32>
   func.return %0 : tensor<1x2x5x5xf32>
 }
+
+// -----
+
+// A strided 1x1 convolution whose last window lies in the end padding: not the
+// subsampling copy (which reads x without padding, past its end), the padded
+// input and the strided generic instead.
+// CHECK-LABEL: func.func @conv_1x1_stride_end_pad
+// CHECK: %[[P:\w+]] = tensor.insert_slice %{{\w+}} into %{{\w+}}[0, 0, 0] [2, 1, 4] [1, 1, 1] : tensor<2x1x4xf32> into tensor<2x1x5xf32>
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4) -> (d0, d3, ((d2 * 2) + d4))>, affine_map<(d0, d1, d2, d3, d4) -> (d1, d3, d4)>, affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2)>], {{.*}} ins(%[[P]], %{{\w+}} : tensor<2x1x5xf32>, tensor<1x1x1xf32>)
+func.func @conv_1x1_stride_end_pad(%x: tensor<2x1x4xf32>, %w: tensor<1x1x1xf32>) -> tensor<2x1x3xf32> {
+  %n = "onnx.NoValue"() {value} : () -> none
+  %0 = "onnx.Conv"(%x, %w, %n) {pads = [0, 1], strides = [2]} : (tensor<2x1x4xf32>, tensor<1x1x1xf32>, none) -> tensor<2x1x3xf32>
+  func.return %0 : tensor<2x1x3xf32>
+}

@@ -132,9 +132,11 @@ def _conv_core(em: Emitter, op, x, w, bias, elt=None):
     needed = [(osp[i] - 1) * strides[i] + eff[i] for i in range(r)]
     e = elt or em.out_elt()
     kd = kind_of(e)
-    if all(k == 1 for k in kernel) and any(s > 1 for s in strides) and not any(pb):
+    inside = all((osp[i] - 1) * strides[i] < xs[2 + i] for i in range(r))
+    if all(k == 1 for k in kernel) and any(s > 1 for s in strides) and not any(pb) and inside:
         # a strided 1x1 convolution reads a subsampled input: copy that out
-        # (contiguous), then convolve with stride 1
+        # (contiguous), then convolve with stride 1. Only when no window lands
+        # in the end padding: the copy reads x itself, with no padding.
         sub = AffineMap(2 + r, 0, (d(0), d(1), *[d(2 + i) * strides[i] for i in range(r)]))
         x = generic(em, [x], [sub], (N, C, *osp), elt_of(x), lambda bb, v, o: v)
         strides = [1] * r
