@@ -46,9 +46,9 @@ to the op that needs it, see ``_T.exact`` and ``_T.pos``):
 Spots where onnxruntime departs from the ONNX spec are not drawn either:
 ConvTranspose with auto_pad SAME_* and a negative total padding (onnxruntime
 and ONNX's shape inference give less than ``in * stride``), Resize with
-align_corners and scales whose ``scale * n_in`` is not an integer (ONNX's
-reference and node tests divide by ``scale * n_in - 1``, onnxruntime by the
-integer output length ``- 1``), and MaxPool with auto_pad SAME_* and
+align_corners or pytorch_half_pixel and scales whose ``scale * n_in`` is not
+an integer (ONNX's reference and node tests use the length ``scale * n_in``,
+onnxruntime the integer output length), and MaxPool with auto_pad SAME_* and
 dilations > 1 (onnxruntime pads as if the kernel were not dilated: a
 different output shape, or with ceil_mode the same shape and other values).
 
@@ -257,11 +257,13 @@ def _floats(t: _T) -> bool:
 
 
 # Ops whose result keeps varied operand values varied (no saturation, selection,
-# one-hot, normalisation or duplication): only their results, and graph
+# one-hot, normalisation, duplication or padding: a Conv window wholly in the
+# padding is the bias, and onnxruntime's MeanVarianceNormalization of a
+# constant slice is NaN where ONNX's is 0): only their results, and graph
 # inputs, feed the normalisations, whose output on an input that is constant
 # along the normalised axes is a rounding residue over ~sqrt(eps).
 _SPREAD = frozenset({
-    "Add", "Sub", "Mul", "Div", "MatMul", "Gemm", "Conv", "Tanh", "Sigmoid", "Exp", "Sin", "Cos",
+    "Add", "Sub", "Mul", "Div", "MatMul", "Gemm", "Tanh", "Sigmoid", "Exp", "Sin", "Cos",
     "Atan", "Erf", "Softsign", "Neg", "Identity", "Transpose", "Reshape", "Flatten", "Slice",
     "Concat", "Squeeze", "Unsqueeze", "Split", "DepthToSpace", "SpaceToDepth",
 })
@@ -1004,9 +1006,11 @@ def _resize(g: Graph, op: str):
         sizes = list(x.shape[:2]) + [max(1, int(g.choice((1, 2, 3, 5, 8, 9)))) for _ in range(x.rank - 2)]
         ins = [x.name, "", "", g.const(sizes)]
         scales = [m / n for m, n in zip(sizes, x.shape)]
-    if ct == "align_corners" and any(abs(n * sc - round(n * sc)) > 1e-6 for n, sc in zip(x.shape, scales)):
-        # with scales, ONNX (spec, reference, node tests) divides by scale * n_in - 1,
-        # onnxruntime by the integer output length - 1: no common reference
+    if ct in ("align_corners", "pytorch_half_pixel") and any(
+            abs(n * sc - round(n * sc)) > 1e-6 for n, sc in zip(x.shape, scales)):
+        # with scales, ONNX (spec, reference, node tests) uses the length scale * n_in
+        # (align_corners divides by it - 1, pytorch_half_pixel tests it against 1),
+        # onnxruntime the integer output length: no common reference
         raise Reject("align_corners with a non-integral scaled length")
     if mode == "nearest":
         # a source coordinate on a rounding boundary (an integer for floor/ceil,
