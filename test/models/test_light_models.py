@@ -50,8 +50,10 @@ def test_light_model_matches_onnxruntime(name: str) -> None:
     sess = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
     expected = sess.run(None, feeds)
     out = expected[0]
-    # a meaningful reference: many distinct values, not a constant vector
-    assert len(np.unique(out)) > out.size // 2 and float(np.std(out)) > 1e-3, (name, np.std(out))
+    # a meaningful reference: many distinct values, spread over more than rounding
+    # (the shipped weights give 1000 copies of 0.001)
+    spread = float(np.std(out)) / float(np.max(np.abs(out)))
+    assert len(np.unique(out)) > out.size // 2 and spread > 0.01, (name, spread)
     atol = 1e-4 * max(float(np.max(np.abs(e))) for e in expected)
     case = NodeCase(name, model.SerializeToString(), [(list(feeds.values()), expected)], "model", atol=atol)
     runner = CaseRunner(timeout=TIMEOUT)
