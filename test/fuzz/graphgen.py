@@ -44,8 +44,9 @@ to the op that needs it, see ``_T.exact`` and ``_T.pos``):
   which float32 and float64 arithmetic decide differently.
 
 Spots where onnxruntime departs from the ONNX spec are not drawn either:
-ConvTranspose with auto_pad SAME_* and a negative total padding (onnxruntime
-and ONNX's shape inference give less than ``in * stride``), Resize with
+ConvTranspose with auto_pad SAME_* and a negative total padding or an
+output_padding (onnxruntime and ONNX's shape inference give other than the
+spec's ``in * stride``), Resize with
 align_corners or pytorch_half_pixel and scales whose ``scale * n_in`` is not
 an integer (ONNX's reference and node tests use the length ``scale * n_in``,
 onnxruntime the integer output length), and MaxPool with auto_pad SAME_* and
@@ -594,6 +595,10 @@ def _convtranspose(g: Graph, op: str):
         op_ = attrs.get("output_padding", [0] * nsp)
         if any(op_[i] + (ks[i] - 1) * dil[i] + 1 < strides[i] for i in range(nsp)):
             raise Reject("SAME with negative total padding")
+        if any(op_):
+            # the spec's SAME output is in * stride; onnxruntime and ONNX's shape
+            # inference add output_padding: not drawn
+            raise Reject("SAME with output_padding")
     if grp > 1:
         attrs["group"] = grp
     w = g.weight((c, mg, *ks), scale=0.5)
