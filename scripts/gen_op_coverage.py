@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         "* **lowered**: `convert-onnx-to-tensor` has a lowering for it (ops removed earlier, e.g. by",
         "  `onnx-canonicalize` or constant folding, can pass node tests without one).",
         "* **node tests**: ONNX backend node tests (`onnx.backend.test.case.node`) passing on the compiled",
-        "  path through `mlopt.backend` (rtol 1e-3, atol 1e-4), attributed to the op each test is about.",
+        "  path through `mlopt.backend` (rtol 1e-3, atol 1e-7, with numpy and `onnx.reference` poisoned during each run), attributed to the op each test is about.",
         "",
         f"Source of the node-test numbers: {source}.",
         "",
