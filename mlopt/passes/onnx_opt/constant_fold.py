@@ -8,7 +8,9 @@ ops, ``onnx.reference`` on a one-node model otherwise) and replaced by
 Shape -> Gather -> Unsqueeze -> Concat -> Reshape chains of PyTorch exports
 collapse into a constant shape. Random ops are never folded, and nothing
 is folded whose result would hold more than ``size-limit`` elements.
-Constants left without uses are erased.
+Constants left without uses are erased. A constant marked ``mlopt.specialized``
+(a call's input value, see ``mlopt.backends.runtime``) folds into an op only
+when that op is marked ``mlopt.shape_chain``, and the result stays marked.
 """
 
 from __future__ import annotations
@@ -24,15 +26,15 @@ from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint, Rewriter
 
 from mlopt.passes.onnx_opt.common import (
-    constant_array,
-    derived_name,
     SHAPE_CHAIN_ATTR,
     SPECIALIZED_ATTR,
+    constant_array,
+    derived_name,
     elem_type,
     get_attr,
     is_none,
-    is_specialized,
     is_onnx_op,
+    is_specialized,
     make_constant,
     op_type,
     to_numpy_dtype,
