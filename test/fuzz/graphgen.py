@@ -200,6 +200,14 @@ class Graph:
     def choice(self, seq):
         return seq[int(self.rng.integers(len(seq)))]
 
+    def index_operand(self, idx: np.ndarray) -> str:
+        """An int64 index tensor: an initializer or, half the time, a graph input."""
+        if self.flip():
+            return self.const(idx)
+        name = self.fresh("idx")
+        self.inputs.append((helper.make_tensor_value_info(name, I64, idx.shape), idx))
+        return name
+
     def flip(self, p: float = 0.5) -> bool:
         return bool(self.rng.random() < p)
 
@@ -926,11 +934,7 @@ def _gather(g: Graph, op: str):
     n = x.shape[axis]
     ishape = g.choice([(), (2,), (3,), (2, 2), (1, 3)])
     idx = g.rng.integers(-n, n, ishape).astype(np.int64)
-    if g.flip(0.5):
-        iname = g.const(idx)
-    else:
-        iname = g.fresh("idx")
-        g.inputs.append((helper.make_tensor_value_info(iname, I64, ishape), idx))
+    iname = g.index_operand(idx)
     g.add(op, [x.name, iname], {"axis": axis}, operands=[x], pos=x.pos)
 
 
@@ -942,11 +946,7 @@ def _gather_elements(g: Graph, op: str):
     ishape = tuple(int(g.rng.integers(1, s + 1)) for s in x.shape)
     ishape = tuple(ishape[i] if i != axis % x.rank else int(g.rng.integers(1, 5)) for i in range(x.rank))
     idx = g.rng.integers(-n, n, ishape).astype(np.int64)
-    if g.flip():
-        iname = g.const(idx)
-    else:
-        iname = g.fresh("idx")
-        g.inputs.append((helper.make_tensor_value_info(iname, I64, ishape), idx))
+    iname = g.index_operand(idx)
     g.add(op, [x.name, iname], {"axis": axis}, operands=[x], pos=x.pos)
 
 
