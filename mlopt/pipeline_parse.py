@@ -64,6 +64,29 @@ def flatten_pipeline(text: str) -> list[str]:
     return out
 
 
+def _malformed_message(text: str, item: str, xdsl_message: str) -> str:
+    """xDSL's whole diagnostic for a malformed pass spec, placed in the pipeline
+    the user wrote: its reason, then that text with a caret under the column.
+
+    xDSL reports ``pass-pipeline:LINE:COL``, the item, a caret line and the reason
+    (e.g. "Expected a comma or pass arguments here"); the item is one top-level
+    piece of ``text``, so the column is moved by where the item starts there."""
+    lines = [ln for ln in xdsl_message.splitlines() if ln.strip()]
+    reason = lines[-1].strip() if lines else "cannot parse this pass specification"
+    col = 1
+    for ln in lines:
+        head, _, pos = ln.strip().rpartition(":")
+        if head.startswith("pass-pipeline:") and pos.isdigit():
+            col = int(pos)
+            break
+    shown = text.strip()
+    start = max(shown.find(item), 0)
+    col = min(start + col, len(shown) + 1)
+    return (f"malformed pass pipeline (column {col}): {reason}\n"
+            f"  {shown}\n"
+            f"  {' ' * (col - 1)}^")
+
+
 def parse_pipeline(
     text: str,
     registry: Registry | None = None,
@@ -76,7 +99,7 @@ def parse_pipeline(
         try:
             specs.extend(_xdsl_parse_pipeline(item))
         except ArgSpecParseError as e:
-            raise PipelineError(f"malformed pass '{item}': {str(e).splitlines()[0]}") from e
+            raise PipelineError(_malformed_message(text, item, str(e))) from e
     passes = []
     for spec in specs:
         if spec.name not in reg.passes:
