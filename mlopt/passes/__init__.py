@@ -18,6 +18,7 @@ _PASSES: dict[str, str] = {
     "onnx-canonicalize": "onnx_opt.canonicalize:OnnxCanonicalizePass",
     "onnx-decompose": "onnx_opt.decompose:OnnxDecomposePass",
     "convert-onnx-to-tensor": "onnx_to_tensor:ConvertOnnxToTensor",
+    "canonicalize": "canonicalize:CanonicalizePass",
     # backend (LLVM lowering) engineer
     "lower-affine": "lower_affine:LowerAffinePass",
     "convert-arith-to-llvm": "to_llvm.arith:ConvertArithToLLVMPass",
