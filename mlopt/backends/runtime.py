@@ -813,7 +813,25 @@ def _is_numeric(dtype: np.dtype) -> bool:
     return dtype.kind in "biuf" or dtype.name == "bfloat16"
 
 
-def _from_module(module: ModuleOp, opt_level: int, target_cpu: str | None) -> CompiledModel:
+@dataclass
+class ModuleSignature:
+    """What the runtime calls in an IR module, found without compiling it."""
+
+    level: str  #: "onnx", "tensor", "affine" or "llvm"
+    entry: str  #: the name of the function that is run
+    inputs: list[InputSpec]
+    #: names always; dtype and shape from the entry's types (None where not recorded)
+    outputs: list[InputSpec]
+
+
+def module_signature(module: ModuleOp) -> ModuleSignature:
+    """The level of ``module``, its entry function, and the inputs and outputs
+    the runtime feeds and returns (names, dtypes, shapes with None for a
+    symbolic dimension), at any level mlopt emits: the onnx and tensor levels
+    (the graph function), the affine level (the ``mlopt.entry`` function with
+    out-parameters) and the llvm level (``mlopt.arg_types`` and
+    ``mlopt.arg_names`` on the ``llvm.func`` that ``convert-func-to-llvm``
+    marks). Raises CompileArgumentError when no entry can be found."""
     level = _detect_level(module)
     if level in ("onnx", "tensor"):
         fn = _graph_func(module)
@@ -821,40 +839,51 @@ def _from_module(module: ModuleOp, opt_level: int, target_cpu: str | None) -> Co
         names = _arg_names(fn, len(ftype.inputs))
         inputs = [_tensor_spec(n, t) for n, t in zip(names, ftype.inputs)]
         out_names = _output_names(fn.attributes, len(ftype.outputs))
-        out_dtypes: list[np.dtype | None] = [
-            _tensor_spec(n, t).dtype for n, t in zip(out_names, ftype.outputs)
-        ]
-    elif level == "affine":
+        outputs = [_tensor_spec(n, t) for n, t in zip(out_names, ftype.outputs)]
+        return ModuleSignature(level, fn.sym_name.data, inputs, outputs)
+    if level == "affine":
         fn = _graph_func(module)
         types = list(fn.function_type.inputs)
         if INDEX_CHECKS_ATTR in fn.attributes:  # lower-index-checks ran: the status record
             types = types[:-1]
         n_in = _num_inputs(fn.attributes, len(types))
         names = _arg_names(fn, len(types))
-        inputs = [_tensor_spec(n, t) for n, t in zip(names[:n_in], types[:n_in])]
-        out_names = _output_names(fn.attributes, len(types) - n_in)
-        out_dtypes = [None] * len(out_names)
+        attrs = fn.attributes
+        entry = fn.sym_name.data
     else:
-        entry = _llvm_entry(module)
-        arg_types = entry.attributes.get("mlopt.arg_types")
+        fn = _llvm_entry(module)
+        arg_types = fn.attributes.get("mlopt.arg_types")
         if not isinstance(arg_types, ArrayAttr):
             raise CompileArgumentError(
                 "an llvm-level module needs the mlopt.arg_types attribute on its entry "
                 "(written by convert-func-to-llvm)"
             )
         types = list(arg_types.data)
-        if _index_checks(entry) is not None:  # the trailing status record
+        if _index_checks(fn) is not None:  # the trailing status record
             types = types[:-1]
-        n_in = _num_inputs(entry.attributes, len(types))
-        arg_names = entry.attributes.get("mlopt.arg_names")
+        n_in = _num_inputs(fn.attributes, len(types))
+        arg_names = fn.attributes.get("mlopt.arg_names")
         names = (
             [n.data for n in arg_names.data]  # type: ignore[attr-defined]
             if isinstance(arg_names, ArrayAttr)
             else [f"input{i}" for i in range(len(types))]
         )
-        inputs = [_tensor_spec(n, t) for n, t in zip(names[:n_in], types[:n_in])]
-        out_names = _output_names(entry.attributes, len(types) - n_in)
-        out_dtypes = [None] * len(out_names)
+        attrs = fn.attributes
+        entry = fn.sym_name.data
+    inputs = [_tensor_spec(n, t) for n, t in zip(names[:n_in], types[:n_in])]
+    out_names = _output_names(attrs, len(types) - n_in)
+    outputs = [_tensor_spec(n, t) for n, t in zip(out_names, types[n_in:])]
+    return ModuleSignature(level, entry, inputs, outputs)
+
+
+def _from_module(module: ModuleOp, opt_level: int, target_cpu: str | None) -> CompiledModel:
+    sig = module_signature(module)
+    level, inputs = sig.level, sig.inputs
+    out_names = [o.name for o in sig.outputs]
+    # below the tensor level the output dtypes come from the compiled specialisation
+    out_dtypes: list[np.dtype | None] = (
+        [o.dtype for o in sig.outputs] if level in ("onnx", "tensor") else [None] * len(out_names)
+    )
     if level in ("tensor", "affine", "llvm"):
         for s in inputs:
             if s.shape is None or None in s.shape:
