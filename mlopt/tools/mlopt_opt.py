@@ -36,6 +36,8 @@ EXIT_INTERNAL_ERROR = 2
 
 SPLIT_MARKER = "// -----"
 
+_ONNX_ELIDE = 16  # mlopt.tools.elide.ONNX_STDOUT_DEFAULT, without importing xDSL here
+
 _EPILOG = """\
 examples:
   mlopt input.mlir -p 'builtin.module(canonicalize,cse)'
@@ -98,13 +100,22 @@ def _make_arg_parser() -> argparse.ArgumentParser:
                     help="print operations in generic form")
     io.add_argument("--print-debuginfo", "--mlir-print-debuginfo", action="store_true",
                     help="print operation locations (loc(...))")
+    io.add_argument("--mlir-elide-elementsattrs-if-larger", "--elide-elementsattrs-if-larger",
+                    dest="elide_if_larger", type=int, default=None, metavar="N",
+                    help="print constants (dense<...>) of more than N elements as "
+                    "dense_resource<__elided__>, for reading (such IR does not compile); "
+                    "N < 0: print everything. Default: everything, except that ONNX input "
+                    f"printed to stdout or dumped with --print-ir-* elides above {_ONNX_ELIDE} "
+                    "elements (weights); -o FILE always writes them unless N is given")
 
     pp = ap.add_argument_group("passes")
     pp.add_argument("-p", "--passes", "--pass-pipeline", dest="passes", default="",
                     metavar="PIPELINE",
                     help="pass pipeline: 'builtin.module(a,b{opt=v})' or short 'a,b{opt=v}'")
     pp.add_argument("--verify-each", action=argparse.BooleanOptionalAction, default=True,
-                    help="verify the IR after every pass (default: on)")
+                    help="verify the IR after every pass (default: on). It costs time: about a "
+                    "third of a run lowering a large model (squeezenet with onnx-to-llvm); "
+                    "--no-verify-each skips it (the input is still verified once)")
     pp.add_argument("--load-plugin", action="append", default=[], metavar="MODULE_OR_FILE",
                     help="load a plugin module or .py file (repeatable)")
 
@@ -135,6 +146,9 @@ def _make_arg_parser() -> argparse.ArgumentParser:
                       help="list every pass and named pipeline, then exit")
     info.add_argument("--list-dialects", action="store_true",
                       help="list every dialect, then exit")
+    info.add_argument("--model-info", action="store_true",
+                      help="describe the input (ONNX model or IR): inputs, outputs, dtypes, "
+                      "symbolic dimensions, opsets, op histogram; then exit")
     info.add_argument("--version", action="store_true", help="print the version, then exit")
     return ap
 
@@ -205,6 +219,10 @@ class Driver:
         self.passes: list[ModulePass] = []
         self.internal_error = False
         self.previous_registry: Registry | None = None
+        #: constants above this many elements print elided (None: never); see elide_limits
+        self.elide_output: int | None = None
+        self.elide_dumps: int | None = None
+        self.elided_by_default = 0
 
     # ---- setup -----------------------------------------------------------
 
@@ -333,7 +351,7 @@ class Driver:
 
     def dump(self, title: str, module: ModuleOp) -> None:
         sys.stderr.write(f"// -----// {title} //----- //\n")
-        sys.stderr.write(self.print_module(module))
+        sys.stderr.write(self.print_module(module, self.elide_dumps))
         sys.stderr.write("\n")
         sys.stderr.flush()
 
@@ -380,15 +398,31 @@ class Driver:
             if args.verify_each:
                 self.verify(module, engine, after_pass=p.name)
 
-    def print_module(self, module: ModuleOp) -> str:
+    def elide_limits(self) -> None:
+        """--mlir-elide-elementsattrs-if-larger, or its default: ONNX input (its
+        weights) is elided above _ONNX_ELIDE elements where it is printed for
+        reading (stdout, IR dumps), never in an output file."""
+        n = self.args.elide_if_larger
+        if n is not None:
+            self.elide_output = self.elide_dumps = n if n >= 0 else None
+        elif self.input_kind() == "onnx":
+            self.elide_dumps = _ONNX_ELIDE
+            if self.args.output == "-" and self.args.emit == "mlir":
+                self.elide_output = _ONNX_ELIDE
+
+    def print_module(self, module: ModuleOp, elide: int | None = None) -> str:
         from io import StringIO
 
-        from xdsl.printer import Printer
+        from mlopt.tools.elide import ElidingPrinter
 
         out = StringIO()
-        Printer(stream=out, print_generic_format=self.args.print_op_generic,
-                print_debuginfo=self.args.print_debuginfo).print_op(module)
+        printer = ElidingPrinter(stream=out, print_generic_format=self.args.print_op_generic,
+                                 print_debuginfo=self.args.print_debuginfo,
+                                 elide_if_larger=-1 if elide is None else elide)
+        printer.print_op(module)
         out.write("\n")
+        if self.args.elide_if_larger is None:
+            self.elided_by_default += printer.elided
         return out.getvalue()
 
     # ---- whole runs -------------------------------------------------------
@@ -477,6 +511,30 @@ class Driver:
         write_diagnostics(engine.diagnostics, engine.sources)
         return [module], True
 
+    def model_info(self) -> int:
+        """--model-info: describe the input, run nothing."""
+        from mlopt.tools.model_info import module_info, onnx_info
+
+        if self.args.passes.strip():
+            raise UsageError("--model-info describes the input and runs no passes; drop -p")
+        if self.input_kind() == "onnx":
+            import onnx
+
+            data = self.read_input(binary=True)
+            try:
+                model = onnx.load_from_string(data)
+            except Exception as e:  # noqa: BLE001 - protobuf's DecodeError and friends
+                raise UsageError(f"not a valid ONNX model ({e})", where=self.input_name()) from e
+            sys.stdout.write(onnx_info(model, self.input_name()))
+            return EXIT_OK
+        modules, ok = self.process_text(self.read_input(binary=False))
+        if not ok:
+            return EXIT_USER_ERROR
+        for m in modules:
+            if m is not None:
+                sys.stdout.write(module_info(m, self.input_name()))
+        return EXIT_OK
+
     def check_output_options(self) -> None:
         """Reject impossible output combinations before doing any work."""
         args = self.args
@@ -512,9 +570,16 @@ class Driver:
                     self.emit_native(module, out_path)
             return
         with _TimedSection(self.timer, "Output"):
+            before = self.elided_by_default
             text = f"{SPLIT_MARKER}\n".join(
-                self.print_module(m) if m is not None else "" for m in modules
+                self.print_module(m, self.elide_output) if m is not None else "" for m in modules
             )
+            if self.elided_by_default > before:
+                sys.stderr.write(
+                    f"mlopt: note: {self.elided_by_default - before} constant(s) of more than "
+                    f"{_ONNX_ELIDE} elements printed as dense_resource<__elided__> (the default "
+                    "for ONNX input on stdout); --mlir-elide-elementsattrs-if-larger=-1 prints "
+                    "them, -o FILE writes them\n")
             if out_path is None:
                 sys.stdout.write(text)
                 sys.stdout.flush()
@@ -580,7 +645,10 @@ class Driver:
         if args.list_dialects:
             sys.stdout.write(list_dialects(self.registry))
             return EXIT_OK
+        if args.model_info:
+            return self.model_info()
         self.check_output_options()
+        self.elide_limits()
         self.passes = self.build_pipeline()
         if self.input_kind() == "onnx":
             if args.split_input_file:
@@ -652,7 +720,7 @@ def parse_input_shapes(specs: Sequence[str]) -> dict[str, tuple[int, ...]]:
     return shapes
 
 
-def version_string() -> str:
+def version_string(prog: str = "mlopt") -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     import mlopt
@@ -661,7 +729,7 @@ def version_string() -> str:
         xdsl_version = version("xdsl")
     except PackageNotFoundError:
         xdsl_version = "unknown"
-    return f"mlopt {mlopt.__version__} (xDSL {xdsl_version}, Python {sys.version.split()[0]})"
+    return f"{prog} {mlopt.__version__} (xDSL {xdsl_version}, Python {sys.version.split()[0]})"
 
 
 # One-line descriptions for common upstream passes that carry no docstring.
