@@ -8,18 +8,24 @@ Usage::
     mlopt-run model.onnx x=a.npy y=b.npy        # ... or NAME=FILE
     mlopt-run model.onnx --random --shape data=1x3x224x224 --seed 1
     mlopt-run model.onnx --random --check --bench 50 -O2 --timing -o out.npz
-    mlopt-run func.mlir --random                # an IR module at any level the runtime accepts
+    mlopt-run func.mlir --random                # an IR module at any level mlopt emits (onnx .. llvm)
+    mlopt-run --info model.onnx                 # inputs, outputs, symbolic dims, opsets, op histogram
 
 Outputs are printed (or saved with ``-o out.npz``, keyed by output name).
 ``--check`` runs onnxruntime (when installed) on the same inputs and reports the
 largest absolute / relative error per output; a mismatch (rtol 1e-3, atol 1e-4)
 exits with status 1. ``--bench N`` times N runs (after one warm-up) and prints
 median and min latency, and with ``--check`` onnxruntime's and the ratio.
-``--timing`` prints the compile time per pipeline stage.
+``--timing`` prints the compile time per pipeline stage. ``--info`` prints a
+summary of the model (see :mod:`mlopt.tools.model_info`) and runs nothing.
+``--entry NAME`` picks the function of a ``.mlir`` module to run; for an ONNX
+model (one graph) it is an error.
 
 User errors (missing file, bad model, unsupported op, wrong input, any
 :class:`mlopt.MloptError`) are reported as one line ``mlopt-run: error: ...``
-naming the model file once, without Python class names, exit status 1; an
+naming the model file once, without Python class names, exit status 1 (an
+error at a place in a ``.mlir`` file as ``FILE:LINE:COL: error: ...``, as
+``mlopt`` reports it); an
 unexpected exception (a bug in mlopt or a plugin) as ``mlopt-run: internal
 error: ...``, also status 1. ``--traceback`` (or the environment variable
 ``MLOPT_TRACEBACK=1``) shows the Python traceback instead. ``--check`` needs
@@ -103,46 +109,56 @@ def _element_dtype(elem: Any) -> np.dtype:
         raise UserError(f"unsupported element type {elem} in the entry function's signature") from None
 
 
-def mlir_entry_function(module: Any, entry: str | None = None) -> Any:
-    """The function the runtime will call: ``entry`` by name, else the one marked
-    ``mlopt.entry``, else the first function with a body."""
-    from xdsl.dialects import func
+def select_entry(module: Any, entry: str) -> None:
+    """Make ``@entry`` the function the runtime runs (``--entry``).
 
-    funcs = [op for op in module.walk() if isinstance(op, func.FuncOp) and op.body.blocks]
-    if entry is not None:
-        for f in funcs:
-            if f.sym_name.data == entry:
-                return f
-        raise UserError(f"no function @{entry} in the module")
+    A lowered module (affine or llvm level) runs the function its lowering
+    marked ``mlopt.entry``: ``entry`` must be that one. At the onnx and tensor
+    levels every other public function is made private, so the runtime picks
+    ``@entry``."""
+    from xdsl.dialects import func, llvm
+    from xdsl.dialects.builtin import StringAttr
+
+    funcs = [op for op in module.ops
+             if isinstance(op, func.FuncOp | llvm.FuncOp) and op.body.blocks]
+    target = next((f for f in funcs if f.sym_name.data == entry), None)
+    if target is None:
+        names = ", ".join(f"@{f.sym_name.data}" for f in funcs) or "none"
+        raise UserError(f"--entry: no function @{entry} with a body in the module (functions: {names})")
+    marked = [f for f in funcs if "mlopt.entry" in f.attributes]
+    if marked:
+        if target not in marked:
+            raise UserError(
+                f"--entry: @{entry} is not the entry of this lowered module: the lowering marked "
+                f"@{marked[0].sym_name.data} (mlopt.entry), the only function it can run"
+            )
+        return
     for f in funcs:
-        if "mlopt.entry" in f.attributes:
-            return f
-    if not funcs:
-        raise UserError("the module has no function with a body to run")
-    return funcs[0]
+        if f is not target and isinstance(f, func.FuncOp):
+            f.sym_visibility = StringAttr("private")
+
+
+def _dims(shape: tuple[int | None, ...] | None) -> list[int | str]:
+    return [d if d is not None else f"?{j}" for j, d in enumerate(shape or ())]
 
 
 def mlir_input_specs(module: Any, entry: str | None = None) -> list[InputSpec]:
-    """Input specs from the entry function's arguments (tensor or memref types)."""
-    from xdsl.dialects.builtin import IntegerAttr, MemRefType, TensorType
+    """The inputs the runtime feeds ``module`` (any level mlopt emits: onnx,
+    tensor, affine, llvm), from :func:`mlopt.backends.runtime.module_signature`;
+    ``entry`` first selects the function (see :func:`select_entry`)."""
+    from mlopt.backends.runtime import module_signature
 
-    f = mlir_entry_function(module, entry)
-    args = list(f.body.blocks[0].args)
-    n_inputs = f.attributes.get("mlopt.num_inputs")
-    if isinstance(n_inputs, IntegerAttr):
-        args = args[: n_inputs.value.data]
+    if entry is not None:
+        select_entry(module, entry)
+    try:
+        sig = module_signature(module)
+    except MloptError as e:
+        raise UserError(_error_line(e)) from None
     specs = []
-    for i, arg in enumerate(args):
-        name = f"arg{i}"
-        if f.arg_attrs is not None:
-            attrs = f.arg_attrs.data[i].data
-            if "onnx.name" in attrs:
-                name = attrs["onnx.name"].data
-        ty = arg.type
-        if not isinstance(ty, TensorType | MemRefType):
-            raise UserError(f"argument {i} of @{f.sym_name.data} has type {ty}; only tensors and memrefs can be fed")
-        dims: list[int | str] = [d if d >= 0 else f"?{j}" for j, d in enumerate(ty.get_shape())]
-        specs.append(InputSpec(name, _element_dtype(ty.element_type), dims))
+    for s in sig.inputs:
+        if s.shape is None:
+            raise UserError(f"input '{s.name}' of @{sig.entry} is unranked; only ranked inputs can be fed")
+        specs.append(InputSpec(s.name, s.dtype, _dims(s.shape)))
     return specs
 
 
@@ -290,6 +306,9 @@ def load_model(path: Path, entry: str | None = None) -> LoadedModel:
     if not path.exists():
         raise UserError(f"{path}: no such file")
     if path.suffix == ".onnx":
+        if entry is not None:
+            raise UserError(f"--entry picks a function of a .mlir module; {path} is an ONNX model "
+                            "(one graph, nothing to pick)")
         import onnx
 
         try:
@@ -299,7 +318,11 @@ def load_model(path: Path, entry: str | None = None) -> LoadedModel:
         return LoadedModel(path, "onnx", model, onnx_input_specs(model))
     if path.suffix == ".mlir":
         module = parse_mlir(path)
-        return LoadedModel(path, "mlir", module, mlir_input_specs(module, entry))
+        try:
+            specs = mlir_input_specs(module, entry)
+        except UserError as e:
+            raise UserError(f"{path}: {e}") from None
+        return LoadedModel(path, "mlir", module, specs)
     raise UserError(f"{path}: expected a .onnx model or a .mlir module")
 
 
@@ -377,6 +400,9 @@ def ort_session(model_path: Path, threads: int = 1) -> Any:
     except ImportError:
         return None
     opts = ort.SessionOptions()
+    # errors only: onnxruntime's warnings (coloured, on stderr: "Removing
+    # initializer ...") are about its own graph optimisations, not the check
+    opts.log_severity_level = 3
     opts.intra_op_num_threads = threads
     opts.inter_op_num_threads = threads
     return ort.InferenceSession(str(model_path), opts, providers=["CPUExecutionProvider"])
@@ -470,9 +496,17 @@ def build_parser() -> argparse.ArgumentParser:
     ap.add_argument("-o", "--output", help="save outputs to this .npz (keyed by output name)")
     ap.add_argument("--check", action="store_true",
                     help=f"compare with onnxruntime (rtol {CHECK_RTOL}, atol {CHECK_ATOL}); exit 1 on mismatch")
-    ap.add_argument("--bench", type=int, default=0, metavar="N", help="time N runs; report median and min latency")
+    ap.add_argument("--bench", type=int, default=None, metavar="N",
+                    help="time N runs after a warm-up; report median and min latency "
+                    "(0: no timing; default: none, 20 for the bundled digits model)")
     ap.add_argument("--timing", action="store_true", help="report compile time per stage")
-    ap.add_argument("--entry", help="entry function of a .mlir module (default: the mlopt.entry one, else the first)")
+    ap.add_argument("--entry", metavar="FUNC",
+                    help="the function of a .mlir module to run (default: the one the runtime picks: "
+                    "marked mlopt.entry, else the only public one); an error for .onnx models")
+    ap.add_argument("--info", action="store_true",
+                    help="print the model's inputs, outputs, dtypes, symbolic dimensions, opsets "
+                    "and op histogram, then exit (runs nothing)")
+    ap.add_argument("--version", action="store_true", help="print the version, then exit")
     ap.add_argument("--quiet", "-q", action="store_true", help="do not print output values")
     ap.add_argument("--traceback", action="store_true", help="show Python tracebacks for errors (debugging)")
     return ap
@@ -497,6 +531,11 @@ def _classification_report(outputs: dict[str, np.ndarray], labels: np.ndarray) -
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.version:
+        from mlopt.tools.mlopt_opt import version_string
+
+        print(version_string(PROG))
+        return 0
     default_model = args.model is None
     input_items = list(args.inputs)
     if default_model:
@@ -507,10 +546,13 @@ def run(args: argparse.Namespace) -> int:
             input_items = [str(digits_samples_path())]
     else:
         model_path = Path(args.model)
-    if args.bench < 0:
-        raise UserError("--bench N needs N >= 1")
+    if args.bench is not None and args.bench < 0:
+        raise UserError(f"--bench N needs N >= 0 (0: no timing), not {args.bench}")
+    if args.info:
+        return print_info(model_path, args)
 
-    loaded = load_model(model_path, args.entry)
+    with _about(model_path):
+        loaded = load_model(model_path, args.entry)
     if args.random:
         if input_items:
             raise UserError("give either input files or --random, not both")
@@ -585,8 +627,8 @@ def run(args: argparse.Namespace) -> int:
                 status = 1
 
     ordered = [inputs[s.name] for s in loaded.specs]
-    if args.bench or default_model:
-        n = args.bench or 20
+    n = args.bench if args.bench is not None else (20 if default_model else 0)
+    if n:
         med, best = time_runs(lambda: compiled(*ordered), n)
         batch = next(iter(inputs.values())).shape[0] if default_model and inputs else None
         per = f", {fmt_time(med / batch)} per sample" if batch else ""
@@ -599,6 +641,30 @@ def run(args: argparse.Namespace) -> int:
             )
             print(f"ratio mlopt/onnxruntime: {med / ort_med:.2f}x (median), {best / ort_best:.2f}x (min)")
     return status
+
+
+def print_info(model_path: Path, args: argparse.Namespace) -> int:
+    """``--info``: describe the model without compiling or running it."""
+    from mlopt.tools.model_info import module_info, onnx_info
+
+    used = [flag for flag, on in (("input files", bool(args.inputs)), ("--random", args.random),
+                                  ("--check", args.check), ("--bench", args.bench is not None),
+                                  ("-o", bool(args.output)), ("--shape", bool(args.shape)))
+            if on]
+    if used:
+        raise UserError(f"--info describes the model and runs nothing; drop {', '.join(used)}")
+    with _about(model_path):
+        loaded = load_model(model_path, args.entry) if model_path.suffix != ".mlir" else None
+        if loaded is not None:
+            sys.stdout.write(onnx_info(loaded.obj, str(model_path)))
+        else:
+            if not model_path.exists():
+                raise UserError(f"{model_path}: no such file")
+            module = parse_mlir(model_path)
+            if args.entry is not None:
+                select_entry(module, args.entry)
+            sys.stdout.write(module_info(module, str(model_path)))
+    return 0
 
 
 class _about:
@@ -648,6 +714,9 @@ def _error_line(exc: BaseException) -> str:
     return f"internal error ({detail}); this is a bug in mlopt or a plugin, rerun with --traceback"
 
 
+_LOCATED = re.compile(r"^\S+:\d+:\d+: error: ")
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         print(f"{PROG}: error: {message} (see {PROG} --help)", file=sys.stderr)
@@ -668,7 +737,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - every failure is one line unless --traceback
         if show_tb:
             raise
-        print(f"{PROG}: error: {_error_line(exc)}", file=sys.stderr)
+        line = _error_line(exc)
+        # an error at a place in a file is reported as mlopt does: FILE:LINE:COL: error: ...
+        print(line if _LOCATED.match(line) else f"{PROG}: error: {line}", file=sys.stderr)
         return 1
 
 
