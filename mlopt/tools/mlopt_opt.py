@@ -113,9 +113,10 @@ def _make_arg_parser() -> argparse.ArgumentParser:
                     metavar="PIPELINE",
                     help="pass pipeline: 'builtin.module(a,b{opt=v})' or short 'a,b{opt=v}'")
     pp.add_argument("--verify-each", action=argparse.BooleanOptionalAction, default=True,
-                    help="verify the IR after every pass (default: on). It costs time: about a "
-                    "third of a run lowering a large model (squeezenet with onnx-to-llvm); "
-                    "--no-verify-each skips it (the input is still verified once)")
+                    help="verify the IR after every pass (default: on). It costs time: a third "
+                    "to a half of a run lowering a large model (squeezenet with onnx-to-llvm: "
+                    "the 'Verifier' row of --timing); --no-verify-each skips it (the input is "
+                    "still verified once)")
     pp.add_argument("--load-plugin", action="append", default=[], metavar="MODULE_OR_FILE",
                     help="load a plugin module or .py file (repeatable)")
 
@@ -732,23 +733,6 @@ def version_string(prog: str = "mlopt") -> str:
     return f"{prog} {mlopt.__version__} (xDSL {xdsl_version}, Python {sys.version.split()[0]})"
 
 
-# One-line descriptions for common upstream passes that carry no docstring.
-_KNOWN_DOCS = {
-    "cse": "Eliminate common subexpressions.",
-    "dce": "Remove dead operations (side-effect free ops whose results are unused).",
-    "lower-affine": "Lower affine.for/if/load/store/apply to scf, arith and memref.",
-    "reconcile-unrealized-casts": "Fold and remove chains of builtin.unrealized_conversion_cast.",
-    "loop-hoist-memref": "Hoist loop-invariant memref loads and stores out of loops.",
-    "convert-ptr-to-llvm": "Lower the ptr dialect to llvm.",
-    "printf-to-llvm": "Lower printf.print_format to calls to the C printf.",
-    "printf-to-putchar": "Lower printf of characters to putchar calls.",
-    "scf-parallel-loop-tiling": "Tile scf.parallel loops by the given tile sizes.",
-    "gpu-map-parallel-loops": "Map scf.parallel loops to GPU processor dimensions.",
-    "memref-to-gpu": "Convert memref allocations to gpu allocations.",
-    "apply-pdl": "Apply the rewrite patterns of a PDL file.",
-}
-
-
 def _docstring_line(doc: str | None) -> str:
     for line in (doc or "").strip().splitlines():
         if line.strip():
@@ -757,38 +741,89 @@ def _docstring_line(doc: str | None) -> str:
 
 
 def _first_doc_line(cls: type) -> str:
+    from mlopt.tools.pass_docs import XDSL_PASS_DOCS
+
     doc = cls.__doc__ or ""
     # dataclasses invent a docstring "Name(field: type = ...)"; that is no doc
     if doc.startswith(cls.__name__ + "("):
         doc = ""
     if line := _docstring_line(doc):
         return line
-    if known := _KNOWN_DOCS.get(getattr(cls, "name", "")):
+    if known := XDSL_PASS_DOCS.get(getattr(cls, "name", "")):
         return known
     module = sys.modules.get(cls.__module__)
     return _docstring_line(getattr(module, "__doc__", None))
 
 
+def _pass_options(cls: type) -> str:
+    """``name=default (type)`` for each option (dataclass field) of a pass."""
+    import dataclasses
+
+    if not dataclasses.is_dataclass(cls):
+        return ""
+    parts = []
+    for f in dataclasses.fields(cls):
+        if not f.init or f.name.startswith("_"):
+            continue
+        name = f.name.replace("_", "-")
+        if isinstance(f.type, str):
+            typ = f.type
+        else:  # a class by its name; tuple[int, ...], Literal[...], X | None spelled out
+            typ = f.type.__name__ if type(f.type) is type else str(f.type).replace("typing.", "")
+        if f.default is not dataclasses.MISSING:
+            default = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            default = f.default_factory()
+        else:
+            parts.append(f"{name} ({typ}, required)")
+            continue
+        if isinstance(default, bool):
+            default = str(default).lower()
+        elif isinstance(default, tuple | list):
+            default = ",".join(str(d) for d in default) or "(empty)"
+        parts.append(f"{name}={default} ({typ})")
+    return ", ".join(parts)
+
+
+def _source_group(source: str) -> tuple[int, str]:
+    """Sort key and heading of a pass's source: mlopt, each plugin, xDSL."""
+    if source == "mlopt":
+        return (0, "mlopt")
+    if source.startswith("plugin"):
+        return (1, source)
+    if source == "xdsl":
+        return (2, "xDSL")
+    return (3, source or "unknown")
+
+
 def list_passes(registry: Registry | None) -> str:
+    """Every pass and named pipeline, grouped by where it comes from (mlopt,
+    each plugin, xDSL), each with its description and its options."""
     assert registry is not None
-    rows: list[tuple[str, str]] = []
+    groups: dict[tuple[int, str], list[tuple[str, str, str]]] = {}
     for name in sorted(registry.passes):
         source = registry.pass_sources.get(name, "")
+        options = ""
         try:
             cls = registry.passes[name]()
             doc = _first_doc_line(cls)
             text = getattr(cls, "pipeline_text", None)
             if isinstance(text, str) and text not in doc:
                 doc = (doc + " " if doc else "") + f"[pipeline: {text}]"
+            options = _pass_options(cls)
         except Exception as e:  # a broken pass module must not break the listing
             doc = f"(cannot load: {type(e).__name__}: {e})"
-        if source.startswith("plugin"):
-            doc = (doc + " " if doc else "") + f"[{source}]"
-        doc = doc or "(no description)"
-        rows.append((name, doc))
-    width = min(max((len(n) for n, _ in rows), default=0), 40)
-    lines = ["Available passes and pipelines:"]
-    lines += [f"  {n:<{width}}  {d}".rstrip() for n, d in rows]
+        groups.setdefault(_source_group(source), []).append(
+            (name, doc or "(no description)", options))
+    width = min(max((len(n) for rows in groups.values() for n, _, _ in rows), default=0), 40)
+    lines = ["Available passes and pipelines, by source "
+             "(options: -p 'pass{option=value other=value}'):"]
+    for key in sorted(groups):
+        lines += ["", f"{key[1]}:"]
+        for name, doc, options in groups[key]:
+            lines.append(f"  {name:<{width}}  {doc}".rstrip())
+            if options:
+                lines.append(f"  {'':<{width}}    options: {options}")
     return "\n".join(lines) + "\n"
 
 
