@@ -599,7 +599,7 @@ class Driver:
         except Exception as e:
             if self.args.debug or not _is_user_error(e):
                 raise
-            raise UsageError(f"cannot export to ONNX: {_exc_message(e)}") from e
+            raise UsageError(f"cannot export to ONNX: {_exc_message(e)}", where=self.input_name()) from e
         try:
             with open(path, "wb") as f:
                 f.write(data)
@@ -620,7 +620,7 @@ class Driver:
         except Exception as e:
             if self.args.debug or not _is_user_error(e):
                 raise
-            raise UsageError(f"cannot emit {kind}: {_exc_message(e)}") from e
+            raise UsageError(f"cannot emit {kind}: {_exc_message(e)}", where=self.input_name()) from e
         if path is None:
             if isinstance(result, bytes):
                 sys.stdout.buffer.write(result)
