@@ -126,18 +126,32 @@ def print_ir(op: Any, *, generic: bool = False) -> str:
     return out.getvalue() + "\n"
 
 
-def run_pipeline(module: ModuleOp, pipeline: str, ctx: Context | None = None) -> ModuleOp:
+def run_pipeline(
+    module: ModuleOp, pipeline: str, ctx: Context | None = None, registry: Registry | None = None
+) -> ModuleOp:
     """Run a textual pass pipeline on ``module`` in place, and return it.
+
+    Pass names are looked up in ``registry``, else in the registry ``ctx`` was
+    made from (``make_context(build_registry(extra_plugins=[...]))``: plugins
+    that are not installed), else in the default one; while the pipeline runs
+    that registry is the default, so plugin pipelines and plugin ONNX lowerings
+    resolve through it too.
 
     A malformed pipeline or unknown pass raises :class:`UsageError`; a pass that
     fails, :class:`CompileError` (or a subclass); IR that no longer verifies,
     :class:`VerificationError`."""
     from mlopt.pipeline_parse import parse_pipeline
+    from mlopt.registry import registry_of, set_default_registry
 
-    ctx = ctx or make_context()
-    passes = parse_pipeline(pipeline)
-    with public_errors():
-        passes.apply(ctx, module)
+    reg = registry or (registry_of(ctx) if ctx is not None else None) or default_registry()
+    ctx = ctx or make_context(reg)
+    passes = parse_pipeline(pipeline, reg)
+    previous = set_default_registry(reg)
+    try:
+        with public_errors():
+            passes.apply(ctx, module)
+    finally:
+        set_default_registry(previous)
     return module
 
 

@@ -423,6 +423,29 @@ def _import_file(path: Path, spec: str):
     return module
 
 
+def _import_module_or_from_cwd(name: str):
+    """``importlib.import_module(name)``; when no installed module has that name
+    but the working directory holds it (``./name/__init__.py`` or ``./name.py``
+    for its first component), import it from there, as ``python -c`` would.
+    (A console script's ``sys.path`` starts at the script's directory, not the
+    working directory, so ``mlopt --load-plugin calc_plugin`` did not find
+    ``./calc_plugin/``.) The directory is then appended to ``sys.path`` and
+    stays there, last, so that the plugin's late imports of its own modules
+    work while installed modules keep precedence."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as e:
+        top = name.split(".")[0]
+        cwd = Path.cwd()
+        here = (cwd / top / "__init__.py").is_file() or (cwd / f"{top}.py").is_file()
+        if e.name != top or not here:
+            raise
+    if str(cwd) not in sys.path:
+        sys.path.append(str(cwd))
+    importlib.invalidate_caches()
+    return importlib.import_module(name)
+
+
 def load_plugin_module(spec: str) -> Plugin:
     """Load a plugin from a module name, ``module:attr``, a ``.py`` file or a
     package directory."""
@@ -445,7 +468,7 @@ def load_plugin_module(spec: str) -> Plugin:
             module = _import_file(Path(target), spec)
         else:
             try:
-                module = importlib.import_module(target)
+                module = _import_module_or_from_cwd(target)
             except ModuleNotFoundError as e:
                 if e.name and (target == e.name or target.startswith(e.name + ".")):
                     raise PluginError(

@@ -137,4 +137,11 @@ def make_context(
     ctx = Context(allow_unregistered=allow_unregistered)
     for name, factory in reg.dialects.items():
         ctx.register_dialect(name, factory)
+    ctx._mlopt_registry = reg  # type: ignore[attr-defined]  # for registry_of
     return ctx
+
+
+def registry_of(ctx: Context) -> Registry | None:
+    """The registry ``make_context`` built ``ctx`` from (None for other contexts)."""
+    reg = getattr(ctx, "_mlopt_registry", None)
+    return reg if isinstance(reg, Registry) else None
