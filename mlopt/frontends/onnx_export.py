@@ -57,6 +57,7 @@ from mlopt.dialects.onnx import (
     numpy_from_dense_attr,
 )
 from mlopt.dialects.onnx.helpers import attr_value
+from mlopt.dialects.onnx.onnx_mlir import onnx_mlir_kind
 from mlopt.dialects.onnx.schema_ops import (
     A_FLOAT,
     A_FLOATS,
@@ -214,7 +215,8 @@ def _attribute_proto(name: str, kind: int | None, a: Attribute, where: str) -> A
     p.name = name
     if kind == A_INT:
         p.type = AttributeProto.INT
-        p.i = int(attr_value(a))
+        # an ONNX data type spelled as an element type (onnx-mlir's Cast ``to = f32``)
+        p.i = element_to_onnx_dtype(a) if isinstance(a, TypeAttribute) else int(attr_value(a))
     elif kind == A_FLOAT:
         p.type = AttributeProto.FLOAT
         p.f = float(attr_value(a))
@@ -398,6 +400,11 @@ class _Exporter:
         if isinstance(node_name, StringAttr):
             node.name = node_name.data
         region_names: list[str] = []
+        if isinstance(op, ONNXOp) and onnx_mlir_kind(op) is not None:
+            raise ONNXExportError(
+                f"{where} is an onnx-mlir {onnx_mlir_kind(op)} op with no ONNX node of its own "
+                "(run the onnx-upgrade pass first)"
+            )
         if isinstance(op, ONNXOp):
             info = type(op).SCHEMA
             node.op_type = info.op_type

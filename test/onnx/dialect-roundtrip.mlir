@@ -63,7 +63,7 @@ func.func @types(%u: tensor<3xui8>, %b: tensor<3xi1>, %h: tensor<3xf16>, %s: ten
 // CHECK-LABEL: func.func @control
 // CHECK: "onnx.If"(%c) ({
 // CHECK:   "onnx.Relu"(%a)
-// CHECK:   "onnx.Yield"
+// CHECK:   onnx.Yield %{{.*}} : tensor<2xf32>
 // CHECK: }, {
 // CHECK: "onnx.Loop"(%m, %c, %a) ({
 // CHECK: ^{{.*}}(%i: tensor<i64>, %cond: tensor<i1>, %v: tensor<2xf32>):

@@ -93,10 +93,15 @@ def _build() -> tuple[Dialect, Dialect, dict[str, type[ONNXOp]]]:
             cls = make_op_class(dialect_name, schema_info(s))
             classes[cls.name] = cls
             per_dialect[dialect_name].append(cls)
+    from mlopt.dialects.onnx import onnx_mlir
+
+    extra = onnx_mlir.all_classes(schemas)
+    for cls in extra:
+        classes[cls.name] = cls
     onnx_dialect = Dialect(
         "onnx",
-        [*per_dialect["onnx"], NoValueOp, YieldOp, CustomOp, ReturnOp, EntryPointOp],
-        list(ONNX_TYPES),
+        [*per_dialect["onnx"], *extra, NoValueOp, YieldOp, CustomOp, ReturnOp, EntryPointOp],
+        [*ONNX_TYPES, onnx_mlir.LayoutAttr],
     )
     ml_dialect = Dialect("onnx_ml", per_dialect["onnx_ml"], [])
     return onnx_dialect, ml_dialect, classes
@@ -135,9 +140,30 @@ def _parse_constant(cls, parser):  # type: ignore[no-untyped-def]
 _CLASSES["onnx.Constant"].parse = classmethod(_parse_constant)  # type: ignore[method-assign]
 
 
+def _parse_constant_of_shape(cls, parser):  # type: ignore[no-untyped-def]
+    """onnx-mlir's custom form of onnx.ConstantOfShape: ``onnx.ConstantOfShape(%s)
+    {value = dense<0.0> : tensor<1xf32>} : (tensor<2xi64>) -> tensor<?x?xf32>``
+    (the generic form without the quotes; mlopt prints the generic form)."""
+    parser.parse_punctuation("(")
+    operand = parser.parse_unresolved_operand()
+    parser.parse_punctuation(")")
+    attrs = parser.parse_optional_attr_dict()
+    parser.parse_punctuation(":")
+    pos = parser.pos
+    ftype = parser.parse_function_type()
+    if len(ftype.inputs.data) != 1 or len(ftype.outputs.data) != 1:
+        parser.raise_error("expected a function type with one input and one result", pos, parser.pos)
+    (value,) = parser.resolve_operands([operand], ftype.inputs.data, pos)
+    return cls.create(operands=[value], result_types=list(ftype.outputs.data), attributes=attrs)
+
+
+_CLASSES["onnx.ConstantOfShape"].parse = classmethod(_parse_constant_of_shape)  # type: ignore[method-assign]
+
+
 def op_class(op_type: str, domain: str = "") -> type[ONNXOp]:
-    """The op class of ONNX op type ``op_type`` (``"Conv"``), or of a full op
-    name (``"onnx.Conv"``, ``"onnx_ml.LabelEncoder"``). Raises KeyError."""
+    """The op class of ONNX op type ``op_type`` of ``domain`` (``"Conv"``:
+    the current schema's op), or of a full op name (``"onnx.Conv"``,
+    ``"onnx_ml.LabelEncoder"``, ``"onnx.SqueezeV11"``). Raises KeyError."""
     if "." in op_type and op_type.split(".", 1)[0] in DIALECT_TO_DOMAIN:
         name = op_type
     else:
@@ -145,6 +171,12 @@ def op_class(op_type: str, domain: str = "") -> type[ONNXOp]:
         if dialect is None:
             raise KeyError(f"no ONNX dialect for domain '{domain}'")
         name = f"{dialect}.{op_type}"
+        cls = _CLASSES[name]
+        # an ONNX (op type, domain) names the current schema's op, never one
+        # of onnx-mlir's extra ops (the deprecated onnx.Upsample, onnx.Scaler)
+        if getattr(cls, "ONNX_MLIR_KIND", None) is not None or cls.SCHEMA.domain != domain:
+            raise KeyError(name)
+        return cls
     return _CLASSES[name]
 
 

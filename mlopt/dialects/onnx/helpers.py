@@ -22,6 +22,7 @@ from xdsl.ir import Attribute, Operation, OpResult, SSAValue, TypeAttribute
 from mlopt.dialects.onnx.types import (
     DenseStringAttr,
     StringType,
+    element_to_onnx_dtype,
     from_numpy_dtype,
     to_numpy_dtype,
 )
@@ -99,9 +100,11 @@ def attr(op: Operation, name: str, default: Any = None) -> Any:
     list, numpy array for a tensor, Region for a graph), else the schema
     default, else ``default``."""
     a = op.attributes.get(name)
-    if a is not None:
-        return attr_value(a)
     info = getattr(type(op), "SCHEMA", None)
+    if a is not None:
+        if info is not None and name in info.type_attrs and isinstance(a, TypeAttribute):
+            return element_to_onnx_dtype(a)  # onnx-mlir's ``to = f32``
+        return attr_value(a)
     if info is not None:
         if name in info.graph_attrs:
             idx = info.graph_attrs.index(name)

@@ -112,6 +112,9 @@ class SchemaInfo:
     outputs: tuple[FormalInfo, ...]
     attrs: dict[str, AttrInfo]
     graph_attrs: tuple[str, ...]
+    # INT attributes that may also be spelled as an element type, as
+    # onnx-mlir spells them (Cast's ``to = f32``, a TypeAttr there)
+    type_attrs: frozenset[str] = frozenset()
     operand_fields: tuple[str, ...] = ()
     result_fields: tuple[str, ...] = ()
     _defaults: dict[str, Any] | None = field(default=None, repr=False)
@@ -172,9 +175,11 @@ def _verify_formals(
         t = value.type
         where = f"{kind} #{idx} ('{formal.name}')"
         if isinstance(t, NoneType):
-            if formal.option == OPTIONAL:
+            if formal.option == OPTIONAL or "none" in formal.allowed:
                 continue
             raise VerifyException(f"'{op.name}' op {where} is required but is 'none'")
+        if "*" in formal.allowed:  # any type (onnx-mlir's onnx.Fused)
+            continue
         s = type_to_onnx_str(t)
         if s is None:
             raise VerifyException(
@@ -268,6 +273,8 @@ def _verify_attributes(op: Operation, info: SchemaInfo) -> None:
             raise VerifyException(
                 f"'{op.name}' op graph attribute '{name}' must be a region, not an attribute"
             )
+        if name in info.type_attrs and _is_onnx_element_type(value):
+            continue
         if not attribute_kind_ok(a.kind, value):
             raise VerifyException(
                 f"'{op.name}' op attribute '{name}' ({ATTR_KIND_NAMES[a.kind]}) must be "
@@ -276,6 +283,18 @@ def _verify_attributes(op: Operation, info: SchemaInfo) -> None:
     for name, a in info.attrs.items():
         if a.required and a.kind != A_GRAPH and name not in op.attributes:
             raise VerifyException(f"'{op.name}' op requires attribute '{name}'")
+
+
+def _is_onnx_element_type(value: Attribute) -> bool:
+    from mlopt.dialects.onnx.types import element_to_onnx_dtype
+
+    if not isinstance(value, TypeAttribute):
+        return False
+    try:
+        element_to_onnx_dtype(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _verify_graph_region(op: Operation, name: str, region: Any) -> None:
@@ -366,7 +385,12 @@ def schema_info(schema: Any) -> SchemaInfo:
         outputs=tuple(_formal_info(schema, f) for f in schema.outputs),
         attrs=attrs,
         graph_attrs=tuple(graphs),
+        type_attrs=frozenset(_TYPE_ATTRS.get((schema.domain, schema.name), ())),
     )
+
+
+# INT attributes holding an ONNX data type that onnx-mlir spells as a type
+_TYPE_ATTRS = {("", "Cast"): ("to",)}
 
 
 _NON_PURE = {
@@ -379,10 +403,18 @@ _NON_PURE = {
 }
 
 
-def make_op_class(dialect_name: str, info: SchemaInfo) -> type[ONNXOp]:
-    """Build the IRDL op class of one schema."""
+def make_op_class(
+    dialect_name: str,
+    info: SchemaInfo,
+    op_name: str | None = None,
+    doc: str | None = None,
+    extra_traits: tuple[Any, ...] = (),
+) -> type[ONNXOp]:
+    """Build the IRDL op class of one schema, named ``dialect.OpType`` (or
+    ``dialect.op_name``: onnx-mlir's versioned ops, ``onnx.SqueezeV11``)."""
     taken: set[str] = set()
-    body: dict[str, Any] = {"name": f"{dialect_name}.{info.op_type}"}
+    mnemonic = op_name or info.op_type
+    body: dict[str, Any] = {"name": f"{dialect_name}.{mnemonic}"}
     operand_fields = []
     for f in info.inputs:
         py = _py_name(f.name, taken)
@@ -405,12 +437,14 @@ def make_op_class(dialect_name: str, info: SchemaInfo) -> type[ONNXOp]:
         else:
             body[py] = opt_attr_def(Attribute, attr_name=name)
     if info.graph_attrs:
-        body["traits"] = traits_def(RecursiveMemoryEffect())
+        body["traits"] = traits_def(RecursiveMemoryEffect(), *extra_traits)
     elif info.op_type not in _NON_PURE:
-        body["traits"] = traits_def(NoMemoryEffect())
+        body["traits"] = traits_def(NoMemoryEffect(), *extra_traits)
+    elif extra_traits:
+        body["traits"] = traits_def(*extra_traits)
     prefix = "ONNXML" if dialect_name == "onnx_ml" else "ONNX"
-    cls_name = f"{prefix}{_py_name(info.op_type, set())}Op"
-    body["__doc__"] = f"{info.domain or 'ai.onnx'}::{info.op_type}-{info.since_version}"
+    cls_name = f"{prefix}{_py_name(mnemonic, set())}Op"
+    body["__doc__"] = doc or f"{info.domain or 'ai.onnx'}::{info.op_type}-{info.since_version}"
     body["__module__"] = __name__
     cls = type(cls_name, (ONNXOp,), body)
     cls = irdl_op_definition(cls)
@@ -458,11 +492,14 @@ class NoValueOp(IRDLOperation):
 
 @irdl_op_definition
 class YieldOp(IRDLOperation):
-    """``onnx.Yield``: terminator of the graph regions of If/Loop/Scan."""
+    """``onnx.Yield %a, %b : tensor<f32>, tensor<2xf32>``: terminator of the
+    graph regions of If/Loop/Scan (onnx-mlir's custom form; the generic form
+    parses too)."""
 
     name = "onnx.Yield"
     values = var_operand_def()
     traits = traits_def(IsTerminator(), Pure())
+    assembly_format = "attr-dict ($values^ `:` type($values))?"
 
     def __init__(self, values: Any = ()) -> None:
         super().__init__(operands=[list(values)])

@@ -31,6 +31,7 @@ from xdsl.dialects.builtin import (
     Signedness,
     StringAttr,
     TensorType,
+    TupleType,
     UnrankedTensorType,
     bf16,
     f4E2M1FN,
@@ -295,6 +296,12 @@ def type_to_onnx_str(t: Attribute) -> str | None:
         if k is None or vs is None:
             return None
         return f"map({k}, {vs})"
+    if isinstance(t, TupleType) and len(t.types.data) == 2:
+        # onnx-mlir spells map(K, V) of the ai.onnx.ml ops as tuple<K, V>
+        k, v = t.types.data
+        ks = ELEMENT_TO_ONNX_NAME.get(k)
+        vs = ELEMENT_TO_ONNX_NAME.get(v)
+        return None if ks is None or vs is None else f"map({ks}, {vs})"
     if isinstance(t, NoneType):
         return None
     return None

@@ -3,6 +3,7 @@
 * A hexadecimal literal in a float ``dense<[...]>`` list is the bit pattern of
   the float, as in MLIR (xDSL's printer writes NaN/inf that way, but its
   parser read the literal as an integer value, so NaN became 2.1e9).
+* Inherent attributes written as properties in the generic form (below).
 """
 
 from __future__ import annotations
@@ -31,3 +32,30 @@ def _to_type_with_hex_floats(self, parser, type):  # type: ignore[no-untyped-def
 if not getattr(_Element.to_type, "_mlopt_fixed", False):
     _to_type_with_hex_floats._mlopt_fixed = True  # type: ignore[attr-defined]
     _Element.to_type = _to_type_with_hex_floats  # type: ignore[method-assign]
+
+
+# * The generic form of an op whose inherent attributes xDSL declares as
+#   attributes (``attr_def``) but MLIR stores as properties: current MLIR (and
+#   onnx-mlir) prints them as ``"onnx.Gemm"(...) <{alpha = ...}>``, and
+#   xDSL's parser only moves attributes into properties, not the other way,
+#   so the op failed to verify ("property 'alpha' is not defined").  A
+#   property the op declares only as an attribute is moved to the attributes.
+from xdsl.irdl import IRDLOperation  # noqa: E402
+from xdsl.parser import Parser  # noqa: E402
+
+_original_parse_generic = Parser._parse_generic_operation  # pyright: ignore[reportPrivateUsage]
+
+
+def _parse_generic_with_attr_properties(self, op_type):  # type: ignore[no-untyped-def]
+    op = _original_parse_generic(self, op_type)
+    if op.properties and isinstance(op, IRDLOperation):
+        op_def = type(op).get_irdl_definition()
+        for name in list(op.properties):
+            if name not in op_def.properties and name in op_def.attributes:
+                op.attributes[name] = op.properties.pop(name)
+    return op
+
+
+if not getattr(Parser._parse_generic_operation, "_mlopt_fixed", False):  # pyright: ignore[reportPrivateUsage]
+    _parse_generic_with_attr_properties._mlopt_fixed = True  # type: ignore[attr-defined]
+    Parser._parse_generic_operation = _parse_generic_with_attr_properties  # type: ignore[method-assign]
