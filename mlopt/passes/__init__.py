@@ -17,6 +17,7 @@ _PASSES: dict[str, str] = {
     "onnx-constant-fold": "onnx_opt.constant_fold:OnnxConstantFoldPass",
     "onnx-canonicalize": "onnx_opt.canonicalize:OnnxCanonicalizePass",
     "onnx-decompose": "onnx_opt.decompose:OnnxDecomposePass",
+    "onnx-upgrade": "onnx_opt.upgrade:OnnxUpgradePass",
     "convert-onnx-to-tensor": "onnx_to_tensor:ConvertOnnxToTensor",
     "canonicalize": "canonicalize:CanonicalizePass",
     # backend (LLVM lowering) engineer

@@ -17,8 +17,9 @@ from mlopt.passes.pipeline import make_pipeline_pass
 # onnx-decompose expands the function-defined ops that convert-onnx-to-tensor does
 # not lower natively (Attention, RMSNormalization, the losses, ...); shape
 # inference runs again to type the ops it creates.
+# onnx-upgrade first: onnx-mlir's versioned and extension ops become current ONNX ops.
 ONNX_OPT = (
-    "onnx-shape-inference,onnx-decompose,onnx-shape-inference,"
+    "onnx-upgrade,onnx-shape-inference,onnx-decompose,onnx-shape-inference,"
     "onnx-constant-fold,onnx-canonicalize"
 )
 ONNX_TO_TENSOR = "convert-onnx-to-tensor"
