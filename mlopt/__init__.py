@@ -155,14 +155,17 @@ def run_pipeline(
     return module
 
 
-def import_onnx(model: Any) -> ModuleOp:
+def import_onnx(model: Any, input_shapes: dict[str, Any] | None = None) -> ModuleOp:
     """Import an ONNX model (path, bytes or ModelProto) into the onnx dialect.
 
+    ``input_shapes`` (``{"input": (1, 64)}``) fixes the shapes of the named
+    inputs, as ``mlopt --input-shape`` does: lowering past the onnx level
+    (``onnx-to-llvm``) needs static shapes.
     Raises :class:`ModelImportError` naming the file, node or value at fault."""
     from mlopt.frontends.onnx import import_model
 
     with public_errors():
-        return import_model(model)
+        return import_model(model, input_shapes=input_shapes)
 
 
 def compile(model: Any, **options: Any) -> CompiledModel:
