@@ -210,7 +210,10 @@ def test_pipeline_name_clash():
         pass
 
     reg = build_registry()
-    with pytest.raises(PluginError, match="pass 'canonicalize' from plugin 'pipes'.*from xdsl"):
+    with pytest.raises(PluginError, match="pass 'cse' from plugin 'pipes'.*from xdsl"):
+        Plugin(name="pipes", pipelines={"cse": "canonicalize"}).register(reg)
+    # canonicalize is mlopt's (it adds max-iterations to xDSL's)
+    with pytest.raises(PluginError, match="pass 'canonicalize' from plugin 'pipes'.*from mlopt"):
         Plugin(name="pipes", pipelines={"canonicalize": "cse"}).register(reg)
 
 
