@@ -8,8 +8,9 @@
 
 // CHECK: builtin.module attributes {count_ops.n = 5 : i64}
 // CSE: builtin.module attributes {count_ops.n = 4 : i64}
-// LIST: {{^  count-ops .*\[plugin 'counter' \(.*counter.py'?\)\]}}
-// LIST: {{^  cse-then-count .*cse,count-ops}}
+// LIST: {{^plugin 'counter' \(.*counter.py'?\):$}}
+// LIST-NEXT: {{^  count-ops }}
+// LIST-NEXT: {{^  cse-then-count .*cse,count-ops}}
 func.func @f(%a: i32) -> i32 {
   %b = arith.addi %a, %a : i32
   %c = arith.addi %a, %a : i32
