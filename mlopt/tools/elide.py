@@ -2,7 +2,7 @@
 ``--mlir-elide-elementsattrs-if-larger=N`` does.
 
 A dense elements attribute (``dense<...>``, a weight) with more than ``N``
-elements prints as ``dense_resource<__elided__> : TYPE``: the type stays, the
+elements, other than a splat (``dense<1.0>``, already short), prints as ``dense_resource<__elided__> : TYPE``: the type stays, the
 data goes. Elided IR is for reading: it cannot be compiled or exported. At the
 onnx and tensor levels it still parses and verifies (a resource without data);
 xDSL's ``memref.global`` (affine level) rejects a resource as its initial
@@ -36,7 +36,8 @@ class ElidingPrinter(Printer):
 
     def print_attribute(self, attribute: Attribute) -> None:
         if (self.elide_if_larger >= 0 and isinstance(attribute, DenseIntOrFPElementsAttr)
-                and attribute.get_type().element_count() > self.elide_if_larger):
+                and attribute.get_type().element_count() > self.elide_if_larger
+                and not attribute.is_splat()):  # dense<1.0> is short: kept, as MLIR keeps it
             self.elided += 1
             self.print_string(f"{ELIDED} : ")
             super().print_attribute(attribute.get_type())
