@@ -257,6 +257,29 @@ func.func @maxpool(%x: memref<1x8x33x33xf32>, %win: memref<3x3xf32>, %o: memref<
 
 // -----
 
+// bufferize places the window's allocation between the fill and the pooling
+// generic: the fill is still fused (an allocation of another buffer does not
+// touch the output).
+// CHECK-LABEL: func.func @maxpool_alloc_between
+// CHECK-NOT:     linalg.fill
+// CHECK:         %[[NINF:.*]] = vector.broadcast %{{.*}} : f32 to vector<8xf32>
+// CHECK:         affine.for %{{.*}} = 0 to 3 iter_args(%{{.*}} = %[[NINF]],
+// CHECK-NOT:     linalg.generic
+func.func @maxpool_alloc_between(%x: memref<1x8x33x33xf32>, %o: memref<1x8x16x16xf32>) {
+  %ninf = arith.constant 0xFF800000 : f32
+  linalg.fill ins(%ninf : f32) outs(%o : memref<1x8x16x16xf32>)
+  %win = memref.alloc() : memref<3x3xf32>
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4) -> (0, d0, ((d1 * 2) + d2), ((d4 * 2) + d3))>, affine_map<(d0, d1, d2, d3, d4) -> (d2, d3)>, affine_map<(d0, d1, d2, d3, d4) -> (0, d0, d1, d4)>], iterator_types = ["parallel", "parallel", "reduction", "reduction", "parallel"]} ins(%x, %win : memref<1x8x33x33xf32>, memref<3x3xf32>) outs(%o : memref<1x8x16x16xf32>) {
+  ^bb0(%v: f32, %unused: f32, %acc: f32):
+    %m = arith.maximumf %acc, %v : f32
+    linalg.yield %m : f32
+  }
+  memref.dealloc %win : memref<3x3xf32>
+  func.return
+}
+
+// -----
+
 // A constant vector input (MatMul's weights B[k, n]) is stored as panels of one
 // tile's width (P[t, k, c] = B[k, t * 16 + c], zero past the last column) and
 // read contiguously: each k step of a tile loads 16 consecutive floats, the
