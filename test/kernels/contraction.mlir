@@ -311,3 +311,29 @@ func.func @packed(%a: memref<12x64xf32>, %c: memref<12x300xf32>) {
   func.return
 }
 "memref.global"() <{sym_name = "w", type = memref<64x300xf32>, initial_value = dense<1.000000e+00> : tensor<64x300xf32>, sym_visibility = "private", constant}> : () -> ()
+
+// -----
+
+// A matrix-vector product (one row: no row loop) reads its weight once, but a
+// column tile's reduction steps are a whole row (300 floats) apart in the
+// original layout; in panels the pass over the weight is one contiguous
+// stream.
+// CHECK-LABEL: func.func @gemv_packed
+// CHECK:         %[[P:.*]] = memref.get_global @wv_panels16 : memref<19456xf32>
+// CHECK:         affine.for %[[J:.*]] = 0 to 288 step 16 {
+// CHECK:           affine.for %[[K:.*]] = 0 to 64 iter_args(
+// CHECK:             affine.vector_load %[[P]][%{{.*}}] : memref<19456xf32>, vector<8xf32>
+// CHECK-NOT:   sym_name = "wv",
+func.func @gemv_packed(%a: memref<1x64xf32>, %c: memref<1x300xf32>) {
+  %w = memref.get_global @wv : memref<64x300xf32>
+  %z = arith.constant 0.000000e+00 : f32
+  linalg.fill ins(%z : f32) outs(%c : memref<1x300xf32>)
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d2)>], iterator_types = ["parallel", "reduction", "parallel"]} ins(%a, %w : memref<1x64xf32>, memref<64x300xf32>) outs(%c : memref<1x300xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  func.return
+}
+"memref.global"() <{sym_name = "wv", type = memref<64x300xf32>, initial_value = dense<1.000000e+00> : tensor<64x300xf32>, sym_visibility = "private", constant}> : () -> ()
