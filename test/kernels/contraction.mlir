@@ -257,6 +257,29 @@ func.func @maxpool(%x: memref<1x8x33x33xf32>, %win: memref<3x3xf32>, %o: memref<
 
 // -----
 
+// bufferize places the window's allocation between the fill and the pooling
+// generic: the fill is still fused (an allocation of another buffer does not
+// touch the output).
+// CHECK-LABEL: func.func @maxpool_alloc_between
+// CHECK-NOT:     linalg.fill
+// CHECK:         %[[NINF:.*]] = vector.broadcast %{{.*}} : f32 to vector<8xf32>
+// CHECK:         affine.for %{{.*}} = 0 to 3 iter_args(%{{.*}} = %[[NINF]],
+// CHECK-NOT:     linalg.generic
+func.func @maxpool_alloc_between(%x: memref<1x8x33x33xf32>, %o: memref<1x8x16x16xf32>) {
+  %ninf = arith.constant 0xFF800000 : f32
+  linalg.fill ins(%ninf : f32) outs(%o : memref<1x8x16x16xf32>)
+  %win = memref.alloc() : memref<3x3xf32>
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4) -> (0, d0, ((d1 * 2) + d2), ((d4 * 2) + d3))>, affine_map<(d0, d1, d2, d3, d4) -> (d2, d3)>, affine_map<(d0, d1, d2, d3, d4) -> (0, d0, d1, d4)>], iterator_types = ["parallel", "parallel", "reduction", "reduction", "parallel"]} ins(%x, %win : memref<1x8x33x33xf32>, memref<3x3xf32>) outs(%o : memref<1x8x16x16xf32>) {
+  ^bb0(%v: f32, %unused: f32, %acc: f32):
+    %m = arith.maximumf %acc, %v : f32
+    linalg.yield %m : f32
+  }
+  memref.dealloc %win : memref<3x3xf32>
+  func.return
+}
+
+// -----
+
 // A constant vector input (MatMul's weights B[k, n]) is stored as panels of one
 // tile's width (P[t, k, c] = B[k, t * 16 + c], zero past the last column) and
 // read contiguously: each k step of a tile loads 16 consecutive floats, the
@@ -288,3 +311,29 @@ func.func @packed(%a: memref<12x64xf32>, %c: memref<12x300xf32>) {
   func.return
 }
 "memref.global"() <{sym_name = "w", type = memref<64x300xf32>, initial_value = dense<1.000000e+00> : tensor<64x300xf32>, sym_visibility = "private", constant}> : () -> ()
+
+// -----
+
+// A matrix-vector product (one row: no row loop) reads its weight once, but a
+// column tile's reduction steps are a whole row (300 floats) apart in the
+// original layout; in panels the pass over the weight is one contiguous
+// stream.
+// CHECK-LABEL: func.func @gemv_packed
+// CHECK:         %[[P:.*]] = memref.get_global @wv_panels16 : memref<19456xf32>
+// CHECK:         affine.for %[[J:.*]] = 0 to 288 step 16 {
+// CHECK:           affine.for %[[K:.*]] = 0 to 64 iter_args(
+// CHECK:             affine.vector_load %[[P]][%{{.*}}] : memref<19456xf32>, vector<8xf32>
+// CHECK-NOT:   sym_name = "wv",
+func.func @gemv_packed(%a: memref<1x64xf32>, %c: memref<1x300xf32>) {
+  %w = memref.get_global @wv : memref<64x300xf32>
+  %z = arith.constant 0.000000e+00 : f32
+  linalg.fill ins(%z : f32) outs(%c : memref<1x300xf32>)
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d2)>], iterator_types = ["parallel", "reduction", "parallel"]} ins(%a, %w : memref<1x64xf32>, memref<64x300xf32>) outs(%c : memref<1x300xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  func.return
+}
+"memref.global"() <{sym_name = "wv", type = memref<64x300xf32>, initial_value = dense<1.000000e+00> : tensor<64x300xf32>, sym_visibility = "private", constant}> : () -> ()

@@ -103,6 +103,13 @@ _CONVS = {
     "7x7_map": dict(c=24, f=20, hw=(7, 7), k=3, pads=[1, 1, 1, 1]),
     "5x6_map_dilated": dict(c=5, f=7, hw=(9, 10), k=3, dilations=[2, 2]),
     "4x4_map_asym_pad": dict(c=3, f=5, hw=(4, 5), k=2, pads=[1, 0, 0, 1]),
+    # vectors along the output channels (a narrow or strided map, constant
+    # weights, channels a multiple of 16): flattened output positions, the
+    # input row and column by floordiv/mod
+    "oc_7x7_map": dict(c=40, f=48, hw=(7, 7), k=3, pads=[1, 1, 1, 1]),
+    "oc_strided": dict(c=24, f=64, hw=(15, 17), k=3, strides=[2, 2], pads=[1, 1, 1, 1]),
+    "oc_dilated_asym": dict(c=16, f=32, hw=(13, 11), k=3, dilations=[2, 1], pads=[2, 1, 1, 0]),
+    "oc_rect_kernel_stride3": dict(c=20, f=80, hw=(12, 29), k=(3, 5), strides=[3, 2]),
 }
 
 
@@ -114,7 +121,8 @@ def test_conv_bias_relu(target, case):
     group = p.get("group", 1)
     rng = np.random.default_rng(sum(map(ord, case)))
     x = _rand(rng, 2, c, *hw)
-    w = _rand(rng, f, c // group, *([k] * len(hw)), scale=0.3)
+    ks = k if isinstance(k, tuple) else (k,) * len(hw)
+    w = _rand(rng, f, c // group, *ks, scale=0.3)
     b = _rand(rng, f)
     nodes = [
         helper.make_node("Conv", ["x", "w", "b"], ["t"], **p),
@@ -142,6 +150,28 @@ def test_conv_batchnorm_residual_clip(target):
     ]
     inits = {"w": w, "s": scale, "b": bias, "m": mean, "v": var,
              "lo": np.array(-0.5, np.float32), "hi": np.array(2.0, np.float32)}  # fmt: skip
+    model = float_model(nodes, {"x": x}, ["y"], inits)
+    _check(model, {"x": x}, target)
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_conv_oc_vectors_no_bias_residual(target):
+    """A narrow-map convolution vectorised along its output channels, no bias
+    (the accumulators start at zero), then BatchNormalization, a residual Add
+    and Relu (fused with the transposing copy back to NCHW)."""
+    rng = np.random.default_rng(11)
+    c, hw = 32, 9
+    x = _rand(rng, 1, c, hw, hw)
+    w = _rand(rng, c, c, 3, 3, scale=0.1)
+    scale, bias = _rand(rng, c), _rand(rng, c)
+    mean, var = _rand(rng, c), (rng.random(c) + 0.5).astype(np.float32)
+    nodes = [
+        helper.make_node("Conv", ["x", "w"], ["t"], pads=[1, 1, 1, 1]),
+        helper.make_node("BatchNormalization", ["t", "s", "b", "m", "v"], ["u"]),
+        helper.make_node("Add", ["u", "x"], ["r"]),
+        helper.make_node("Relu", ["r"], ["y"]),
+    ]
+    inits = {"w": w, "s": scale, "b": bias, "m": mean, "v": var}
     model = float_model(nodes, {"x": x}, ["y"], inits)
     _check(model, {"x": x}, target)
 

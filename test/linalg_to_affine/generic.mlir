@@ -139,3 +139,42 @@ func.func @total(%x: memref<2x3xf32>, %o: memref<f32>) {
   }
   func.return
 }
+
+// -----
+
+// A transposing copy (NPC -> NCHW, with a residual add): the output is
+// contiguous along d3 while the input is contiguous along d1, so d1 runs
+// innermost in blocks of 16 (the 16 output rows being written and the input
+// lines being read stay in L1).
+// CHECK-LABEL: func.func @npc_to_nchw
+// CHECK:         affine.for %[[N:.*]] = 0 to 1 {
+// CHECK-NEXT:      affine.for %[[C0:.*]] = 0 to 64 step 16 {
+// CHECK-NEXT:        affine.for %[[H:.*]] = 0 to 7 {
+// CHECK-NEXT:          affine.for %[[W:.*]] = 0 to 7 {
+// CHECK-NEXT:            affine.for %[[C:.*]] = affine_map<(d0) -> (d0)>(%[[C0]]) to affine_map<(d0) -> ((d0 + 16))>(%[[C0]]) {
+// CHECK-NEXT:              affine.load %{{.*}}[%[[N]], %[[H]] * 7 + %[[W]], %[[C]]] : memref<1x49x64xf32>
+// CHECK-NEXT:              affine.load %{{.*}}[%[[N]], %[[C]], %[[H]], %[[W]]] : memref<1x64x7x7xf32>
+// CHECK:                   affine.store %{{.*}}, %{{.*}}[%[[N]], %[[C]], %[[H]], %[[W]]] : memref<1x64x7x7xf32>
+func.func @npc_to_nchw(%x: memref<1x49x64xf32>, %r: memref<1x64x7x7xf32>, %o: memref<1x64x7x7xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, ((d2 * 7) + d3), d1)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x, %r : memref<1x49x64xf32>, memref<1x64x7x7xf32>) outs(%o : memref<1x64x7x7xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  }
+  func.return
+}
+
+// -----
+
+// The contiguous dimension of the input is not a multiple of 16: the plain nest.
+// CHECK-LABEL: func.func @transpose_odd
+// CHECK:         affine.for %{{.*}} = 0 to 40 {
+// CHECK-NEXT:      affine.for %{{.*}} = 0 to 24 {
+// CHECK-NEXT:        affine.load
+func.func @transpose_odd(%x: memref<24x40xf32>, %o: memref<40x24xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1, d0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%x : memref<24x40xf32>) outs(%o : memref<40x24xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    linalg.yield %a : f32
+  }
+  func.return
+}

@@ -22,7 +22,14 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.dialects.linalg import ops as linalg
 from xdsl.ir import Operation, SSAValue
-from xdsl.ir.affine import AffineConstantExpr, AffineDimExpr, AffineExpr, AffineMap
+from xdsl.ir.affine import (
+    AffineBinaryOpExpr,
+    AffineBinaryOpKind,
+    AffineConstantExpr,
+    AffineDimExpr,
+    AffineExpr,
+    AffineMap,
+)
 
 from mlopt.passes.bufferize.buffers import num_elements as shape_elements
 
@@ -40,8 +47,20 @@ def static_f32(v: SSAValue) -> bool:
     )
 
 
+def _nonlinear_in(expr: AffineExpr, dim: int) -> bool:
+    """``d<dim>`` occurs under a floordiv, ceildiv or mod in ``expr``."""
+    if not isinstance(expr, AffineBinaryOpExpr):
+        return False
+    if expr.kind not in (AffineBinaryOpKind.Add, AffineBinaryOpKind.Mul) and dim in expr.used_dims():
+        return True
+    return _nonlinear_in(expr.lhs, dim) or _nonlinear_in(expr.rhs, dim)
+
+
 def coefficient(expr: AffineExpr, dim: int) -> int | None:
-    """The coefficient of ``d<dim>`` in a linear ``expr`` (None if not linear in it)."""
+    """The coefficient of ``d<dim>`` in a linear ``expr`` (None if not linear in
+    it: ``(d floordiv 7)`` is constant on 0, 1, 2 but not linear)."""
+    if _nonlinear_in(expr, dim):
+        return None
     size = max(expr.used_dims() | {dim}) + 1
     vals = []
     for x in (0, 1, 2):

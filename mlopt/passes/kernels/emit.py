@@ -54,12 +54,20 @@ class _Emitter:
     splats: dict[tuple, SSAValue] = field(default_factory=dict)
     threads: int = 1  # loops outside every other loop of the nest get mlopt.parallel
     depth: int = 0
+    par_depth: int = 0  # the depth of the loops to mark
     # the vector input's panels: (1-D buffer, rest elements, panel width, rest strides)
     panel: tuple[SSAValue, int, int, list[int]] | None = None
 
     def mark(self, loop: affine.ForOp, iterations: int) -> None:
-        if self.depth == 0 and self.threads > 1 and iterations > 1:
-            loop.attributes["mlopt.parallel"] = IntegerAttr(self.threads, 64)
+        """Mark the outermost loop that splits evenly over the threads: one of
+        3 column tiles on 2 threads would leave a thread idle a third of the
+        time, so the loop inside it is split instead."""
+        if self.depth != self.par_depth or self.threads < 2 or iterations < 2:
+            return
+        if iterations % self.threads and iterations < 4 * self.threads:
+            self.par_depth += 1
+            return
+        loop.attributes["mlopt.parallel"] = IntegerAttr(self.threads, 64)
 
     def insert(self, op: Operation) -> Operation:
         self.builder.insert(op)

@@ -84,10 +84,13 @@ def neighbour_map(plan: Plan, gen_out: AffineMap, view: SSAValue, m: AffineMap) 
     return m.replace_dims_and_symbols(dims, [], len(plan.ranges), 0)
 
 
-def _prev_op(op: Operation) -> Operation | None:
-    """The op before ``op`` that may touch memory (views and constants skipped)."""
+def _prev_op(op: Operation, root: SSAValue) -> Operation | None:
+    """The op before ``op`` that may touch memory (views, constants and the
+    allocation of another buffer, such as a pooling window's, skipped)."""
     prev = op.prev_op
-    while prev is not None and isinstance(prev, PURE):
+    while prev is not None and (isinstance(prev, PURE) or (
+        isinstance(prev, memref.AllocOp) and prev.results[0] != root
+    )):  # fmt: skip
         prev = prev.prev_op
     return prev
 
@@ -122,7 +125,7 @@ def _same_buffer(a: SSAValue, b: SSAValue) -> bool:
 def find_init(plan: Plan) -> Operation | None:
     out = plan.op.outputs[0]
     root = buffer_root(out)
-    prev = _prev_op(plan.op)
+    prev = _prev_op(plan.op, root)
     if isinstance(prev, linalg.FillOp):
         whole = len(prev.outputs) == 1 and _whole(prev.outputs[0], root) and _whole(out, root)
         return prev if whole and prev.inputs[0].type == F32 else None

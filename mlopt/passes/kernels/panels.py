@@ -31,9 +31,8 @@ _PACK_MIN_ELEMENTS = 1 << 14
 
 def packable(plan: Plan) -> memref.GlobalOp | None:
     """The constant global the vector input reads, when it can be stored as
-    panels: a plain permutation access (MatMul's B[k, j]) of a weight, read by
-    every row tile (at least one full tile of rows: a matrix-vector product
-    gains nothing)."""
+    panels: a plain permutation access (MatMul's B[k, j]) of a weight of at
+    least 2^14 elements and more than one vector of columns."""
     src = plan.op.inputs[plan.s]
     get = src.owner
     if plan.combine is not None or plan.stride != 1 or not isinstance(get, memref.GetGlobalOp):
@@ -52,8 +51,10 @@ def packable(plan: Plan) -> memref.GlobalOp | None:
         return None
     if plan.ranges[plan.j] <= plan.lanes:
         return None
-    if plan.i is None or plan.ranges[plan.i] < plan.n_rows:
-        return None  # a matrix-vector product streams the weight once anyway
+    # A matrix-vector product (no row loop, or fewer rows than a tile) reads
+    # the weight once, but in the original layout each reduction step of a
+    # column tile is a row apart (16 KB for 4096 columns: a new page per
+    # step); in panels the whole pass is one contiguous stream.
     module = plan.op
     while module.parent_op() is not None:
         module = module.parent_op()  # type: ignore[assignment]

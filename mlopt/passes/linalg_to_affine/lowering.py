@@ -31,7 +31,7 @@ from xdsl.dialects.linalg.abstract_ops import LinalgStructuredOperation
 from xdsl.dialects.linalg.ops import IndexOp, YieldOp
 from xdsl.dialects.builtin import AffineMapAttr, IndexType, IntegerAttr, MemRefType, ModuleOp, NoneAttr
 from xdsl.ir import Block, Operation, Region, SSAValue
-from xdsl.ir.affine import AffineMap
+from xdsl.ir.affine import AffineDimExpr, AffineExpr, AffineMap
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint
 from xdsl.pattern_rewriter import (
@@ -167,6 +167,88 @@ def _mark_parallel(ivs: Sequence[SSAValue], ranges: Sequence[int], threads: int)
             return
 
 
+# A transposing copy is blocked by this many elements of the input's
+# contiguous dimension (one cache line of f32).
+_BLOCK = 16
+
+
+def _transpose_dims(
+    op: LinalgStructuredOperation, maps: list[AffineMap], ranges: Sequence[int]
+) -> tuple[int, int] | None:
+    """(a, b) for an all-parallel op whose output is contiguous along loop ``b``
+    while an input is contiguous along another loop ``a`` and strided along
+    ``b`` (a transposition, e.g. NPC -> NCP): looping ``a`` innermost in blocks
+    of 16 keeps the 16 output rows being written and the input lines being
+    read in L1, where the plain nest reads each input element from a new
+    line."""
+    n_in = len(op.inputs)
+    if len(op.outputs) != 1:
+        return None
+    out_last = maps[n_in].results[-1] if maps[n_in].results else None
+    if not isinstance(out_last, AffineDimExpr):
+        return None
+    b = out_last.position
+    for v, m in zip(op.inputs, maps[:n_in]):
+        if not isinstance(v.type, MemRefType) or not m.results:
+            continue
+        last = m.results[-1]
+        if not isinstance(last, AffineDimExpr) or last.position == b:
+            continue
+        a = last.position
+        if not any(b in e.used_dims() for e in m.results[:-1]):
+            continue
+        if a in maps[n_in].results[-1].used_dims():
+            continue
+        if ranges[a] % _BLOCK or ranges[a] < 2 * _BLOCK or ranges[b] < 4:
+            continue
+        return a, b
+    return None
+
+
+def _blocked_nest(
+    ranges: Sequence[int], a: int, b: int, before: Operation
+) -> tuple[list[SSAValue], Block, Operation, list[tuple[SSAValue, int]]]:
+    """The loops in the order (others with ``a_o`` at ``a``'s place), ``b``,
+    ``a_i``: ``a_o`` steps by 16 and ``a_i`` runs over ``a_o .. a_o + 16``.
+    Returns the IVs by original dimension, the innermost block and anchor, and
+    (IV, trip count) of the loops from the outside in."""
+    parent = before.parent
+    assert parent is not None
+    ivs: list[SSAValue | None] = [None] * len(ranges)
+    nest: list[tuple[SSAValue, int]] = []
+    block: Block | None = None
+    outer: affine.ForOp | None = None
+    a_outer: SSAValue | None = None
+    order = [k for k in range(len(ranges)) if k != b] + [b, -1]
+    for k in order:
+        body = Block(arg_types=(IndexType(),))
+        body.add_op(affine.YieldOp.get())
+        if k == -1:  # a_i
+            assert a_outer is not None
+            lo = AffineMapAttr(AffineMap(1, 0, (AffineExpr.dimension(0),)))
+            hi = AffineMapAttr(AffineMap(1, 0, (AffineExpr.dimension(0) + _BLOCK,)))
+            loop = affine.ForOp.from_region([a_outer], [a_outer], (), (), lo, hi, Region(body))
+            ivs[a] = body.args[0]
+        elif k == a:
+            loop = affine.ForOp.from_region((), (), (), (), 0, ranges[a], Region(body), _BLOCK)
+            a_outer = body.args[0]
+            nest.append((a_outer, ranges[a] // _BLOCK))
+        else:
+            loop = affine.ForOp.from_region((), (), (), (), 0, ranges[k], Region(body))
+            ivs[k] = body.args[0]
+            nest.append((body.args[0], ranges[k]))
+        if block is None:
+            outer = loop
+        else:
+            assert block.last_op is not None
+            block.insert_op_before(loop, block.last_op)
+        block = body
+    assert outer is not None and block is not None and block.last_op is not None
+    parent.insert_op_before(outer, before)
+    nest.append((ivs[a], _BLOCK))  # type: ignore[arg-type]
+    return ivs, block, block.last_op, nest  # type: ignore[return-value]
+
+
 class LowerLinalgStructured(RewritePattern):
     def __init__(self, threads: int = 1) -> None:
         self.threads = threads
@@ -203,12 +285,18 @@ class LowerLinalgStructured(RewritePattern):
         carried = 0
         while carried < n and (n - 1 - carried) not in out_dims:
             carried += 1
+        parallel = all(str(it.data) == "parallel" for it in op.get_iterator_types())
+        blocked = _transpose_dims(op, maps, ranges) if parallel and not carried else None
         if carried and op.outputs:
             _lower_with_iter_args(op, maps, ranges, n - carried)
         else:
-            ivs, block, anchor = build_loop_nest(ranges, op)
-            if all(str(it.data) == "parallel" for it in op.get_iterator_types()):
-                _mark_parallel(ivs, ranges, self.threads)
+            if blocked is not None:
+                ivs, block, anchor, nest = _blocked_nest(ranges, *blocked, op)
+            else:
+                ivs, block, anchor = build_loop_nest(ranges, op)
+                nest = [(iv, r) for iv, r in zip(ivs, ranges, strict=True)]
+            if parallel:
+                _mark_parallel([iv for iv, _ in nest], [r for _, r in nest], self.threads)
             results = _inline_body(op, maps, ivs, block, anchor, None)
             for j, (value, out) in enumerate(zip(results, op.outputs, strict=True)):
                 store = affine.StoreOp(value, out, ivs, AffineMapAttr(maps[n_in + j]))
