@@ -6,10 +6,10 @@
 // each row of the register tile gets its own index (row r: (p + r) floordiv 5),
 // not the tile origin's plus a constant.
 // CHECK-LABEL: func.func @oc_rows
-// CHECK:         affine.for %[[P:.*]] = 0 to 24 step 12 {
+// CHECK:         affine.for %[[P:.*]] = 0 to 18 step 9 {
 // CHECK:           affine.load %{{.*}}[%{{.*}}, %{{.*}}, %[[P]] floordiv 5 + %{{.*}}, %[[P]] mod 5 + %{{.*}}] : memref<1x8x7x7xf32>
 // CHECK:           affine.load %{{.*}}[%{{.*}}, %{{.*}}, (%[[P]] + 1) floordiv 5 + %{{.*}}, (%[[P]] + 1) mod 5 + %{{.*}}] : memref<1x8x7x7xf32>
-// CHECK:           affine.load %{{.*}}[%{{.*}}, %{{.*}}, (%[[P]] + 11) floordiv 5 + %{{.*}}, (%[[P]] + 11) mod 5 + %{{.*}}] : memref<1x8x7x7xf32>
+// CHECK:           affine.load %{{.*}}[%{{.*}}, %{{.*}}, (%[[P]] + 8) floordiv 5 + %{{.*}}, (%[[P]] + 8) mod 5 + %{{.*}}] : memref<1x8x7x7xf32>
 func.func @oc_rows(%x: memref<1x8x7x7xf32>, %w: memref<8x3x3x32xf32>, %o: memref<1x25x32xf32>) {
   linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d3, ((d1 floordiv 5) + d4), ((d1 mod 5) + d5))>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d3, d4, d5, d2)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %w : memref<1x8x7x7xf32>, memref<8x3x3x32xf32>) outs(%o : memref<1x25x32xf32>) {
   ^bb0(%a: f32, %b: f32, %acc: f32):

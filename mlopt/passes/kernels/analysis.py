@@ -245,10 +245,38 @@ def analyse(op: linalg.GenericOp, lanes: int, registers: int, min_macs: int) -> 
         combine=combine,
         wide_ok=stride == 1 or _overread_ok(maps[s], ranges, op.inputs[s], stride),
     )  # fmt: skip
-    plan.n_vec = max(1, min(4 if registers >= 32 else 2, -(-ranges[j] // lanes)))
-    rows_fit = max(1, (registers - plan.n_vec - 1) // plan.n_vec)
-    plan.n_rows = 1 if i is None else max(1, min(ranges[i], rows_fit, 12))
+    plan.n_rows, plan.n_vec = _register_tile(ranges[i] if i is not None else 1, ranges[j], lanes, registers)
     return plan
+
+
+# Cost of one register tile's loads, relative to its FMAs: per reduction step
+# a tile of MR rows by NV vectors does MR * NV FMAs, NV vector loads and MR
+# broadcasts.
+_LOAD_COST = 0.5
+
+
+def _register_tile(rows: int, cols: int, lanes: int, registers: int) -> tuple[int, int]:
+    """(MR, NV): the register tile, MR rows by NV vectors of ``lanes``.  Up to
+    4 vectors (2 with 16 registers) and 12 rows, the accumulators, one vector
+    per column and one broadcast fitting in the registers.  Among those with at
+    least 12 accumulators (enough to cover the FMA latency), the one computing
+    the fewest padded elements (the last row and column tiles are full tiles
+    ending at the edge), its loads weighed in: 224 columns (14 vectors) by 64
+    rows is 8 x 2, not 6 x 4 (which computes 18% more)."""
+    vecs = -(-cols // lanes)
+    max_nv = min(4 if registers >= 32 else 2, vecs)
+    best: tuple[float, int, int] | None = None
+    for nv in range(max_nv, 0, -1):
+        fit = max(1, (registers - nv - 1) // nv)
+        for mr in range(min(rows, fit, 12), 0, -1):
+            if mr * nv < min(12, rows * vecs) and not (mr == min(rows, fit, 12) and nv == max_nv):
+                continue
+            waste = (-(-rows // mr) * mr / rows) * (-(-vecs // nv) * nv / vecs)
+            cost = waste * (1 + _LOAD_COST * (mr + nv) / (mr * nv))
+            if best is None or cost < best[0] - 1e-9:
+                best = (cost, mr, nv)
+    assert best is not None
+    return best[1], best[2]
 
 
 def covers(m: AffineMap, v: SSAValue) -> bool:
