@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from xdsl.ir import Dialect
 
+import mlopt.dialects.mlir_syntax  # noqa: F401  (upstream MLIR's custom syntax for llvm/memref ops)
+
 
 def get_mlopt_dialects() -> dict[str, Callable[[], Dialect]]:
     """Name -> factory for every dialect mlopt defines."""

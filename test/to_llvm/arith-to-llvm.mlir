@@ -25,7 +25,7 @@ func.func @int_ops(%a: i32, %b: i32) -> i32 {
 }
 // CHECK-LABEL: func.func @float_ops
 // CHECK-NEXT:    %[[A:.*]] = llvm.fadd %a, %b : f32
-// CHECK-NEXT:    %[[M:.*]] = llvm.fmul %[[A]], %b {fastmathFlags = #llvm.fastmath<fast>} : f32
+// CHECK-NEXT:    %[[M:.*]] = llvm.fmul %[[A]], %b fastmath<fast> : f32
 // CHECK-NEXT:    %[[X:.*]] = llvm.call_intrinsic "llvm.maximum.f32"(%[[M]], %a) : (f32, f32) -> f32
 // CHECK-NEXT:    %[[N:.*]] = llvm.fneg %[[X]] : f32
 // CHECK-NEXT:    %[[C:.*]] = llvm.fcmp "olt" %[[N]], %a : f32

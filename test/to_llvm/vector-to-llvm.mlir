@@ -5,12 +5,12 @@
 // reductions use llvm.vector.reduce.*.
 // CHECK-LABEL: func.func @vec
 // CHECK:         %[[P:.*]] = llvm.getelementptr inbounds %{{.*}}[%{{.*}}] : (!llvm.ptr, i64) -> !llvm.ptr, f32
-// CHECK:         %[[X:.*]] = llvm.load %[[P]] {alignment = 4 : i64} : !llvm.ptr -> vector<8xf32>
+// CHECK:         %[[X:.*]] = llvm.load %[[P]] <alignment = 4> : !llvm.ptr -> vector<8xf32>
 // CHECK:         %[[U:.*]] = llvm.mlir.undef : vector<8xf32>
 // CHECK:         %[[I:.*]] = llvm.insertelement %{{.*}}, %[[U]][%{{.*}} : i32] : vector<8xf32>
 // CHECK:         %[[B:.*]] = llvm.shufflevector %[[I]], %[[U]] [0, 0, 0, 0, 0, 0, 0, 0] : vector<8xf32>
 // CHECK:         %[[F:.*]] = llvm.intr.fma(%[[X]], %[[B]], %[[X]]) : (vector<8xf32>, vector<8xf32>, vector<8xf32>) -> vector<8xf32>
-// CHECK:         llvm.store %[[F]], %{{.*}} {alignment = 4 : i64} : vector<8xf32>, !llvm.ptr
+// CHECK:         llvm.store %[[F]], %{{.*}} <alignment = 4> : vector<8xf32>, !llvm.ptr
 // CHECK:         llvm.call_intrinsic "llvm.vector.reduce.fadd.v8f32"(%{{.*}}, %[[F]]) : (f32, vector<8xf32>) -> f32
 // CHECK:         llvm.call_intrinsic "llvm.vector.reduce.smax.v4i32"
 // CHECK:         %[[E:.*]] = llvm.shufflevector %{{.*}}, %{{.*}} [2] : vector<4xi32>
@@ -31,7 +31,7 @@ func.func @vec(%a: memref<16xf32>, %v: vector<4xi32>) -> (f32, i32, i32) {
 // vector.shuffle (the strided loads of linalg-contraction-to-vector) is one
 // llvm.shufflevector with the same mask.
 // CHECK-LABEL: func.func @shuffle
-// CHECK:         %[[V:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr -> vector<8xf32>
+// CHECK:         %[[V:.*]] = llvm.load %{{.*}} <alignment = 4> : !llvm.ptr -> vector<8xf32>
 // CHECK:         llvm.shufflevector %[[V]], %[[V]] [0, 2, 4, 6] : vector<8xf32>
 func.func @shuffle(%a: memref<16xf32>) -> vector<4xf32> {
   %c0 = arith.constant 0 : index
