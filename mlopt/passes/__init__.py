@@ -38,6 +38,7 @@ _PASSES: dict[str, str] = {
     "affine-to-llvm": "pipelines:AffineToLLVM",
     "bufferize": "bufferize:BufferizePass",
     "convert-linalg-to-affine": "linalg_to_affine:ConvertLinalgToAffinePass",
+    "legalize-affine-indices": "affine_legalize:LegalizeAffineIndicesPass",
     "linalg-interchange": "affine_opt:LinalgInterchangePass",
     "linalg-fuse-elementwise": "fusion:LinalgFuseElementwisePass",
     "fp-contract": "affine_opt.contract:FpContractPass",

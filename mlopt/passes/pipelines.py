@@ -28,7 +28,11 @@ TENSOR_OPT = "linalg-fuse-elementwise,linalg-collapse-dims,linalg-interchange,fp
 BUFFERIZE = "bufferize"
 # contraction kernels (kernels/): -O2/-O3 only; the runtime sizes them for the target
 KERNELS = "linalg-contraction-to-vector"
-TENSOR_TO_AFFINE = "convert-linalg-to-affine"
+# legalize-affine-indices: the affine level stays valid for upstream MLIR (the
+# kernels' affine.min tile origins are not affine dimensions there)
+LINALG_TO_AFFINE = "convert-linalg-to-affine"
+LEGALIZE_AFFINE = "legalize-affine-indices"
+TENSOR_TO_AFFINE = f"{LINALG_TO_AFFINE},{LEGALIZE_AFFINE}"
 AFFINE_TO_LLVM = ",".join(
     [
         "lower-index-checks",  # before outlining: the status buffer is captured like any buffer
@@ -77,7 +81,9 @@ def _without_opt(stages: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 def linalg_to_affine_for(threads: int = 1) -> str:
     """The linalg-to-affine stage with large elementwise nests split over ``threads``."""
-    return f"{TENSOR_TO_AFFINE}{{threads={threads}}}" if threads > 1 else TENSOR_TO_AFFINE
+    if threads <= 1:
+        return TENSOR_TO_AFFINE
+    return f"{LINALG_TO_AFFINE}{{threads={threads}}},{LEGALIZE_AFFINE}"
 
 
 def kernels_for(target_cpu: str | None, threads: int = 1) -> str:
