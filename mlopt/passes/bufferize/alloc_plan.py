@@ -3,7 +3,8 @@
 Works on the straight-line body of a function whose temporaries are
 ``memref.alloc``s of static shape:
 
-1. each allocation moves right before its first user (unused ones vanish);
+1. each allocation moves right before its first user (unused ones vanish),
+   and the collapse/expand views of it that were above that user with it;
 2. allocations are visited in program order; one whose buffer can take over a
    buffer that is already dead (last use passed) with the same element type and
    element count reuses it — through a collapse/expand view when the shapes
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from xdsl.dialects import func, memref
 from xdsl.dialects.builtin import MemRefType
-from xdsl.ir import Operation, SSAValue
+from xdsl.ir import Block, Operation, SSAValue
 from xdsl.rewriter import Rewriter
 
 from mlopt.passes.bufferize.buffers import (
@@ -64,6 +65,19 @@ def _users(value: SSAValue, fn: func.FuncOp) -> list[Operation]:
     return found
 
 
+def _views(value: SSAValue, block: Block) -> list[Operation]:
+    """The collapse/expand views of ``value`` (and of its views) in ``block``."""
+    found: list[Operation] = []
+    work = [value]
+    while work:
+        for use in work.pop().uses:
+            user = use.operation
+            if isinstance(user, _VIEWS) and user.parent_block() is block:
+                found.append(user)
+                work.append(user.results[0])
+    return found
+
+
 def plan_allocations(fn: func.FuncOp) -> int:
     """Apply the plan to ``fn`` in place and return its peak temporary bytes."""
     block = fn.body.block
@@ -86,6 +100,12 @@ def plan_allocations(fn: func.FuncOp) -> int:
         first = min(users, key=pos.__getitem__)
         block.detach_op(alloc)
         block.insert_op_before(alloc, first)
+        # its views above that user move down with it, in order (they have no
+        # other operand), or they would use the buffer before it is defined
+        for view in sorted(_views(alloc.results[0], block), key=pos.__getitem__):
+            if pos[view] < pos[first]:
+                block.detach_op(view)
+                block.insert_op_before(view, first)
 
     # 2. live ranges (views of a buffer keep it alive)
     pos = {op: i for i, op in enumerate(block.ops)}
