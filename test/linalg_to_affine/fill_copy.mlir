@@ -1,12 +1,14 @@
 // RUN: mlopt %s --split-input-file -p convert-linalg-to-affine | filecheck %s
 
+// A fill (any op reading and writing element for element) is one loop over a
+// 1-D view: LLVM vectorises it (a short innermost loop of a nest it may fully
+// unroll and vectorise the outer loop with scatters).
 // CHECK-LABEL: func.func @fill
 // CHECK-SAME:    (%[[O:.*]]: memref<2x3xi32>)
 // CHECK-NEXT:    %[[C:.*]] = arith.constant 7 : i32
-// CHECK-NEXT:    affine.for %[[I:.*]] = 0 to 2 {
-// CHECK-NEXT:      affine.for %[[J:.*]] = 0 to 3 {
-// CHECK-NEXT:        affine.store %[[C]], %[[O]][%[[I]], %[[J]]] : memref<2x3xi32>
-// CHECK-NEXT:      }
+// CHECK-NEXT:    %[[F:.*]] = memref.collapse_shape %[[O]] {{\[}}[0 : i64, 1 : i64]] : memref<2x3xi32> into memref<6xi32>
+// CHECK-NEXT:    affine.for %[[I:.*]] = 0 to 6 {
+// CHECK-NEXT:      affine.store %[[C]], %[[F]][%[[I]]] : memref<6xi32>
 // CHECK-NEXT:    }
 func.func @fill(%o: memref<2x3xi32>) {
   %c = arith.constant 7 : i32
@@ -40,5 +42,20 @@ func.func @copy(%a: memref<4x2xf16>, %b: memref<4x2xf16>) {
 // CHECK-NEXT:      affine.store %[[V]], %[[B]][%[[I]]] : memref<5xi1>
 func.func @copy_1d(%a: memref<5xi1>, %b: memref<5xi1>) {
   "memref.copy"(%a, %b) : (memref<5xi1>, memref<5xi1>) -> ()
+  func.return
+}
+
+// -----
+
+// A big fill: two dimensions, the trailing ones (57 x 57 = 3249 elements) one
+// contiguous inner loop.
+// CHECK-LABEL: func.func @fill_2d
+// CHECK:         %[[F:.*]] = memref.collapse_shape %{{.*}} {{\[}}[0 : i64, 1 : i64], [2 : i64, 3 : i64]] : memref<1x192x57x57xf32> into memref<192x3249xf32>
+// CHECK-NEXT:    affine.for %[[I:.*]] = 0 to 192 {
+// CHECK-NEXT:      affine.for %[[J:.*]] = 0 to 3249 {
+// CHECK-NEXT:        affine.store %{{.*}}, %[[F]][%[[I]], %[[J]]] : memref<192x3249xf32>
+func.func @fill_2d(%o: memref<1x192x57x57xf32>) {
+  %c = arith.constant 0xff800000 : f32
+  linalg.fill ins(%c : f32) outs(%o : memref<1x192x57x57xf32>)
   func.return
 }

@@ -1,11 +1,12 @@
 // RUN: mlopt %s --split-input-file -p 'convert-linalg-to-affine{threads=2}' | filecheck %s
 // RUN: mlopt %s --split-input-file -p convert-linalg-to-affine | filecheck %s --check-prefix=SERIAL
 
-// A large all-parallel nest: its first loop of two or more iterations (the
-// batch loop has one) is marked for the thread pool; without threads, nothing.
+// A large all-parallel nest (elementwise: over a 2-D view, 64 x 4096): its
+// first loop of two or more iterations is marked for the thread pool; without
+// threads, nothing.
 // CHECK-LABEL: func.func @relu
-// CHECK:         affine.for %{{.*}} = 0 to 1 {
-// CHECK-NEXT:      affine.for %{{.*}} = 0 to 64 {
+// CHECK:         affine.for %{{.*}} = 0 to 64 {
+// CHECK-NEXT:      affine.for %{{.*}} = 0 to 4096 {
 // CHECK:           } {mlopt.parallel = 2 : i64}
 // CHECK-NOT:     mlopt.parallel
 // SERIAL-LABEL: func.func @relu

@@ -192,9 +192,15 @@ func.func @instancenorm(%x: tensor<1x2x3xf32>, %s: tensor<2xf32>, %b: tensor<2xf
 // CHECK-NEXT: %{{\w+}} = arith.constant 3.33333337e-05 : f32
 // CHECK-NEXT: %{{\w+}} = arith.mulf %{{\w+}}, %{{\w+}} : f32
 // CHECK-NEXT: %{{\w+}} = arith.addf %{{\w+}}, %{{\w+}} : f32
-// CHECK-NEXT: %{{\w+}} = arith.constant 7.500000e-01 : f32
-// CHECK-NEXT: %{{\w+}} = math.powf %{{\w+}}, %{{\w+}} : f32
-// CHECK-NEXT: %{{\w+}} = arith.divf %{{\w+}}, %{{\w+}} : f32
+// beta = 0.75 by square roots, -inf (powf: +inf) kept
+// CHECK-NEXT: %[[T:\w+]] = math.sqrt %[[B:\w+]] : f32
+// CHECK-NEXT: %[[Q:\w+]] = math.sqrt %[[T]] : f32
+// CHECK-NEXT: %[[P:\w+]] = arith.mulf %[[T]], %[[Q]] : f32
+// CHECK-NEXT: %[[NI:\w+]] = arith.constant 0xff800000 : f32
+// CHECK-NEXT: %[[E:\w+]] = arith.cmpf oeq, %[[B]], %[[NI]] : f32
+// CHECK-NEXT: %[[I:\w+]] = arith.constant 0x7f800000 : f32
+// CHECK-NEXT: %[[R:\w+]] = arith.select %[[E]], %[[I]], %[[P]] : f32
+// CHECK-NEXT: %{{\w+}} = arith.divf %{{\w+}}, %[[R]] : f32
 // CHECK-NEXT: linalg.yield %{{\w+}} : f32
 // CHECK-NEXT: } -> tensor<1x4x2x2xf32>
 // CHECK-NEXT: func.return %{{\w+}} : tensor<1x4x2x2xf32>

@@ -29,7 +29,7 @@ from xdsl.context import Context
 from xdsl.dialects import affine, memref
 from xdsl.dialects.linalg.abstract_ops import LinalgStructuredOperation
 from xdsl.dialects.linalg.ops import IndexOp, YieldOp
-from xdsl.dialects.builtin import AffineMapAttr, IndexType, IntegerAttr, MemRefType, ModuleOp, NoneAttr
+from xdsl.dialects.builtin import AffineMapAttr, ArrayAttr, IndexType, IntegerAttr, MemRefType, ModuleOp, NoneAttr
 from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.ir.affine import AffineDimExpr, AffineExpr, AffineMap
 from xdsl.passes import ModulePass
@@ -64,16 +64,18 @@ def _inline_body(
     block: Block,
     anchor: Operation,
     out_values: list[SSAValue] | None,
+    operands: Sequence[SSAValue] | None = None,
 ) -> list[SSAValue]:
     """Load the operands, inline ``op``'s body before ``anchor``; return the yielded values.
 
     ``out_values`` stand for the output elements; when None the outputs are
-    loaded (only if the body reads them).
+    loaded (only if the body reads them).  ``operands`` replace ``op``'s
+    (views of them, for the flattened form).
     """
     body = op.body.block
     mapping: dict[SSAValue, SSAValue] = {}
     n_in = len(op.inputs)
-    for i, (operand, arg) in enumerate(zip(op.operands, body.args, strict=True)):
+    for i, (operand, arg) in enumerate(zip(operands or op.operands, body.args, strict=True)):
         if i >= n_in and out_values is not None:
             mapping[arg] = out_values[i - n_in]
             continue
@@ -165,6 +167,52 @@ def _mark_parallel(ivs: Sequence[SSAValue], ranges: Sequence[int], threads: int)
                 assert isinstance(loop, affine.ForOp)
                 loop.attributes["mlopt.parallel"] = IntegerAttr(threads, 64)
             return
+
+
+def _flattenable(op: LinalgStructuredOperation, maps: list[AffineMap], ranges: Sequence[int]) -> bool:
+    """Every memref operand is read and written element for element (identity
+    maps over the same shape) and the op does not use ``linalg.index``: the
+    nest is one loop over 1-D views.  (LLVM otherwise may fully unroll a short
+    innermost loop and vectorise the one outside it with scatters: a 57x57
+    fill ran at 1.8 ns per element on Zen 4.)"""
+    if len(ranges) < 2 or any(isinstance(o, IndexOp) for o in op.body.walk()):
+        return False
+    ident = AffineMap.identity(len(ranges))
+    for v, m in zip(op.operands, maps, strict=True):
+        if isinstance(v.type, MemRefType):
+            if m != ident or not isinstance(v.type.layout, NoneAttr) or tuple(v.type.get_shape()) != tuple(ranges):
+                return False
+        elif m.results:  # a scalar operand has a map with no results
+            return False
+    return True
+
+
+def _lower_flat(op: LinalgStructuredOperation, maps: list[AffineMap], ranges: Sequence[int], threads: int) -> None:
+    """The nest over views of two dimensions: the leading ones, and the
+    trailing ones with at least _PARALLEL_CHUNK elements (one contiguous
+    inner loop; the outer one is what the thread pool splits)."""
+    n = len(ranges)
+    k = max((q for q in range(1, n) if num_elements(ranges[q:]) >= _PARALLEL_CHUNK), default=0)
+    shape = [num_elements(ranges[:k]), num_elements(ranges[k:])] if k else [num_elements(ranges)]
+    groups = [list(range(k)), list(range(k, n))] if k else [list(range(n))]
+    reassoc = ArrayAttr([ArrayAttr([IntegerAttr(i, 64) for i in g]) for g in groups])
+    ident = AffineMap.identity(len(shape))
+    views: list[SSAValue] = []
+    for v in op.operands:
+        if isinstance(v.type, MemRefType):
+            view = make_collapse(v, reassoc, MemRefType(v.type.element_type, shape))
+            assert op.parent is not None
+            op.parent.insert_op_before(view, op)
+            views.append(view.results[0])
+        else:
+            views.append(v)
+    flat_maps = [ident if isinstance(v.type, MemRefType) else m for v, m in zip(op.operands, maps, strict=True)]
+    ivs, block, anchor = build_loop_nest(shape, op)
+    _mark_parallel(ivs, shape, threads)
+    results = _inline_body(op, flat_maps, ivs, block, anchor, None, views)
+    n_in = len(op.inputs)
+    for value, out in zip(results, views[n_in:], strict=True):
+        block.insert_op_before(affine.StoreOp(value, out, ivs, AffineMapAttr(ident)), anchor)
 
 
 # A transposing copy is blocked by this many elements of the input's
@@ -286,6 +334,10 @@ class LowerLinalgStructured(RewritePattern):
         while carried < n and (n - 1 - carried) not in out_dims:
             carried += 1
         parallel = all(str(it.data) == "parallel" for it in op.get_iterator_types())
+        if parallel and _flattenable(op, maps, ranges):
+            _lower_flat(op, maps, ranges, self.threads)
+            rewriter.erase(op)
+            return
         blocked = _transpose_dims(op, maps, ranges) if parallel and not carried else None
         if carried and op.outputs:
             _lower_with_iter_args(op, maps, ranges, n - carried)

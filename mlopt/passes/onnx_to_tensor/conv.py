@@ -229,7 +229,13 @@ def _oc_vectors_pay(r, osp, strides, kernel, c, m) -> bool:
     # The time it loses per output element, (1 / eff - 1) multiply-adds per
     # useful one at ~0.02 ns each, must beat the transposing copy (~1.5 ns per
     # element, measured on Zen 4 and Xeon).
-    eff = _lane_use(osp[1]) * (0.7 if any(s != 1 for s in strides) else 1.0)
+    strided = any(s != 1 for s in strides)
+    if not strided and osp[1] >= 28 and m > 128:
+        # wide maps (7/8 of the lanes used) with many output channels: the
+        # channel tiles each stream the whole input again, and measured slower
+        # (56x56, 64 -> 192: 9.0 ms against 7.1 ms on Zen 4)
+        return False
+    eff = _lane_use(osp[1]) * (0.7 if strided else 1.0)
     macs = c * kernel[0] * kernel[1]
     return (1 / eff - 1) * macs * 0.02 > 1.5
 
