@@ -48,14 +48,36 @@ func.func @copy_1d(%a: memref<5xi1>, %b: memref<5xi1>) {
 // -----
 
 // A big fill: two dimensions, the trailing ones (57 x 57 = 3249 elements) one
-// contiguous inner loop.
+// contiguous inner loop (a 1-D view, expanded to 2-D).
 // CHECK-LABEL: func.func @fill_2d
-// CHECK:         %[[F:.*]] = memref.collapse_shape %{{.*}} {{\[}}[0 : i64, 1 : i64], [2 : i64, 3 : i64]] : memref<1x192x57x57xf32> into memref<192x3249xf32>
+// CHECK:         %[[L:.*]] = memref.collapse_shape %{{.*}} {{\[}}[0 : i64, 1 : i64, 2 : i64, 3 : i64]] : memref<1x192x57x57xf32> into memref<623808xf32>
+// CHECK-NEXT:    %[[F:.*]] = memref.expand_shape %[[L]] {{\[}}[0 : i64, 1 : i64]] output_shape [192, 3249] : memref<623808xf32> into memref<192x3249xf32>
 // CHECK-NEXT:    affine.for %[[I:.*]] = 0 to 192 {
 // CHECK-NEXT:      affine.for %[[J:.*]] = 0 to 3249 {
 // CHECK-NEXT:        affine.store %{{.*}}, %[[F]][%[[I]], %[[J]]] : memref<192x3249xf32>
 func.func @fill_2d(%o: memref<1x192x57x57xf32>) {
   %c = arith.constant 0xff800000 : f32
   linalg.fill ins(%c : f32) outs(%o : memref<1x192x57x57xf32>)
+  func.return
+}
+
+// -----
+
+// Unit dimensions indexed by a constant 0 (linalg-collapse-dims leaves batch
+// dimensions so) are still element for element: a residual Add + Relu over
+// 2048 x 49 (no trailing part of 1024 elements or more) is one loop over 1-D
+// views.
+// CHECK-LABEL: func.func @unit_batch
+// CHECK:         %[[B:.*]] = memref.collapse_shape %{{.*}} {{\[}}[0 : i64, 1 : i64, 2 : i64]] : memref<1x2048x49xf32> into memref<100352xf32>
+// CHECK:         affine.for %[[I:.*]] = 0 to 100352 {
+// CHECK-NEXT:      affine.load %[[B]][%[[I]]] : memref<100352xf32>
+func.func @unit_batch(%a: memref<1x2048x49xf32>, %b: memref<1x2048x49xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (0, d0, d1)>, affine_map<(d0, d1) -> (0, d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%b : memref<1x2048x49xf32>) outs(%a : memref<1x2048x49xf32>) {
+  ^bb0(%x: f32, %y: f32):
+    %s = arith.addf %x, %y : f32
+    %z = arith.constant 0.0 : f32
+    %r = arith.maximumf %s, %z : f32
+    linalg.yield %r : f32
+  }
   func.return
 }

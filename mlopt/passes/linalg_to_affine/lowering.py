@@ -31,7 +31,7 @@ from xdsl.dialects.linalg.abstract_ops import LinalgStructuredOperation
 from xdsl.dialects.linalg.ops import IndexOp, YieldOp
 from xdsl.dialects.builtin import AffineMapAttr, ArrayAttr, IndexType, IntegerAttr, MemRefType, ModuleOp, NoneAttr
 from xdsl.ir import Block, Operation, Region, SSAValue
-from xdsl.ir.affine import AffineDimExpr, AffineExpr, AffineMap
+from xdsl.ir.affine import AffineConstantExpr, AffineDimExpr, AffineExpr, AffineMap
 from xdsl.passes import ModulePass
 from xdsl.rewriter import InsertPoint
 from xdsl.pattern_rewriter import (
@@ -41,7 +41,7 @@ from xdsl.pattern_rewriter import (
     op_type_rewrite_pattern,
 )
 
-from mlopt.passes.bufferize.buffers import flat_reassociation, make_collapse, num_elements
+from mlopt.passes.bufferize.buffers import flat_reassociation, make_collapse, make_expand, num_elements
 from mlopt.passes.bufferize.errors import LoweringError
 from mlopt.passes.linalg_to_affine.loops import build_loop_nest, emit_copy_loops
 
@@ -169,18 +169,34 @@ def _mark_parallel(ivs: Sequence[SSAValue], ranges: Sequence[int], threads: int)
             return
 
 
+def _element_for_element(m: AffineMap, v: SSAValue, ranges: Sequence[int]) -> bool:
+    """``m`` reads ``v`` (identity layout) in loop order: the loops in order,
+    plus constant 0 at dimensions of size 1 (``linalg-collapse-dims`` leaves
+    batch dimensions so)."""
+    t = v.type
+    assert isinstance(t, MemRefType)
+    if not isinstance(t.layout, NoneAttr):
+        return False
+    dims: list[int] = []
+    for e, size in zip(m.results, t.get_shape(), strict=True):
+        if isinstance(e, AffineDimExpr):
+            dims.append(e.position)
+        elif not (isinstance(e, AffineConstantExpr) and e.value == 0 and size == 1):
+            return False
+    return dims == list(range(len(ranges))) and num_elements(t.get_shape()) == num_elements(ranges)
+
+
 def _flattenable(op: LinalgStructuredOperation, maps: list[AffineMap], ranges: Sequence[int]) -> bool:
-    """Every memref operand is read and written element for element (identity
-    maps over the same shape) and the op does not use ``linalg.index``: the
-    nest is one loop over 1-D views.  (LLVM otherwise may fully unroll a short
-    innermost loop and vectorise the one outside it with scatters: a 57x57
-    fill ran at 1.8 ns per element on Zen 4.)"""
+    """Every memref operand is read and written element for element (in loop
+    order) and the op does not use ``linalg.index``: the nest is one loop over
+    views.  (LLVM otherwise may fully unroll a short innermost loop and
+    vectorise the one outside it with scatters: a 57x57 fill ran at 1.8 ns per
+    element on Zen 4.)"""
     if len(ranges) < 2 or any(isinstance(o, IndexOp) for o in op.body.walk()):
         return False
-    ident = AffineMap.identity(len(ranges))
     for v, m in zip(op.operands, maps, strict=True):
         if isinstance(v.type, MemRefType):
-            if m != ident or not isinstance(v.type.layout, NoneAttr) or tuple(v.type.get_shape()) != tuple(ranges):
+            if not _element_for_element(m, v, ranges):
                 return False
         elif m.results:  # a scalar operand has a map with no results
             return False
@@ -193,19 +209,25 @@ def _lower_flat(op: LinalgStructuredOperation, maps: list[AffineMap], ranges: Se
     inner loop; the outer one is what the thread pool splits)."""
     n = len(ranges)
     k = max((q for q in range(1, n) if num_elements(ranges[q:]) >= _PARALLEL_CHUNK), default=0)
-    shape = [num_elements(ranges[:k]), num_elements(ranges[k:])] if k else [num_elements(ranges)]
-    groups = [list(range(k)), list(range(k, n))] if k else [list(range(n))]
-    reassoc = ArrayAttr([ArrayAttr([IntegerAttr(i, 64) for i in g]) for g in groups])
+    total = num_elements(ranges)
+    shape = [num_elements(ranges[:k]), num_elements(ranges[k:])] if k else [total]
     ident = AffineMap.identity(len(shape))
     views: list[SSAValue] = []
+    assert op.parent is not None
     for v in op.operands:
-        if isinstance(v.type, MemRefType):
-            view = make_collapse(v, reassoc, MemRefType(v.type.element_type, shape))
-            assert op.parent is not None
-            op.parent.insert_op_before(view, op)
-            views.append(view.results[0])
-        else:
+        if not isinstance(v.type, MemRefType):
             views.append(v)
+            continue
+        rank = len(v.type.get_shape())
+        flat = make_collapse(v, flat_reassociation(rank), MemRefType(v.type.element_type, [total])) if rank != 1 else None
+        if flat is not None:
+            op.parent.insert_op_before(flat, op)
+        view = flat.results[0] if flat is not None else v
+        if len(shape) == 2:
+            two = make_expand(view, flat_reassociation(2), MemRefType(v.type.element_type, shape))
+            op.parent.insert_op_before(two, op)
+            view = two.results[0]
+        views.append(view)
     flat_maps = [ident if isinstance(v.type, MemRefType) else m for v, m in zip(op.operands, maps, strict=True)]
     ivs, block, anchor = build_loop_nest(shape, op)
     _mark_parallel(ivs, shape, threads)
