@@ -22,9 +22,10 @@ it; the parsers still accept the old attribute-dictionary spellings, so
 mlopt's earlier output keeps parsing. ``memref.global`` gets a parser only
 and is still printed in the generic form (MLIR parses that too). In the
 generic form, upstream's ``llvm.mlir.global`` ``tls_mode`` and
-``llvm.getelementptr`` ``noWrapFlags`` inbounds bit are read too (below). Imported by :mod:`mlopt.dialects`
-(and so by every context :func:`mlopt.make_context` builds). See
-docs/upstream.md.
+``llvm.getelementptr`` ``noWrapFlags`` inbounds bit are read too, and an
+inbounds GEP mlopt builds sets that bit (below). Imported by
+:mod:`mlopt.dialects` (and so by every context :func:`mlopt.make_context`
+builds). See docs/upstream.md.
 """
 
 from __future__ import annotations
@@ -374,10 +375,11 @@ def _parse_global(cls: type[memref.GlobalOp], parser: Parser) -> memref.GlobalOp
 # ``llvm.mlir.global`` has ``tls_mode = 0 : i64`` (xDSL: the unit
 # ``thread_local_``), ``llvm.getelementptr`` keeps ``inbounds`` in
 # ``noWrapFlags`` (bit 0; xDSL: the unit ``inbounds``, which the LLVM
-# translation reads).
+# translation reads); mlopt's inbounds GEPs carry both.
 
 _TLS_MODE = "tls_mode"
 _GEP_INBOUNDS = 1
+_GEP_INBOUNDS_FLAGS = 3  # MLIR's `inbounds`: the inbounds and nusw bits
 
 
 def _upstream_generic_properties(op: Operation) -> None:
@@ -389,6 +391,23 @@ def _upstream_generic_properties(op: Operation) -> None:
         flags = op.properties.get("noWrapFlags")
         if isinstance(flags, IntegerAttr) and flags.value.data & _GEP_INBOUNDS:
             op.properties["inbounds"] = UnitAttr()
+
+
+def _install_gep_flags() -> None:
+    """An inbounds GEP built by xDSL also carries the inbounds bits in
+    ``noWrapFlags`` (3: inbounds and nusw, as MLIR's ``inbounds``), so the
+    generic form tells upstream it is inbounds."""
+    original = llvm.GEPOp.__init__
+    if getattr(original, "_mlopt_mlir_syntax", False):
+        return
+
+    def init(self: llvm.GEPOp, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+        flags = self.properties.get("noWrapFlags")
+        if self.inbounds is not None and isinstance(flags, IntegerAttr):
+            self.properties["noWrapFlags"] = IntegerAttr(flags.value.data | _GEP_INBOUNDS_FLAGS, flags.type)
+
+    llvm.GEPOp.__init__ = _mark(init)  # type: ignore[method-assign]
 
 
 def _install_generic_fix() -> None:
@@ -432,6 +451,7 @@ def install() -> None:
     # MLIR parses too)
     _install(memref.GlobalOp, None, _parse_global)
     _install_generic_fix()
+    _install_gep_flags()
 
 
 install()

@@ -3,6 +3,10 @@
 // `thread_local_`) and the inbounds bit of `noWrapFlags` (xDSL: the unit
 // `inbounds`, which the LLVM translation reads) are understood.
 // RUN: mlopt %s | filecheck %s
+// An inbounds GEP mlopt builds (convert-memref-to-llvm here) has the inbounds
+// bits in noWrapFlags too, so upstream reads mlopt's generic form as inbounds.
+// RUN: mlopt %S/Inputs/memref-load.mlir -p convert-memref-to-llvm --print-op-generic | filecheck %s --check-prefix=GEN
+// GEN: "llvm.getelementptr"({{.*}}noWrapFlags = 3 : i32{{.*}}inbounds
 
 // CHECK: llvm.mlir.global external constant @g(dense<1.000000e+00> : tensor<2xf32>)
 // CHECK-NOT: tls_mode
