@@ -230,10 +230,11 @@ def _oc_vectors_pay(r, osp, strides, kernel, c, m) -> bool:
     # useful one at ~0.02 ns each, must beat the transposing copy (~1.5 ns per
     # element, measured on Zen 4 and Xeon).
     strided = any(s != 1 for s in strides)
-    if not strided and osp[1] >= 28 and m > 128:
-        # wide maps (7/8 of the lanes used) with many output channels: the
-        # channel tiles each stream the whole input again, and measured slower
-        # (56x56, 64 -> 192: 9.0 ms against 7.1 ms on Zen 4)
+    if not strided and osp[1] >= 56 and m > 128 and c * kernel[0] * kernel[1] < 1024:
+        # measured slower on Zen 4 (cause not found yet): 56x56 maps, 64 input
+        # and 192 or 256 output channels, 66 against 98 GFLOP/s; with 128
+        # output channels, 128 or more input channels, or 28x28 maps the
+        # channel vectors are as fast or faster
         return False
     eff = _lane_use(osp[1]) * (0.7 if strided else 1.0)
     macs = c * kernel[0] * kernel[1]
