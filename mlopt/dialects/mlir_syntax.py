@@ -117,11 +117,13 @@ def _install(
     cls.parse = classmethod(parse_fn)  # type: ignore[method-assign,assignment]
 
 
-def _operand_list_op(n_operands: int, parenthesised: bool, n_types: int | None) -> tuple[Callable[..., None], Callable[..., object]]:
+def _operand_list_op(
+    n_operands: int, parenthesised: bool, n_types: int | None
+) -> tuple[Callable[..., None], Callable[..., object]]:
     """Printer and parser of ``op %a, %b [fastmath<..>] attr-dict : T`` (one
-    type, shared by operands and result; ``n_types`` > 1: that many types,
-    operand types then the result's taken from the last), or with
-    ``parenthesised``: ``op(%a, %b) [fastmath<..>] attr-dict : (T, T) -> T``."""
+    type for operands and result), of ``llvm.select``'s ``... : i1, T``
+    (``n_types=2``), or with ``parenthesised`` of the intrinsics'
+    ``op(%a, %b) [fastmath<..>] attr-dict : (T, T) -> T``."""
 
     def print_op(self: IRDLOperation, printer: Printer) -> None:
         if parenthesised:
@@ -178,8 +180,7 @@ def _print_fcmp(self: llvm.FCmpOp, printer: Printer) -> None:
     printer.print_string(", ")
     printer.print_ssa_value(self.rhs)
     _print_fastmath(self, printer)
-    # xDSL's own parser left {fastmathFlags = ...} among the attributes
-    printer.print_op_attributes({k: v for k, v in self.attributes.items() if k != _FASTMATH})
+    printer.print_op_attributes(self.attributes)
     printer.print_string(" : ")
     printer.print_attribute(self.lhs.type)
 
@@ -358,7 +359,9 @@ def _parse_global(cls: type[memref.GlobalOp], parser: Parser) -> memref.GlobalOp
             if parser.parse_optional_punctuation(":") is not None:
                 pos = parser.pos
                 if parser.parse_type() != tensor:
-                    parser.raise_error(f"memref.global: the initial value's type must be {tensor}", pos, parser.pos)
+                    parser.raise_error(
+                        f"memref.global: the initial value's type must be {tensor}", pos, parser.pos
+                    )
         else:
             props["initial_value"] = parser.parse_attribute()
     attrs = dict(parser.parse_optional_attr_dict())
@@ -427,7 +430,11 @@ def install() -> None:
     """Give the ops their MLIR syntax (idempotent)."""
     from xdsl.dialects.llvm import AbstractFloatArithOp
 
-    binary = [c for c in vars(llvm).values() if isinstance(c, type) and issubclass(c, AbstractFloatArithOp) and c is not AbstractFloatArithOp]
+    binary = [
+        c
+        for c in vars(llvm).values()
+        if isinstance(c, type) and issubclass(c, AbstractFloatArithOp) and c is not AbstractFloatArithOp
+    ]
     for cls in binary:
         _install(cls, *_operand_list_op(2, False, None))
     _install(llvm.FNegOp, *_operand_list_op(1, False, None))

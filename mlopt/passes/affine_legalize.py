@@ -95,7 +95,7 @@ def legalize(op: Operation) -> bool:
 
 
 class LegalizeAffineIndicesPass(ModulePass):
-    """Affine loads/stores with an index MLIR's affine rules reject (an affine.min result) -> affine.apply + memref/vector load/store."""
+    """Affine accesses indexed by non-affine values (affine.min) -> affine.apply + memref/vector ops."""
 
     name = "legalize-affine-indices"
 
