@@ -73,7 +73,9 @@ def lower_levels(model: onnx.ModelProto | str, input_shapes=None) -> dict[str, s
 def iree_opt(text: str, *args: str) -> str:
     """``iree-opt`` on ``text``: its output, or a failed assertion with its errors."""
     assert IREE_OPT is not None
-    r = subprocess.run([IREE_OPT, "-", *args], input=text, capture_output=True, text=True, timeout=600)
+    # one thread: the suite already runs a worker per core
+    cmd = [IREE_OPT, "-", "--mlir-disable-threading", *args]
+    r = subprocess.run(cmd, input=text, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, f"iree-opt rejected the text:\n{r.stderr[:3000]}"
     return r.stdout
 
