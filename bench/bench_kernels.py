@@ -21,6 +21,7 @@ import argparse
 import statistics
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import onnx
@@ -176,8 +177,29 @@ def _macs(model) -> int:
     return total
 
 
+def _fma_units(lanes: int) -> int:
+    """FMA instructions of the kernels' vector width issued per cycle: 2 (Intel
+    AVX-512 servers, and 256-bit FMA on Zen 3/Zen 4), but 1 for 512-bit vectors
+    on AMD family 25 (Zen 4 splits each into two 256-bit halves)."""
+    vendor, family = "", -1
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("vendor_id"):
+                    vendor = line.split(":")[1].strip()
+                elif line.startswith("cpu family"):
+                    family = int(line.split(":")[1])
+                if vendor and family >= 0:
+                    break
+    except (OSError, ValueError):
+        pass
+    return 1 if vendor == "AuthenticAMD" and family == 25 and lanes >= 16 else 2
+
+
 def peak_gflops(threads: int) -> float:
-    """f32 FMA peak of this machine: lanes x 2 FMA units x 2 flops x GHz x threads."""
+    """f32 FMA peak of this machine: lanes x FMA units x 2 flops x GHz x threads,
+    at the clock /proc/cpuinfo reports (on a VM the nominal one: turbo runs
+    above it, so %peak can exceed 100)."""
     from mlopt.backends.llvm.target import vector_shape
 
     ghz = 0.0
@@ -188,7 +210,8 @@ def peak_gflops(threads: int) -> float:
                     ghz = max(ghz, float(line.split(":")[1]) / 1000)
     except OSError:
         pass
-    return vector_shape().lanes * 2 * 2 * (ghz or 2.0) * threads
+    lanes = vector_shape().lanes
+    return lanes * _fma_units(lanes) * 2 * (ghz or 2.0) * threads
 
 
 def bench(name: str, runs: int, opt_level: int, baseline: bool, threads: int = 1) -> dict:
@@ -233,6 +256,10 @@ def main(argv: list[str] | None = None) -> int:
     from mlopt.backends.llvm.target import vector_shape
 
     peak = peak_gflops(args.threads)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from machine import machine_line
+
+    print(machine_line())
     print(
         f"mlopt -O{args.opt_level} vs onnxruntime ({args.threads} thread(s)), {args.runs} runs, ms; "
         f"ratio of the mins; peak {peak:.0f} GFLOP/s ({vector_shape().bits}-bit FMA)"

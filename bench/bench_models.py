@@ -125,6 +125,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     os.environ.setdefault("OMP_NUM_THREADS", str(args.threads))
 
+    from machine import machine_line
+
+    print(machine_line())
     print(f"mlopt -O{args.opt_level} vs onnxruntime, {args.threads} thread(s), {args.runs} runs, latencies in ms")
     header = f"{'model':<14}{'compile s':>10} {'mlopt med':>10} {'mlopt min':>10} {'ort med':>10} {'ort min':>10} {'mlopt/ort':>10}  check"
     rows = []
