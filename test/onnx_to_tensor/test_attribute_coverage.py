@@ -132,7 +132,7 @@ def _op_with(name: str, attr: str):
     assert xattr is not None, f"{name}.{attr}: cannot spell {value!r}"
     t = TensorType(f32, [2])
     block = Block(arg_types=[t])
-    op = op_class(op_type).create(
+    op = op_class(name).create(
         operands=[block.args[0]],
         result_types=[t],
         attributes={attr: xattr, "onnx_node_name": StringAttr("node0")},
