@@ -106,9 +106,9 @@ _CONVS = {
     # vectors along the output channels (a narrow or strided map, constant
     # weights, channels a multiple of 16): flattened output positions, the
     # input row and column by floordiv/mod
-    "oc_7x7_map": dict(c=40, f=48, hw=(7, 7), k=3, pads=[1, 1, 1, 1]),
+    "oc_7x7_map": dict(c=40, f=112, hw=(7, 7), k=3, pads=[1, 1, 1, 1]),
     "oc_strided": dict(c=24, f=64, hw=(15, 17), k=3, strides=[2, 2], pads=[1, 1, 1, 1]),
-    "oc_dilated_asym": dict(c=16, f=32, hw=(13, 11), k=3, dilations=[2, 1], pads=[2, 1, 1, 0]),
+    "oc_dilated_asym": dict(c=16, f=64, hw=(13, 11), k=3, dilations=[2, 1], pads=[2, 1, 1, 0]),
     "oc_rect_kernel_stride3": dict(c=20, f=80, hw=(12, 29), k=(3, 5), strides=[3, 2]),
 }
 
@@ -160,7 +160,7 @@ def test_conv_oc_vectors_no_bias_residual(target):
     (the accumulators start at zero), then BatchNormalization, a residual Add
     and Relu (fused with the transposing copy back to NCHW)."""
     rng = np.random.default_rng(11)
-    c, hw = 32, 9
+    c, hw = 64, 9
     x = _rand(rng, 1, c, hw, hw)
     w = _rand(rng, c, c, 3, 3, scale=0.1)
     scale, bias = _rand(rng, c), _rand(rng, c)

@@ -119,17 +119,17 @@ func.func @conv_1x1_stride_end_pad(%x: tensor<2x1x4xf32>, %w: tensor<1x1x1xf32>)
 // -----
 
 // A narrow map (5 of 16 lanes along the output row) with constant weights and
-// 32 output channels: the convolution runs over the flattened output
+// 64 output channels: the convolution runs over the flattened output
 // positions p = oh * 5 + ow with vectors along the output channels (the
 // weights stored transposed, c x kh x kw x m), then a transposing copy back
 // to NCHW.
 // CHECK-LABEL: func.func @conv_oc_vectors
-// CHECK: %[[WT:\w+]] = arith.constant dense<5.000000e-01> : tensor<8x3x3x32xf32>
-// CHECK: %[[B:\w+]] = linalg.generic {{.*}} ins(%{{\w+}} : tensor<32xf32>) outs(%{{\w+}} : tensor<1x25x32xf32>)
-// CHECK: %[[T:\w+]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d3, ((d1 floordiv 5) + d4), ((d1 mod 5) + d5))>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d3, d4, d5, d2)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%{{\w+}}, %[[WT]] : tensor<1x8x7x7xf32>, tensor<8x3x3x32xf32>) outs(%[[B]] : tensor<1x25x32xf32>)
-// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, ((d2 * 5) + d3), d1)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], {{.*}} ins(%[[T]] : tensor<1x25x32xf32>) outs(%{{\w+}} : tensor<1x32x5x5xf32>)
-func.func @conv_oc_vectors(%x: tensor<1x8x5x5xf32>, %b: tensor<32xf32>) -> tensor<1x32x5x5xf32> {
-  %w = "onnx.Constant"() {value = dense<0.5> : tensor<32x8x3x3xf32>} : () -> tensor<32x8x3x3xf32>
-  %0 = "onnx.Conv"(%x, %w, %b) {pads = [1, 1, 1, 1]} : (tensor<1x8x5x5xf32>, tensor<32x8x3x3xf32>, tensor<32xf32>) -> tensor<1x32x5x5xf32>
-  func.return %0 : tensor<1x32x5x5xf32>
+// CHECK: %[[WT:\w+]] = arith.constant dense<5.000000e-01> : tensor<8x3x3x64xf32>
+// CHECK: %[[B:\w+]] = linalg.generic {{.*}} ins(%{{\w+}} : tensor<64xf32>) outs(%{{\w+}} : tensor<1x25x64xf32>)
+// CHECK: %[[T:\w+]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d3, ((d1 floordiv 5) + d4), ((d1 mod 5) + d5))>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d3, d4, d5, d2)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%{{\w+}}, %[[WT]] : tensor<1x8x7x7xf32>, tensor<8x3x3x64xf32>) outs(%[[B]] : tensor<1x25x64xf32>)
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, ((d2 * 5) + d3), d1)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], {{.*}} ins(%[[T]] : tensor<1x25x64xf32>) outs(%{{\w+}} : tensor<1x64x5x5xf32>)
+func.func @conv_oc_vectors(%x: tensor<1x8x5x5xf32>, %b: tensor<64xf32>) -> tensor<1x64x5x5xf32> {
+  %w = "onnx.Constant"() {value = dense<0.5> : tensor<64x8x3x3xf32>} : () -> tensor<64x8x3x3xf32>
+  %0 = "onnx.Conv"(%x, %w, %b) {pads = [1, 1, 1, 1]} : (tensor<1x8x5x5xf32>, tensor<64x8x3x3xf32>, tensor<64xf32>) -> tensor<1x64x5x5xf32>
+  func.return %0 : tensor<1x64x5x5xf32>
 }

@@ -222,7 +222,9 @@ def _oc_vectors_pay(r, osp, strides, kernel, c, m) -> bool:
     vectors along the output row waste lanes (a row that is not a multiple of
     the vector width, 7x7 or 14x14 maps) or need a shuffle per vector (a strided
     convolution), and there are enough output channels to fill the lanes."""
-    if r != 2 or kernel[0] * kernel[1] == 1 or m % _LANES or m < 2 * _LANES:
+    if r != 2 or kernel[0] * kernel[1] == 1 or m % _LANES or m < 4 * _LANES:
+        # (32 channels, densenet's growth rate: no faster, and the kernels'
+        # per-row addressing doubled LLVM's time on densenet121)
         return False
     # The efficiency of vectors along the output row: its lane use, and about
     # 0.7 of that for a strided window (a wide load and a shuffle per vector).
