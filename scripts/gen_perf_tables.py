@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""Write docs/performance.md's result tables from the committed bench output.
+
+The numbers in the tables are not typed: ``docs/bench/`` holds the output of
+``bench/bench_models.py`` (one file per thread count) and
+``bench/bench_kernels.py``, each starting with the machine line the scripts
+print, and this script renders them into the blocks between
+``<!-- BEGIN <name> -->`` and ``<!-- END <name> -->`` in docs/performance.md:
+
+* ``models``: model, ORT and mlopt median ms and their ratio at 1 and 2
+  threads, mlopt's 2-thread speedup, the geometric means over the light
+  models (digits, a 0.03 ms MLP, is listed but not in the mean) (``docs/bench/models-1.txt``, ``models-2.txt``);
+* ``kernels``: the kernels table (``docs/bench/kernels.txt``);
+* ``machine``: the machine line of each file.
+
+    python scripts/gen_perf_tables.py           # rewrite the blocks
+    python scripts/gen_perf_tables.py --check   # exit 1 if they are out of date
+
+``test/test_doc_numbers.py`` runs the check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "performance.md"
+BENCH = ROOT / "docs" / "bench"
+
+
+def _lines(name: str) -> list[str]:
+    path = BENCH / name
+    if not path.exists():
+        raise SystemExit(f"gen_perf_tables: {path.relative_to(ROOT)} is missing (run the bench scripts, see its header)")
+    return path.read_text().splitlines()
+
+
+def machine(name: str) -> str:
+    for line in _lines(name):
+        if line.startswith("machine: "):
+            return line[len("machine: "):]
+    raise SystemExit(f"gen_perf_tables: docs/bench/{name} has no 'machine:' line")
+
+
+def model_rows(name: str) -> dict[str, tuple[float, float, str]]:
+    """model -> (mlopt median ms, ORT median ms, check) from a bench_models output."""
+    rows: dict[str, tuple[float, float, str]] = {}
+    header = False
+    for line in _lines(name):
+        if line.startswith("model ") and "mlopt med" in line:
+            header = True
+            continue
+        if not header or line.startswith("geometric mean"):
+            continue
+        parts = line.split()
+        if len(parts) == 8:
+            rows[parts[0]] = (float(parts[2]), float(parts[4]), parts[7])
+    if not rows:
+        raise SystemExit(f"gen_perf_tables: no result rows in docs/bench/{name}")
+    return rows
+
+
+def _ms(v: float) -> str:
+    return f"{v:.3f}" if v < 1 else f"{v:.2f}" if v < 10 else f"{v:.1f}" if v < 100 else f"{v:.0f}"
+
+
+def _geo(values: list[float]) -> float:
+    return math.exp(sum(math.log(v) for v in values) / len(values))
+
+
+def models_table() -> str:
+    one, two = model_rows("models-1.txt"), model_rows("models-2.txt")
+    names = [n for n in one if n in two]
+    out = [
+        "| model | ORT ms (1 thr) | mlopt ms (1 thr) | ratio | ORT ms (2 thr) | mlopt ms (2 thr) | ratio | mlopt 2 thr / 1 thr |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    r1, r2 = [], []
+    for n in names:
+        (m1, o1, c1), (m2, o2, c2) = one[n], two[n]
+        if n != "digits":  # the geometric mean is over the light models
+            r1.append(m1 / o1)
+            r2.append(m2 / o2)
+        flag = "" if c1 == c2 == "ok" else " (outputs differ)"
+        out.append(
+            f"| {n}{flag} | {_ms(o1)} | {_ms(m1)} | {m1 / o1:.2f} | {_ms(o2)} | {_ms(m2)} | {m2 / o2:.2f} | {m1 / m2:.2f}x |"
+        )
+    out.append(f"| **geometric mean ({len(r1)} light models)** | | | **{_geo(r1):.2f}** | | | **{_geo(r2):.2f}** | |")
+    return "\n".join(out)
+
+
+def kernels_table() -> str:
+    lines = _lines("kernels.txt")
+    peak = next((ln for ln in lines if "GFLOP/s (" in ln and "peak" in ln), "")
+    out = [
+        "| kernel | mlopt min ms | ORT min ms | ratio | mlopt GFLOP/s | ORT GFLOP/s | mlopt % of peak |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    header = False
+    for line in lines:
+        if line.startswith("kernel ") and "mlopt med" in line:
+            header = True
+            continue
+        if not header or line.startswith("geometric mean"):
+            continue
+        p = line.split()
+        if len(p) >= 10:
+            out.append(f"| {p[0]} | {p[3]} | {p[5]} | {p[6]} | {p[7]} | {p[8]} | {p[9]} |")
+    m = re.search(r"peak (\d+) GFLOP/s", peak)
+    if m:
+        out.append("")
+        out.append(f"(peak as the script computes it: {m.group(1)} GFLOP/s)")
+    return "\n".join(out)
+
+
+def machine_block() -> str:
+    files = ["models-1.txt", "models-2.txt", "kernels.txt"]
+    seen = {machine(f) for f in files}
+    if len(seen) == 1:
+        return f"Machine (all three runs): {seen.pop()}."
+    return "\n".join(f"* `docs/bench/{f}`: {machine(f)}" for f in files)
+
+
+BLOCKS = {"models": models_table, "kernels": kernels_table, "machine": machine_block}
+
+
+def render(text: str) -> str:
+    for name, fn in BLOCKS.items():
+        pat = re.compile(rf"(<!-- BEGIN {name} -->\n)(?:.*?\n)?(<!-- END {name} -->)", re.S)
+        if not pat.search(text):
+            raise SystemExit(f"gen_perf_tables: docs/performance.md has no '<!-- BEGIN {name} -->' block")
+        text = pat.sub(lambda m: m.group(1) + fn() + "\n" + m.group(2), text)
+    return text
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--check", action="store_true", help="exit 1 if the blocks are not what the bench output gives")
+    args = ap.parse_args(argv)
+    text = DOC.read_text()
+    new = render(text)
+    if args.check:
+        if new != text:
+            print("docs/performance.md's tables differ from docs/bench/ (run scripts/gen_perf_tables.py)", file=sys.stderr)
+            return 1
+        return 0
+    DOC.write_text(new)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
