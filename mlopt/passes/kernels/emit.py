@@ -52,7 +52,7 @@ class _Emitter:
     views: dict[SSAValue, SSAValue] = field(default_factory=dict)
     bases: dict[tuple, SSAValue] = field(default_factory=dict)
     splats: dict[tuple, SSAValue] = field(default_factory=dict)
-    threads: int = 1  # loops outside every other loop of the nest get mlopt.parallel
+    threads: int = 1  # the outermost loops that split evenly get mlopt.parallel (see mark)
     depth: int = 0
     par_depth: int = 0  # the depth of the loops to mark
     # the vector input's panels: (1-D buffer, rest elements, panel width, rest strides)
