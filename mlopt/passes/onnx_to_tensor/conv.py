@@ -216,6 +216,21 @@ def _flat_rows_pay(r, osp, strides, kernel, needed) -> bool:
     return _lane_use(oh * wp) * ow / wp > 1.25 * _lane_use(ow)
 
 
+def _mac_3x3_loops(em, inputs, maps, rows, e, bias, bias_dim):
+    """The multiply-accumulate generic over 3 parallel loops (``rows``, the
+    output) and 3 reductions (c, kh, kw) of the 2-D convolution layouts,
+    starting from the bias (indexed by output dimension ``bias_dim``) or 0."""
+    if bias is not None:
+        init = generic(em, [bias], [AffineMap(3, 0, (d(bias_dim),))], rows, e, lambda bb, bv, o: bv)
+    else:
+        init = em.filled(rows, e, 0)
+    return generic(
+        em, inputs, maps, rows, e, _mac(kind_of(e)),
+        iterators=["parallel"] * 3 + ["reduction"] * 3, init=init,
+        out_map=AffineMap(6, 0, (d(0), d(1), d(2))),
+    )
+
+
 def _oc_vectors_pay(r, osp, strides, kernel, c, m) -> bool:
     """Whether a 2-D k x k convolution (k > 1) with constant weights runs better
     with its vectors along the output channels (``_conv_oc_vectors``): when
@@ -254,7 +269,6 @@ def _conv_oc_vectors(em, w_arr, bias, pb, needed, x, out_shape, strides, dil, e)
     transposing copy."""
     n = em.shape(x)[0]
     m, oh, ow = out_shape[1], *out_shape[2:]
-    body = _mac(kind_of(e))
     xp = pad_input(em, x, pb, needed, 0)
     wt = em.dense(np.ascontiguousarray(w_arr.transpose(1, 2, 3, 0)), e)
     rows = (n, oh * ow, m)
@@ -266,15 +280,7 @@ def _conv_oc_vectors(em, w_arr, bias, pb, needed, x, out_shape, strides, dil, e)
         (d(1) % ow) * sw + d(5) * dil[1],
     ))  # fmt: skip
     wmap = AffineMap(6, 0, (d(3), d(4), d(5), d(2)))
-    omap = AffineMap(6, 0, (d(0), d(1), d(2)))
-    if bias is not None:
-        init = generic(em, [bias], [AffineMap(3, 0, (d(2),))], rows, e, lambda bb, bv, o: bv)
-    else:
-        init = em.filled(rows, e, 0)
-    out_t = generic(
-        em, [xp, wt], [xmap, wmap], rows, e, body,
-        iterators=["parallel"] * 3 + ["reduction"] * 3, init=init, out_map=omap,
-    )
+    out_t = _mac_3x3_loops(em, [xp, wt], [xmap, wmap], rows, e, bias, 2)
     back = AffineMap(4, 0, (d(0), d(2) * ow + d(3), d(1)))
     return generic(em, [out_t], [back], out_shape, e, lambda bb, v, o: v)
 
@@ -289,7 +295,6 @@ def _conv_flat_rows(em, w, bias, pb, needed, x, out_shape, dil, e):
     padded input."""
     n, c = em.shape(x)[:2]
     m = em.shape(w)[0]
-    body = _mac(kind_of(e))
     oh, ow = out_shape[2:]
     hp, wp = needed
     xp = pad_input(em, x, pb, [hp + 1, wp], 0)
@@ -298,15 +303,7 @@ def _conv_flat_rows(em, w, bias, pb, needed, x, out_shape, dil, e):
     # loops: n, m, p, c, kh, kw
     xmap = AffineMap(6, 0, (d(0), d(3), d(2) + d(4) * (dil[0] * wp) + d(5) * dil[1]))
     wmap = AffineMap(6, 0, (d(1), d(3), d(4), d(5)))
-    omap = AffineMap(6, 0, (d(0), d(1), d(2)))
-    if bias is not None:
-        init = generic(em, [bias], [AffineMap(3, 0, (d(1),))], rows, e, lambda bb, bv, o: bv)
-    else:
-        init = em.filled(rows, e, 0)
-    flat = generic(
-        em, [flat_x, w], [xmap, wmap], rows, e, body,
-        iterators=["parallel"] * 3 + ["reduction"] * 3, init=init, out_map=omap,
-    )
+    flat = _mac_3x3_loops(em, [flat_x, w], [xmap, wmap], rows, e, bias, 1)
     pick = AffineMap(4, 0, (d(0), d(1), d(2) * wp + d(3)))
     return generic(em, [flat], [pick], out_shape, e, lambda bb, v, o: v)
 
