@@ -46,17 +46,24 @@ def machine(name: str) -> str:
     raise SystemExit(f"gen_perf_tables: docs/bench/{name} has no 'machine:' line")
 
 
+def _result_rows(lines: list[str], first_column: str) -> list[list[str]]:
+    """The fields of the result lines of a bench table: after its header (the
+    line starting with ``first_column`` and naming ``mlopt med``), the
+    geometric-mean line excluded."""
+    rows: list[list[str]] = []
+    header = False
+    for line in lines:
+        if line.startswith(first_column) and "mlopt med" in line:
+            header = True
+        elif header and not line.startswith("geometric mean"):
+            rows.append(line.split())
+    return rows
+
+
 def model_rows(name: str) -> dict[str, tuple[float, float, str]]:
     """model -> (mlopt median ms, ORT median ms, check) from a bench_models output."""
     rows: dict[str, tuple[float, float, str]] = {}
-    header = False
-    for line in _lines(name):
-        if line.startswith("model ") and "mlopt med" in line:
-            header = True
-            continue
-        if not header or line.startswith("geometric mean"):
-            continue
-        parts = line.split()
+    for parts in _result_rows(_lines(name), "model "):
         if len(parts) == 8:
             rows[parts[0]] = (float(parts[2]), float(parts[4]), parts[7])
     if not rows:
@@ -100,14 +107,7 @@ def kernels_table() -> str:
         "| kernel | mlopt min ms | ORT min ms | ratio | mlopt GFLOP/s | ORT GFLOP/s | mlopt % of peak |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    header = False
-    for line in lines:
-        if line.startswith("kernel ") and "mlopt med" in line:
-            header = True
-            continue
-        if not header or line.startswith("geometric mean"):
-            continue
-        p = line.split()
+    for p in _result_rows(lines, "kernel "):
         if len(p) >= 10:
             out.append(f"| {p[0]} | {p[3]} | {p[5]} | {p[6]} | {p[7]} | {p[8]} | {p[9]} |")
     m = re.search(r"peak (\d+) GFLOP/s", peak)
