@@ -71,6 +71,7 @@ from xdsl.ir import Attribute, Operation, SSAValue
 from mlopt.backends.llvm import JITModule, numpy_dtype
 from mlopt.backends.status import new_status, raise_for_status
 from mlopt.errors import CompileArgumentError, InputError, public_errors
+from mlopt.gc_tuning import compile_gc
 from mlopt.passes.index_checks import TABLE_ATTR as INDEX_CHECKS_ATTR
 from mlopt.passes.index_checks import CheckInfo, read_check_table
 from mlopt.passes.onnx_opt.common import SHAPE_CHAIN_ATTR, SPECIALIZED_ATTR
@@ -326,7 +327,8 @@ class CompiledModel:
         with self._lock:
             spec = self._cache.get(key)
             if spec is None:
-                spec = self._compile(shapes, values)
+                with compile_gc():
+                    spec = self._compile(shapes, values)
                 with self._lru_lock:
                     self._cache[key] = spec
                     while len(self._cache) > max(1, self.max_variants):

@@ -840,7 +840,9 @@ def main(argv: list[str] | None = None) -> int:
     args = _make_arg_parser().parse_args(argv)
     driver = Driver(args)
     try:
-        with report_plugin_warnings("mlopt"):
+        from mlopt.gc_tuning import compile_gc
+
+        with report_plugin_warnings("mlopt"), compile_gc():
             return driver.run()
     except UsageError as e:
         sys.stdout.flush()
