@@ -1,7 +1,7 @@
 """The allocation plan of one bufferized function.
 
-Works on the straight-line body of a function whose temporaries are
-``memref.alloc``s of static shape:
+Works on the straight-line body of a function (or of a loop, see
+:func:`plan_block`) whose temporaries are ``memref.alloc``s of static shape:
 
 1. each allocation moves right before its first user (unused ones vanish),
    and the collapse/expand views of it that were above that user with it;
@@ -20,6 +20,7 @@ from xdsl.dialects import func, memref
 from xdsl.dialects.builtin import MemRefType
 from xdsl.ir import Block, Operation, SSAValue
 from xdsl.rewriter import Rewriter
+from xdsl.traits import IsTerminator
 
 from mlopt.passes.bufferize.buffers import (
     byte_size,
@@ -44,15 +45,16 @@ class _Buffer:
         self.end_op = end_op
 
 
-def _top(op: Operation, fn: func.FuncOp) -> Operation:
-    while (parent := op.parent_op()) is not fn:
+def _top(op: Operation, block: Block) -> Operation:
+    while op.parent_block() is not block:
+        parent = op.parent_op()
         assert parent is not None
         op = parent
     return op
 
 
-def _users(value: SSAValue, fn: func.FuncOp) -> list[Operation]:
-    """Top-level ops using ``value`` or a collapse/expand view of it."""
+def _users(value: SSAValue, fn: Block) -> list[Operation]:
+    """Ops of block ``fn`` using ``value`` or a collapse/expand view of it."""
     found: list[Operation] = []
     work = [value]
     while work:
@@ -80,7 +82,13 @@ def _views(value: SSAValue, block: Block) -> list[Operation]:
 
 def plan_allocations(fn: func.FuncOp) -> int:
     """Apply the plan to ``fn`` in place and return its peak temporary bytes."""
-    block = fn.body.block
+    return plan_block(fn.body.block)
+
+
+def plan_block(block: Block) -> int:
+    """Apply the plan to the ops of ``block`` (the allocations in it, used in it
+    and in the regions of its ops) and return its peak temporary bytes."""
+    fn = block
     for op in reversed(list(block.ops)):
         if isinstance(op, _VIEWS) and not op.results[0].uses:
             Rewriter.erase_op(op)
@@ -161,7 +169,7 @@ def plan_allocations(fn: func.FuncOp) -> int:
         events.append((p.start, size))
         events.append((p.end + 1, -size))
         dealloc = memref.DeallocOp.get(p.value)
-        if isinstance(p.end_op, func.ReturnOp):
+        if p.end_op is block.last_op and p.end_op.has_trait(IsTerminator):
             block.insert_op_before(dealloc, p.end_op)
         else:
             block.insert_op_after(dealloc, p.end_op)

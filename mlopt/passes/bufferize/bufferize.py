@@ -21,6 +21,19 @@ produces the memref level (contract C):
   writes into its destination's buffer when that is legal, else into a copy),
   ``collapse_shape``/``expand_shape`` become their memref views, and
   ``tensor.extract`` (also inside linalg bodies) becomes ``memref.load``;
+  slice offsets may be dynamic (index values, e.g. a loop's induction
+  variable or an ``affine.apply`` of it): they are extra dimensions of the
+  copy loops' access maps (not bounds-checked: the producer guarantees them);
+* ``scf.for`` with constant bounds and tensor ``iter_args`` becomes an
+  ``affine.for`` without ``iter_args``: each iter_arg lives in one buffer for
+  the whole loop, which is also the buffer of the loop's result (the init's
+  own buffer when the loop may overwrite it, else a new one the init is
+  copied into unless it is a ``tensor.empty``); the body is bufferized like a
+  function body in which only values of the body and the iter_args' buffers
+  may be written in place (values from above are read-only: the next
+  iteration reads them again), a yielded value not already in its iter_arg's
+  buffer is copied there before the yield, and the body's temporaries get
+  their own allocation plan, then are allocated once before the loop;
 * finally an allocation plan reuses dead buffers, places deallocations after
   the last use and records the peak bytes of temporaries as the module
   attribute ``mlopt.peak_temp_bytes`` (also printed to stderr with
@@ -33,12 +46,14 @@ import sys
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects import arith, func, memref, tensor
+from xdsl.dialects import affine, arith, func, memref, scf, tensor
 from xdsl.dialects.linalg.abstract_ops import LinalgStructuredOperation
 from xdsl.dialects.linalg.ops import FillOp, GenericOp
 from xdsl.dialects.builtin import (
+    AffineMapAttr,
     ArrayAttr,
     DenseIntOrFPElementsAttr,
+    IndexType,
     DictionaryAttr,
     IntegerAttr,
     MemRefType,
@@ -51,12 +66,13 @@ from xdsl.dialects.builtin import (
     UnrankedTensorType,
     i64,
 )
-from xdsl.ir import Attribute, Block, BlockArgument, Operation, SSAValue
+from xdsl.dialects.tensor import DYNAMIC_INDEX
+from xdsl.ir import Attribute, Block, BlockArgument, Operation, Region, SSAValue
 from xdsl.ir.affine import AffineExpr, AffineMap
 from xdsl.passes import ModulePass
 from xdsl.rewriter import Rewriter
 
-from mlopt.passes.bufferize.alloc_plan import plan_allocations
+from mlopt.passes.bufferize.alloc_plan import plan_allocations, plan_block
 from mlopt.passes.bufferize.buffers import (
     element_bytes,
     make_collapse,
@@ -64,7 +80,7 @@ from mlopt.passes.bufferize.buffers import (
     memref_of,
 )
 from mlopt.passes.bufferize.errors import LoweringError
-from mlopt.passes.linalg_to_affine.loops import emit_copy_loops
+from mlopt.passes.linalg_to_affine.loops import build_loop_nest
 
 
 def _is_tensor(v: SSAValue) -> bool:
@@ -146,6 +162,9 @@ class _FuncBufferizer:
         self.root: dict[SSAValue, _Root] = {}
         self.last_use: dict[SSAValue, int] = {}
         self.replaced: dict[SSAValue, SSAValue] = {}
+        # inside a loop body: the roots that may be written (the body's own
+        # buffers and the iter_args'); None at the function level (all)
+        self.local_roots: set[int] | None = None
 
     # -- bookkeeping -------------------------------------------------------
     def _top(self, op: Operation) -> Operation:
@@ -164,8 +183,17 @@ class _FuncBufferizer:
         return self.buf[t]
 
     def _insert(self, new: Operation, before: Operation) -> Operation:
-        self.block.insert_op_before(new, before)
+        block = before.parent_block()
+        assert block is not None
+        block.insert_op_before(new, before)
         return new
+
+    def _new_root(self) -> _Root:
+        """The root of a new writable buffer of the current scope."""
+        root = _Root(writable=True)
+        if self.local_roots is not None:
+            self.local_roots.add(id(root))
+        return root
 
     def _alloc(self, t: TensorType, before: Operation) -> SSAValue:
         alloc = self._insert(memref.AllocOp([], [], memref_of(t)), before)
@@ -186,6 +214,8 @@ class _FuncBufferizer:
         m = self.buf[init]
         root = self.root[m]
         if not root.writable or id(root) in claimed:
+            return False
+        if self.local_roots is not None and id(root) not in self.local_roots:
             return False
         if any(self.last_use.get(u, -1) > pos for u in root.tensors):
             return False
@@ -320,6 +350,9 @@ class _FuncBufferizer:
 
     # -- ops ---------------------------------------------------------------
     def _convert(self, op: Operation, pos: int) -> None:
+        if isinstance(op, scf.ForOp) and not _touches_tensors(op):
+            self._check_no_tensors_inside(op)
+            return
         if isinstance(op, LinalgStructuredOperation):
             if _touches_tensors(op):
                 self._linalg(op, pos)
@@ -329,7 +362,7 @@ class _FuncBufferizer:
         if isinstance(op, arith.ConstantOp):
             self._constant(op)
         elif isinstance(op, tensor.EmptyOp):
-            self._bind(op.tensor, self._alloc(op.tensor.type, op), _Root(writable=True))
+            self._bind(op.tensor, self._alloc(op.tensor.type, op), self._new_root())
         elif isinstance(op, tensor.ExtractOp):
             load = self._insert(
                 memref.LoadOp.get(self._mem(op.tensor), list(op.indices)), op
@@ -348,6 +381,8 @@ class _FuncBufferizer:
             self._extract_slice(op)
         elif isinstance(op, tensor.InsertSliceOp):
             self._insert_slice(op, pos)
+        elif isinstance(op, scf.ForOp):
+            self._for(op, pos)
         else:
             raise LoweringError(op, "is not supported by bufferize on tensors")
 
@@ -409,7 +444,7 @@ class _FuncBufferizer:
                 root = self.root[m]
             else:
                 m = self._alloc(res.type, op)
-                root = _Root(writable=True)
+                root = self._new_root()
                 if body.args[n_in + i].uses:
                     self._insert(memref.CopyOp(self.buf[init], m), op)
             claimed.add(id(root))
@@ -438,17 +473,27 @@ class _FuncBufferizer:
         op: tensor.ExtractSliceOp | tensor.InsertSliceOp,
         full_type: TensorType,
         slice_type: TensorType,
-    ) -> AffineMap:
-        """Map from the loops over ``slice_type`` to indices in the sliced tensor."""
+    ) -> tuple[AffineMap, list[SSAValue]]:
+        """Map from the loops over ``slice_type`` (then the dynamic offsets) to
+        indices in the sliced tensor, and the dynamic offsets."""
         offsets = op.static_offsets.get_values()
         sizes = op.static_sizes.get_values()
         strides = op.static_strides.get_values()
-        if any(v < 0 for v in (*offsets, *sizes)) or len(op.operands) > 2:
-            raise LoweringError(op, "has dynamic offsets, sizes or strides")
+        dyn = list(op.offsets)
+        if (
+            any(v < 0 for v in sizes)
+            or op.sizes
+            or op.strides
+            or len(dyn) != sum(v == DYNAMIC_INDEX for v in offsets)
+            or any(v < 0 and v != DYNAMIC_INDEX for v in offsets)
+        ):
+            raise LoweringError(op, "has dynamic sizes or strides")
         full = full_type.get_shape()
         if not (len(offsets) == len(sizes) == len(strides) == len(full)):
             raise LoweringError(op, f"has {len(offsets)} offsets for a rank-{len(full)} tensor")
         for d, (off, size, stride) in enumerate(zip(offsets, sizes, strides)):
+            if off == DYNAMIC_INDEX:
+                off = 0  # in bounds for some value at least
             if stride < 1 or (size > 0 and off + (size - 1) * stride >= full[d]):
                 raise LoweringError(
                     op, f"slice [offset {off}, size {size}, stride {stride}] is out of "
@@ -457,47 +502,183 @@ class _FuncBufferizer:
         shape = slice_type.get_shape()
         exprs: list[AffineExpr] = []
         j = 0
+        k = len(shape)  # the next dynamic offset's dimension
         for off, size, stride in zip(offsets, sizes, strides, strict=True):
+            if off == DYNAMIC_INDEX:
+                o: AffineExpr = AffineExpr.dimension(k)
+                k += 1
+            else:
+                o = AffineExpr.constant(off)
             if j < len(shape) and size == shape[j]:
-                exprs.append(AffineExpr.dimension(j) * stride + off)
+                exprs.append(AffineExpr.dimension(j) * stride + o)
                 j += 1
             elif size == 1:
-                exprs.append(AffineExpr.constant(off))
+                exprs.append(o)
             else:
                 raise LoweringError(op, f"has sizes {list(sizes)} that do not match {slice_type}")
         if j != len(shape) or len(exprs) != len(full_type.get_shape()):
             raise LoweringError(op, f"has sizes {list(sizes)} that do not match {slice_type}")
-        return AffineMap(len(shape), 0, tuple(exprs))
+        return AffineMap(len(shape) + len(dyn), 0, tuple(exprs)), dyn
 
     def _extract_slice(self, op: tensor.ExtractSliceOp) -> None:
         src_t, res_t = op.source.type, op.result.type
         assert isinstance(src_t, TensorType) and isinstance(res_t, TensorType)
-        src_map = self._slice_map(op, src_t, res_t)
+        src_map, dyn = self._slice_map(op, src_t, res_t)
         src = self._mem(op.source)
         if src_t == res_t and src_map == AffineMap.identity(len(res_t.get_shape())):
             self._bind(op.result, src, self.root[src])
             return
         dst = self._alloc(res_t, op)
         rank = len(res_t.get_shape())
-        emit_copy_loops(src, src_map, dst, AffineMap.identity(rank), res_t.get_shape(), op)
-        self._bind(op.result, dst, _Root(writable=True))
+        _copy_loops(src, src_map, dyn, dst, AffineMap.identity(rank), [], res_t.get_shape(), op)
+        self._bind(op.result, dst, self._new_root())
 
     def _insert_slice(self, op: tensor.InsertSliceOp, pos: int) -> None:
         src_t, dest_t = op.source.type, op.dest.type
         assert isinstance(src_t, TensorType) and isinstance(dest_t, TensorType)
-        dst_map = self._slice_map(op, dest_t, src_t)
+        dst_map, dyn = self._slice_map(op, dest_t, src_t)
         if self._in_place_ok(op.dest, pos, [(op.source, False)], set()):
             dst = self.buf[op.dest]
             root = self.root[dst]
         else:
             dst = self._alloc(dest_t, op)
-            root = _Root(writable=True)
+            root = self._new_root()
             self._insert(memref.CopyOp(self.buf[op.dest], dst), op)
         rank = len(src_t.get_shape())
-        emit_copy_loops(
-            self.buf[op.source], AffineMap.identity(rank), dst, dst_map, src_t.get_shape(), op
+        _copy_loops(
+            self.buf[op.source], AffineMap.identity(rank), [], dst, dst_map, dyn,
+            src_t.get_shape(), op,
         )
         self._bind(op.result, dst, root)
+
+
+    # -- loops -------------------------------------------------------------
+    def _check_no_tensors_inside(self, op: Operation) -> None:
+        for inner in op.walk():
+            if inner is not op and _touches_tensors(inner):
+                raise LoweringError(inner, "uses tensors inside a loop without tensor iter_args")
+
+    def _for(self, op: scf.ForOp, pos: int) -> None:
+        """An ``scf.for`` with tensor iter_args as an ``affine.for`` on buffers."""
+        bounds = []
+        for v in (op.lb, op.ub, op.step):
+            owner = v.owner
+            if not (
+                isinstance(owner, arith.ConstantOp)
+                and isinstance(owner.value, IntegerAttr)
+            ):
+                raise LoweringError(op, "has bounds that are not constants")
+            bounds.append(owner.value.value.data)
+        lb, ub, step = bounds
+        if step < 1:
+            raise LoweringError(op, f"has step {step}")
+        body = op.body.block
+        iv, *iargs = body.args
+        inside = {id(o) for o in op.walk()}
+        captured: list[SSAValue] = []
+        for inner in op.walk():
+            if inner is op:
+                continue  # the inits: see ``others`` below
+            for v in inner.operands:
+                if _is_tensor(v) and id(v.owner) not in inside and v not in captured:
+                    captured.append(v)
+        captured = [v for v in captured if not (isinstance(v, BlockArgument) and v.block is body)]
+        reads = [(v, False) for v in captured]
+        claimed: set[int] = set()
+        bufs: list[SSAValue] = []
+        for i, (init, arg, res) in enumerate(zip(op.iter_args, iargs, op.res, strict=True)):
+            if not _is_tensor(init):
+                raise LoweringError(op, f"has an iter_arg of type {init.type}; only tensors are supported")
+            others = [(o, False) for j, o in enumerate(op.iter_args) if j != i]
+            if self._in_place_ok(init, pos, reads + others, claimed):
+                m = self.buf[init]
+                root = self.root[m]
+            else:
+                m = self._alloc(init.type, op)
+                root = self._new_root()
+                if not isinstance(init.owner, tensor.EmptyOp):
+                    self._insert(memref.CopyOp(self.buf[init], m), op)
+            claimed.add(id(root))
+            self._bind(arg, m, root)
+            self._bind(res, m, root)
+            bufs.append(m)
+
+        # the body, as a scope of its own
+        saved = (self.last_use, self.local_roots)
+        self.last_use = {}
+        self.local_roots = set(claimed)
+        ops = list(body.ops)
+        bpos = {o: k for k, o in enumerate(ops)}
+        values: list[SSAValue] = [*iargs]
+        for o in ops:
+            values.extend(o.results)
+        for v in values:
+            if _is_tensor(v):
+                self.last_use[v] = max(
+                    (bpos[_top_in(use.operation, body)] for use in v.uses), default=-1
+                )
+        yld = ops[-1]
+        assert isinstance(yld, scf.YieldOp)
+        for k, o in enumerate(ops[:-1]):
+            for inner in o.walk():
+                _check_types(inner)
+            self._convert(o, k)
+        yielded = [self.buf[v] for v in yld.arguments]
+        for i, (src, m) in enumerate(zip(yielded, bufs, strict=True)):
+            if src is m:
+                continue
+            if any(yielded[j] is m for j in range(len(bufs)) if j != i):
+                raise LoweringError(yld, "yields a value in the buffer of another iter_arg")
+            self._insert(memref.CopyOp(src, m), yld)
+        self.last_use, self.local_roots = saved
+        Rewriter.erase_op(yld, safe_erase=False)
+        for o in reversed(ops[:-1]):
+            if _touches_tensors(o):
+                Rewriter.erase_op(o)
+
+        new_body = Block(arg_types=(IndexType(),))
+        new_body.add_op(affine.YieldOp.get())
+        for o in list(body.ops):
+            o.detach()
+            new_body.insert_op_before(o, new_body.last_op)
+        iv.replace_all_uses_with(new_body.args[0])
+        loop = affine.ForOp.from_region((), (), (), (), lb, ub, Region(new_body), step)
+        self._insert(loop, op)
+        # the body's temporaries: planned per iteration, allocated once
+        plan_block(new_body)
+        for o in list(new_body.ops):
+            if isinstance(o, memref.AllocOp):
+                o.detach()
+                self._insert(o, loop)
+            elif isinstance(o, memref.DeallocOp):
+                Rewriter.erase_op(o)
+
+
+def _top_in(op: Operation, block: Block) -> Operation:
+    while op.parent_block() is not block:
+        parent = op.parent_op()
+        assert parent is not None
+        op = parent
+    return op
+
+
+def _copy_loops(
+    src: SSAValue,
+    src_map: AffineMap,
+    src_extra: list[SSAValue],
+    dst: SSAValue,
+    dst_map: AffineMap,
+    dst_extra: list[SSAValue],
+    ranges: tuple[int, ...] | list[int],
+    before: Operation,
+) -> None:
+    """Loops over ``ranges`` doing ``dst[dst_map(i, dst_extra)] = src[src_map(i, src_extra)]``."""
+    ivs, block, anchor = build_loop_nest(ranges, before)
+    load = affine.LoadOp(src, [*ivs, *src_extra], AffineMapAttr(src_map))
+    block.insert_op_before(load, anchor)
+    block.insert_op_before(
+        affine.StoreOp(load.result, dst, [*ivs, *dst_extra], AffineMapAttr(dst_map)), anchor
+    )
 
 
 @dataclass(frozen=True)

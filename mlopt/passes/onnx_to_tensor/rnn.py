@@ -1,26 +1,45 @@
-"""Recurrent ops RNN, GRU, LSTM, unrolled over the (static) sequence length:
-each time step is a few matmul / elementwise generics on (batch, hidden)
-slices; the outputs are assembled with insert_slice."""
+"""Recurrent ops RNN, GRU, LSTM.
+
+The input projection ``X W^T + Wb (+ Rb)`` of every time step is one matmul
+over the whole sequence, outside the time loop.  The recurrence is one
+``scf.for`` over the time steps (one per direction) whose ``iter_args`` are
+the hidden state (and LSTM's cell state) and the ``Y`` output being filled:
+the body, emitted once, reads step ``t``'s projection with an
+``extract_slice`` at the dynamic offset ``t`` (``S - 1 - t`` for the reverse
+direction, an ``affine.apply`` of the induction variable), does the ``h R^T``
+matmul(s) and the gate generics (which read the gates of the (B, G*H) tensors
+through (B, G, H) views, without slices), and writes ``Y[t, d]`` with an
+``insert_slice`` at the same offset.  So the IR does not grow with the
+sequence length.  ``sequence_lens``: a (S, B) ``i1`` mask ``t < lens[b]`` is
+computed once; past a batch row's length the states keep their value and
+``Y`` gets zeros (for the reverse direction, the steps past the length come
+first and leave the initial state alone, as ONNX specifies)."""
 
 from __future__ import annotations
 
 import numpy as np
-from xdsl.dialects import arith, math
+from xdsl.dialects import affine, arith, math, scf, tensor
+from xdsl.dialects.builtin import AffineMapAttr, IndexType, i1
+from xdsl.ir import Block
+from xdsl.ir.affine import AffineExpr, AffineMap
 
 from mlopt.passes.onnx_to_tensor.common import (
     Body,
     Emitter,
     constant_array,
+    d as dim,
     elt_of,
+    generic,
+    index_const,
     is_none,
     lowering,
-    map_elementwise,
+    ttype,
 )
 from mlopt.passes.onnx_to_tensor.elementwise import sigmoid
 from mlopt.passes.onnx_to_tensor.matmul import batched_matmul
 from mlopt.passes.onnx_to_tensor.shape import transpose
 
-
+_DYN = -(2**63)  # tensor dialect's marker of a dynamic offset
 def _activation(name: str, alpha, beta):
     """A scalar activation ``f(b, v, e)`` for the RNN ``activations`` names."""
     n = name.lower()
@@ -63,7 +82,8 @@ _DEFAULT_BETA = {"affine": 0.0, "scaledtanh": 1.0, "hardsigmoid": 0.5}
 
 
 class _Rnn:
-    """Shared set-up: layout, directions, weights per direction, activations."""
+    """Shared set-up: layout, directions, weights per direction, activations,
+    and the time loop."""
 
     def __init__(self, em: Emitter, op, n_gates: int, default_acts: list[str]):
         self.em = em
@@ -80,16 +100,11 @@ class _Rnn:
         self.D = 2 if self.dir == "bidirectional" else 1
         self.clip = em.attr("clip")
         seq = em.operand(4)
-        self.lens = None
+        self.mask = None
         if seq is not None:
             lens = constant_array(seq)
             if lens is None or not np.all(lens.reshape(-1) == self.S):
-                if self.dir != "forward":
-                    raise em.fail(
-                        "sequence_lens shorter than the sequence are only supported "
-                        "for direction 'forward'"
-                    )
-                self.lens = seq
+                self.mask = self._mask(seq)
         names = em.attr("activations") or default_acts * self.D
         alphas = em.attr("activation_alpha") or []
         betas = em.attr("activation_beta") or []
@@ -112,6 +127,16 @@ class _Rnn:
             except ValueError:
                 raise em.fail(f"activation '{nm}' is not supported") from None
         self.n_gates = n_gates
+        self._views: dict = {}
+
+    def _mask(self, seq):
+        """(S, B) i1: whether step t is within batch row b's length."""
+        le = elt_of(seq)
+
+        def body(b: Body, lv, _o):
+            return b.add(arith.CmpiOp(b.index(0), b.to_index(lv, le), "slt"))
+
+        return generic(self.em, [seq], [AffineMap(2, 0, (dim(1),))], (self.S, self.B), i1, body)
 
     def slice2(self, v, d: int):
         """v[d] of a (D, A, B) tensor as (A, B)."""
@@ -119,9 +144,10 @@ class _Rnn:
         return self.em.reshape(self.em.extract_slice(v, [d, 0, 0], [1, *sh[1:]]), sh[1:])
 
     def weights(self, d: int):
+        """W^T (I, G*H), R^T (H, G*H) and the biases Wb, Rb (G*H,) of direction d."""
         em, op = self.em, self.op
-        W = transpose(em, self.slice2(op.operands[1], d), (1, 0))  # (I, G*H)
-        R = transpose(em, self.slice2(op.operands[2], d), (1, 0))  # (H, G*H)
+        W = transpose(em, self.slice2(op.operands[1], d), (1, 0))
+        R = transpose(em, self.slice2(op.operands[2], d), (1, 0))
         bias = em.operand(3)
         GH = self.n_gates * self.H
         if bias is not None:
@@ -132,6 +158,21 @@ class _Rnn:
             wb = rb = None
         return W, R, wb, rb
 
+    def projection(self, W, biases):
+        """X W^T + sum(biases) for every time step: (S, B, G*H), one matmul."""
+        em = self.em
+        S, B, I = self.S, self.B, self.I
+        GH = em.shape(W)[1]
+        xw = batched_matmul(em, em.reshape(self.x, (S * B, I)), W, self.e)
+        bs = [v for v in biases if v is not None]
+        if bs:
+            xw = generic(
+                em, [xw, *bs],
+                [AffineMap.identity(2)] + [AffineMap(2, 0, (dim(1),))] * len(bs),
+                (S * B, GH), self.e, lambda b, *vs: _sum(b, vs[: 1 + len(bs)]),
+            )
+        return em.reshape(xw, (S, B, GH))
+
     def initial(self, idx: int, d: int):
         v = self.em.operand(idx)
         if v is None:
@@ -140,84 +181,132 @@ class _Rnn:
             v = transpose(self.em, v, (1, 0, 2))
         return self.slice2(v, d)
 
-    def x_at(self, t: int):
-        em = self.em
-        return em.reshape(em.extract_slice(self.x, [t, 0, 0], [1, self.B, self.I]), (self.B, self.I))
-
-    def gate(self, v, g: int):
-        return self.em.extract_slice(v, [0, g * self.H], [self.B, self.H])
-
     def clipped(self, b: Body, v):
         if self.clip is None:
             return v
         c = float(self.clip)
         return b.add(arith.MinimumfOp(b.add(arith.MaximumfOp(v, b.const(-c, self.e))), b.const(c, self.e)))
 
-    def outputs(self, ys_per_dir, finals_per_dir):
-        """Assemble Y (S, D, B, H) and the (D, B, H) finals, honouring layout."""
+    def gates(self, em: Emitter, ins, fn):
+        """A (B, H) elementwise generic over ``(value, gate)`` inputs: gate g of
+        a (B, G*H) value or a (G*H,) bias is read through its (B, G, H) or
+        (G, H) view at ``[.., g, j]`` (gate None: a (B, H) / (H,) value as
+        is).  (A map ``d1 + g * H`` would do for g > 0, but upstream's linalg
+        verifier wants a plain ``d1`` to span the whole dimension.)"""
+        H = self.H
+        maps, vals = [], []
+        for v, g in ins:
+            sh = em.shape(v)
+            if g is not None:
+                key = (id(em), v)
+                if key not in self._views:
+                    self._views[key] = em.reshape(v, (*sh[:-1], sh[-1] // H, H))
+                v = self._views[key]
+            lead = (dim(0),) if len(sh) == 2 else ()
+            mid = (AffineExpr.constant(g),) if g is not None else ()
+            maps.append(AffineMap(2, 0, (*lead, *mid, dim(1))))
+            vals.append(v)
+        n = len(ins)
+        return generic(em, vals, maps, (self.B, H), self.e, lambda b, *a: fn(b, *a[:n]))
+
+    def dyn_row(self, em: Emitter, v, t):
+        """v[t] of a (S, ...) tensor at the dynamic index t."""
+        sh = em.shape(v)
+        n = len(sh)
+        s = em.add(tensor.ExtractSliceOp(v, [t] + [0] * (n - 1), [1, *sh[1:]], [1] * n, ttype((1, *sh[1:]), elt_of(v))))
+        return em.reshape(s, sh[1:])
+
+    def masked(self, em: Emitter, new, old, m):
+        """Per batch row: ``new`` where the mask row ``m`` (B,) is set, else ``old`` (None: 0)."""
+        ins = [m, new] + ([] if old is None else [old])
+        maps = [AffineMap(2, 0, (dim(0),))] + [AffineMap.identity(2)] * (len(ins) - 1)
+
+        def body(b: Body, mv, nv, *rest):
+            return b.select(mv, nv, rest[0] if old is not None else b.const(0.0, self.e))
+
+        return generic(em, ins, maps, (self.B, self.H), self.e, body)
+
+    def reversed_dir(self, d: int) -> bool:
+        return self.dir == "reverse" or (self.dir == "bidirectional" and d == 1)
+
+    def scan(self, d: int, xw, states, step, y):
+        """The time loop of direction d.
+
+        ``step(em, xw_t, *states) -> new states`` (the hidden state first)
+        emits one step; returns ``(y, final states)``, ``y`` (S, D, B, H) with
+        row d filled (None when ``y`` is None).
+        """
         em = self.em
-        op = self.op
+        S, B, H = self.S, self.B, self.H
+        carry = ([y] if y is not None else []) + list(states)
+        block = Block(arg_types=[IndexType(), *[v.type for v in carry]])
+        sub = Emitter(em.op)
+        t = block.args[0]
+        if self.reversed_dir(d):
+            rmap = AffineMap(1, 0, (AffineExpr.constant(S - 1) - AffineExpr.dimension(0),))
+            t = sub.add(affine.ApplyOp([t], AffineMapAttr(rmap)))
+        args = list(block.args[1:])
+        yv = args.pop(0) if y is not None else None
+        xt = self.dyn_row(sub, xw, t)
+        new = list(step(sub, xt, *args))
+        ys = new[0]
+        if self.mask is not None:
+            m = self.dyn_row(sub, self.mask, t)
+            ys = self.masked(sub, new[0], None, m)
+            new = [self.masked(sub, n, o, m) for n, o in zip(new, args, strict=True)]
+        if yv is not None:
+            row = sub.reshape(ys, (1, 1, B, H))
+            yv = sub.add(tensor.InsertSliceOp.get(
+                row, yv, [1, 1, B, H], static_offsets=[_DYN, d, 0, 0], offsets=[t]
+            ))
+            new = [yv, *new]
+        for o in sub.ops:
+            block.add_op(o)
+        block.add_op(scf.YieldOp(*new))
+        lb, ub, st = index_const(em, 0), index_const(em, S), index_const(em, 1)
+        loop = scf.ForOp(lb, ub, st, carry, block)
+        em.ops.append(loop)
+        res = list(loop.results)
+        return (res.pop(0) if y is not None else None), res
+
+    def run(self, setup, step):
+        """Both directions: ``setup(d) -> (xw, initial states, step args)``;
+        returns the lowering's results."""
+        em, op = self.em, self.op
         S, D, B, H = self.S, self.D, self.B, self.H
+        want_y = not is_none(op.results[0])
+        y = em.empty((S, D, B, H), self.e) if want_y else None
+        finals = []
+        for d in range(D):
+            xw, states, extra = setup(d)
+            y, fin = self.scan(d, xw, states, lambda sub, xt, *st: step(sub, d, extra, xt, *st), y)
+            finals.append(fin)
         res = []
-        if not is_none(op.results[0]):
-            y = em.empty((S, D, B, H), self.e)
-            for d, ys in enumerate(ys_per_dir):
-                for t, h in enumerate(ys):
-                    y = em.insert_slice(em.reshape(h, (1, 1, B, H)), y, [t, d, 0, 0], [1, 1, B, H])
-            if self.layout:
-                y = transpose(em, y, (2, 0, 1, 3))
-            res.append(y)
+        if want_y:
+            res.append(transpose(em, y, (2, 0, 1, 3)) if self.layout else y)
         else:
             res.append(None)
-        for k in range(len(finals_per_dir[0])):
+        for k in range(len(finals[0])):
             if len(op.results) <= 1 + k or is_none(op.results[1 + k]):
                 res.append(None)
                 continue
-            f = em.empty((D, B, H), self.e)
-            for d in range(D):
-                f = em.insert_slice(em.reshape(finals_per_dir[d][k], (1, B, H)), f, [d, 0, 0], [1, B, H])
+            if D == 1:
+                f = em.reshape(finals[0][k], (1, B, H))
+            else:
+                f = em.empty((D, B, H), self.e)
+                for dd in range(D):
+                    f = em.insert_slice(em.reshape(finals[dd][k], (1, B, H)), f, [dd, 0, 0], [1, B, H])
             if self.layout:
                 f = transpose(em, f, (1, 0, 2))
             res.append(f)
         return res
 
-    def masked(self, new, old, t: int, fill_zero: bool = False):
-        """Per batch row: ``new`` while t < sequence_lens[b], else ``old`` (or 0)."""
-        if self.lens is None:
-            return new
-        from xdsl.ir.affine import AffineMap
 
-        from mlopt.passes.onnx_to_tensor.common import d as dim
-        from mlopt.passes.onnx_to_tensor.common import generic
-
-        le = elt_of(self.lens)
-        ins = [self.lens, new] + ([] if fill_zero else [old])
-        maps = [AffineMap(2, 0, (dim(0),)), AffineMap.identity(2)] + ([] if fill_zero else [AffineMap.identity(2)])
-
-        def body(b: Body, lv, nv, *rest):
-            live = b.add(arith.CmpiOp(b.const(t, le), lv, "slt"))
-            return b.select(live, nv, b.const(0.0, self.e) if fill_zero else rest[0])
-
-        return generic(self.em, ins, maps, (self.B, self.H), self.e, body)
-
-    def steps(self, d: int):
-        rev = self.dir == "reverse" or (self.dir == "bidirectional" and d == 1)
-        return list(reversed(range(self.S))) if rev else list(range(self.S))
-
-
-def _linear(em: Emitter, r: _Rnn, xt, h, W, R, wb, rb):
-    """x_t W^T + h R^T + Wb + Rb -> (B, G*H)."""
-    a = batched_matmul(em, xt, W, r.e)
-    b_ = batched_matmul(em, h, R, r.e)
-    ins = [a, b_] + [v for v in (wb, rb) if v is not None]
-
-    def f(b: Body, *vs):
-        acc = vs[0]
-        for v in vs[1:]:
-            acc = b.add(arith.AddfOp(acc, v))
-        return acc
-
-    return map_elementwise(em, ins, r.e, f)
+def _sum(b: Body, vs):
+    acc = vs[0]
+    for v in vs[1:]:
+        acc = b.add(arith.AddfOp(acc, v))
+    return acc
 
 
 @lowering(
@@ -226,20 +315,17 @@ def _linear(em: Emitter, r: _Rnn, xt, h, W, R, wb, rb):
 )
 def lower_rnn(em: Emitter, op):
     r = _Rnn(em, op, 1, ["Tanh"])
-    ys_all, finals = [], []
-    for d in range(r.D):
+
+    def setup(d):
         W, R, wb, rb = r.weights(d)
+        return r.projection(W, (wb, rb)), [r.initial(5, d)], R
+
+    def step(sub, d, R, xt, h):
         act = r.acts[d]
-        h = r.initial(5, d)
-        ys = [None] * r.S
-        for t in r.steps(d):
-            z = _linear(em, r, r.x_at(t), h, W, R, wb, rb)
-            hn = map_elementwise(em, [z], r.e, lambda b, v: act(b, r.clipped(b, v), r.e))
-            ys[t] = r.masked(hn, None, t, fill_zero=True)
-            h = r.masked(hn, h, t)
-        ys_all.append(ys)
-        finals.append([h])
-    return r.outputs(ys_all, finals)
+        hr = batched_matmul(sub, h, R, r.e)
+        return [r.gates(sub, [(xt, 0), (hr, 0)], lambda b, x, y: act(b, r.clipped(b, b.add(arith.AddfOp(x, y))), r.e))]
+
+    return r.run(setup, step)
 
 
 @lowering(
@@ -249,68 +335,50 @@ def lower_rnn(em: Emitter, op):
 def lower_gru(em: Emitter, op):
     r = _Rnn(em, op, 3, ["Sigmoid", "Tanh"])
     lbr = em.attr("linear_before_reset", 0)
-    ys_all, finals = [], []
     H = r.H
-    for d in range(r.D):
+
+    def setup(d):
         W, R, wb, rb = r.weights(d)
+        if lbr:
+            Rs = (R,)  # h R^T for all three gates
+        else:
+            Rs = (em.extract_slice(R, [0, 0], [H, 2 * H]), em.extract_slice(R, [0, 2 * H], [H, H]))
+        return r.projection(W, (wb,)), [r.initial(5, d)], (Rs, rb)
+
+    def step(sub, d, extra, xw, h):
+        Rs, rb = extra
         f_act, g_act = r.acts[2 * d], r.acts[2 * d + 1]
-        h = r.initial(5, d)
-        ys = [None] * r.S
-        for t in r.steps(d):
-            xw = batched_matmul(em, r.x_at(t), W, r.e)
-            if wb is not None:
-                xw = map_elementwise(em, [xw, wb], r.e, lambda b, a, c: b.add(arith.AddfOp(a, c)))
-            # gates order: z, r, h
-            Rz = em.extract_slice(R, [0, 0], [H, H])
-            Rr = em.extract_slice(R, [0, H], [H, H])
-            Rh = em.extract_slice(R, [0, 2 * H], [H, H])
-            hz = batched_matmul(em, h, Rz, r.e)
-            hr = batched_matmul(em, h, Rr, r.e)
-            rbz = em.extract_slice(rb, [0], [H]) if rb is not None else None
-            rbr = em.extract_slice(rb, [H], [H]) if rb is not None else None
-            rbh = em.extract_slice(rb, [2 * H], [H]) if rb is not None else None
+        hr = batched_matmul(sub, h, Rs[0], r.e)  # gates z, r (and h): (B, 2H) or (B, 3H)
 
-            def gate_act(act, xg, hg, bg):
-                ins = [xg, hg] + ([bg] if bg is not None else [])
-                return map_elementwise(
-                    em, ins, r.e,
-                    lambda b, *vs: act(b, r.clipped(b, _sum(b, vs)), r.e),
-                )
+        def gate_act(act, g):
+            ins = [(xw, g), (hr, g)] + ([(rb, g)] if rb is not None else [])
+            return r.gates(sub, ins, lambda b, *vs: act(b, r.clipped(b, _sum(b, vs)), r.e))
 
-            z = gate_act(f_act, r.gate(xw, 0), hz, rbz)
-            rr = gate_act(f_act, r.gate(xw, 1), hr, rbr)
-            if lbr:
-                hh = batched_matmul(em, h, Rh, r.e)
-                ins = [r.gate(xw, 2), rr, hh] + ([rbh] if rbh is not None else [])
+        z = gate_act(f_act, 0)
+        rr = gate_act(f_act, 1)
+        if lbr:
+            ins = [(xw, 2), (rr, None), (hr, 2)] + ([(rb, 2)] if rb is not None else [])
 
-                def cand(b: Body, xg, rv, hv, *bh):
-                    inner = hv if not bh else b.add(arith.AddfOp(hv, bh[0]))
-                    return g_act(b, r.clipped(b, b.add(arith.AddfOp(xg, b.add(arith.MulfOp(rv, inner))))), r.e)
+            def cand(b: Body, xg, rv, hv, *bh):
+                inner = hv if not bh else b.add(arith.AddfOp(hv, bh[0]))
+                return g_act(b, r.clipped(b, b.add(arith.AddfOp(xg, b.add(arith.MulfOp(rv, inner))))), r.e)
 
-                n = map_elementwise(em, ins, r.e, cand)
-            else:
-                rh = map_elementwise(em, [rr, h], r.e, lambda b, a, c: b.add(arith.MulfOp(a, c)))
-                hh = batched_matmul(em, rh, Rh, r.e)
-                n = gate_act(g_act, r.gate(xw, 2), hh, rbh)
-            hn = map_elementwise(
-                em, [z, n, h], r.e,
-                lambda b, zv, nv, hv: b.add(arith.AddfOp(
-                    b.add(arith.MulfOp(b.add(arith.SubfOp(b.const(1.0, r.e), zv)), nv)),
-                    b.add(arith.MulfOp(zv, hv)),
-                )),
-            )
-            ys[t] = r.masked(hn, None, t, fill_zero=True)
-            h = r.masked(hn, h, t)
-        ys_all.append(ys)
-        finals.append([h])
-    return r.outputs(ys_all, finals)
+            n = r.gates(sub, ins, cand)
+        else:
+            rh = r.gates(sub, [(rr, None), (h, None)], lambda b, a, c: b.add(arith.MulfOp(a, c)))
+            hh = batched_matmul(sub, rh, Rs[1], r.e)
+            ins = [(xw, 2), (hh, None)] + ([(rb, 2)] if rb is not None else [])
+            n = r.gates(sub, ins, lambda b, *vs: g_act(b, r.clipped(b, _sum(b, vs)), r.e))
+        hn = r.gates(
+            sub, [(z, None), (n, None), (h, None)],
+            lambda b, zv, nv, hv: b.add(arith.AddfOp(
+                b.add(arith.MulfOp(b.add(arith.SubfOp(b.const(1.0, r.e), zv)), nv)),
+                b.add(arith.MulfOp(zv, hv)),
+            )),
+        )
+        return [hn]
 
-
-def _sum(b: Body, vs):
-    acc = vs[0]
-    for v in vs[1:]:
-        acc = b.add(arith.AddfOp(acc, v))
-    return acc
+    return r.run(setup, step)
 
 
 @lowering(
@@ -322,43 +390,40 @@ def lower_lstm(em: Emitter, op):
     if em.attr("input_forget", 0):
         raise em.fail("LSTM input_forget is not supported")
     peep = em.operand(7)
-    ys_all, finals = [], []
     H = r.H
-    for d in range(r.D):
+
+    def setup(d):
         W, R, wb, rb = r.weights(d)
+        pd = em.reshape(em.extract_slice(peep, [d, 0], [1, 3 * H]), (3 * H,)) if peep is not None else None
+        return r.projection(W, (wb, rb)), [r.initial(5, d), r.initial(6, d)], (R, pd)
+
+    def step(sub, d, extra, xw, h, cst):
+        R, pd = extra
         f_act, g_act, h_act = r.acts[3 * d], r.acts[3 * d + 1], r.acts[3 * d + 2]
-        h = r.initial(5, d)
-        cst = r.initial(6, d)
-        if peep is not None:
-            pd = em.reshape(em.extract_slice(peep, [d, 0], [1, 3 * H]), (3 * H,))
-            p_i, p_o, p_f = (em.extract_slice(pd, [k * H], [H]) for k in range(3))
-        ys = [None] * r.S
-        for t in r.steps(d):
-            z = _linear(em, r, r.x_at(t), h, W, R, wb, rb)
-            # gate order: i, o, f, c
-            gi, go, gf, gc = (r.gate(z, k) for k in range(4))
+        hr = batched_matmul(sub, h, R, r.e)  # (B, 4H), gate order i, o, f, c
 
-            def peep_gate(act, g, p, cv):
-                if peep is None:
-                    return map_elementwise(em, [g], r.e, lambda b, v: act(b, r.clipped(b, v), r.e))
-                return map_elementwise(
-                    em, [g, p, cv], r.e,
-                    lambda b, v, pv, c_: act(b, r.clipped(b, b.add(arith.AddfOp(v, b.add(arith.MulfOp(pv, c_))))), r.e),
-                )
-
-            i = peep_gate(f_act, gi, p_i if peep is not None else None, cst)
-            f = peep_gate(f_act, gf, p_f if peep is not None else None, cst)
-            c_new = map_elementwise(
-                em, [f, cst, i, gc], r.e,
-                lambda b, fv, cv, iv, gv: b.add(arith.AddfOp(
-                    b.add(arith.MulfOp(fv, cv)), b.add(arith.MulfOp(iv, g_act(b, r.clipped(b, gv), r.e)))
-                )),
+        def peep_gate(act, g, pg, cv):
+            # peepholes P = [p_i, p_o, p_f]
+            if pd is None:
+                return r.gates(sub, [(xw, g), (hr, g)], lambda b, x, y: act(b, r.clipped(b, b.add(arith.AddfOp(x, y))), r.e))
+            return r.gates(
+                sub, [(xw, g), (hr, g), (pd, pg), (cv, None)],
+                lambda b, x, y, pv, c_: act(
+                    b, r.clipped(b, b.add(arith.AddfOp(b.add(arith.AddfOp(x, y)), b.add(arith.MulfOp(pv, c_))))), r.e
+                ),
             )
-            o = peep_gate(f_act, go, p_o if peep is not None else None, c_new)
-            hn = map_elementwise(em, [o, c_new], r.e, lambda b, ov, cv: b.add(arith.MulfOp(ov, h_act(b, cv, r.e))))
-            ys[t] = r.masked(hn, None, t, fill_zero=True)
-            h = r.masked(hn, h, t)
-            cst = r.masked(c_new, cst, t)
-        ys_all.append(ys)
-        finals.append([h, cst])
-    return r.outputs(ys_all, finals)
+
+        i = peep_gate(f_act, 0, 0, cst)
+        f = peep_gate(f_act, 2, 2, cst)
+        c_new = r.gates(
+            sub, [(f, None), (cst, None), (i, None), (xw, 3), (hr, 3)],
+            lambda b, fv, cv, iv, x, y: b.add(arith.AddfOp(
+                b.add(arith.MulfOp(fv, cv)),
+                b.add(arith.MulfOp(iv, g_act(b, r.clipped(b, b.add(arith.AddfOp(x, y))), r.e))),
+            )),
+        )
+        o = peep_gate(f_act, 1, 1, c_new)
+        hn = r.gates(sub, [(o, None), (c_new, None)], lambda b, ov, cv: b.add(arith.MulfOp(ov, h_act(b, cv, r.e))))
+        return [hn, c_new]
+
+    return r.run(setup, step)
