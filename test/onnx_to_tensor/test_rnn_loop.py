@@ -16,7 +16,7 @@ GATES = {"RNN": 1, "GRU": 3, "LSTM": 4}
 
 
 def rnn_model(kind, S, B=3, I=5, H=4, *, direction="forward", lens=None, layout=0,
-              init=False, peep=False, attrs=None, seed=0):
+              init=False, peep=False, attrs=None, seed=0, weights_as_inputs=False):
     """A one-node model; returns (model, feeds)."""
     rng = np.random.default_rng(seed)
     G = GATES[kind]
@@ -58,6 +58,12 @@ def rnn_model(kind, S, B=3, I=5, H=4, *, direction="forward", lens=None, layout=
     ys = (B, S, D, H) if layout else (S, D, B, H)
     graph_out = [helper.make_tensor_value_info("Y", TensorProto.FLOAT, list(ys))]
     graph_out += [helper.make_tensor_value_info(o, TensorProto.FLOAT, list(hs)) for o in outs[1:]]
+    if weights_as_inputs:
+        for t in inits:
+            a = numpy_helper.to_array(t)
+            feeds[t.name] = a
+            graph_in.append(helper.make_tensor_value_info(t.name, TensorProto.FLOAT, list(a.shape)))
+        inits = []
     g = helper.make_graph([node], "g", graph_in, graph_out, initializer=inits)
     m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 14)])
     m.ir_version = 8
@@ -112,6 +118,16 @@ def test_rnn_against_onnxruntime(direction):
 )
 def test_attributes(kind, attrs):
     check(*rnn_model(kind, 6, direction="bidirectional", lens=[6, 4, 2], init=True, peep=True, attrs=attrs))
+
+
+@pytest.mark.parametrize(
+    "kind, attrs",
+    [("GRU", {}), ("GRU", {"linear_before_reset": 1}), ("LSTM", {}), ("RNN", {})],
+)
+def test_weights_as_inputs(kind, attrs):
+    """Weights that are not constants are transposed (and split) at run time."""
+    check(*rnn_model(kind, 5, direction="bidirectional", lens=[5, 1, 3], init=True, peep=True,
+                     attrs=attrs, weights_as_inputs=True))
 
 
 def _layout_reference(kind, S, direction):

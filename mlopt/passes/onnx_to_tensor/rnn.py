@@ -143,20 +143,31 @@ class _Rnn:
         sh = self.em.shape(v)
         return self.em.reshape(self.em.extract_slice(v, [d, 0, 0], [1, *sh[1:]]), sh[1:])
 
-    def weights(self, d: int):
-        """W^T (I, G*H), R^T (H, G*H) and the biases Wb, Rb (G*H,) of direction d."""
+    def weights(self, d: int, r_cols=None):
+        """W^T (I, G*H), the column blocks ``r_cols`` ([(start, size)], default
+        all) of R^T (H, G*H), and the biases Wb, Rb (G*H,) of direction d.
+        Constant weights are transposed (and split) here, not at run time."""
         em, op = self.em, self.op
-        W = transpose(em, self.slice2(op.operands[1], d), (1, 0))
-        R = transpose(em, self.slice2(op.operands[2], d), (1, 0))
-        bias = em.operand(3)
         GH = self.n_gates * self.H
+        r_cols = r_cols or [(0, GH)]
+        w_c, r_c = constant_array(op.operands[1]), constant_array(op.operands[2])
+        if w_c is not None:
+            W = em.dense(np.ascontiguousarray(w_c[d].T), self.e)
+        else:
+            W = transpose(em, self.slice2(op.operands[1], d), (1, 0))
+        if r_c is not None:
+            Rs = [em.dense(np.ascontiguousarray(r_c[d].T[:, a : a + n]), self.e) for a, n in r_cols]
+        else:
+            RT = transpose(em, self.slice2(op.operands[2], d), (1, 0))
+            Rs = [RT if (a, n) == (0, GH) else em.extract_slice(RT, [0, a], [self.H, n]) for a, n in r_cols]
+        bias = em.operand(3)
         if bias is not None:
             bd = em.reshape(em.extract_slice(bias, [d, 0], [1, 2 * GH]), (2 * GH,))
             wb = em.extract_slice(bd, [0], [GH])
             rb = em.extract_slice(bd, [GH], [GH])
         else:
             wb = rb = None
-        return W, R, wb, rb
+        return W, Rs, wb, rb
 
     def projection(self, W, biases):
         """X W^T + sum(biases) for every time step: (S, B, G*H), one matmul."""
@@ -317,7 +328,7 @@ def lower_rnn(em: Emitter, op):
     r = _Rnn(em, op, 1, ["Tanh"])
 
     def setup(d):
-        W, R, wb, rb = r.weights(d)
+        W, (R,), wb, rb = r.weights(d)
         return r.projection(W, (wb, rb)), [r.initial(5, d)], R
 
     def step(sub, d, R, xt, h):
@@ -338,11 +349,8 @@ def lower_gru(em: Emitter, op):
     H = r.H
 
     def setup(d):
-        W, R, wb, rb = r.weights(d)
-        if lbr:
-            Rs = (R,)  # h R^T for all three gates
-        else:
-            Rs = (em.extract_slice(R, [0, 0], [H, 2 * H]), em.extract_slice(R, [0, 2 * H], [H, H]))
+        # h R^T for all three gates, or for z, r and then (r * h) Rh^T
+        W, Rs, wb, rb = r.weights(d, None if lbr else [(0, 2 * H), (2 * H, H)])
         return r.projection(W, (wb,)), [r.initial(5, d)], (Rs, rb)
 
     def step(sub, d, extra, xw, h):
@@ -393,7 +401,7 @@ def lower_lstm(em: Emitter, op):
     H = r.H
 
     def setup(d):
-        W, R, wb, rb = r.weights(d)
+        W, (R,), wb, rb = r.weights(d)
         pd = em.reshape(em.extract_slice(peep, [d, 0], [1, 3 * H]), (3 * H,)) if peep is not None else None
         return r.projection(W, (wb, rb)), [r.initial(5, d), r.initial(6, d)], (R, pd)
 
