@@ -575,14 +575,19 @@ class _FuncBufferizer:
         body = op.body.block
         iv, *iargs = body.args
         inside = {id(o) for o in op.walk()}
+
+        def defined_inside(v: SSAValue) -> bool:
+            if isinstance(v, BlockArgument):
+                return id(v.block.parent_op()) in inside
+            return id(v.owner) in inside
+
         captured: list[SSAValue] = []
         for inner in op.walk():
             if inner is op:
                 continue  # the inits: see ``others`` below
             for v in inner.operands:
-                if _is_tensor(v) and id(v.owner) not in inside and v not in captured:
+                if _is_tensor(v) and not defined_inside(v) and v not in captured:
                     captured.append(v)
-        captured = [v for v in captured if not (isinstance(v, BlockArgument) and v.block is body)]
         reads = [(v, False) for v in captured]
         claimed: set[int] = set()
         bufs: list[SSAValue] = []
