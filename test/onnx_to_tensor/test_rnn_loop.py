@@ -75,10 +75,10 @@ def reference(model, feeds):
     return sess.run(None, feeds)
 
 
-def check(model, feeds, expected=None):
+def check(model, feeds, expected=None, **options):
     if expected is None:
         expected = reference(model, feeds)
-    got = mlopt.compile(model)(*feeds.values())
+    got = mlopt.compile(model, **options)(*feeds.values())
     got = got if isinstance(got, list | tuple) else [got]
     assert len(got) == len(expected)
     for g, e in zip(got, expected, strict=True):
@@ -128,6 +128,12 @@ def test_weights_as_inputs(kind, attrs):
     """Weights that are not constants are transposed (and split) at run time."""
     check(*rnn_model(kind, 5, direction="bidirectional", lens=[5, 1, 3], init=True, peep=True,
                      attrs=attrs, weights_as_inputs=True))
+
+
+@pytest.mark.parametrize("kind", ["GRU", "LSTM"])
+def test_without_tensor_opt_and_kernels(kind):
+    """-O0: the loop body's matmuls and gates as plain loop nests."""
+    check(*rnn_model(kind, 6, direction="bidirectional", lens=[6, 2, 4], init=True, peep=True), opt_level=0)
 
 
 def _layout_reference(kind, S, direction):
