@@ -32,7 +32,8 @@ produces the memref level (contract C):
   function body in which only values of the body and the iter_args' buffers
   may be written in place (values from above are read-only: the next
   iteration reads them again), a yielded value not already in its iter_arg's
-  buffer is copied there before the yield, and the body's temporaries get
+  buffer is copied there before the yield (through a temporary when it is in
+  another iter_arg's buffer), and the body's temporaries get
   their own allocation plan, then are allocated once before the loop;
 * finally an allocation plan reuses dead buffers, places deallocations after
   the last use and records the peak bytes of temporaries as the module
@@ -629,12 +630,16 @@ class _FuncBufferizer:
                 _check_types(inner)
             self._convert(o, k)
         yielded = [self.buf[v] for v in yld.arguments]
-        for i, (src, m) in enumerate(zip(yielded, bufs, strict=True)):
-            if src is m:
-                continue
-            if any(yielded[j] is m for j in range(len(bufs)) if j != i):
-                raise LoweringError(yld, "yields a value in the buffer of another iter_arg")
-            self._insert(memref.CopyOp(src, m), yld)
+        # a value in another iter_arg's buffer (which the copies below may
+        # overwrite first) goes through a temporary
+        for i, src in enumerate(yielded):
+            if src is not bufs[i] and any(src is m for m in bufs):
+                tmp = self._alloc(yld.arguments[i].type, yld)
+                self._insert(memref.CopyOp(src, tmp), yld)
+                yielded[i] = tmp
+        for src, m in zip(yielded, bufs, strict=True):
+            if src is not m:
+                self._insert(memref.CopyOp(src, m), yld)
         self.last_use, self.local_roots = saved
         Rewriter.erase_op(yld, safe_erase=False)
         for o in reversed(ops[:-1]):
