@@ -127,7 +127,6 @@ class _Rnn:
             except ValueError:
                 raise em.fail(f"activation '{nm}' is not supported") from None
         self.n_gates = n_gates
-        self._views: dict = {}
 
     def _mask(self, seq):
         """(S, B) i1: whether step t is within batch row b's length."""
@@ -209,10 +208,11 @@ class _Rnn:
         for v, g in ins:
             sh = em.shape(v)
             if g is not None:
-                key = (id(em), v)
-                if key not in self._views:
-                    self._views[key] = em.reshape(v, (*sh[:-1], sh[-1] // H, H))
-                v = self._views[key]
+                # one view per value and emitter (a loop body's views stay in it)
+                views = em.__dict__.setdefault("_rnn_gate_views", {})
+                if v not in views:
+                    views[v] = em.reshape(v, (*sh[:-1], sh[-1] // H, H))
+                v = views[v]
             lead = (dim(0),) if len(sh) == 2 else ()
             mid = (AffineExpr.constant(g),) if g is not None else ()
             maps.append(AffineMap(2, 0, (*lead, *mid, dim(1))))
