@@ -1,61 +1,18 @@
 // RUN: mlopt %s --split-input-file -p convert-onnx-to-tensor | filecheck %s
 
-// RNN unrolled: per step x W^T + h R^T (+ biases), then the activation.
+// RNN: the input projection x W^T of all steps is one matmul before the time
+// loop; each step adds h R^T, applies tanh and writes its Y row (test
+// rnn-loop.mlir has the reverse, masked and bidirectional forms).
 // CHECK-LABEL: func.func @rnn
 // CHECK-SAME: (%{{\w+}}: tensor<1x1x2xf32>, %{{\w+}}: tensor<1x1x2xf32>, %{{\w+}}: tensor<1x1x1xf32>) -> tensor<1x1x1x1xf32>
-// CHECK: %{{\w+}} = tensor.extract_slice %{{\w+}}[0, 0, 0] [1, 1, 2] [1, 1, 1] : tensor<1x1x2xf32> to tensor<1x1x2xf32>
-// CHECK-NEXT: %{{\w+}} = tensor.collapse_shape %{{\w+}} [[0 : i64], [1 : i64, 2 : i64]] : tensor<1x1x2xf32> into tensor<1x2xf32>
-// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<2x1xf32>
-// CHECK-NEXT: %{{\w+}} = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1, d0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%{{\w+}} : tensor<1x2xf32>) outs(%{{\w+}} : tensor<2x1xf32>) {
-// CHECK-NEXT: ^bb0(%{{\w+}}: f32, %{{\w+}}: f32):
-// CHECK-NEXT: linalg.yield %{{\w+}} : f32
-// CHECK-NEXT: } -> tensor<2x1xf32>
-// CHECK-NEXT: %{{\w+}} = tensor.extract_slice %{{\w+}}[0, 0, 0] [1, 1, 1] [1, 1, 1] : tensor<1x1x1xf32> to tensor<1x1x1xf32>
-// CHECK-NEXT: %{{\w+}} = tensor.collapse_shape %{{\w+}} [[0 : i64], [1 : i64, 2 : i64]] : tensor<1x1x1xf32> into tensor<1x1xf32>
-// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<1x1xf32>
-// CHECK-NEXT: %{{\w+}} = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1, d0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%{{\w+}} : tensor<1x1xf32>) outs(%{{\w+}} : tensor<1x1xf32>) {
-// CHECK-NEXT: ^bb0(%{{\w+}}: f32, %{{\w+}}: f32):
-// CHECK-NEXT: linalg.yield %{{\w+}} : f32
-// CHECK-NEXT: } -> tensor<1x1xf32>
-// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<1x1xf32>
-// CHECK-NEXT: %{{\w+}} = arith.constant 0.000000e+00 : f32
-// CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<1x1xf32>) -> tensor<1x1xf32>
-// CHECK-NEXT: %{{\w+}} = tensor.extract_slice %{{\w+}}[0, 0, 0] [1, 1, 2] [1, 1, 1] : tensor<1x1x2xf32> to tensor<1x1x2xf32>
-// CHECK-NEXT: %{{\w+}} = tensor.collapse_shape %{{\w+}} [[0 : i64], [1 : i64, 2 : i64]] : tensor<1x1x2xf32> into tensor<1x2xf32>
-// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<1x1xf32>
-// CHECK-NEXT: %{{\w+}} = arith.constant 0.000000e+00 : f32
-// CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<1x1xf32>) -> tensor<1x1xf32>
-// CHECK-NEXT: %{{\w+}} = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d2, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%{{\w+}}, %{{\w+}} : tensor<1x2xf32>, tensor<2x1xf32>) outs(%{{\w+}} : tensor<1x1xf32>) {
-// CHECK-NEXT: ^bb0(%{{\w+}}: f32, %{{\w+}}: f32, %{{\w+}}: f32):
-// CHECK-NEXT: %{{\w+}} = arith.mulf %{{\w+}}, %{{\w+}} : f32
-// CHECK-NEXT: %{{\w+}} = arith.addf %{{\w+}}, %{{\w+}} : f32
-// CHECK-NEXT: linalg.yield %{{\w+}} : f32
-// CHECK-NEXT: } -> tensor<1x1xf32>
-// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<1x1xf32>
-// CHECK-NEXT: %{{\w+}} = arith.constant 0.000000e+00 : f32
-// CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<1x1xf32>) -> tensor<1x1xf32>
-// CHECK-NEXT: %{{\w+}} = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d2, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%{{\w+}}, %{{\w+}} : tensor<1x1xf32>, tensor<1x1xf32>) outs(%{{\w+}} : tensor<1x1xf32>) {
-// CHECK-NEXT: ^bb0(%{{\w+}}: f32, %{{\w+}}: f32, %{{\w+}}: f32):
-// CHECK-NEXT: %{{\w+}} = arith.mulf %{{\w+}}, %{{\w+}} : f32
-// CHECK-NEXT: %{{\w+}} = arith.addf %{{\w+}}, %{{\w+}} : f32
-// CHECK-NEXT: linalg.yield %{{\w+}} : f32
-// CHECK-NEXT: } -> tensor<1x1xf32>
-// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<1x1xf32>
-// CHECK-NEXT: %{{\w+}} = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%{{\w+}}, %{{\w+}} : tensor<1x1xf32>, tensor<1x1xf32>) outs(%{{\w+}} : tensor<1x1xf32>) {
-// CHECK-NEXT: ^bb0(%{{\w+}}: f32, %{{\w+}}: f32, %{{\w+}}: f32):
-// CHECK-NEXT: %{{\w+}} = arith.addf %{{\w+}}, %{{\w+}} : f32
-// CHECK-NEXT: linalg.yield %{{\w+}} : f32
-// CHECK-NEXT: } -> tensor<1x1xf32>
-// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<1x1xf32>
-// CHECK-NEXT: %{{\w+}} = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%{{\w+}} : tensor<1x1xf32>) outs(%{{\w+}} : tensor<1x1xf32>) {
-// CHECK-NEXT: ^bb0(%{{\w+}}: f32, %{{\w+}}: f32):
-// CHECK-NEXT: %{{\w+}} = math.tanh %{{\w+}} : f32
-// CHECK-NEXT: linalg.yield %{{\w+}} : f32
-// CHECK-NEXT: } -> tensor<1x1xf32>
-// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<1x1x1x1xf32>
-// CHECK-NEXT: %{{\w+}} = tensor.expand_shape %{{\w+}} [[0 : i64], [1 : i64, 2 : i64, 3 : i64]] output_shape [1, 1, 1, 1] : tensor<1x1xf32> into tensor<1x1x1x1xf32>
-// CHECK-NEXT: %{{\w+}} = tensor.insert_slice %{{\w+}} into %{{\w+}}[0, 0, 0, 0] [1, 1, 1, 1] [1, 1, 1, 1] : tensor<1x1x1x1xf32> into tensor<1x1x1x1xf32>
-// CHECK-NEXT: func.return %{{\w+}} : tensor<1x1x1x1xf32>
+// CHECK: %[[XW:.*]] = linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x2xf32>, tensor<2x1xf32>) outs(%{{.*}} : tensor<1x1xf32>)
+// CHECK: %[[Y:.*]], %{{.*}} = scf.for %[[T:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[YI:.*]] = %{{.*}}, %[[HI:.*]] = %{{.*}}) -> (tensor<1x1x1x1xf32>, tensor<1x1xf32>) {
+// CHECK: tensor.extract_slice %{{.*}}[%[[T]], 0, 0] [1, 1, 1] [1, 1, 1] : tensor<1x1x1xf32> to tensor<1x1x1xf32>
+// CHECK: linalg.generic {{.*}} ins(%[[HI]], %{{.*}} : tensor<1x1xf32>, tensor<1x1xf32>) outs(%{{.*}} : tensor<1x1xf32>)
+// CHECK: math.tanh %{{.*}} : f32
+// CHECK: %[[YN:.*]] = tensor.insert_slice %{{.*}} into %[[YI]][%[[T]], 0, 0, 0] [1, 1, 1, 1] [1, 1, 1, 1] : tensor<1x1x1x1xf32> into tensor<1x1x1x1xf32>
+// CHECK-NEXT: scf.yield %[[YN]], %{{.*}} : tensor<1x1x1x1xf32>, tensor<1x1xf32>
+// CHECK: func.return %[[Y]] : tensor<1x1x1x1xf32>
 func.func @rnn(%x: tensor<1x1x2xf32>, %w: tensor<1x1x2xf32>, %r: tensor<1x1x1xf32>) -> tensor<1x1x1x1xf32> {
   %n = "onnx.NoValue"() {value} : () -> none
   %y, %h = "onnx.RNN"(%x, %w, %r, %n, %n, %n) {hidden_size = 1 : si64} : (tensor<1x1x2xf32>, tensor<1x1x2xf32>, tensor<1x1x1xf32>, none, none, none) -> (tensor<1x1x1x1xf32>, none)
