@@ -4,6 +4,7 @@
   the float, as in MLIR (xDSL's printer writes NaN/inf that way, but its
   parser read the literal as an integer value, so NaN became 2.1e9).
 * Inherent attributes written as properties in the generic form (below).
+* ImplicitBuilder used from several threads at once (at the end).
 """
 
 from __future__ import annotations
@@ -59,3 +60,37 @@ def _parse_generic_with_attr_properties(self, op_type):  # type: ignore[no-untyp
 if not getattr(Parser._parse_generic_operation, "_mlopt_fixed", False):  # pyright: ignore[reportPrivateUsage]
     _parse_generic_with_attr_properties._mlopt_fixed = True  # type: ignore[attr-defined]
     Parser._parse_generic_operation = _parse_generic_with_attr_properties  # type: ignore[method-assign]
+
+
+# ImplicitBuilder across threads (xDSL 0.75): entering an implicit builder
+# while no builder is active *in this thread* wraps Operation.__post_init__,
+# and leaving restores what it saw. Two threads interleaving their builders
+# chain two wrappers, so one op is inserted twice ("Can't add to a block an
+# operation already attached to a block"), or restore the other thread's
+# wrapper after it left. Concurrent compiles hit it. Fix: one wrapper,
+# installed once; "restoring" re-installs that same wrapper. Its callback
+# reads the builder of the calling thread only (thread-local in xDSL).
+import threading as _threading
+
+import xdsl.builder as _builder
+from xdsl.ir import Operation as _Operation
+
+_post_init_lock = _threading.Lock()
+_post_init_wrapper: list[object] = []
+
+
+def _override_post_init_once():  # type: ignore[no-untyped-def]
+    with _post_init_lock:
+        if not _post_init_wrapper:
+            original = _Operation.__post_init__
+
+            def post_init_then_insert(self):  # type: ignore[no-untyped-def]
+                original(self)
+                _builder._op_init_callback(self)  # pyright: ignore[reportPrivateUsage]
+
+            _Operation.__post_init__ = post_init_then_insert  # type: ignore[method-assign]
+            _post_init_wrapper.append(post_init_then_insert)
+        return _post_init_wrapper[0]
+
+
+_builder._override_operation_post_init = _override_post_init_once  # pyright: ignore[reportPrivateUsage]
