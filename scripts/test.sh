@@ -9,4 +9,6 @@ jobs=$(python -c 'import os; print(max(2, os.cpu_count() or 2))')
 # lit fails on a failing test, and on a directory where it discovers none.
 lit -sv -j "$jobs" test/
 # pytest exits 5 when it collects nothing; that must fail CI too.
-python -m pytest -q -n "$jobs" -p no:cacheprovider test/
+python -m pytest -q -n "$jobs" -p no:cacheprovider -m "not serial" test/
+# timing tests (two threads calling at once scale): alone, with the CPUs free
+python -m pytest -q -p no:cacheprovider -m serial test/

@@ -45,6 +45,7 @@ import llvmlite.binding as llvm
 import numpy as np
 from xdsl.dialects.builtin import ModuleOp
 
+from mlopt.backends.llvm._worker_main import optimize_module
 from mlopt.backends.llvm.translate import (
     STATUS_INDEX_OUT_OF_RANGE,
     WEIGHT_PTR_SUFFIX,
@@ -107,16 +108,8 @@ def target_machine(
 
     A CPU name LLVM does not know raises TargetError (checked first, in a child
     process: LLVM would abort this one; see :mod:`mlopt.backends.llvm.target`)."""
-    from mlopt.backends.llvm.target import HOST_CPU_NAMES, check_target
-
-    _init_llvm()
+    cpu, features = _cpu_and_features(target_cpu)
     target = llvm.Target.from_default_triple()
-    if target_cpu in HOST_CPU_NAMES:
-        cpu = llvm.get_host_cpu_name()
-        features = llvm.get_host_cpu_features().flatten()
-    else:
-        check_target(target_cpu)
-        cpu, features = target_cpu, ""
     return target.create_target_machine(
         cpu=cpu,
         features=features,
@@ -127,55 +120,26 @@ def target_machine(
     )
 
 
-def optimize_module(mod: llvm.ModuleRef, tm: llvm.TargetMachine, opt_level: int) -> None:
-    """Run LLVM's standard -O<opt_level> pipeline (new pass manager) in place."""
-    mod.triple = tm.triple
-    mod.data_layout = str(tm.target_data)
-    pto = llvm.create_pipeline_tuning_options(speed_level=opt_level)
-    vectorize = opt_level >= 2
-    pto.loop_vectorization = vectorize
-    pto.slp_vectorization = vectorize
-    pto.loop_unrolling = opt_level >= 2
-    pb = llvm.create_pass_builder(tm, pto)
-    mpm = pb.getModulePassManager()
-    mpm.run(mod, pb)
-
-
-def _uses_pool(mod: llvm.ModuleRef) -> bool:
-    from mlopt.backends.llvm.threads import ENTRY
-
-    try:
-        fn = mod.get_function(ENTRY)
-    except NameError:
-        return False
-    return fn.is_declaration
-
-
 def _as_translation(module: ModuleOp | Translation, weights: str) -> Translation:
     if isinstance(module, Translation):
         return module
     return translate_module(module, weights=weights)
 
 
-def _parse(translation: Translation) -> llvm.ModuleRef:
-    _init_llvm()
-    text = str(translation.module)
-    try:
-        mod = llvm.parse_assembly(text)
-        mod.verify()
-    except RuntimeError as exc:
-        raise LLVMTranslationError(f"LLVM rejected the generated IR: {exc}") from None
-    return mod
+def _uses_pool(translation: Translation) -> bool:
+    from mlopt.backends.llvm.threads import ENTRY
+
+    fn = translation.module.globals.get(ENTRY)
+    return fn is not None and fn.is_declaration
 
 
-def _check_externals(mod: llvm.ModuleRef, translation: Translation) -> None:
+def _check_externals(declared: list[str], translation: Translation) -> None:
     """Refuse to JIT code calling a function the process does not provide.
 
     (MCJIT would otherwise abort the process or jump to address 0.)
     """
-    for fn in mod.functions:
-        name = fn.name
-        if not fn.is_declaration or name.startswith("llvm.") or name in translation.weights:
+    for name in declared:
+        if name.startswith("llvm.") or name in translation.weights:
             continue
         if llvm.address_of_symbol(name) is None:
             raise LLVMTranslationError(
@@ -184,60 +148,108 @@ def _check_externals(mod: llvm.ModuleRef, translation: Translation) -> None:
             )
 
 
+def _cpu_and_features(target_cpu: str | None) -> tuple[str, str]:
+    """The CPU name and feature string a target machine for ``target_cpu`` gets."""
+    from mlopt.backends.llvm.target import HOST_CPU_NAMES, check_target
+
+    _init_llvm()
+    if target_cpu in HOST_CPU_NAMES:
+        return llvm.get_host_cpu_name(), llvm.get_host_cpu_features().flatten()
+    check_target(target_cpu)
+    return str(target_cpu), ""
+
+
+def _llvm(
+    ir: str,
+    opt_level: int,
+    target_cpu: str | None,
+    outputs: tuple[str, ...],
+    *,
+    jit: bool = False,
+    pic: bool = False,
+    link: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """Parse, optimise and emit ``ir`` in an LLVM worker (:mod:`.workers`)."""
+    from mlopt.backends.llvm.workers import run_llvm
+
+    cpu, features = _cpu_and_features(target_cpu)
+    reply = run_llvm(
+        {
+            "ir": ir,
+            "link": list(link),
+            "opt_level": _check_opt_level(opt_level),
+            "cpu": cpu,
+            "features": features,
+            "jit": jit,
+            "pic": pic,
+            "outputs": list(outputs),
+        }
+    )
+    if "error" in reply:
+        what = "rejected the generated IR" if reply["stage"] == "parse" else "failed"
+        raise LLVMTranslationError(f"LLVM {what}: {reply['error']}")
+    return reply
+
+
 def to_llvm_ir(module: ModuleOp) -> str:
     """LLVM IR text of an llvm-dialect module (weights are external globals)."""
     return str(translate_module(module, weights="external").module)
 
 
 class JITModule:
-    """An llvm-dialect module compiled in memory with MCJIT.
+    """An llvm-dialect module compiled to machine code and loaded with MCJIT.
 
-    ``stage_times`` holds seconds spent translating, optimising and generating
-    code. The weights (numpy arrays) live as long as this object.
+    The LLVM IR is optimised and compiled to an object file in an LLVM worker
+    process (:mod:`mlopt.backends.llvm.workers`); this process links the
+    object into an MCJIT engine whose only module declares the weights, bound
+    to numpy buffers kept alive by the JITModule. ``stage_times`` holds seconds
+    spent translating, parsing, optimising and generating code (the worker's
+    times; ``llvm-transfer`` is the rest of the round trip and the link).
     """
 
     def __init__(
         self, module: ModuleOp | Translation, opt_level: int = 3, target_cpu: str | None = None
     ):
-        with _COMPILE_LOCK:
-            self._build(module, opt_level, target_cpu)
+        self._build(module, opt_level, target_cpu)
 
     def _build(
         self, module: ModuleOp | Translation, opt_level: int, target_cpu: str | None
     ) -> None:
+        from mlopt.backends.llvm.threads import ENTRY
+
         t0 = time.perf_counter()
         translation = _as_translation(module, "external")
+        self._ir = str(translation.module)
+        self._opt_level, self._target_cpu = opt_level, target_cpu
         t1 = time.perf_counter()
-        mod = _parse(translation)
+        reply = _llvm(self._ir, opt_level, target_cpu, ("object",), jit=True)
         t2 = time.perf_counter()
-        tm = target_machine(opt_level, target_cpu, jit=True)
-        optimize_module(mod, tm, opt_level)
-        t3 = time.perf_counter()
-        if _uses_pool(mod):
+        if ENTRY in reply["declared"]:
             from mlopt.backends.llvm.threads import ensure_jit_pool
 
             ensure_jit_pool()
-        _check_externals(mod, translation)
-        self.engine = llvm.create_mcjit_compiler(mod, tm)
+        _check_externals(reply["declared"], translation)
         self.weights = translation.weights
-        live = {gv.name for gv in mod.global_variables}
-        for name, array in self.weights.items():
-            if name not in live:  # LLVM dropped a constant that nothing reads
-                continue
-            self.engine.add_global_mapping(mod.get_global_variable(name), array.ctypes.data)
-        self.engine.finalize_object()
-        t4 = time.perf_counter()
+        live = [name for name in reply["globals"] if name in self.weights]  # LLVM drops unread ones
+        stub = "".join(f'@"{name}" = external global i8\n' for name in live)
+        with _COMPILE_LOCK:
+            decls = llvm.parse_assembly(stub)
+            self._tm = target_machine(opt_level, target_cpu, jit=True)
+            self.engine = llvm.create_mcjit_compiler(decls, self._tm)
+            for name in live:
+                self.engine.add_global_mapping(decls.get_global_variable(name), self.weights[name].ctypes.data)
+            self.engine.add_object_file(llvm.ObjectFileRef.from_data(reply["object"]))
+            self.engine.finalize_object()
+        t3 = time.perf_counter()
         self.entry = translation.entry
         self.entry_num_args = translation.entry_num_args
         self.entry_status = translation.entry_status
         self.index_checks = translation.index_checks
-        self.llvm_module = mod
-        self._tm = tm
+        worker = reply["times"]
         self.stage_times = {
             "translate": t1 - t0,
-            "llvm-parse": t2 - t1,
-            "llvm-optimize": t3 - t2,
-            "codegen": t4 - t3,
+            **worker,
+            "llvm-transfer": max(0.0, (t2 - t1) - sum(worker.values())) + (t3 - t2),
         }
 
     def address(self, name: str) -> int:
@@ -258,8 +270,19 @@ class JITModule:
         proto = ctypes.CFUNCTYPE(restype, *([ctypes.c_void_p] * n))
         return proto(self.address(name))
 
+    def optimized_ir(self) -> str:
+        """The optimised LLVM IR of the module (compiled again, for inspection)."""
+        return _llvm(self._ir, self._opt_level, self._target_cpu, ("llvm",), jit=True)["llvm"]
+
+    @property
+    def llvm_module(self) -> llvm.ModuleRef:
+        """The optimised module, parsed into this process (for inspection)."""
+        with _COMPILE_LOCK:
+            return llvm.parse_assembly(self.optimized_ir())
+
     def asm(self) -> str:
-        return self._tm.emit_assembly(self.llvm_module)
+        """The assembly of the module (compiled again, for inspection)."""
+        return _llvm(self._ir, self._opt_level, self._target_cpu, ("asm",), jit=True)["asm"]
 
 
 def emit(
@@ -282,21 +305,15 @@ def emit(
         raise ValueError("emit(kind='shared') needs an output path")
     weights_mode = "external" if kind == "llvm" else "indirect"
     translation = translate_module(module, weights=weights_mode)
-    result: str | bytes
-    with _COMPILE_LOCK:
-        mod = _parse(translation)
-        if _uses_pool(mod):  # an object or library carries its own worker pool
-            from mlopt.backends.llvm.threads import pool_ir
+    text = str(translation.module)
+    link: tuple[str, ...] = ()
+    if _uses_pool(translation):  # an object or library carries its own worker pool
+        from mlopt.backends.llvm.threads import pool_ir
 
-            mod.link_in(llvm.parse_assembly(pool_ir()))
-        tm = target_machine(opt_level, target_cpu, pic=kind == "shared")
-        optimize_module(mod, tm, opt_level)
-        if kind == "llvm":
-            result = str(mod)
-        elif kind == "asm":
-            result = tm.emit_assembly(mod)
-        else:
-            result = tm.emit_object(mod)
+        link = (pool_ir(),)
+    output_kind = {"llvm": "llvm", "asm": "asm", "obj": "object", "shared": "object"}[kind]
+    reply = _llvm(text, opt_level, target_cpu, (output_kind,), pic=kind == "shared", link=link)
+    result: str | bytes = reply[output_kind]
     if output is None:
         return result
     out = Path(output)
