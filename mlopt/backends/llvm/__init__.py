@@ -133,6 +133,38 @@ def _uses_pool(translation: Translation) -> bool:
     return fn is not None and fn.is_declaration
 
 
+def _parts(translation: Translation) -> list[str]:
+    """The translated module's text, split for as many LLVM workers as run at once."""
+    from mlopt.backends.llvm.split import split_module
+    from mlopt.backends.llvm.workers import MAX_WORKERS, workers_enabled
+
+    return split_module(translation.module, MAX_WORKERS if workers_enabled() else 1)
+
+
+def _map_parallel(fn: Any, items: list[str]) -> list[dict[str, Any]]:
+    if len(items) == 1:
+        return [fn(items[0])]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(len(items)) as pool:  # each thread waits on its worker's pipe
+        return list(pool.map(fn, items))
+
+
+def _merge_replies(replies: list[dict[str, Any]]) -> dict[str, Any]:
+    """One reply for the parts: their globals, the functions none of them
+    defines, and per stage the slowest part's time (they ran at once)."""
+    if len(replies) == 1:
+        return replies[0]
+    declared = {n for r in replies for n in r["declared"]}
+    defined = {n for r in replies for n in r.get("defined", ())}
+    times = {k: max(r["times"][k] for r in replies) for k in replies[0]["times"]}
+    return {
+        "globals": sorted({n for r in replies for n in r["globals"]}),
+        "declared": sorted(declared - defined),
+        "times": times,
+    }
+
+
 def _check_externals(declared: list[str], translation: Translation) -> None:
     """Refuse to JIT code calling a function the process does not provide.
 
@@ -219,11 +251,14 @@ class JITModule:
 
         t0 = time.perf_counter()
         translation = _as_translation(module, "external")
-        self._ir = str(translation.module)
+        self._parts = _parts(translation)
         self._opt_level, self._target_cpu = opt_level, target_cpu
         t1 = time.perf_counter()
-        reply = _llvm(self._ir, opt_level, target_cpu, ("object",), jit=True)
+        replies = _map_parallel(
+            lambda ir: _llvm(ir, opt_level, target_cpu, ("object",), jit=True), self._parts
+        )
         t2 = time.perf_counter()
+        reply = _merge_replies(replies)
         if ENTRY in reply["declared"]:
             from mlopt.backends.llvm.threads import ensure_jit_pool
 
@@ -238,7 +273,8 @@ class JITModule:
             self.engine = llvm.create_mcjit_compiler(decls, self._tm)
             for name in live:
                 self.engine.add_global_mapping(decls.get_global_variable(name), self.weights[name].ctypes.data)
-            self.engine.add_object_file(llvm.ObjectFileRef.from_data(reply["object"]))
+            for r in replies:
+                self.engine.add_object_file(llvm.ObjectFileRef.from_data(r["object"]))
             self.engine.finalize_object()
         t3 = time.perf_counter()
         self.entry = translation.entry
@@ -270,9 +306,13 @@ class JITModule:
         proto = ctypes.CFUNCTYPE(restype, *([ctypes.c_void_p] * n))
         return proto(self.address(name))
 
+    def _whole(self, output: str) -> str:
+        first, *rest = self._parts  # the parts linked back into one module
+        return _llvm(first, self._opt_level, self._target_cpu, (output,), jit=True, link=tuple(rest))[output]
+
     def optimized_ir(self) -> str:
         """The optimised LLVM IR of the module (compiled again, for inspection)."""
-        return _llvm(self._ir, self._opt_level, self._target_cpu, ("llvm",), jit=True)["llvm"]
+        return self._whole("llvm")
 
     @property
     def llvm_module(self) -> llvm.ModuleRef:
@@ -282,7 +322,7 @@ class JITModule:
 
     def asm(self) -> str:
         """The assembly of the module (compiled again, for inspection)."""
-        return _llvm(self._ir, self._opt_level, self._target_cpu, ("asm",), jit=True)["asm"]
+        return self._whole("asm")
 
 
 def emit(
