@@ -54,3 +54,36 @@ func.func @g(%a: memref<64xf32>, %s: f32) {
   } {mlopt.parallel = 2 : i64}
   func.return
 }
+
+// -----
+
+// Two loops with the same body on different buffers share one outlined
+// function; a loop that differs (another step) gets its own.
+// CHECK-LABEL: func.func private @h_par0(
+// CHECK-LABEL: func.func private @h_par1(
+// CHECK-LABEL: func.func @h(
+// CHECK:         llvm.mlir.addressof @h_par0 : !llvm.ptr
+// CHECK:         llvm.mlir.addressof @h_par0 : !llvm.ptr
+// CHECK:         llvm.mlir.addressof @h_par1 : !llvm.ptr
+// CHECK-NOT:     @h_par2
+func.func @h(%a: memref<64xf32>, %b: memref<64xf32>, %c: memref<64xf32>, %d: memref<64xf32>) {
+  affine.for %i = 0 to 64 step 8 {
+    affine.for %k = 0 to 8 {
+      %x = affine.load %a[%i + %k] : memref<64xf32>
+      affine.store %x, %b[%i + %k] : memref<64xf32>
+    }
+  } {mlopt.parallel = 2 : i64}
+  affine.for %i = 0 to 64 step 8 {
+    affine.for %k = 0 to 8 {
+      %x = affine.load %c[%i + %k] : memref<64xf32>
+      affine.store %x, %d[%i + %k] : memref<64xf32>
+    }
+  } {mlopt.parallel = 2 : i64}
+  affine.for %i = 0 to 64 step 16 {
+    affine.for %k = 0 to 16 {
+      %x = affine.load %a[%i + %k] : memref<64xf32>
+      affine.store %x, %d[%i + %k] : memref<64xf32>
+    }
+  } {mlopt.parallel = 2 : i64}
+  func.return
+}

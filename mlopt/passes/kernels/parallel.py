@@ -8,6 +8,8 @@ iterations write disjoint outputs) becomes
 * a private function ``@<func>_par<k>(%ctx: !llvm.ptr, %lo: i64, %hi: i64)``
   running iterations ``lo..hi`` of the loop; the values the body uses from
   outside (buffers, indices) are read from the context, constants are cloned;
+  loops whose outlined bodies are structurally equal (the same nest on other
+  buffers) share one function;
 * at the loop's place: the captured values stored into a stack context
   (``llvm.alloca`` in the entry block) and
   ``llvm.call @mlopt_parallel_for(@<func>_par<k>, %ctx, n, T)``
@@ -80,7 +82,22 @@ def _cast(v: SSAValue, typ, ops: list[Operation]) -> SSAValue:
     return cast.results[0]
 
 
-def _outline(loop: affine.ForOp, fn: func.FuncOp, name: str, module: ModuleOp) -> bool:
+def _same_body(seen: dict[int, list[func.FuncOp]], outlined: func.FuncOp) -> func.FuncOp | None:
+    """An outlined function already made with the same body (nests of the same
+    shape on different buffers: every ResNet block of one stage), or None."""
+    size = sum(1 for _ in outlined.walk())
+    for other in seen.get(size, ()):
+        if other.body.is_structurally_equivalent(outlined.body):
+            return other
+    seen.setdefault(size, []).append(outlined)
+    return None
+
+
+def _outline(
+    loop: affine.ForOp, fn: func.FuncOp, name: str, module: ModuleOp, seen: dict[int, list[func.FuncOp]]
+) -> bool | str:
+    """Outline ``loop``; False when it cannot be, else the name of the function
+    it calls (``name``, or an identical function outlined before)."""
     lb = _constant_bound(loop.lowerBoundMap.data)
     ub = _constant_bound(loop.upperBoundMap.data)
     step = loop.step.value.data
@@ -125,7 +142,12 @@ def _outline(loop: affine.ForOp, fn: func.FuncOp, name: str, module: ModuleOp) -
     ops += [new_loop, func.ReturnOp()]
     body.add_ops(ops)
     outlined = func.FuncOp(name, FunctionType.from_lists([_PTR, i64, i64], []), Region(body), visibility="private")
-    module.body.block.insert_op_before(outlined, fn)
+    twin = _same_body(seen, outlined)
+    if twin is None:
+        module.body.block.insert_op_before(outlined, fn)
+    else:
+        outlined.erase()
+        name = twin.sym_name.data
 
     # the call site
     entry = fn.body.blocks[0]
@@ -152,7 +174,7 @@ def _outline(loop: affine.ForOp, fn: func.FuncOp, name: str, module: ModuleOp) -
     parent.insert_ops_before(site, loop)
     loop.detach()
     loop.erase()
-    return True
+    return name
 
 
 @dataclass(frozen=True)
@@ -163,13 +185,17 @@ class OutlineParallelLoopsPass(ModulePass):
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         used = False
+        seen: dict[int, list[func.FuncOp]] = {}
         for fn in [f for f in op.body.block.ops if isinstance(f, func.FuncOp)]:
             k = 0
             for loop in [x for x in fn.walk() if isinstance(x, affine.ForOp) and ATTR in x.attributes]:
-                if _outline(loop, fn, f"{fn.sym_name.data}_par{k}", op):
-                    k += 1
-                    used = True
-                else:
+                name = f"{fn.sym_name.data}_par{k}"
+                called = _outline(loop, fn, name, op, seen)
+                if called is False:
                     del loop.attributes[ATTR]
+                    continue
+                used = True
+                if called == name:
+                    k += 1
         if used:
             ensure_func_decl(op.body.block, POOL_ENTRY, [_PTR, _PTR, i64, i64], None)
