@@ -79,7 +79,8 @@ def child(path: str, opt_level: int, threads: int) -> int:
     feeds = compile_models.model_inputs(onnx.load(path, load_external_data=False))
     try:
         t0 = time.perf_counter()
-        compiled = mlopt.compile(path, opt_level=opt_level, num_threads=threads)
+        options = {"num_threads": threads} if threads > 0 else {}  # 0: mlopt's default (every CPU)
+        compiled = mlopt.compile(path, opt_level=opt_level, **options)
         compile_s = time.perf_counter() - t0
         lazy = not compiled.stage_times  # compiled at the first call (value-specialised inputs)
         t1 = time.perf_counter()
@@ -107,7 +108,7 @@ def _first_line(text: str, default: str) -> str:
 def compile_cold(path: Path, opt_level: int, threads: int, timeout: float) -> dict:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(path), "-O", str(opt_level),
            "--threads", str(threads)]
-    env = dict(os.environ, OMP_NUM_THREADS=str(threads))
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads)) if threads > 0 else dict(os.environ)
     t0 = time.perf_counter()
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
@@ -203,7 +204,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--models", help="comma-separated model names (default: all; see --list)")
     ap.add_argument("-O", dest="opt_level", type=int, default=3, choices=range(4))
-    ap.add_argument("--threads", type=int, default=1, help="mlopt num_threads of the compiled kernels (default 1)")
+    ap.add_argument("--threads", type=int, default=0,
+                    help="mlopt num_threads of the compiled kernels (default 0: mlopt's default, every CPU)")
     ap.add_argument("--json", metavar="PATH", help="also write the rows as JSON")
     ap.add_argument("--no-iree", action="store_true", help="do not compile with IREE")
     ap.add_argument("--timeout", type=float, default=1800, help="seconds per model and compiler (default 1800)")
@@ -228,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     print(machine_line())
     tools = None if args.no_iree else iree_tools()
     print(f"mlopt -O{args.opt_level} cold compile (a fresh process per model) + first call, "
-          f"{args.threads} thread(s), times in s")
+          f"{args.threads or 'default'} thread(s), times in s")
     if args.no_iree:
         print("IREE: skipped (--no-iree)")
     elif tools is None:

@@ -11,7 +11,9 @@ print, and this script renders them into the blocks between
   threads, mlopt's 2-thread speedup, the geometric means over the light
   models (digits, a 0.03 ms MLP, is listed but not in the mean) (``docs/bench/models-1.txt``, ``models-2.txt``);
 * ``kernels``: the kernels table (``docs/bench/kernels.txt``);
-* ``machine``: the machine line of each file.
+* ``machine``: the machine line of each file;
+* ``compile``: ``bench/bench_compile.py``'s output before and after the
+  compile-time work (``docs/bench/compile-before.txt``, ``compile.txt``).
 
     python scripts/gen_perf_tables.py           # rewrite the blocks
     python scripts/gen_perf_tables.py --check   # exit 1 if they are out of date
@@ -125,7 +127,17 @@ def machine_block() -> str:
     return "\n".join(f"* `docs/bench/{f}`: {machine(f)}" for f in files)
 
 
-BLOCKS = {"models": models_table, "kernels": kernels_table, "machine": machine_block}
+def compile_block() -> str:
+    """The compile-time tables of ``bench/bench_compile.py``, before and after,
+    as printed (their columns are the stages the runtime reports)."""
+    out = []
+    for name, title in (("compile-before.txt", "Before"), ("compile.txt", "After")):
+        lines = _lines(name)
+        out += [f"{title} (`docs/bench/{name}`, {machine(name)}):", "", "```", *lines, "```", ""]
+    return "\n".join(out).rstrip()
+
+
+BLOCKS = {"models": models_table, "kernels": kernels_table, "machine": machine_block, "compile": compile_block}
 
 
 def render(text: str) -> str:
