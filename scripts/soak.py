@@ -26,6 +26,9 @@ from onnx import TensorProto, helper, numpy_helper
 
 import mlopt
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from realistic_models import model_inputs as inputs_for  # noqa: E402  (seeded standard-normal inputs)
+
 
 def rss_kb() -> float:
     with open("/proc/self/statm") as f:
@@ -106,18 +109,6 @@ def digits_model() -> onnx.ModelProto:
 
 
 MODELS = {"digits": digits_model, "cnn": cnn_model, "transformer": transformer_model}
-
-
-def inputs_for(model: onnx.ModelProto, seed: int = 0) -> dict[str, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    init = {t.name for t in model.graph.initializer}
-    feeds = {}
-    for vi in model.graph.input:
-        if vi.name in init:
-            continue
-        dims = [d.dim_value or 1 for d in vi.type.tensor_type.shape.dim]
-        feeds[vi.name] = rng.standard_normal(dims).astype(np.float32)
-    return feeds
 
 
 def soak(names: list[str], cycles: int, warmup: int, opt_level: int = 3) -> tuple[float, float, float]:
