@@ -45,7 +45,8 @@ class _Buffer:
         self.end_op = end_op
 
 
-def _top(op: Operation, block: Block) -> Operation:
+def ancestor_in(op: Operation, block: Block) -> Operation:
+    """The op of ``block`` that is ``op`` or contains it."""
     while op.parent_block() is not block:
         parent = op.parent_op()
         assert parent is not None
@@ -63,7 +64,7 @@ def _users(value: SSAValue, fn: Block) -> list[Operation]:
             user = use.operation
             if isinstance(user, _VIEWS):
                 work.append(user.results[0])
-            found.append(_top(user, fn))
+            found.append(ancestor_in(user, fn))
     return found
 
 

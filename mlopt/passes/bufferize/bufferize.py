@@ -73,7 +73,7 @@ from xdsl.ir.affine import AffineExpr, AffineMap
 from xdsl.passes import ModulePass
 from xdsl.rewriter import Rewriter
 
-from mlopt.passes.bufferize.alloc_plan import plan_allocations, plan_block
+from mlopt.passes.bufferize.alloc_plan import ancestor_in, plan_allocations, plan_block
 from mlopt.passes.bufferize.buffers import (
     element_bytes,
     make_collapse,
@@ -621,7 +621,7 @@ class _FuncBufferizer:
         for v in values:
             if _is_tensor(v):
                 self.last_use[v] = max(
-                    (bpos[_top_in(use.operation, body)] for use in v.uses), default=-1
+                    (bpos[ancestor_in(use.operation, body)] for use in v.uses), default=-1
                 )
         yld = ops[-1]
         assert isinstance(yld, scf.YieldOp)
@@ -662,14 +662,6 @@ class _FuncBufferizer:
                 self._insert(o, loop)
             elif isinstance(o, memref.DeallocOp):
                 Rewriter.erase_op(o)
-
-
-def _top_in(op: Operation, block: Block) -> Operation:
-    while op.parent_block() is not block:
-        parent = op.parent_op()
-        assert parent is not None
-        op = parent
-    return op
 
 
 def _copy_loops(
