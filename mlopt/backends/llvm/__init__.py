@@ -156,7 +156,7 @@ def _merge_replies(replies: list[dict[str, Any]]) -> dict[str, Any]:
     if len(replies) == 1:
         return replies[0]
     declared = {n for r in replies for n in r["declared"]}
-    defined = {n for r in replies for n in r.get("defined", ())}
+    defined = {n for r in replies for n in r["defined"]}
     times = {k: max(r["times"][k] for r in replies) for k in replies[0]["times"]}
     return {
         "globals": sorted({n for r in replies for n in r["globals"]}),

@@ -279,6 +279,11 @@ def default_threads() -> int:
         if n < 1:
             raise ValueError(f"MLOPT_NUM_THREADS must be a positive integer, not {env!r}")
         return n
+    return available_cpus()
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on."""
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):

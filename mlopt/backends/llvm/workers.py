@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from mlopt.backends.llvm import _worker_main
+from mlopt.backends.llvm.threads import available_cpus
 from mlopt.backends.llvm.translate import LLVMTranslationError
 
 _MAIN = str(Path(_worker_main.__file__).resolve())
@@ -51,14 +52,7 @@ def max_jobs() -> int:
     return max(1, _env_int("MLOPT_LLVM_WORKER_JOBS", 50))
 
 
-def _cpus() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
-
-
-MAX_WORKERS = min(4, _cpus())
+MAX_WORKERS = min(4, available_cpus())
 
 
 class _Worker:
