@@ -8,6 +8,8 @@ Library entry points::
     mlopt.run_pipeline(module, "canonicalize,cse", ctx)
     print(mlopt.print_ir(module))
     model = mlopt.compile("model.onnx")       # -> CompiledModel (numpy in/out)
+    mlopt.save(model, "model.mlopt")           # a package: machine code, weights, manifest
+    model = mlopt.load("model.mlopt")          # ... runs without compiling (so does pickle)
 
 Every error these functions raise about their input (a missing or malformed
 model, IR that does not parse or verify, an unknown pass, an op without a
@@ -28,6 +30,7 @@ from xdsl.printer import Printer
 
 from mlopt import errors
 from mlopt.errors import (
+    ArtifactError,
     CompileError,
     IndexOutOfRangeError,
     InputError,
@@ -60,6 +63,7 @@ __all__ = [
     "IndexOutOfRangeError",
     "PluginError",
     "UsageError",
+    "ArtifactError",
     "Registry",
     "build_registry",
     "default_registry",
@@ -70,6 +74,8 @@ __all__ = [
     "run_pipeline",
     "import_onnx",
     "compile",
+    "save",
+    "load",
 ]
 
 
@@ -189,8 +195,71 @@ def compile(model: Any, **options: Any) -> CompiledModel:
     if not isinstance(model, ModuleOp) and not (
         isinstance(model, str | os.PathLike) and Path(model).suffix == ".mlir"
     ):
+        hit = _cached_compile(model, options)
+        if hit is not None:
+            return hit
         from mlopt.frontends.onnx import load_model
 
+        hashed = None
+        if options.get("cache", True) and "content_hash" not in options:
+            from mlopt.backends.cache import model_file_hash
+
+            hashed = model_file_hash(model)
+        if hashed is not None:
+            options["content_hash"] = hashed[0]
         model = load_model(model)  # ModelImportError naming the path, or "not a valid ONNX model"
     with public_errors():
         return compile_model(model, **options)
+
+
+def _cached_compile(model: Any, options: dict[str, Any]) -> CompiledModel | None:
+    """The compiled model from the compile cache, found from the file's bytes
+    and the options alone (no parse, no import), or None."""
+    from mlopt.backends import cache
+
+    if not options.get("cache", True) or not cache.cache_enabled():
+        return None
+    hashed = cache.model_file_hash(model)
+    if hashed is None:
+        return None
+    from mlopt.backends.runtime import resolve_options
+
+    known = ("opt_level", "target_cpu", "fast_math", "pipeline", "input_shapes", "num_threads")
+    if set(options) - set(known) - {"cache"}:
+        return None  # let compile_model report the unknown option
+    with public_errors():
+        resolved = resolve_options(**{k: v for k, v in options.items() if k in known})
+        key = cache.eager_key(hashed[0], "onnx-model", resolved)
+    data = hashed[1]
+
+    def reload() -> Any:
+        from mlopt.frontends.onnx import load_model
+
+        return load_model(data)
+
+    compiled = cache.lookup_compiled(key, reload)
+    if compiled is not None:
+        compiled.cache = True
+    return compiled
+
+
+def save(compiled: CompiledModel, path: str | os.PathLike[str], **options: Any) -> Path:
+    """Write a compiled model as a package directory (``model.mlopt/``): the
+    machine code of every compiled variant, its weights (memory-mappable), a
+    shared library and C header per variant where a C compiler is found, and a
+    manifest (names, dtypes, shapes, target CPU features, versions, hashes).
+    See :mod:`mlopt.backends.artifact` and ``docs/artifacts.md``."""
+    from mlopt.backends.artifact import save as _save
+
+    with public_errors():
+        return _save(compiled, path, **options)
+
+
+def load(path: str | os.PathLike[str], *, verify: bool = True) -> CompiledModel:
+    """Load a package written by :func:`save` or ``mlopt --emit=package``:
+    nothing is compiled. Raises :class:`ArtifactError` for a missing or
+    corrupt package, or one compiled for CPU features this machine lacks."""
+    from mlopt.backends.artifact import load as _load
+
+    with public_errors():
+        return _load(path, verify=verify)

@@ -13,7 +13,8 @@ bad input, model or options is an :class:`MloptError`.
     ├── RuntimeCheckError     a check in generated code failed during a call
     │   └── IndexOutOfRangeError   an index operand is outside its axis
     ├── PluginError           a plugin failed to load or registered something invalid
-    └── UsageError            bad command-line or pipeline syntax
+    ├── UsageError            bad command-line or pipeline syntax
+    └── ArtifactError         a saved package or pickled model cannot be loaded
 
 Classes elsewhere in mlopt that a user may see derive from these (for example the
 ONNX lowering's ``LoweringError`` is also an xDSL ``DiagnosticException``), so
@@ -36,6 +37,7 @@ __all__ = [
     "IndexOutOfRangeError",
     "PluginError",
     "UsageError",
+    "ArtifactError",
 ]
 
 
@@ -90,6 +92,11 @@ class PluginError(MloptError):
 
 class UsageError(MloptError):
     """Bad command-line arguments or pipeline text."""
+
+
+class ArtifactError(MloptError):
+    """A saved package (or a pickled model) cannot be loaded: missing or corrupt
+    files, an unknown format version, or code for a CPU this machine is not."""
 
 
 

@@ -258,6 +258,68 @@ class CompiledModel:
         #: indices of the inputs that are value-specialised when small (see module doc)
         self.value_input_indices: tuple[int, ...] = ()
         self.max_variants = MAX_VARIANTS
+        #: look up and store compiled variants in the on-disk cache (:mod:`.cache`)
+        self.cache = True
+        #: the package or pickle this model was loaded from (None: compiled here)
+        self.loaded_from: str | None = None
+        # a loaded model's source, read only when a new variant must be compiled
+        self._source_loader: Any = None
+        self._content_hash: str | None = None
+
+    # -- identity, options, pickling ---------------------------------------
+    def options(self) -> dict[str, Any]:
+        """The compile options that decide the generated code (saved in artefacts)."""
+        return {
+            "opt_level": self.opt_level,
+            "target_cpu": self.target_cpu,
+            "fast_math": self.fast_math,
+            "pipeline": self.pipeline,
+            "num_threads": self.num_threads,
+        }
+
+    def apply_options(self, options: Mapping[str, Any]) -> None:
+        self.opt_level = options.get("opt_level", self.opt_level)
+        self.target_cpu = options.get("target_cpu", self.target_cpu)
+        self.fast_math = options.get("fast_math", self.fast_math)
+        self.pipeline = options.get("pipeline", self.pipeline)
+        self.num_threads = options.get("num_threads", self.num_threads)
+
+    def content_hash(self) -> str:
+        """SHA-256 of the model (its serialized ONNX, or its IR text)."""
+        if self._content_hash is None:
+            import hashlib
+
+            source = self._model_source()
+            if self._level == "onnx-model":
+                data = source.SerializeToString(deterministic=True)
+            else:
+                from mlopt import print_ir
+
+                data = print_ir(source).encode()
+            self._content_hash = hashlib.sha256(data).hexdigest()
+        return self._content_hash
+
+    def _model_source(self) -> Any:
+        if self._source is None:
+            if self._source_loader is None:
+                raise CompileArgumentError(
+                    f"this model was loaded from {self.loaded_from} without its source: "
+                    "it runs the compiled shapes only"
+                )
+            self._source = self._source_loader()
+        return self._source
+
+    def save(self, path: Any, **options: Any) -> Path:
+        """Write a package (see :func:`mlopt.backends.artifact.save`)."""
+        from mlopt.backends.artifact import save
+
+        return save(self, path, **options)
+
+    def __reduce__(self) -> Any:
+        # pickle = the artefact's bytes: machine code, weights, manifest -- never live handles
+        from mlopt.backends.artifact import from_payload, to_payload
+
+        return (from_payload, (to_payload(self),))
 
     # -- compilation -------------------------------------------------------
     @property
@@ -315,6 +377,7 @@ class CompiledModel:
         self,
         shapes: tuple[tuple[int, ...], ...],
         values: tuple[bytes | None, ...] = (),
+        disk_key: str | None = None,
     ) -> _Specialization:
         key = self._cache_key(shapes, values)
         spec = self._cache.get(key)  # no compile lock on a hit: calls never wait on a compile
@@ -328,7 +391,7 @@ class CompiledModel:
             spec = self._cache.get(key)
             if spec is None:
                 with compile_gc():
-                    spec = self._compile(shapes, values)
+                    spec = self._compile(shapes, values, disk_key)
                 with self._lru_lock:
                     self._cache[key] = spec
                     while len(self._cache) > max(1, self.max_variants):
@@ -393,15 +456,16 @@ class CompiledModel:
         ctx = make_context()
         level = self._level
         t0 = time.perf_counter()
+        source = self._model_source()
         if level == "onnx-model":
             from mlopt.frontends.onnx import import_model
 
             named = {s.name: shape for s, shape in zip(self.inputs, shapes)}
-            module = import_model(self._source, input_shapes=named)
+            module = import_model(source, input_shapes=named)
             level = "onnx"
             times["import"] = time.perf_counter() - t0
         else:
-            module = self._source.clone()
+            module = source.clone()
             if level in ("onnx", "tensor"):
                 _set_input_shapes(_graph_func(module), shapes)
         at_call = self.value_input_indices and any(v is not None for v in values)
@@ -429,6 +493,30 @@ class CompiledModel:
         return module
 
     def _compile(
+        self,
+        shapes: tuple[tuple[int, ...], ...],
+        values: tuple[bytes | None, ...] = (),
+        disk_key: str | None = None,
+    ) -> _Specialization:
+        """Compile a variant, or load it from the compile cache (``disk_key``: its
+        key there, default :func:`~mlopt.backends.cache.variant_key`)."""
+        from mlopt.backends import cache
+
+        if not (self.cache and cache.cache_enabled()):
+            return self._compile_here(shapes, values)
+        t0 = time.perf_counter()
+        key = disk_key or cache.variant_key(self, shapes, values)
+        spec = cache.lookup(self, key)
+        if spec is not None:
+            spec.stage_times = {"cache-load": time.perf_counter() - t0}
+            return spec
+        spec = self._compile_here(shapes, values)
+        t1 = time.perf_counter()
+        cache.store(self, key, self._cache_key(shapes, values), spec)
+        spec.stage_times["cache-store"] = time.perf_counter() - t1
+        return spec
+
+    def _compile_here(
         self, shapes: tuple[tuple[int, ...], ...], values: tuple[bytes | None, ...] = ()
     ) -> _Specialization:
         times: dict[str, float] = {}
@@ -908,6 +996,8 @@ def compile_model(
     pipeline: str | None = None,
     input_shapes: Mapping[str, Sequence[int]] | None = None,
     num_threads: int | None = None,
+    cache: bool = True,
+    content_hash: str | None = None,
 ) -> CompiledModel:
     """Compile an ONNX model or an mlopt module to native code (see the module docstring).
 
@@ -922,15 +1012,20 @@ def compile_model(
     ``num_threads``: how many threads the contraction kernels split their outer
     loops over (default ``MLOPT_NUM_THREADS``, else the CPUs available to the
     process); results are the same for every thread count.
+    ``cache``: look up and store compiled variants in the on-disk compile cache
+    (:mod:`mlopt.backends.cache`; ``MLOPT_CACHE=0`` turns it off everywhere).
+    ``content_hash``: the SHA-256 of the model's serialized bytes, when the
+    caller has them (saves serializing the model again to key the cache).
     """
-    if opt_level not in (0, 1, 2, 3):
-        raise CompileArgumentError(f"opt_level must be 0, 1, 2 or 3, not {opt_level!r}")
-    from mlopt.backends.llvm.threads import default_threads
-
-    if num_threads is None:
-        num_threads = default_threads()
-    if not isinstance(num_threads, int) or isinstance(num_threads, bool) or num_threads < 1:
-        raise CompileArgumentError(f"num_threads must be a positive integer, not {num_threads!r}")
+    resolved = resolve_options(
+        opt_level=opt_level,
+        target_cpu=target_cpu,
+        fast_math=fast_math,
+        pipeline=pipeline,
+        input_shapes=input_shapes,
+        num_threads=num_threads,
+    )
+    num_threads = resolved["num_threads"]
     if isinstance(model_or_module, ModuleOp):
         compiled = _from_module(model_or_module, opt_level, target_cpu)
     elif isinstance(model_or_module, str | Path) and Path(model_or_module).suffix == ".mlir":
@@ -942,10 +1037,52 @@ def compile_model(
     compiled.fast_math = fast_math
     compiled.pipeline = pipeline
     compiled.num_threads = num_threads
+    compiled.cache = bool(cache)
+    if content_hash is not None:
+        compiled._content_hash = content_hash
     if input_shapes:
         compiled._fix_shapes(input_shapes)
     if compiled.is_static and not compiled.value_input_indices:
         # with value-specialised inputs the values are needed: compiled at the first call
         shapes = tuple(tuple(int(d) for d in s.shape or ()) for s in compiled.inputs)
-        compiled._specialize(shapes)
+        key = None
+        if compiled.cache:
+            from mlopt.backends.cache import cache_enabled, eager_key
+
+            if cache_enabled():
+                key = eager_key(compiled.content_hash(), compiled._level, resolved)
+        compiled._specialize(shapes, disk_key=key)
     return compiled
+
+
+def resolve_options(
+    *,
+    opt_level: int = 3,
+    target_cpu: str | None = None,
+    fast_math: bool = False,
+    pipeline: str | None = None,
+    input_shapes: Mapping[str, Sequence[int]] | None = None,
+    num_threads: int | None = None,
+) -> dict[str, Any]:
+    """``compile_model``'s options checked and with their defaults filled in
+    (``num_threads`` from ``MLOPT_NUM_THREADS`` or the CPUs): what keys a
+    compile in the cache before the model is even parsed."""
+    if opt_level not in (0, 1, 2, 3):
+        raise CompileArgumentError(f"opt_level must be 0, 1, 2 or 3, not {opt_level!r}")
+    from mlopt.backends.llvm.threads import default_threads
+
+    if num_threads is None:
+        num_threads = default_threads()
+    if not isinstance(num_threads, int) or isinstance(num_threads, bool) or num_threads < 1:
+        raise CompileArgumentError(f"num_threads must be a positive integer, not {num_threads!r}")
+    shapes = None
+    if input_shapes:
+        shapes = {str(k): [int(d) for d in v] for k, v in sorted(dict(input_shapes).items())}
+    return {
+        "opt_level": opt_level,
+        "target_cpu": target_cpu,
+        "fast_math": bool(fast_math),
+        "pipeline": pipeline,
+        "input_shapes": shapes,
+        "num_threads": num_threads,
+    }

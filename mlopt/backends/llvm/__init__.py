@@ -165,13 +165,13 @@ def _merge_replies(replies: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _check_externals(declared: list[str], translation: Translation) -> None:
+def _check_externals(declared: list[str], weights: dict[str, np.ndarray]) -> None:
     """Refuse to JIT code calling a function the process does not provide.
 
     (MCJIT would otherwise abort the process or jump to address 0.)
     """
     for name in declared:
-        if name.startswith("llvm.") or name in translation.weights:
+        if name.startswith("llvm.") or name in weights:
             continue
         if llvm.address_of_symbol(name) is None:
             raise LLVMTranslationError(
@@ -231,62 +231,95 @@ def to_llvm_ir(module: ModuleOp) -> str:
 class JITModule:
     """An llvm-dialect module compiled to machine code and loaded with MCJIT.
 
-    The LLVM IR is optimised and compiled to an object file in an LLVM worker
-    process (:mod:`mlopt.backends.llvm.workers`); this process links the
-    object into an MCJIT engine whose only module declares the weights, bound
-    to numpy buffers kept alive by the JITModule. ``stage_times`` holds seconds
-    spent translating, parsing, optimising and generating code (the worker's
-    times; ``llvm-transfer`` is the rest of the round trip and the link).
+    The LLVM IR (weights ``indirect``: the code reads each weight's address
+    from an exported ``<global>__ptr`` variable) is optimised and compiled to
+    position-independent object files in LLVM worker processes
+    (:mod:`mlopt.backends.llvm.workers`); this process links the objects into
+    an MCJIT engine and points the weight variables at numpy buffers kept
+    alive by the JITModule. The objects are exactly what a saved artefact
+    stores (:mod:`mlopt.backends.artifact`) and what ``cc -shared`` links into
+    a package's shared library, so :meth:`from_objects` loads one without
+    compiling. ``stage_times`` holds seconds spent translating, parsing,
+    optimising and generating code (the worker's times; ``llvm-transfer`` is
+    the rest of the round trip and the link).
     """
 
     def __init__(
         self, module: ModuleOp | Translation, opt_level: int = 3, target_cpu: str | None = None
     ):
-        self._build(module, opt_level, target_cpu)
-
-    def _build(
-        self, module: ModuleOp | Translation, opt_level: int, target_cpu: str | None
-    ) -> None:
-        from mlopt.backends.llvm.threads import ENTRY
-
         t0 = time.perf_counter()
-        translation = _as_translation(module, "external")
-        self._parts = _parts(translation)
+        translation = _as_translation(module, "indirect")
+        self._parts: list[str] | None = _parts(translation)
         self._opt_level, self._target_cpu = opt_level, target_cpu
         t1 = time.perf_counter()
         replies = _map_parallel(
-            lambda ir: _llvm(ir, opt_level, target_cpu, ("object",), jit=True), self._parts
+            lambda ir: _llvm(ir, opt_level, target_cpu, ("object",), pic=True), self._parts
         )
         t2 = time.perf_counter()
         reply = _merge_replies(replies)
-        if ENTRY in reply["declared"]:
-            from mlopt.backends.llvm.threads import ensure_jit_pool
-
-            ensure_jit_pool()
-        _check_externals(reply["declared"], translation)
-        self.weights = translation.weights
-        live = [name for name in reply["globals"] if name in self.weights]  # LLVM drops unread ones
-        stub = "".join(f'@"{name}" = external global i8\n' for name in live)
-        with _COMPILE_LOCK:
-            decls = llvm.parse_assembly(stub)
-            self._tm = target_machine(opt_level, target_cpu, jit=True)
-            self.engine = llvm.create_mcjit_compiler(decls, self._tm)
-            for name in live:
-                self.engine.add_global_mapping(decls.get_global_variable(name), self.weights[name].ctypes.data)
-            for r in replies:
-                self.engine.add_object_file(llvm.ObjectFileRef.from_data(r["object"]))
-            self.engine.finalize_object()
-        t3 = time.perf_counter()
+        self.objects: list[bytes] = [r["object"] for r in replies]
+        self.weights: dict[str, np.ndarray] = translation.weights
+        self.declared: list[str] = list(reply["declared"])
         self.entry = translation.entry
         self.entry_num_args = translation.entry_num_args
         self.entry_status = translation.entry_status
         self.index_checks = translation.index_checks
+        self._link()
+        t3 = time.perf_counter()
         worker = reply["times"]
         self.stage_times = {
             "translate": t1 - t0,
             **worker,
             "llvm-transfer": max(0.0, (t2 - t1) - sum(worker.values())) + (t3 - t2),
         }
+
+    @classmethod
+    def from_objects(
+        cls,
+        objects: list[bytes],
+        weights: dict[str, np.ndarray],
+        *,
+        entry: str | None,
+        entry_num_args: int,
+        entry_status: bool,
+        index_checks: list[Any],
+        declared: list[str],
+        opt_level: int = 3,
+        target_cpu: str | None = None,
+    ) -> JITModule:
+        """Link object files made by a JITModule (stored in an artefact) into
+        this process: nothing is compiled. ``weights`` may be read-only views
+        of a memory-mapped file."""
+        self = cls.__new__(cls)
+        t0 = time.perf_counter()
+        self._parts = None
+        self._opt_level, self._target_cpu = opt_level, target_cpu
+        self.objects, self.weights, self.declared = list(objects), dict(weights), list(declared)
+        self.entry, self.entry_num_args = entry, entry_num_args
+        self.entry_status, self.index_checks = entry_status, list(index_checks)
+        self._link()
+        self.stage_times = {"link": time.perf_counter() - t0}
+        return self
+
+    def _link(self) -> None:
+        from mlopt.backends.llvm.threads import ENTRY
+
+        if ENTRY in self.declared:
+            from mlopt.backends.llvm.threads import ensure_jit_pool
+
+            ensure_jit_pool()
+        _check_externals(self.declared, self.weights)
+        with _COMPILE_LOCK:
+            _init_llvm()
+            self._tm = target_machine(self._opt_level, self._target_cpu, jit=True)
+            self.engine = llvm.create_mcjit_compiler(llvm.parse_assembly(""), self._tm)
+            for obj in self.objects:
+                self.engine.add_object_file(llvm.ObjectFileRef.from_data(obj))
+            self.engine.finalize_object()
+            for name, array in self.weights.items():
+                addr = self.engine.get_global_value_address(name + WEIGHT_PTR_SUFFIX)
+                if addr:  # the variable of a weight no function reads may be gone
+                    ctypes.c_void_p.from_address(addr).value = array.ctypes.data
 
     def address(self, name: str) -> int:
         addr = self.engine.get_function_address(name)
@@ -307,8 +340,13 @@ class JITModule:
         return proto(self.address(name))
 
     def _whole(self, output: str) -> str:
+        if self._parts is None:
+            raise LLVMTranslationError(
+                "this module was loaded from a saved artefact: it holds machine code only, "
+                "no LLVM IR to print"
+            )
         first, *rest = self._parts  # the parts linked back into one module
-        return _llvm(first, self._opt_level, self._target_cpu, (output,), jit=True, link=tuple(rest))[output]
+        return _llvm(first, self._opt_level, self._target_cpu, (output,), pic=True, link=tuple(rest))[output]
 
     def optimized_ir(self) -> str:
         """The optimised LLVM IR of the module (compiled again, for inspection)."""
@@ -323,6 +361,64 @@ class JITModule:
     def asm(self) -> str:
         """The assembly of the module (compiled again, for inspection)."""
         return self._whole("asm")
+
+    def link_shared(self, output: str | os.PathLike[str]) -> Path:
+        """Link the objects (and the thread pool, if the code uses it) into a
+        shared library at ``output`` with the C compiler (``$CC``, else ``cc``).
+        The library's weights are bound with ``<entry>_bind_weights(blob)``."""
+        from mlopt.backends.llvm.threads import ENTRY
+
+        extra = [_pool_object(self._target_cpu)] if ENTRY in self.declared else []
+        return link_shared([*self.objects, *extra], output)
+
+
+_POOL_OBJECTS: dict[str | None, bytes] = {}
+
+
+def _pool_object(target_cpu: str | None) -> bytes:
+    """The thread pool compiled to a position-independent object (once per process)."""
+    from mlopt.backends.llvm.threads import pool_ir
+
+    obj = _POOL_OBJECTS.get(target_cpu)
+    if obj is None:
+        obj = _POOL_OBJECTS[target_cpu] = _llvm(pool_ir(), 2, target_cpu, ("object",), pic=True)["object"]
+    return obj
+
+
+def c_compiler() -> str | None:
+    """The C compiler that links shared libraries: ``$CC``, else cc, gcc or clang on PATH."""
+    import shutil
+
+    cc = os.environ.get("CC")
+    if cc:
+        return cc
+    for name in ("cc", "gcc", "clang"):
+        if shutil.which(name):
+            return name
+    return None
+
+
+def link_shared(objects: list[bytes], output: str | os.PathLike[str]) -> Path:
+    """``cc -shared`` the object files into ``output``; RuntimeError when no C
+    compiler is found or the link fails."""
+    cc = c_compiler()
+    if cc is None:
+        raise RuntimeError("no C compiler found to link a shared library (set CC, or install cc)")
+    out = Path(output)
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for i, obj in enumerate(objects):
+            path = Path(tmp) / f"part{i}.o"
+            path.write_bytes(obj)
+            paths.append(str(path))
+        proc = subprocess.run(
+            [cc, "-shared", "-o", str(out), *paths, "-lm", "-lpthread"],
+            capture_output=True,
+            text=True,
+        )
+        if proc.returncode != 0:
+            raise RuntimeError(f"linking {out} failed: {proc.stderr.strip()}")
+    return out
 
 
 def emit(
@@ -358,17 +454,7 @@ def emit(
         return result
     out = Path(output)
     if kind == "shared":
-        with tempfile.TemporaryDirectory() as tmp:
-            obj = Path(tmp) / "module.o"
-            obj.write_bytes(result)  # type: ignore[arg-type]
-            cc = os.environ.get("CC", "cc")
-            proc = subprocess.run(
-                [cc, "-shared", "-o", str(out), str(obj), "-lm"],
-                capture_output=True,
-                text=True,
-            )
-            if proc.returncode != 0:
-                raise RuntimeError(f"linking {out} failed: {proc.stderr.strip()}")
+        link_shared([result], out)  # type: ignore[list-item]
         result = str(out)
     elif isinstance(result, bytes):
         out.write_bytes(result)

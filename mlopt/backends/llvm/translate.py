@@ -9,7 +9,9 @@ function by function and adds what mlopt needs on top:
   declaration whose address the JIT binds to a numpy buffer; with
   ``weights="indirect"`` (object files / shared libraries) the code reads the
   address from an exported pointer variable ``<name>__ptr`` that the loader
-  sets before the first call; ``weights="inline"`` keeps the data in the IR;
+  sets before the first call (the JIT does so too: its objects are the ones a
+  saved artefact or a shared library holds); ``weights="inline"`` keeps the
+  data in the IR;
 * zero-initialised internal globals (uninitialised ``memref.global``);
 * the body of ``mlopt_index_check_failed`` (declared by ``lower-index-checks``):
   an atomic compare-and-swap of ``status[0]`` from 0 to the error code, and, by
@@ -166,7 +168,10 @@ class _FunctionTranslator:
         if isinstance(op, llvm.AddressOfOp):
             name = op.global_name.root_reference.data
             if name in self.indirect:
-                values[op.result] = builder.load(self.indirect[name], typ=ir.PointerType())
+                # set before the first call and never during one: LLVM may hoist the load
+                load = builder.load(self.indirect[name], typ=ir.PointerType())
+                load.set_metadata("invariant.load", builder.module.add_metadata([]))
+                values[op.result] = load
                 return
         if isinstance(op, llvm.AllocaOp) and op.alignment is not None:
             instr = builder.alloca(convert_type(op.elem_type), size=values[op.size])

@@ -1,0 +1,314 @@
+"""Saved artefacts: mlopt.save / mlopt.load, pickle, the C header and library.
+
+A loaded or unpickled model must run the machine code it carries: the tests
+check that no compile stage runs (``CompiledModel._compile_here`` is made to
+fail) in the loading process, fresh processes included."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import json
+import multiprocessing
+import pickle
+import shutil
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+
+import mlopt
+from mlopt.backends import runtime
+
+
+def cnn(batch: int | str = 2, seed: int = 0):
+    """Conv (odd sizes, bias) -> Relu -> MaxPool -> Flatten -> MatMul -> Add, seeded weights."""
+    rng = np.random.default_rng(seed)
+    f = TensorProto.FLOAT
+
+    def w(name, *shape):
+        return numpy_helper.from_array((rng.standard_normal(shape) * 0.3).astype(np.float32), name)
+
+    nodes = [
+        helper.make_node("Conv", ["x", "w1", "b1"], ["c"], pads=[1, 1, 1, 1], name="conv"),
+        helper.make_node("Relu", ["c"], ["r"], name="relu"),
+        helper.make_node("MaxPool", ["r"], ["p"], kernel_shape=[2, 2], strides=[2, 2], name="pool"),
+        helper.make_node("Flatten", ["p"], ["fl"], name="flatten"),
+        helper.make_node("MatMul", ["fl", "wf"], ["m"], name="fc"),
+        helper.make_node("Add", ["m", "bf"], ["y"], name="bias"),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "cnn",
+        [helper.make_tensor_value_info("x", f, [batch, 3, 9, 9])],
+        [helper.make_tensor_value_info("y", f, [batch, 7])],
+        initializer=[w("w1", 5, 3, 3, 3), w("b1", 5), w("wf", 5 * 4 * 4, 7), w("bf", 7)],
+    )
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+
+
+def gather_model():
+    f = TensorProto.FLOAT
+    table = numpy_helper.from_array(
+        np.random.default_rng(1).standard_normal((17, 5)).astype(np.float32), "table"
+    )
+    graph = helper.make_graph(
+        [helper.make_node("Gather", ["table", "idx"], ["y"], name="lookup")],
+        "gather",
+        [helper.make_tensor_value_info("idx", TensorProto.INT64, [3])],
+        [helper.make_tensor_value_info("y", f, [3, 5])],
+        initializer=[table],
+    )
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+
+
+def x_input(batch: int = 2, seed: int = 3) -> np.ndarray:
+    return np.random.default_rng(seed).standard_normal((batch, 3, 9, 9)).astype(np.float32)
+
+
+@pytest.fixture(scope="module")
+def compiled():
+    return mlopt.compile(cnn(), cache=False)
+
+
+def _no_compile(monkeypatch):
+    def fail(*args, **kwargs):
+        raise AssertionError("a compile stage ran")
+
+    monkeypatch.setattr(runtime.CompiledModel, "_compile_here", fail)
+
+
+def test_save_load_round_trip(compiled, tmp_path, monkeypatch):
+    x = x_input()
+    expected = compiled(x)[0]
+    path = mlopt.save(compiled, tmp_path / "cnn.mlopt")
+    manifest = json.loads((path / "manifest.json").read_text())
+    assert manifest["format"] == "mlopt-package" and manifest["format_version"] == 1
+    assert manifest["inputs"] == [{"name": "x", "dtype": "<f4", "shape": [2, 3, 9, 9]}]
+    assert manifest["outputs"] == [{"name": "y", "dtype": "<f4"}]
+    assert manifest["versions"]["mlopt"] == mlopt.__version__
+    assert manifest["target"]["arch"] and "features" in manifest["target"]
+    assert len(manifest["model_hash"]) == 64
+    assert manifest["source"] is None  # a static model needs no source to run
+    [variant] = manifest["variants"]
+    assert variant["shapes"] == [[2, 3, 9, 9]] and variant["outputs"] == [{"shape": [2, 7], "dtype": "<f4"}]
+    assert set(manifest["files"]) >= {"v0/weights.bin", *variant["objects"]}
+    _no_compile(monkeypatch)
+    loaded = mlopt.load(path)
+    assert loaded.stage_times.keys() == {"load"}
+    np.testing.assert_array_equal(loaded(x)[0], expected)
+    assert loaded.run({"x": x})["y"].shape == (2, 7)
+    with pytest.raises(mlopt.InputError, match="expected shape"):
+        loaded(x_input(batch=3))
+
+
+def test_weights_are_memory_mapped(compiled, tmp_path):
+    loaded = mlopt.load(mlopt.save(compiled, tmp_path / "m.mlopt"))
+    [spec] = loaded._cache.values()
+    assert isinstance(spec.jit._blob, np.memmap)
+    assert all(np.shares_memory(w, spec.jit._blob) for w in spec.jit.weights.values())
+
+
+def test_pickle_ships_the_artefact(compiled, monkeypatch):
+    x = x_input()
+    data = pickle.dumps(compiled)
+    assert b"part0.o" in data and len(data) > 10_000
+    _no_compile(monkeypatch)
+    clone = pickle.loads(data)
+    np.testing.assert_array_equal(clone(x)[0], compiled(x)[0])
+    assert clone.input_names == ["x"] and clone.output_names == ["y"]
+
+
+def _fresh_process_run(data: bytes, x: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """In a worker process: fail on any compile, unpickle, run."""
+    from mlopt.backends import runtime as rt
+
+    def fail(*args, **kwargs):
+        raise AssertionError("a compile stage ran in the worker")
+
+    rt.CompiledModel._compile_here = fail
+    model = pickle.loads(data)
+    return model(x)[0], sorted(model.stage_times)
+
+
+def _call(model, x):  # the model itself is pickled to the worker
+    from mlopt.backends import runtime as rt
+
+    def fail(*args, **kwargs):
+        raise AssertionError("a compile stage ran in the worker")
+
+    rt.CompiledModel._compile_here = fail
+    return model(x)[0]
+
+
+def test_multiprocessing_spawn(compiled):
+    x = x_input()
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(1) as pool:
+        out, stages = pool.apply(_fresh_process_run, (pickle.dumps(compiled), x))
+    np.testing.assert_array_equal(out, compiled(x)[0])
+    assert stages == ["load"]
+
+
+def test_process_pool_executor(compiled):
+    xs = [x_input(seed=s) for s in range(3)]
+    ctx = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(2, mp_context=ctx) as pool:
+        outs = list(pool.map(_call, [compiled] * 3, xs))
+    for x, out in zip(xs, outs):
+        np.testing.assert_array_equal(out, compiled(x)[0])
+
+
+def test_load_in_a_fresh_interpreter(compiled, tmp_path):
+    path = mlopt.save(compiled, tmp_path / "cnn.mlopt")
+    x = x_input()
+    np.save(tmp_path / "x.npy", x)
+    script = textwrap.dedent(
+        f"""
+        import numpy as np, mlopt
+        from mlopt.backends import runtime
+        def fail(*a, **k):
+            raise SystemExit("a compile stage ran")
+        runtime.CompiledModel._compile_here = fail
+        m = mlopt.load({str(path)!r})
+        np.save({str(tmp_path / 'y.npy')!r}, m(np.load({str(tmp_path / 'x.npy')!r}))[0])
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    np.testing.assert_array_equal(np.load(tmp_path / "y.npy"), compiled(x)[0])
+
+
+def test_symbolic_model_keeps_its_source(tmp_path):
+    model = mlopt.compile(cnn(batch="N"), cache=False)
+    for b in (1, 2):
+        model(x_input(batch=b))
+    path = mlopt.save(model, tmp_path / "dyn.mlopt")
+    manifest = json.loads((path / "manifest.json").read_text())
+    assert manifest["inputs"][0]["shape"] == [None, 3, 9, 9]
+    assert manifest["source"] == "model.onnx" and len(manifest["variants"]) == 2
+    loaded = mlopt.load(path)
+    assert loaded.num_variants == 2
+    for b in (1, 7):  # 7: not compiled before: compiled from the stored source
+        np.testing.assert_array_equal(loaded(x_input(batch=b))[0], model(x_input(batch=b))[0])
+    assert loaded.num_variants == 3
+
+
+def test_index_checks_survive_loading(tmp_path):
+    model = mlopt.compile(gather_model(), cache=False)
+    loaded = pickle.loads(pickle.dumps(model))
+    idx = np.array([0, -1, 16], np.int64)
+    np.testing.assert_array_equal(loaded(idx)[0], model(idx)[0])
+    with pytest.raises(mlopt.IndexOutOfRangeError, match="lookup"):
+        loaded(np.array([0, 17, 1], np.int64))
+
+
+def test_corrupt_package_is_refused(compiled, tmp_path):
+    path = mlopt.save(compiled, tmp_path / "c.mlopt")
+    blob = path / "v0" / "weights.bin"
+    data = bytearray(blob.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    blob.write_bytes(bytes(data))
+    with pytest.raises(mlopt.ArtifactError, match="weights.bin is corrupt"):
+        mlopt.load(path)
+    (path / "v0" / "part0.o").unlink()
+    with pytest.raises(mlopt.ArtifactError, match="missing file v0/part0.o"):
+        mlopt.load(path)
+    with pytest.raises(mlopt.ArtifactError, match="no such package"):
+        mlopt.load(tmp_path / "nothing.mlopt")
+
+
+def test_package_needing_missing_cpu_features_is_refused(compiled, tmp_path):
+    path = mlopt.save(compiled, tmp_path / "f.mlopt")
+    manifest = json.loads((path / "manifest.json").read_text())
+    manifest["target"]["features"].append("avx10.9-9999")
+    (path / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(mlopt.ArtifactError, match=r"features avx10\.9-9999 this CPU lacks"):
+        mlopt.load(path)
+    manifest["target"]["arch"] = "riscv64"
+    (path / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(mlopt.ArtifactError, match="this machine is"):
+        mlopt.load(path)
+
+
+def test_unknown_format_version_is_refused(compiled, tmp_path):
+    path = mlopt.save(compiled, tmp_path / "v.mlopt")
+    manifest = json.loads((path / "manifest.json").read_text())
+    manifest["format_version"] = 99
+    (path / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(mlopt.ArtifactError, match="format version 99"):
+        mlopt.load(path)
+
+
+def test_save_refuses_to_replace_other_directories(compiled, tmp_path):
+    (tmp_path / "precious").mkdir()
+    (tmp_path / "precious" / "notes.txt").write_text("keep")
+    with pytest.raises(mlopt.ArtifactError, match="not an mlopt package"):
+        mlopt.save(compiled, tmp_path / "precious")
+    assert (tmp_path / "precious" / "notes.txt").read_text() == "keep"
+
+
+def test_uncompiled_model_cannot_be_saved(tmp_path):
+    model = mlopt.compile(cnn(batch="N"), cache=False)
+    with pytest.raises(mlopt.ArtifactError, match="not been compiled"):
+        mlopt.save(model, tmp_path / "x.mlopt")
+
+
+C_DRIVER = r"""
+#include <stdio.h>
+#include <stdlib.h>
+#include "model.h"
+
+static void *read_file(const char *path, long *size) {
+    FILE *f = fopen(path, "rb");
+    if (!f) { perror(path); exit(2); }
+    fseek(f, 0, SEEK_END); *size = ftell(f); fseek(f, 0, SEEK_SET);
+    void *data = aligned_alloc(64, (*size + 63) / 64 * 64);
+    if (fread(data, 1, *size, f) != (size_t)*size) { perror(path); exit(2); }
+    fclose(f);
+    return data;
+}
+
+int main(int argc, char **argv) {
+    long n;
+    void *blob = read_file(argv[1], &n);
+    cnn_bind_weights(blob);
+    float *x = read_file(argv[2], &n);
+    if (n != CNN_ARG0_COUNT * (long)sizeof(float)) return 3;
+    float y[CNN_ARG1_COUNT];
+    cnn(x, y);
+    FILE *out = fopen(argv[3], "wb");
+    fwrite(y, sizeof(float), CNN_ARG1_COUNT, out);
+    fclose(out);
+    return 0;
+}
+"""
+
+
+@pytest.mark.skipif(shutil.which("cc") is None, reason="no C compiler (cc) on PATH")
+def test_c_program_calls_the_package_library(compiled, tmp_path):
+    path = mlopt.save(compiled, tmp_path / "cnn.mlopt")
+    manifest = json.loads((path / "manifest.json").read_text())
+    assert manifest["shared_library"] == [{"library": "v0/model.so", "header": "v0/model.h"}]
+    header = (path / "v0" / "model.h").read_text()
+    assert "void cnn(const float *x, float *y);" in header
+    assert "x: input 'x', float32[2x3x9x9]" in header and "#define CNN_ARG1_COUNT 14" in header
+    (tmp_path / "main.c").write_text(C_DRIVER)
+    exe = tmp_path / "main"
+    cc = subprocess.run(
+        ["cc", "-O1", "-o", str(exe), str(tmp_path / "main.c"), f"-I{path / 'v0'}",
+         str(path / "v0" / "model.so"), f"-Wl,-rpath,{path / 'v0'}"],
+        capture_output=True, text=True,
+    )
+    assert cc.returncode == 0, cc.stderr
+    x = x_input()
+    x.tofile(tmp_path / "x.bin")
+    run = subprocess.run(
+        [str(exe), str(path / "v0" / "weights.bin"), str(tmp_path / "x.bin"), str(tmp_path / "y.bin")],
+        capture_output=True, text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    y = np.fromfile(tmp_path / "y.bin", dtype=np.float32).reshape(2, 7)
+    np.testing.assert_array_equal(y, compiled(x)[0])
