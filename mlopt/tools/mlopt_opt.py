@@ -135,8 +135,13 @@ def _make_arg_parser() -> argparse.ArgumentParser:
                     help="do not catch exceptions: show Python tracebacks")
 
     cg = ap.add_argument_group("code generation")
-    cg.add_argument("--emit", choices=("mlir", "llvm", "asm", "obj", "shared"), default="mlir",
-                    help="output kind (default mlir); others use the LLVM backend")
+    cg.add_argument("--emit", choices=("mlir", "llvm", "asm", "obj", "shared", "package"),
+                    default="mlir",
+                    help="output kind (default mlir); others use the LLVM backend; package: a "
+                         "directory (-o model.mlopt) that mlopt.load runs without compiling, "
+                         "with a shared library and C header (docs/artifacts.md)")
+    cg.add_argument("--no-cache", action="store_true",
+                    help="--emit=package: do not use the compile cache (MLOPT_CACHE_DIR)")
     cg.add_argument("-O", dest="opt_level", type=int, choices=(0, 1, 2, 3), default=3,
                     metavar="{0,1,2,3}", help="LLVM optimisation level for --emit (default 3)")
     cg.add_argument("--target-cpu", default=None, metavar="CPU",
@@ -546,7 +551,7 @@ class Driver:
                              f"{'ONNX output' if wants_onnx else '--emit=' + args.emit}")
         if wants_onnx and args.emit != "mlir":
             raise UsageError(f"--emit={args.emit} cannot write an .onnx file")
-        if out_path is None and args.emit in ("obj", "shared"):
+        if out_path is None and args.emit in ("obj", "shared", "package"):
             raise UsageError(f"--emit={args.emit} needs an output file (-o FILE)")
         if args.target_cpu is not None:
             from mlopt.backends.llvm.target import check_target
@@ -606,8 +611,32 @@ class Driver:
         except OSError as e:
             raise UsageError(f"cannot write output file '{path}': {e.strerror}") from e
 
+    def emit_package(self, module: ModuleOp, path: str) -> None:
+        """Compile ``module`` (at any level: what is left is lowered with the named
+        stages) and save it as a package directory."""
+        from mlopt.backends.artifact import save
+        from mlopt.backends.runtime import compile_model
+
+        try:
+            compiled = compile_model(module, opt_level=self.args.opt_level,
+                                     target_cpu=self.args.target_cpu, cache=not self.args.no_cache)
+            if not compiled.num_variants:
+                dims = ", ".join(f"{s.name}: {s.describe_shape()}" for s in compiled.inputs)
+                raise UsageError(f"--emit=package needs static input shapes ({dims}); "
+                                 "fix them with --input-shape NAME=D0xD1...")
+            save(compiled, path)
+        except UsageError:
+            raise
+        except Exception as e:
+            if self.args.debug or not _is_user_error(e):
+                raise
+            raise UsageError(f"cannot emit package: {_exc_message(e)}", where=self.input_name()) from e
+
     def emit_native(self, module: ModuleOp, path: str | None) -> None:
         kind = self.args.emit
+        if kind == "package":
+            assert path is not None
+            return self.emit_package(module, path)
         try:
             from mlopt.backends.llvm import emit
         except ImportError as e:

@@ -92,7 +92,8 @@ def test_shared_library_from_c_with_weight_blob(module, tmp_path):
     assert blob.stat().st_size == 8 * 4
     main_c = tmp_path / "main.c"
     header = (tmp_path / "libaxpy.so.h").read_text()
-    assert "void axpy(void *arg0, void *arg1);" in header
+    assert "void axpy(const float *input0, float *output0);" in header
+    assert "input0: input 'input0', float32[8]" in header
     assert "void axpy_bind_weights(const void *blob);" in header
     main_c.write_text(
         """

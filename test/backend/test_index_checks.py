@@ -236,7 +236,9 @@ def test_shared_library_status(tmp_path):
     so = tmp_path / "libgather.so"
     emit(module, "shared", output=so)
     header = (tmp_path / "libgather.so.h").read_text()
-    entry = re.search(r"int32_t (\w+)\(void \*arg0, void \*arg1, void \*arg2, int64_t status\[8\]\);", header)
+    entry = re.search(
+        r"int32_t (\w+)\(const float \*d, const int64_t \*i, float \*y, int64_t status\[8\]\);", header
+    )
     assert entry, header
     name = entry.group(1)
     assert f'#define {name.upper()}_CHECK_0_NODE "g0" /* Gather; negative indices wrap */' in header

@@ -465,7 +465,10 @@ def emit(
     if kind != "llvm":
         _write_weight_blob(Path(str(out) + ".weights.bin"), translation.weights)
         if translation.entry is not None:
-            Path(str(out) + ".h").write_text(c_header(translation))
+            from mlopt.backends.llvm.header import module_header
+
+            header = module_header(module, translation, target_cpu) or c_header(translation)
+            Path(str(out) + ".h").write_text(header)
     return result
 
 

@@ -120,9 +120,42 @@ def package_header(manifest: dict[str, Any], record: dict[str, Any]) -> str:
         lines.append(f"void {entry}({', '.join(params) or 'void'});")
     if record["weights"]["tensors"]:
         lines += [
-            "/* Call once before the entry: blob = the contents of weights.bin (read it,",
-            "   or mmap it read-only), kept alive and unmodified while the entry may run. */",
+            "/* Call once before the entry: blob = the contents of the weights file (a",
+            "   package's weights.bin; <library>.weights.bin beside --emit=shared output),",
+            "   read or mmap'ed read-only, 64-byte aligned, kept alive and unmodified",
+            "   while the entry may run. */",
             f"void {entry}_bind_weights(const void *blob);",
         ]
     lines += ["#ifdef __cplusplus", "}", "#endif", ""]
     return "\n".join(lines)
+
+
+def module_header(module: Any, translation: Any, target_cpu: str | None) -> str | None:
+    """The header of ``emit(kind="obj"|"shared")``'s output, in the package's
+    form, from the llvm-level entry's recorded names and types (None when the
+    entry has no ``mlopt.arg_types``: a hand-written module)."""
+    from mlopt.backends.artifact import _dtype_name, _spec_json, target_info, versions
+    from mlopt.backends.runtime import module_signature
+    from mlopt.errors import CompileArgumentError
+
+    try:
+        sig = module_signature(module)
+    except CompileArgumentError:
+        return None
+    if any(s.shape is None or None in s.shape for s in [*sig.inputs, *sig.outputs]):
+        return None
+    manifest = {
+        "versions": versions(),
+        "target": target_info(target_cpu),
+        "inputs": [_spec_json(s) for s in sig.inputs],
+        "outputs": [{"name": s.name} for s in sig.outputs],
+    }
+    record = {
+        "entry": translation.entry,
+        "shapes": [list(s.shape) for s in sig.inputs],
+        "outputs": [{"shape": list(s.shape), "dtype": _dtype_name(s.dtype)} for s in sig.outputs],
+        "status": translation.entry_status,
+        "index_checks": [list(c) for c in translation.index_checks],
+        "weights": {"tensors": list(translation.weights)},
+    }
+    return package_header(manifest, record)
