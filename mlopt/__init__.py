@@ -225,7 +225,7 @@ def _cached_compile(model: Any, options: dict[str, Any]) -> CompiledModel | None
     from mlopt.backends.runtime import resolve_options
 
     known = ("opt_level", "target_cpu", "fast_math", "pipeline", "input_shapes", "num_threads")
-    if set(options) - set(known) - {"cache"}:
+    if set(options) - set(known) - {"cache", "progress"}:
         return None  # let compile_model report the unknown option
     with public_errors():
         resolved = resolve_options(**{k: v for k, v in options.items() if k in known})
@@ -240,6 +240,7 @@ def _cached_compile(model: Any, options: dict[str, Any]) -> CompiledModel | None
     compiled = cache.lookup_compiled(key, reload)
     if compiled is not None:
         compiled.cache = True
+        compiled.progress = bool(options.get("progress", False))
     return compiled
 
 

@@ -260,6 +260,9 @@ class CompiledModel:
         self.max_variants = MAX_VARIANTS
         #: look up and store compiled variants in the on-disk cache (:mod:`.cache`)
         self.cache = True
+        #: show compile stages on stderr (:mod:`.progress`); what names the model there
+        self.progress = False
+        self.label = "model"
         #: the package or pickle this model was loaded from (None: compiled here)
         self.loaded_from: str | None = None
         # a loaded model's source, read only when a new variant must be compiled
@@ -449,28 +452,14 @@ class CompiledModel:
         shapes: tuple[tuple[int, ...], ...],
         times: dict[str, float],
         values: tuple[bytes | None, ...] = (),
+        progress: Any = None,
     ) -> ModuleOp:
         from mlopt import make_context
         from mlopt.passes.pipelines import OPT_STAGES, kernels_for, linalg_to_affine_for, stages_from
 
         ctx = make_context()
-        level = self._level
-        t0 = time.perf_counter()
-        source = self._model_source()
-        if level == "onnx-model":
-            from mlopt.frontends.onnx import import_model
-
-            named = {s.name: shape for s, shape in zip(self.inputs, shapes)}
-            module = import_model(source, input_shapes=named)
-            level = "onnx"
-            times["import"] = time.perf_counter() - t0
-        else:
-            module = source.clone()
-            if level in ("onnx", "tensor"):
-                _set_input_shapes(_graph_func(module), shapes)
+        level = "onnx" if self._level == "onnx-model" else self._level
         at_call = self.value_input_indices and any(v is not None for v in values)
-        if at_call:
-            self._substitute_values(_graph_func(module), shapes, values)
         if self.pipeline is not None:
             stages = [("pipeline", self.pipeline)]
         else:
@@ -484,7 +473,27 @@ class CompiledModel:
             stages = [(name, sized.get(name, text)) for name, text in stages]
         if at_call:  # compiled inside a call: onnx.reference stays off the run path
             stages = [(name, _no_reference(text)) for name, text in stages]
+        if progress is not None:
+            first = ["import"] if self._level == "onnx-model" else []
+            progress.plan([*first, *(name for name, _ in stages), "llvm", "link"])
+            progress.stage(first[0] if first else stages[0][0])
+        t0 = time.perf_counter()
+        source = self._model_source()
+        if self._level == "onnx-model":
+            from mlopt.frontends.onnx import import_model
+
+            named = {s.name: shape for s, shape in zip(self.inputs, shapes)}
+            module = import_model(source, input_shapes=named)
+            times["import"] = time.perf_counter() - t0
+        else:
+            module = source.clone()
+            if level in ("onnx", "tensor"):
+                _set_input_shapes(_graph_func(module), shapes)
+        if at_call:
+            self._substitute_values(_graph_func(module), shapes, values)
         for stage, text in stages:
+            if progress is not None:
+                progress.stage(stage)
             t = time.perf_counter()
             _parsed_pipeline(text).apply(ctx, module)
             times[stage] = time.perf_counter() - t
@@ -519,8 +528,20 @@ class CompiledModel:
     def _compile_here(
         self, shapes: tuple[tuple[int, ...], ...], values: tuple[bytes | None, ...] = ()
     ) -> _Specialization:
+        from mlopt.backends.progress import compile_progress
+
         times: dict[str, float] = {}
-        module = self._lowered_module(shapes, times, values)
+        with compile_progress(["import"], self.label, self.progress) as progress:
+            return self._compile_stages(shapes, values, times, progress)
+
+    def _compile_stages(
+        self,
+        shapes: tuple[tuple[int, ...], ...],
+        values: tuple[bytes | None, ...],
+        times: dict[str, float],
+        progress: Any,
+    ) -> _Specialization:
+        module = self._lowered_module(shapes, times, values, progress)
         entry = _llvm_entry(module)
         arg_types = entry.attributes.get("mlopt.arg_types")
         if not isinstance(arg_types, ArrayAttr):
@@ -544,7 +565,8 @@ class CompiledModel:
                 out_dtypes.append(declared)
             else:
                 out_dtypes.append(spec.dtype)
-        jit = JITModule(module, opt_level=self.opt_level, target_cpu=self.target_cpu)
+        progress.stage("llvm")
+        jit = JITModule(module, opt_level=self.opt_level, target_cpu=self.target_cpu, on_stage=progress.stage)
         times.update(jit.stage_times)
         fn = jit.function()
         return _Specialization(jit, fn, out_shapes, out_dtypes, times, checks)
@@ -998,6 +1020,7 @@ def compile_model(
     num_threads: int | None = None,
     cache: bool = True,
     content_hash: str | None = None,
+    progress: bool = False,
 ) -> CompiledModel:
     """Compile an ONNX model or an mlopt module to native code (see the module docstring).
 
@@ -1016,6 +1039,8 @@ def compile_model(
     (:mod:`mlopt.backends.cache`; ``MLOPT_CACHE=0`` turns it off everywhere).
     ``content_hash``: the SHA-256 of the model's serialized bytes, when the
     caller has them (saves serializing the model again to key the cache).
+    ``progress``: show the compile's stages on stderr as they run (a tqdm bar;
+    for this compile and every later one at a call).
     """
     resolved = resolve_options(
         opt_level=opt_level,
@@ -1038,6 +1063,8 @@ def compile_model(
     compiled.pipeline = pipeline
     compiled.num_threads = num_threads
     compiled.cache = bool(cache)
+    compiled.progress = bool(progress)
+    compiled.label = _label(model_or_module)
     if content_hash is not None:
         compiled._content_hash = content_hash
     if input_shapes:
@@ -1053,6 +1080,14 @@ def compile_model(
                 key = eager_key(compiled.content_hash(), compiled._level, resolved)
         compiled._specialize(shapes, disk_key=key)
     return compiled
+
+
+def _label(model: Any) -> str:
+    """How progress names the model: its file name, else its graph's name."""
+    if isinstance(model, str | Path):
+        return Path(model).name
+    graph = getattr(model, "graph", None)
+    return getattr(graph, "name", "") or "model"
 
 
 def resolve_options(

@@ -618,8 +618,11 @@ class Driver:
         from mlopt.backends.runtime import compile_model
 
         try:
+            from mlopt.backends.progress import stderr_is_terminal
+
             compiled = compile_model(module, opt_level=self.args.opt_level,
-                                     target_cpu=self.args.target_cpu, cache=not self.args.no_cache)
+                                     target_cpu=self.args.target_cpu, cache=not self.args.no_cache,
+                                     progress=stderr_is_terminal())
             if not compiled.num_variants:
                 dims = ", ".join(f"{s.name}: {s.describe_shape()}" for s in compiled.inputs)
                 raise UsageError(f"--emit=package needs static input shapes ({dims}); "

@@ -46,6 +46,7 @@ from typing import Any
 
 import numpy as np
 
+from mlopt.backends.progress import stderr_is_terminal
 from mlopt.errors import MloptError, UsageError
 from mlopt.plugins import report_plugin_warnings
 
@@ -355,10 +356,19 @@ def parse_mlir(path: Path) -> Any:
     return module
 
 
-def compile_loaded(loaded: LoadedModel, opt_level: int, threads: int | None = None) -> Any:
+def compile_loaded(
+    loaded: LoadedModel,
+    opt_level: int,
+    threads: int | None = None,
+    *,
+    cache: bool = True,
+    progress: bool = False,
+) -> Any:
     import mlopt
 
-    return mlopt.compile(loaded.obj, opt_level=opt_level, num_threads=threads)
+    # an ONNX model by its path: a compile-cache hit is found from the file's bytes
+    model = loaded.path if loaded.kind == "onnx" else loaded.obj
+    return mlopt.compile(model, opt_level=opt_level, num_threads=threads, cache=cache, progress=progress)
 
 
 def run_compiled(compiled: Any, inputs: dict[str, np.ndarray], specs: list[InputSpec]) -> dict[str, np.ndarray]:
@@ -500,6 +510,13 @@ def build_parser() -> argparse.ArgumentParser:
                     help="time N runs after a warm-up; report median and min latency "
                     "(0: no timing; default: none, 20 for the bundled digits model)")
     ap.add_argument("--timing", action="store_true", help="report compile time per stage")
+    prog = ap.add_mutually_exclusive_group()
+    prog.add_argument("--progress", dest="progress", action="store_true", default=None,
+                      help="show compile stages on stderr (default: when stderr is a terminal)")
+    prog.add_argument("--no-progress", dest="progress", action="store_false",
+                      help="never show compile progress")
+    ap.add_argument("--no-cache", action="store_true",
+                    help="compile even if the compile cache (MLOPT_CACHE_DIR) holds the model")
     ap.add_argument("--entry", metavar="FUNC",
                     help="the function of a .mlir module to run (default: the one the runtime picks: "
                     "marked mlopt.entry, else the only public one); an error for .onnx models")
@@ -577,19 +594,26 @@ def run(args: argparse.Namespace) -> int:
         threads = args.threads or default_threads()
     except ValueError as e:
         raise UserError(str(e)) from None
-    t0 = time.perf_counter()
-    with _about(model_path):
-        compiled = compile_loaded(loaded, args.opt_level, threads)
-    t_compile = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    with _about(model_path):
-        outputs = run_compiled(compiled, inputs, loaded.specs)
-    t_first = time.perf_counter() - t0
-
+    # what is being compiled, before the compile (which may take a while)
     print(f"model: {model_path} (-O{args.opt_level}, {threads} thread{'s' if threads > 1 else ''})")
     for spec in loaded.specs:
         arr = inputs[spec.name]
         print(f"input {spec.name}: shape {list(arr.shape)} {arr.dtype}")
+    sys.stdout.flush()
+    progress = stderr_is_terminal() if args.progress is None else args.progress
+    t0 = time.perf_counter()
+    with _about(model_path):
+        compiled = compile_loaded(loaded, args.opt_level, threads, cache=not args.no_cache, progress=progress)
+    t_compile = time.perf_counter() - t0
+    variants = compiled.num_variants
+    t0 = time.perf_counter()
+    with _about(model_path):
+        outputs = run_compiled(compiled, inputs, loaded.specs)
+    t_first = time.perf_counter() - t0
+    at_call = 0.0
+    if compiled.num_variants > variants:  # symbolic shapes or values: compiled in the first call
+        at_call = min(t_first, sum(compiled.stage_times.values()))
+
     if "labels" in extras:
         _classification_report(outputs, np.asarray(extras["labels"]))
     elif not args.quiet and not args.output:
@@ -598,7 +622,12 @@ def run(args: argparse.Namespace) -> int:
         np.savez(args.output, **outputs)
         print(f"outputs saved to {args.output}: {', '.join(outputs)}")
 
-    print(f"compile: {fmt_time(t_compile)} (+ first run, incl. any shape-specialised compile: {fmt_time(t_first)})")
+    how = ""
+    if "cache-load" in compiled.stage_times:
+        how = ", a compile-cache hit"
+    elif at_call:
+        how = f", {fmt_time(at_call)} of it in the first call (shape- or value-specialised)"
+    print(f"compile: {fmt_time(t_compile + at_call)}{how}; first run {fmt_time(t_first - at_call)}")
     if args.timing:
         times = stage_times(compiled)
         if times:

@@ -165,3 +165,52 @@ def test_check_output_has_no_onnxruntime_log(tmp_path):
     assert "check against onnxruntime: OK" in proc.stdout
     both = proc.stdout + proc.stderr
     assert "Removing initializer" not in both and "\x1b[" not in both
+
+
+def test_model_and_inputs_are_printed_before_compiling(capsys, monkeypatch):
+    from mlopt.tools import mlopt_run
+
+    seen = {}
+    real = mlopt_run.compile_loaded
+
+    def spy(*args, **kwargs):
+        seen["before"] = capsys.readouterr().out
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(mlopt_run, "compile_loaded", spy)
+    assert main(["--random", "--shape", "input=7x64", "--bench", "0", "-q"]) == 0
+    assert re.match(r"model: .*digits_mlp\.onnx \(-O3, \d+ threads?\)\ninput input: shape \[7, 64\] float32\n$",
+                    seen["before"])
+
+
+def test_compile_figure_includes_a_compile_in_the_first_call(capsys):
+    # the digits MLP has a symbolic batch: the real compile happens at the first call
+    assert main(["--random", "--shape", "input=7x64", "--bench", "0", "-q", "--timing"]) == 0
+    out = capsys.readouterr().out
+    m = re.search(r"^compile: ([\d.]+) (m?s), ([\d.]+) (m?s) of it in the first call", out, re.M)
+    assert m, out
+    total = float(m[1]) * (1e-3 if m[2] == "ms" else 1)
+    at_call = float(m[3]) * (1e-3 if m[4] == "ms" else 1)
+    assert total >= at_call > 0
+    stages = re.search(r"^  total +([\d.]+) (m?s)$", out, re.M)
+    assert abs(float(stages[1]) * (1e-3 if stages[2] == "ms" else 1) - at_call) < 1e-3 + 0.01 * at_call
+
+
+def test_progress_goes_to_stderr_only_when_asked(capsys):
+    assert main(["--random", "--shape", "input=3x64", "--bench", "0", "-q", "--progress"]) == 0
+    err = capsys.readouterr().err
+    assert "stages" in err and "affine-to-llvm" in err and "link" in err
+    assert main(["--random", "--shape", "input=3x64", "--bench", "0", "-q", "--no-progress"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_compile_cache_hit_and_no_cache(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("MLOPT_CACHE", "1")
+    monkeypatch.setenv("MLOPT_CACHE_DIR", str(tmp_path))
+    args = ["--random", "--shape", "input=5x64", "--bench", "0", "-q"]
+    assert main(args) == 0
+    assert "compile-cache hit" not in capsys.readouterr().out
+    assert main(args) == 0
+    assert "a compile-cache hit" in capsys.readouterr().out
+    assert main([*args, "--no-cache"]) == 0
+    assert "compile-cache hit" not in capsys.readouterr().out

@@ -245,8 +245,13 @@ class JITModule:
     """
 
     def __init__(
-        self, module: ModuleOp | Translation, opt_level: int = 3, target_cpu: str | None = None
+        self,
+        module: ModuleOp | Translation,
+        opt_level: int = 3,
+        target_cpu: str | None = None,
+        on_stage: Any = None,
     ):
+        """``on_stage(name)`` is told when the ``link`` stage starts (progress)."""
         t0 = time.perf_counter()
         translation = _as_translation(module, "indirect")
         self._parts: list[str] | None = _parts(translation)
@@ -264,6 +269,8 @@ class JITModule:
         self.entry_num_args = translation.entry_num_args
         self.entry_status = translation.entry_status
         self.index_checks = translation.index_checks
+        if on_stage is not None:
+            on_stage("link")
         self._link()
         t3 = time.perf_counter()
         worker = reply["times"]
