@@ -151,7 +151,7 @@ def check_target(manifest: dict[str, Any], where: str) -> None:
 
 def write_weight_blob(f: Any, weights: dict[str, np.ndarray]) -> None:
     """The weights, each at its :func:`~mlopt.backends.llvm.translate.weight_offsets` offset."""
-    from mlopt.backends.llvm.translate import weight_offsets
+    from mlopt.backends.llvm.abi import weight_offsets
 
     offsets = weight_offsets(weights)
     pos = 0
@@ -190,7 +190,7 @@ def _variant_record(
     index: int, key: Any, spec: _Specialization, value_inputs: bool
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The manifest entry of one variant and its files (name -> bytes or weights dict)."""
-    from mlopt.backends.llvm.translate import weight_offsets
+    from mlopt.backends.llvm.abi import weight_offsets
 
     jit = spec.jit
     shapes, values = key if value_inputs else (key, ())
@@ -461,7 +461,7 @@ def read_manifest(source: _Source) -> dict[str, Any]:
 def _variant(record: dict[str, Any], source: _Source, manifest: dict[str, Any]) -> tuple[Any, _Specialization]:
     from mlopt.backends.llvm import JITModule
     from mlopt.backends.runtime import _Specialization
-    from mlopt.passes.index_checks import CheckInfo
+    from mlopt.backends.llvm.abi import CheckInfo
 
     blob = source.buffer(record["weights"]["file"])
     weights: dict[str, np.ndarray] = {}

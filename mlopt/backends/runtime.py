@@ -52,10 +52,9 @@ from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from xdsl.dialects import func, llvm
 from xdsl.dialects.builtin import (
     ArrayAttr,
     DictionaryAttr,
@@ -68,13 +67,15 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.ir import Attribute, Operation, SSAValue
 
-from mlopt.backends.llvm import JITModule, numpy_dtype
+from mlopt.backends.llvm import JITModule
+from mlopt.backends.llvm.abi import TABLE_ATTR as INDEX_CHECKS_ATTR
+from mlopt.backends.llvm.abi import CheckInfo, read_check_table
 from mlopt.backends.status import new_status, raise_for_status
 from mlopt.errors import CompileArgumentError, InputError, public_errors
 from mlopt.gc_tuning import compile_gc
-from mlopt.passes.index_checks import TABLE_ATTR as INDEX_CHECKS_ATTR
-from mlopt.passes.index_checks import CheckInfo, read_check_table
-from mlopt.passes.onnx_opt.common import SHAPE_CHAIN_ATTR, SPECIALIZED_ATTR
+
+if TYPE_CHECKING:  # imported where used: loading an artefact needs none of the compiler
+    from xdsl.dialects import func, llvm
 
 __all__ = [
     "CompiledModel",
@@ -160,6 +161,8 @@ class _Specialization:
 
 
 def _tensor_spec(name: str, typ: Attribute) -> InputSpec:
+    from mlopt.backends.llvm.translate import numpy_dtype
+
     if isinstance(typ, TensorType | MemRefType):
         shape = tuple(None if d < 0 else d for d in typ.get_shape())
         return InputSpec(name, numpy_dtype(typ.get_element_type()), shape)
@@ -167,6 +170,8 @@ def _tensor_spec(name: str, typ: Attribute) -> InputSpec:
 
 
 def _detect_level(module: ModuleOp) -> str:
+    from xdsl.dialects import func, llvm
+
     has_func_entry = False
     for op in module.walk():
         dialect = op.dialect_name()
@@ -180,6 +185,8 @@ def _detect_level(module: ModuleOp) -> str:
 
 
 def _graph_func(module: ModuleOp) -> func.FuncOp:
+    from xdsl.dialects import func
+
     candidates = [
         op
         for op in module.ops
@@ -418,6 +425,7 @@ class CompiledModel:
         (see :func:`mlopt.passes.onnx_opt.constant_fold.fold_op`)."""
         from mlopt.dialects.onnx import op_class
         from mlopt.dialects.onnx.helpers import dense_attr_from_numpy
+        from mlopt.passes.onnx_opt.common import SPECIALIZED_ATTR
 
         block = fn.body.block
         consts: dict[SSAValue, SSAValue] = {}
@@ -475,8 +483,9 @@ class CompiledModel:
             stages = [(name, _no_reference(text)) for name, text in stages]
         if progress is not None:
             first = ["import"] if self._level == "onnx-model" else []
-            progress.plan([*first, *(name for name, _ in stages), "llvm", "link"])
-            progress.stage(first[0] if first else stages[0][0])
+            planned = [*first, *(name for name, _ in stages), "llvm", "link"]
+            progress.plan(planned)
+            progress.stage(planned[0])
         t0 = time.perf_counter()
         source = self._model_source()
         if self._level == "onnx-model":
@@ -645,6 +654,8 @@ class CompiledModel:
 
 def _add_fast_math(module: ModuleOp) -> None:
     """Allow reassociation and contraction on every llvm float arithmetic op."""
+    from xdsl.dialects import llvm
+
     flags = llvm.FastMathAttr((llvm.FastMathFlag.REASSOC, llvm.FastMathFlag.ALLOW_CONTRACT))
     for op in module.walk():
         if isinstance(op, llvm.AbstractFloatArithOp | llvm.FNegOp):
@@ -676,6 +687,8 @@ def _index_checks(entry: llvm.FuncOp) -> list[CheckInfo] | None:
 
 
 def _llvm_entry(module: ModuleOp) -> llvm.FuncOp:
+    from xdsl.dialects import llvm
+
     for op in module.ops:
         if isinstance(op, llvm.FuncOp) and "mlopt.entry" in op.attributes:
             return op
@@ -752,6 +765,8 @@ def _route_value_operands(block: Any, consts: dict[SSAValue, SSAValue]) -> None:
     read the constants instead (see ``CompiledModel._substitute_values``)."""
     from xdsl.rewriter import InsertPoint, Rewriter
 
+    from mlopt.passes.onnx_opt.common import SHAPE_CHAIN_ATTR
+
     rewriter = Rewriter()
     mapping: dict[SSAValue, SSAValue] = dict(consts)
     depends: dict[SSAValue, bool] = {}
@@ -802,6 +817,8 @@ def value_inputs(model_or_func: Any) -> tuple[int, ...]:
     arguments) of the inputs whose values some op needs at compile time
     (see :data:`VALUE_OPERANDS`). Accepts an ``onnx.ModelProto`` or the onnx-level
     graph ``func.FuncOp``."""
+    from xdsl.dialects import func
+
     if isinstance(model_or_func, func.FuncOp):
         return _value_inputs_func(model_or_func)
     graph = model_or_func.graph

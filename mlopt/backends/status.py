@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from mlopt.errors import IndexOutOfRangeError, RuntimeCheckError
-from mlopt.passes.index_checks import STATUS_INDEX_OUT_OF_RANGE, STATUS_WORDS
+from mlopt.backends.llvm.abi import STATUS_INDEX_OUT_OF_RANGE, STATUS_WORDS
 
 __all__ = ["STATUS_WORDS", "STATUS_INDEX_OUT_OF_RANGE", "new_status", "status_error", "raise_for_status"]
 

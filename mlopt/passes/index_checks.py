@@ -30,7 +30,6 @@ an entry, ``mlopt.entry``):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from xdsl.context import Context
 from xdsl.dialects import arith, func, memref, scf
@@ -50,37 +49,13 @@ from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.rewriter import Rewriter
 
+from mlopt.backends.llvm.abi import STATUS_WORDS, TABLE_ATTR
 from mlopt.dialects.mlopt import CheckIndexOp
 from mlopt.errors import CompileError
 from mlopt.tools.diagnostics import OpDiagnosticError
 
-#: words of the status record: [code, check id, index, bound, axis, 0, 0, 0]
-STATUS_WORDS = 8
-#: ``status[0]`` (and the entry's return value) after an out-of-range index
-STATUS_INDEX_OUT_OF_RANGE = 1
 STATUS_TYPE = MemRefType(i64, [STATUS_WORDS])
 FAIL_FN = "mlopt_index_check_failed"
-TABLE_ATTR = "mlopt.index_checks"
-
-
-class CheckInfo(NamedTuple):
-    """One row of the check table: the ONNX node, its op type, and whether
-    negative indices wrap (False: the valid indices are ``0..bound-1``)."""
-
-    node: str
-    op_type: str
-    wraps: bool = True
-
-
-def read_check_table(attr) -> list[CheckInfo] | None:
-    """The rows of an ``mlopt.index_checks`` attribute (None if ``attr`` is not one)."""
-    if not isinstance(attr, ArrayAttr):
-        return None
-    rows: list[CheckInfo] = []
-    for row in attr.data:
-        cells = [c.data for c in row.data]  # type: ignore[attr-defined]
-        rows.append(CheckInfo(cells[0], cells[1], len(cells) < 3 or cells[2] != "nowrap"))
-    return rows
 
 
 class IndexCheckError(OpDiagnosticError, CompileError):

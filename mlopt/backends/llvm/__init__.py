@@ -39,23 +39,34 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import llvmlite.binding as llvm
 import numpy as np
 from xdsl.dialects.builtin import ModuleOp
 
 from mlopt.backends.llvm._worker_main import optimize_module
-from mlopt.backends.llvm.translate import (
+from mlopt.backends.llvm.abi import (
     STATUS_INDEX_OUT_OF_RANGE,
     WEIGHT_PTR_SUFFIX,
-    weight_offsets,
     LLVMTranslationError,
-    Translation,
-    dense_to_numpy,
-    numpy_dtype,
-    translate_module,
+    weight_offsets,
 )
+
+if TYPE_CHECKING:
+    from mlopt.backends.llvm.translate import Translation
+
+# the translator (xDSL's llvm dialect and its conversions) is imported when it is
+# first needed: loading a saved artefact never needs it
+_LAZY = ("Translation", "dense_to_numpy", "numpy_dtype", "translate_module")
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from mlopt.backends.llvm import translate
+
+        return getattr(translate, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "LLVMTranslationError",
@@ -121,6 +132,8 @@ def target_machine(
 
 
 def _as_translation(module: ModuleOp | Translation, weights: str) -> Translation:
+    from mlopt.backends.llvm.translate import Translation, translate_module
+
     if isinstance(module, Translation):
         return module
     return translate_module(module, weights=weights)
@@ -225,6 +238,8 @@ def _llvm(
 
 def to_llvm_ir(module: ModuleOp) -> str:
     """LLVM IR text of an llvm-dialect module (weights are external globals)."""
+    from mlopt.backends.llvm.translate import translate_module
+
     return str(translate_module(module, weights="external").module)
 
 
@@ -446,6 +461,8 @@ def emit(
         raise ValueError(f"unknown emit kind {kind!r}: expected llvm, asm, obj or shared")
     if kind == "shared" and output is None:
         raise ValueError("emit(kind='shared') needs an output path")
+    from mlopt.backends.llvm.translate import translate_module
+
     weights_mode = "external" if kind == "llvm" else "indirect"
     translation = translate_module(module, weights=weights_mode)
     text = str(translation.module)

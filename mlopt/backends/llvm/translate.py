@@ -37,13 +37,17 @@ from xdsl.dialects.builtin import (
     StringAttr,
 )
 from xdsl.ir import Block, Operation, SSAValue
-from xdsl.utils.exceptions import DiagnosticException
 
-from mlopt.errors import CompileError
+from mlopt.backends.llvm.abi import (
+    STATUS_INDEX_OUT_OF_RANGE,
+    WEIGHT_PTR_SUFFIX,
+    CheckInfo,
+    LLVMTranslationError,
+    read_check_table,
+    weight_offsets,
+)
 from mlopt.passes.index_checks import FAIL_FN as INDEX_FAIL_FN
-from mlopt.passes.index_checks import STATUS_INDEX_OUT_OF_RANGE, CheckInfo, read_check_table
 
-WEIGHT_PTR_SUFFIX = "__ptr"
 
 _ARG_FLAGS = {
     "llvm.noalias": "noalias",
@@ -52,10 +56,6 @@ _ARG_FLAGS = {
     "llvm.readonly": "readonly",
     "llvm.writeonly": "writeonly",
 }
-
-
-class LLVMTranslationError(CompileError, DiagnosticException):
-    """The llvm-dialect module cannot be translated to LLVM IR."""
 
 
 def numpy_dtype(typ: object) -> np.dtype:
@@ -238,19 +238,6 @@ def translate_module(
     if indirect:
         _add_bind_function(out, result, indirect)
     return result
-
-
-WEIGHT_ALIGNMENT = 64
-
-
-def weight_offsets(weights: dict[str, np.ndarray]) -> dict[str, int]:
-    """Byte offset of each weight in the ``.weights.bin`` blob (64-byte aligned, in order)."""
-    offsets: dict[str, int] = {}
-    pos = 0
-    for name, array in weights.items():
-        offsets[name] = pos
-        pos += -(-max(array.nbytes, 1) // WEIGHT_ALIGNMENT) * WEIGHT_ALIGNMENT
-    return offsets
 
 
 def bind_function_name(translation: Translation) -> str:

@@ -31,7 +31,7 @@ from typing import Any
 
 from mlopt.backends.llvm import _worker_main
 from mlopt.backends.llvm.threads import available_cpus
-from mlopt.backends.llvm.translate import LLVMTranslationError
+from mlopt.backends.llvm.abi import LLVMTranslationError
 
 _MAIN = str(Path(_worker_main.__file__).resolve())
 
