@@ -49,6 +49,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from contextlib import nullcontext
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,7 +71,7 @@ from xdsl.ir import Attribute, Operation, SSAValue
 
 from mlopt.backends.llvm import JITModule, numpy_dtype
 from mlopt.backends.status import new_status, raise_for_status
-from mlopt.errors import CompileArgumentError, InputError, public_errors
+from mlopt.errors import CompileArgumentError, InputError, UsageError, public_errors
 from mlopt.gc_tuning import compile_gc
 from mlopt.passes.index_checks import TABLE_ATTR as INDEX_CHECKS_ATTR
 from mlopt.passes.index_checks import CheckInfo, read_check_table
@@ -229,6 +230,9 @@ class CompiledModel:
     ``model.run({"x": ...})`` -> dict name -> output.
     """
 
+    #: the run-time profile of each call (compile_model(profile=True)); None: off
+    _profiler: Any = None
+
     def __init__(
         self,
         source: Any,
@@ -329,6 +333,8 @@ class CompiledModel:
             if spec is None:
                 with compile_gc():
                     spec = self._compile(shapes, values)
+                if self._profiler is not None:
+                    self._profiler.bind(spec.jit)
                 with self._lru_lock:
                     self._cache[key] = spec
                     while len(self._cache) > max(1, self.max_variants):
@@ -420,10 +426,18 @@ class CompiledModel:
             stages = [(name, sized.get(name, text)) for name, text in stages]
         if at_call:  # compiled inside a call: onnx.reference stays off the run path
             stages = [(name, _no_reference(text)) for name, text in stages]
+        if self._profiler is not None:
+            from mlopt.backends.profiling import profiled_stages
+
+            stages = profiled_stages(stages)
         for stage, text in stages:
             t = time.perf_counter()
             _parsed_pipeline(text).apply(ctx, module)
             times[stage] = time.perf_counter() - t
+        if self._profiler is not None:  # bound to the variant by _specialize
+            from mlopt.passes.profile import TABLE_ATTR, read_profile_table
+
+            self._profiler.pending = read_profile_table(_llvm_entry(module).attributes.get(TABLE_ATTR))
         if self.fast_math:
             _add_fast_math(module)
         return module
@@ -517,12 +531,35 @@ class CompiledModel:
             spec = self._specialize(shapes, values)
         outputs = [np.empty(s, dtype=d) for s, d in zip(spec.out_shapes, spec.out_dtypes)]
         ptrs = [*[a.ctypes.data for a in inputs], *[o.ctypes.data for o in outputs]]
-        if spec.checks is None:
-            spec.fn(*ptrs)
-        else:  # int32_t entry(..., int64_t status[8]): nonzero when an index check failed
-            status = new_status()
-            raise_for_status(spec.fn(*ptrs, status.ctypes.data), status, spec.checks)
+        with self._profiler.recording(spec.jit) if self._profiler is not None else nullcontext():
+            if spec.checks is None:
+                spec.fn(*ptrs)
+            else:  # int32_t entry(..., int64_t status[8]): nonzero when an index check failed
+                status = new_status()
+                raise_for_status(spec.fn(*ptrs, status.ctypes.data), status, spec.checks)
         return outputs
+
+    # -- profiling (compile_model(profile=True); see mlopt.backends.profiling) --
+    def _require_profiler(self) -> Any:
+        if self._profiler is None:
+            raise UsageError("this model was compiled without profile=True: it has no profile")
+        return self._profiler
+
+    def profile(self) -> list[Any]:
+        """The :class:`~mlopt.backends.profiling.ProfileEvent`s of the calls so far:
+        one per node or fused kernel per call (``cat="Op"``) and one per call
+        (``cat="Session"``)."""
+        return self._require_profiler().snapshot()
+
+    def write_profile(self, path: str | Path) -> None:
+        """Write the events so far to ``path`` as Chrome-trace (Perfetto) JSON."""
+        from mlopt.backends.profiling import write_trace
+
+        write_trace(self.profile(), path)
+
+    def clear_profile(self) -> None:
+        """Forget the events recorded so far."""
+        self._require_profiler().clear()
 
     def run(self, inputs: Mapping[str, Any]) -> dict[str, np.ndarray]:
         """Run with inputs by name; returns ``{output name: array}``."""
@@ -908,6 +945,7 @@ def compile_model(
     pipeline: str | None = None,
     input_shapes: Mapping[str, Sequence[int]] | None = None,
     num_threads: int | None = None,
+    profile: bool = False,
 ) -> CompiledModel:
     """Compile an ONNX model or an mlopt module to native code (see the module docstring).
 
@@ -922,6 +960,10 @@ def compile_model(
     ``num_threads``: how many threads the contraction kernels split their outer
     loops over (default ``MLOPT_NUM_THREADS``, else the CPUs available to the
     process); results are the same for every thread count.
+    ``profile=True`` makes the generated code time each ONNX node (or fused
+    kernel) of every call; see :mod:`mlopt.backends.profiling`
+    (``model.profile()``, ``model.write_profile(path)``). Calls of a profiled
+    model run one at a time. Off by default: then nothing is added to the code.
     """
     if opt_level not in (0, 1, 2, 3):
         raise CompileArgumentError(f"opt_level must be 0, 1, 2 or 3, not {opt_level!r}")
@@ -931,6 +973,12 @@ def compile_model(
         num_threads = default_threads()
     if not isinstance(num_threads, int) or isinstance(num_threads, bool) or num_threads < 1:
         raise CompileArgumentError(f"num_threads must be a positive integer, not {num_threads!r}")
+    if not isinstance(profile, bool):
+        raise CompileArgumentError(f"profile must be True or False, not {profile!r}")
+    if profile and pipeline is not None:
+        raise CompileArgumentError(
+            "profile=True needs mlopt's own pipeline stages; it cannot be combined with pipeline="
+        )
     if isinstance(model_or_module, ModuleOp):
         compiled = _from_module(model_or_module, opt_level, target_cpu)
     elif isinstance(model_or_module, str | Path) and Path(model_or_module).suffix == ".mlir":
@@ -942,6 +990,10 @@ def compile_model(
     compiled.fast_math = fast_math
     compiled.pipeline = pipeline
     compiled.num_threads = num_threads
+    if profile:
+        from mlopt.backends.profiling import Profiler
+
+        compiled._profiler = Profiler()
     if input_shapes:
         compiled._fix_shapes(input_shapes)
     if compiled.is_static and not compiled.value_input_indices:
