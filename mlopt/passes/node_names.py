@@ -95,6 +95,27 @@ def nodes_within(op: Operation) -> list[Node]:
     return union(read_nodes(o) for o in op.walk())
 
 
+def onnx_nodes(op: Operation) -> list[Node]:
+    """The nodes an onnx-level op stands for: its ``mlopt.nodes`` (an op
+    ``onnx-canonicalize`` fused from several), else its own node when named."""
+    nodes = read_nodes(op)
+    if nodes:
+        return nodes
+    name = op.attributes.get("onnx_node_name")
+    if isinstance(name, StringAttr) and name.data:
+        return [(name.data, op.name.split(".", 1)[-1])]
+    return []
+
+
+def mark_fused(new: Operation, *srcs: Operation) -> None:
+    """Record on ``new`` (an onnx op replacing ``srcs``) the named nodes it
+    covers, when they are more than one (``convert-onnx-to-tensor{node-names}``
+    then names them all)."""
+    nodes = union(onnx_nodes(s) for s in srcs)
+    if len(nodes) > 1:
+        new.attributes[NODES_ATTR] = nodes_attr(nodes)
+
+
 def strip_nodes(root: Operation) -> None:
     """Erase every ``mlopt.nodes`` attribute under ``root``."""
     for o in root.walk():

@@ -40,7 +40,7 @@ from mlopt.passes.onnx_to_tensor.common import (
     node_name,
     op_type,
 )
-from mlopt.passes.node_names import NODES_ATTR, set_nodes
+from mlopt.passes.node_names import NODES_ATTR, read_nodes, set_nodes
 
 # op-family modules; each registers its lowerings with @lowering on import.
 FAMILIES = (
@@ -131,7 +131,8 @@ class _Dispatch(RewritePattern):
         p = self.patterns.get(op.name)
         if p is not None:
             if self.node_names and op.name not in ("onnx.NoValue", "onnx.Constant"):
-                self.current = [self.label(op)]
+                # an op onnx-canonicalize fused from several nodes names them all
+                self.current = read_nodes(op) or [self.label(op)]
             try:
                 p.match_and_rewrite(op, rewriter)
             finally:
