@@ -16,7 +16,11 @@ Outputs are printed (or saved with ``-o out.npz``, keyed by output name).
 largest absolute / relative error per output; a mismatch (rtol 1e-3, atol 1e-4)
 exits with status 1. ``--bench N`` times N runs (after one warm-up) and prints
 median and min latency, and with ``--check`` onnxruntime's and the ratio.
-``--timing`` prints the compile time per pipeline stage. ``--info`` prints a
+``--timing`` prints the compile time per pipeline stage. ``--profile
+TRACE.json`` compiles with ``profile=True``: the generated code times each ONNX
+node (or fused kernel) in every run (the first, and the ``--bench`` ones); the
+events are written as Chrome-trace/Perfetto JSON and the 10 slowest ops are
+printed with their share (:mod:`mlopt.backends.profiling`). ``--info`` prints a
 summary of the model (see :mod:`mlopt.tools.model_info`) and runs nothing.
 ``--entry NAME`` picks the function of a ``.mlir`` module to run; for an ONNX
 model (one graph) it is an error.
@@ -355,10 +359,15 @@ def parse_mlir(path: Path) -> Any:
     return module
 
 
-def compile_loaded(loaded: LoadedModel, opt_level: int, threads: int | None = None) -> Any:
+def compile_loaded(
+    loaded: LoadedModel, opt_level: int, threads: int | None = None, profile: bool = False
+) -> Any:
     import mlopt
 
-    return mlopt.compile(loaded.obj, opt_level=opt_level, num_threads=threads)
+    options: dict[str, Any] = {"opt_level": opt_level, "num_threads": threads}
+    if profile:
+        options["profile"] = True
+    return mlopt.compile(loaded.obj, **options)
 
 
 def run_compiled(compiled: Any, inputs: dict[str, np.ndarray], specs: list[InputSpec]) -> dict[str, np.ndarray]:
@@ -500,6 +509,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="time N runs after a warm-up; report median and min latency "
                     "(0: no timing; default: none, 20 for the bundled digits model)")
     ap.add_argument("--timing", action="store_true", help="report compile time per stage")
+    ap.add_argument("--profile", metavar="TRACE.json",
+                    help="time each ONNX node (or fused kernel) in the generated code over every run; "
+                    "write a Chrome-trace/Perfetto JSON file and print the 10 slowest ops")
     ap.add_argument("--entry", metavar="FUNC",
                     help="the function of a .mlir module to run (default: the one the runtime picks: "
                     "marked mlopt.entry, else the only public one); an error for .onnx models")
@@ -550,6 +562,8 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--bench N needs N >= 0 (0: no timing), not {args.bench}")
     if args.info:
         return print_info(model_path, args)
+    if args.profile is not None:
+        _check_writable(Path(args.profile), "--profile")
 
     with _about(model_path):
         loaded = load_model(model_path, args.entry)
@@ -579,7 +593,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(str(e)) from None
     t0 = time.perf_counter()
     with _about(model_path):
-        compiled = compile_loaded(loaded, args.opt_level, threads)
+        compiled = compile_loaded(loaded, args.opt_level, threads, profile=args.profile is not None)
     t_compile = time.perf_counter() - t0
     t0 = time.perf_counter()
     with _about(model_path):
@@ -640,7 +654,30 @@ def run(args: argparse.Namespace) -> int:
                 f"median {fmt_time(ort_med)}, min {fmt_time(ort_best)}"
             )
             print(f"ratio mlopt/onnxruntime: {med / ort_med:.2f}x (median), {best / ort_best:.2f}x (min)")
+    if args.profile is not None:
+        _report_profile(compiled, Path(args.profile))
     return status
+
+
+def _check_writable(path: Path, flag: str) -> None:
+    """Refuse before compiling a file that cannot be written."""
+    if path.is_dir():
+        raise UserError(f"{flag} {path}: is a directory; give a file name (e.g. trace.json)")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise UserError(f"{flag} {path}: directory '{parent}' does not exist")
+
+
+def _report_profile(compiled: Any, path: Path) -> None:
+    """``--profile``: write the trace of every run and print the slowest ops."""
+    from mlopt.backends.profiling import profile_table
+
+    events = compiled.profile()
+    compiled.write_profile(path)
+    runs = sum(1 for e in events if e.cat == "Session")
+    ops = sum(1 for e in events if e.cat == "Op")
+    print(f"profile: {ops} op events over {runs} run{'s' if runs != 1 else ''} written to {path}")
+    print(profile_table(events, top=10))
 
 
 def print_info(model_path: Path, args: argparse.Namespace) -> int:
@@ -649,7 +686,8 @@ def print_info(model_path: Path, args: argparse.Namespace) -> int:
 
     used = [flag for flag, on in (("input files", bool(args.inputs)), ("--random", args.random),
                                   ("--check", args.check), ("--bench", args.bench is not None),
-                                  ("-o", bool(args.output)), ("--shape", bool(args.shape)))
+                                  ("-o", bool(args.output)), ("--shape", bool(args.shape)),
+                                  ("--profile", args.profile is not None))
             if on]
     if used:
         raise UserError(f"--info describes the model and runs nothing; drop {', '.join(used)}")
