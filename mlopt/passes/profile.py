@@ -97,21 +97,54 @@ def _groups(block: Block) -> list[tuple[Operation, Operation, list[Node]]]:
     ops = [o for o in block.ops if not isinstance(o, func.ReturnOp)]
     nodes = {id(o): nodes_within(o) for o in ops}
     covered = {n for o in ops if _works(o) for n in nodes[id(o)]}
-    groups: list[tuple[Operation, Operation, list[Node]]] = []
+    # 1. the working ops (and the ops of nodes without any), consecutive ones
+    #    with the same nodes together
+    cores: list[tuple[int, int, list[Node]]] = []  # first, last position in ops
     unnamed = 0
-    for o in ops:
+    for i, o in enumerate(ops):
         own = nodes[id(o)]
         if _works(o):
             if not own:
                 own = [(f"{o.name}_{unnamed}", o.name)]
                 unnamed += 1
         elif not own or all(n in covered for n in own):
-            continue  # free: stays inside the group around it, or between groups
-        if groups and groups[-1][2] == own:
-            groups[-1] = (groups[-1][0], o, own)
+            continue  # free: may join the group of its nodes (2.), else between groups
+        if cores and cores[-1][2] == own and _only_free(ops[cores[-1][1] + 1 : i]):
+            cores[-1] = (cores[-1][0], i, own)
         else:
-            groups.append((o, o, own))
+            cores.append((i, i, own))
+    # 2. each group takes the free ops of its nodes around it (the views,
+    #    allocations and vector loads/stores of a kernel), not crossing another
+    groups: list[tuple[Operation, Operation, list[Node]]] = []
+    low = 0  # the first position the next group may take
+    for g, (first, last, own) in enumerate(cores):
+        high = cores[g + 1][0] - 1 if g + 1 < len(cores) else len(ops) - 1
+        first = _extend(ops, nodes, first, own, range(first - 1, low - 1, -1))
+        last = _extend(ops, nodes, last, own, range(last + 1, high + 1))
+        low = last + 1
+        groups.append((ops[first], ops[last], own))
     return groups
+
+
+def _only_free(ops: list[Operation]) -> bool:
+    return not any(_works(o) for o in ops)
+
+
+def _extend(ops: list[Operation], nodes: dict[int, list[Node]], edge: int, own: list[Node],
+            positions: range) -> int:
+    """The farthest position in ``positions`` (walked from ``edge`` outwards)
+    of a free op of ``own``'s nodes before a working op or an op of other nodes."""
+    mine = set(own)
+    for i in positions:
+        o = ops[i]
+        if _works(o):
+            break
+        theirs = nodes[id(o)]
+        if theirs:
+            if not set(theirs) <= mine:
+                break
+            edge = i
+    return edge
 
 
 def _stamp(slot: int) -> list[Operation]:
