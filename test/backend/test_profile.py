@@ -8,44 +8,16 @@ import threading
 import time
 
 import numpy as np
-import onnx
 import pytest
-from onnx import TensorProto, helper, numpy_helper
+from onnx import TensorProto, helper
 
 import mlopt
 from mlopt.backends.profiling import ProfileEvent, profile_table
 from mlopt.errors import CompileArgumentError, UsageError
+from onnx_models import CONV_MLP_NODES as GRAPH_NODES
+from onnx_models import conv_mlp_model as _model
 
 X_SHAPE = (2, 3, 7, 9)
-
-
-def _model(seed: int = 0) -> onnx.ModelProto:
-    """Conv -> Relu -> MatMul -> Add -> Softmax with seeded weights, odd sizes."""
-    rng = np.random.default_rng(seed)
-    w = rng.standard_normal((5, 3, 3, 3)).astype(np.float32)
-    b = rng.standard_normal(5).astype(np.float32)
-    m = rng.standard_normal((9, 11)).astype(np.float32)
-    c = rng.standard_normal(11).astype(np.float32)
-    nodes = [
-        helper.make_node("Conv", ["x", "w", "b"], ["conv"], name="conv", pads=[1, 1, 1, 1]),
-        helper.make_node("Relu", ["conv"], ["relu"], name="relu"),
-        helper.make_node("MatMul", ["relu", "m"], ["mm"], name="matmul"),
-        helper.make_node("Add", ["mm", "c"], ["add"], name="add"),
-        helper.make_node("Softmax", ["add"], ["y"], name="softmax", axis=-1),
-    ]
-    graph = helper.make_graph(
-        nodes,
-        "g",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(X_SHAPE))],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 5, 7, 11])],
-        [numpy_helper.from_array(a, n) for a, n in ((w, "w"), (b, "b"), (m, "m"), (c, "c"))],
-    )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    onnx.checker.check_model(model)
-    return model
-
-
-GRAPH_NODES = {"conv": "Conv", "relu": "Relu", "matmul": "MatMul", "add": "Add", "softmax": "Softmax"}
 
 
 def _x(seed: int = 1) -> np.ndarray:
