@@ -194,9 +194,10 @@ def write_trace(events: Iterable[ProfileEvent], path: str | os.PathLike[str]) ->
 def profile_table(events: Iterable[ProfileEvent], top: int = 10) -> str:
     """The ``top`` ops (nodes or kernels) by total time, as a text table.
 
-    Columns: the op's name, its op type(s), how many times it ran, the total
-    and mean milliseconds, and its share of the run: of the calls' total time
-    when ``events`` holds the ``model_run`` events, else of all the ops' time.
+    Columns: the op's name, its op type(s), in how many calls it ran, the total
+    milliseconds and the mean per call, and its share of the run: of the calls'
+    total time when ``events`` holds the ``model_run`` events, else of all the
+    ops' time.
     """
     if not isinstance(top, int) or isinstance(top, bool) or top < 1:
         raise UsageError(f"top must be a positive integer, not {top!r}")
@@ -207,17 +208,17 @@ def profile_table(events: Iterable[ProfileEvent], top: int = 10) -> str:
         if e.cat == "Session":
             run_us += e.dur_us
             continue
-        row = ops.setdefault(e.name, [e.op_type, 0, 0.0])
-        row[1] += 1
+        row = ops.setdefault(e.name, [e.op_type, set(), 0.0])
+        row[1].add(e.call)
         row[2] += e.dur_us
     op_us = sum(r[2] for r in ops.values())
     whole = run_us if run_us > 0 else op_us
     rows = sorted(ops.items(), key=lambda kv: -kv[1][2])[:top]
     head = ("op", "op type", "calls", "total ms", "mean ms", "share")
     body = [
-        (name, typ, str(n), f"{us / 1000:.3f}", f"{us / 1000 / n:.4f}",
+        (name, typ, str(len(calls)), f"{us / 1000:.3f}", f"{us / 1000 / len(calls):.4f}",
          f"{100 * us / whole:.1f}%" if whole > 0 else "-")
-        for name, (typ, n, us) in rows
+        for name, (typ, calls, us) in rows
     ]
     widths = [max(len(r[i]) for r in [head, *body]) for i in range(len(head))]
     right = {2, 3, 4, 5}

@@ -3,7 +3,8 @@
 ``convert-onnx-to-tensor{node-names=true}`` (what ``compile_model(profile=True)``
 runs) gives every top-level op it emits for an ONNX node the discardable
 attribute ``mlopt.nodes = [["<node name>", "<op type>"]]`` (an unnamed node is
-called ``<op type>_<n>``, counting that op type's unnamed nodes from 0). The
+called ``<op type>_<n>``, counting from 0 the unnamed nodes of that op type
+that reach the lowering, in order: constant-folded ones are not counted). The
 passes below the tensor level carry it from the op they replace to the op that
 replaces it (:func:`copy_nodes`); a pass that merges ops merges their lists
 (:func:`merge_nodes`: ``linalg-fuse-elementwise``'s fused generic names every

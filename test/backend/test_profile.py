@@ -188,3 +188,28 @@ def test_bad_profile_arguments_are_clear_errors():
         mlopt.compile(_model(), profile="yes")
     with pytest.raises(CompileArgumentError, match="cannot be combined with pipeline="):
         mlopt.compile(_model(), profile=True, pipeline="onnx-to-llvm")
+
+
+def test_a_failing_call_records_nothing_and_releases_the_lock():
+    """An entry with index checks: a call that raises leaves the profile as it was."""
+    from mlopt.errors import IndexOutOfRangeError
+
+    graph = helper.make_graph(
+        [helper.make_node("Gather", ["d", "i"], ["g"], axis=0, name="gather"),
+         helper.make_node("Neg", ["g"], ["y"], name="neg")],
+        "g",
+        [helper.make_tensor_value_info("d", TensorProto.FLOAT, [5, 3]),
+         helper.make_tensor_value_info("i", TensorProto.INT64, [4])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [4, 3])],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    compiled = mlopt.compile(model, profile=True)
+    d = np.arange(15, dtype=np.float32).reshape(5, 3)
+    np.testing.assert_array_equal(compiled(d, np.array([4, 0, -1, 2]))[0], -d[[4, 0, -1, 2]])
+    before = compiled.profile()
+    assert {n for e in _ops(before) for n in e.nodes} == {"gather", "neg"}
+    with pytest.raises(IndexOutOfRangeError):
+        compiled(d, np.array([0, 5, 1, 2]))
+    assert compiled.profile() == before
+    compiled(d, np.array([1, 1, 1, 1]))  # the lock was released
+    assert len(compiled.profile()) == 2 * len(before)
