@@ -159,7 +159,7 @@ def profiled_stages(stages: list[tuple[str, str]]) -> list[tuple[str, str]]:
     names = [name for name, _ in stages]
     if "affine-to-llvm" not in names:
         raise CompileArgumentError(
-            "profile=True needs a model at the affine level or above (this one is "
+            "profiling needs a model at the affine level or above (this one is "
             "already in the llvm dialect)"
         )
     out: list[tuple[str, str]] = []

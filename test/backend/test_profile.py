@@ -213,3 +213,29 @@ def test_a_failing_call_records_nothing_and_releases_the_lock():
     assert compiled.profile() == before
     compiled(d, np.array([1, 1, 1, 1]))  # the lock was released
     assert len(compiled.profile()) == 2 * len(before)
+
+
+AFFINE_ADD = """
+func.func @g(%x: memref<8xf32>, %y: memref<8xf32>) attributes {mlopt.entry, mlopt.num_inputs = 1 : i64} {
+  affine.for %i = 0 to 8 {
+    %v = affine.load %x[%i] : memref<8xf32>
+    %s = arith.addf %v, %v : f32
+    affine.store %s, %y[%i] : memref<8xf32>
+  }
+  func.return
+}
+"""
+
+
+def test_modules_below_the_onnx_level():
+    """An affine-level module has no node names: one event per loop nest; an
+    llvm-level one cannot be instrumented (a clear error)."""
+    module = mlopt.parse(AFFINE_ADD)
+    compiled = mlopt.compile(module, profile=True)
+    x = np.arange(8, dtype=np.float32)
+    np.testing.assert_array_equal(compiled(x)[0], 2 * x)
+    assert [(e.name, e.op_type) for e in _ops(compiled.profile())] == [("affine.for_0", "affine.for")]
+    lowered = mlopt.parse(AFFINE_ADD)
+    mlopt.run_pipeline(lowered, "affine-to-llvm")
+    with pytest.raises(CompileArgumentError, match="already in the llvm dialect"):
+        mlopt.compile(lowered, profile=True)
