@@ -49,8 +49,8 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from contextlib import nullcontext
 from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
