@@ -51,13 +51,15 @@ class ProfileEvent:
     dur_us: float
     nodes: tuple[str, ...] = ()
     op_types: tuple[str, ...] = ()
+    tid: int = 0  #: the native id of the thread that made the call
+
 
     @property
     def op_type(self) -> str:
         """The op types joined with ``+`` (``Conv+Relu`` for a fused kernel)."""
         return "+".join(self.op_types)
 
-    def trace_event(self, pid: int = 0, tid: int = 0) -> dict[str, Any]:
+    def trace_event(self, pid: int = 0) -> dict[str, Any]:
         """The Chrome-trace ``ph: "X"`` (complete) event."""
         args: dict[str, Any] = {"call": self.call}
         if self.cat == "Op":
@@ -66,7 +68,7 @@ class ProfileEvent:
         return {
             "name": self.name, "cat": self.cat, "ph": "X",
             "ts": round(self.start_us, 3), "dur": round(self.dur_us, 3),
-            "pid": pid, "tid": tid, "args": args,
+            "pid": pid, "tid": self.tid, "args": args,
         }
 
 
@@ -112,9 +114,9 @@ class Profiler:
         with self.lock:
             yield
             binding.read(binding.buffer.ctypes.data)
-            self._record(binding)
+            self._record(binding, threading.get_native_id())
 
-    def _record(self, b: _Binding) -> None:
+    def _record(self, b: _Binding, tid: int) -> None:
         stamps = b.buffer
         if self._origin_ns is None:
             self._origin_ns = int(stamps[CALL_START])
@@ -126,14 +128,16 @@ class Profiler:
             return (int(ns) - origin) / 1000.0
 
         start, end = int(stamps[CALL_START]), int(stamps[CALL_END])
-        self.events.append(ProfileEvent("model_run", "Session", call, us(start), (end - start) / 1000.0))
+        self.events.append(
+            ProfileEvent("model_run", "Session", call, us(start), (end - start) / 1000.0, tid=tid)
+        )
         for g, nodes in enumerate(b.table):
             t0 = int(stamps[FIRST_GROUP_SLOT + 2 * g])
             t1 = int(stamps[FIRST_GROUP_SLOT + 2 * g + 1])
             self.events.append(
                 ProfileEvent(
                     _name(nodes), "Op", call, us(t0), (t1 - t0) / 1000.0,
-                    tuple(n for n, _ in nodes), tuple(t for _, t in nodes),
+                    tuple(n for n, _ in nodes), tuple(t for _, t in nodes), tid,
                 )
             )
 
@@ -175,7 +179,7 @@ def trace_json(events: Iterable[ProfileEvent]) -> dict[str, Any]:
     """The Chrome-trace / Perfetto document of ``events``."""
     pid = os.getpid()
     return {
-        "traceEvents": [e.trace_event(pid=pid, tid=0) for e in events],
+        "traceEvents": [e.trace_event(pid=pid) for e in events],
         "displayTimeUnit": "ms",
     }
 

@@ -152,9 +152,10 @@ def test_concurrent_calls_are_serialised(profiled, plain):
     events = profiled.profile()
     runs = [e for e in events if e.cat == "Session"]
     assert sorted(r.call for r in runs) == list(range(15))
+    assert len({r.tid for r in runs}) == 3  # the calling threads, as Chrome-trace tids
     for r in runs:  # each call's stamps are its own: its ops lie inside it
         ops = _ops(events, r.call)
-        assert ops
+        assert ops and all(e.tid == r.tid for e in ops)
         assert all(r.start_us <= e.start_us and e.start_us + e.dur_us <= r.start_us + r.dur_us + 1e-3
                    for e in ops)
 
