@@ -159,6 +159,7 @@ def profiled_stages(stages: list[tuple[str, str]]) -> list[tuple[str, str]]:
     import re
 
     from mlopt.errors import CompileArgumentError
+    from mlopt.passes.pipelines import PROFILE
 
     names = [name for name, _ in stages]
     if "affine-to-llvm" not in names:
@@ -169,7 +170,7 @@ def profiled_stages(stages: list[tuple[str, str]]) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for name, text in stages:
         if name == "affine-to-llvm":
-            out.append(("profile", "profile-nodes"))
+            out.append(("profile", PROFILE))
         text = re.sub(r"convert-onnx-to-tensor(?![-{\w])", "convert-onnx-to-tensor{node-names=true}", text)
         out.append((name, text))
     return out
