@@ -224,7 +224,7 @@ def _cached_compile(model: Any, options: dict[str, Any]) -> CompiledModel | None
         return None
     from mlopt.backends.runtime import resolve_options
 
-    known = ("opt_level", "target_cpu", "fast_math", "pipeline", "input_shapes", "num_threads")
+    known = ("opt_level", "target_cpu", "fast_math", "pipeline", "input_shapes", "num_threads", "profile")
     if set(options) - set(known) - {"cache", "progress"}:
         return None  # let compile_model report the unknown option
     with public_errors():

@@ -222,6 +222,8 @@ def _variant_record(
             ],
         },
         "compile_seconds": round(sum(spec.stage_times.values()), 3),
+        # profile=True: the nodes of each timed group (mlopt.backends.profiling)
+        "profile_table": spec.profile_table,
     }
     return record, files
 
@@ -492,6 +494,7 @@ def _variant(record: dict[str, Any], source: _Source, manifest: dict[str, Any]) 
         [_dtype(o["dtype"]) for o in record["outputs"]],  # type: ignore[misc]
         dict(jit.stage_times),
         checks,
+        record.get("profile_table"),
     )
     shapes = tuple(tuple(s) for s in record["shapes"])
     values = tuple(None if v is None else bytes.fromhex(v) for v in record["values"])
@@ -528,6 +531,8 @@ def _compiled_from(manifest: dict[str, Any], source: _Source) -> CompiledModel:
         compiled._source_loader = lambda: _load_source(source.read(rel), rel, manifest["level"])
     for key, spec in load_variants(source, manifest):
         compiled._cache[key] = spec
+        if compiled._profiler is not None:
+            compiled._profiler.bind(spec.jit, spec.profile_table)
     compiled.stage_times = {"load": sum(s.stage_times.get("link", 0.0) for s in compiled._cache.values())}
     compiled.loaded_from = source.where
     return compiled

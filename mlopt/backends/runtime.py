@@ -50,6 +50,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -71,7 +72,7 @@ from mlopt.backends.llvm import JITModule
 from mlopt.backends.llvm.abi import TABLE_ATTR as INDEX_CHECKS_ATTR
 from mlopt.backends.llvm.abi import CheckInfo, read_check_table
 from mlopt.backends.status import new_status, raise_for_status
-from mlopt.errors import CompileArgumentError, InputError, public_errors
+from mlopt.errors import CompileArgumentError, InputError, UsageError, public_errors
 from mlopt.gc_tuning import compile_gc
 
 if TYPE_CHECKING:  # imported where used: loading an artefact needs none of the compiler
@@ -158,6 +159,8 @@ class _Specialization:
     #: the entry's index-check table (node, op type, wraps) when it returns an
     #: error status and takes the status record last; None when it has no checks
     checks: list[CheckInfo] | None = None
+    #: the profiled nodes of each timed group (compile_model(profile=True)), else None
+    profile_table: list[Any] | None = None
 
 
 def _tensor_spec(name: str, typ: Attribute) -> InputSpec:
@@ -236,6 +239,9 @@ class CompiledModel:
     ``model.run({"x": ...})`` -> dict name -> output.
     """
 
+    #: the run-time profile of each call (compile_model(profile=True)); None: off
+    _profiler: Any = None
+
     def __init__(
         self,
         source: Any,
@@ -285,6 +291,7 @@ class CompiledModel:
             "fast_math": self.fast_math,
             "pipeline": self.pipeline,
             "num_threads": self.num_threads,
+            "profile": self._profiler is not None,
         }
 
     def apply_options(self, options: Mapping[str, Any]) -> None:
@@ -293,6 +300,10 @@ class CompiledModel:
         self.fast_math = options.get("fast_math", self.fast_math)
         self.pipeline = options.get("pipeline", self.pipeline)
         self.num_threads = options.get("num_threads", self.num_threads)
+        if options.get("profile") and self._profiler is None:
+            from mlopt.backends.profiling import Profiler
+
+            self._profiler = Profiler()
 
     def content_hash(self) -> str:
         """SHA-256 of the model (its serialized ONNX, or its IR text)."""
@@ -402,6 +413,8 @@ class CompiledModel:
             if spec is None:
                 with compile_gc():
                     spec = self._compile(shapes, values, disk_key)
+                if self._profiler is not None:
+                    self._profiler.bind(spec.jit, spec.profile_table)
                 with self._lru_lock:
                     self._cache[key] = spec
                     while len(self._cache) > max(1, self.max_variants):
@@ -481,6 +494,10 @@ class CompiledModel:
             stages = [(name, sized.get(name, text)) for name, text in stages]
         if at_call:  # compiled inside a call: onnx.reference stays off the run path
             stages = [(name, _no_reference(text)) for name, text in stages]
+        if self._profiler is not None:
+            from mlopt.backends.profiling import profiled_stages
+
+            stages = profiled_stages(stages)
         if progress is not None:
             first = ["import"] if self._level == "onnx-model" else []
             planned = [*first, *(name for name, _ in stages), "llvm", "link"]
@@ -506,6 +523,10 @@ class CompiledModel:
             t = time.perf_counter()
             _parsed_pipeline(text).apply(ctx, module)
             times[stage] = time.perf_counter() - t
+        if self._profiler is not None:  # bound to the variant by _specialize
+            from mlopt.passes.profile import TABLE_ATTR, read_profile_table
+
+            self._profiler.pending = read_profile_table(_llvm_entry(module).attributes.get(TABLE_ATTR))
         if self.fast_math:
             _add_fast_math(module)
         return module
@@ -578,7 +599,10 @@ class CompiledModel:
         jit = JITModule(module, opt_level=self.opt_level, target_cpu=self.target_cpu, on_stage=progress.stage)
         times.update(jit.stage_times)
         fn = jit.function()
-        return _Specialization(jit, fn, out_shapes, out_dtypes, times, checks)
+        spec = _Specialization(jit, fn, out_shapes, out_dtypes, times, checks)
+        if self._profiler is not None:  # the timed groups' nodes, read by _lowered_module
+            spec.profile_table, self._profiler.pending = self._profiler.pending, None
+        return spec
 
     # -- calling -----------------------------------------------------------
     def _check(self, arrays: Sequence[Any]) -> list[np.ndarray]:
@@ -636,12 +660,35 @@ class CompiledModel:
             spec = self._specialize(shapes, values)
         outputs = [np.empty(s, dtype=d) for s, d in zip(spec.out_shapes, spec.out_dtypes)]
         ptrs = [*[a.ctypes.data for a in inputs], *[o.ctypes.data for o in outputs]]
-        if spec.checks is None:
-            spec.fn(*ptrs)
-        else:  # int32_t entry(..., int64_t status[8]): nonzero when an index check failed
-            status = new_status()
-            raise_for_status(spec.fn(*ptrs, status.ctypes.data), status, spec.checks)
+        with self._profiler.recording(spec.jit) if self._profiler is not None else nullcontext():
+            if spec.checks is None:
+                spec.fn(*ptrs)
+            else:  # int32_t entry(..., int64_t status[8]): nonzero when an index check failed
+                status = new_status()
+                raise_for_status(spec.fn(*ptrs, status.ctypes.data), status, spec.checks)
         return outputs
+
+    # -- profiling (compile_model(profile=True); see mlopt.backends.profiling) --
+    def _require_profiler(self) -> Any:
+        if self._profiler is None:
+            raise UsageError("this model was compiled without profile=True: it has no profile")
+        return self._profiler
+
+    def profile(self) -> list[Any]:
+        """The :class:`~mlopt.backends.profiling.ProfileEvent`s of the calls so far:
+        one per node or fused kernel per call (``cat="Op"``) and one per call
+        (``cat="Session"``)."""
+        return self._require_profiler().snapshot()
+
+    def write_profile(self, path: str | Path) -> None:
+        """Write the events so far to ``path`` as Chrome-trace (Perfetto) JSON."""
+        from mlopt.backends.profiling import write_trace
+
+        write_trace(self.profile(), path)
+
+    def clear_profile(self) -> None:
+        """Forget the events recorded so far."""
+        self._require_profiler().clear()
 
     def run(self, inputs: Mapping[str, Any]) -> dict[str, np.ndarray]:
         """Run with inputs by name; returns ``{output name: array}``."""
@@ -1038,6 +1085,7 @@ def compile_model(
     cache: bool = True,
     content_hash: str | None = None,
     progress: bool = False,
+    profile: bool = False,
 ) -> CompiledModel:
     """Compile an ONNX model or an mlopt module to native code (see the module docstring).
 
@@ -1058,6 +1106,10 @@ def compile_model(
     caller has them (saves serializing the model again to key the cache).
     ``progress``: show the compile's stages on stderr as they run (a tqdm bar;
     for this compile and every later one at a call).
+    ``profile=True`` makes the generated code time each ONNX node (or fused
+    kernel) of every call; see :mod:`mlopt.backends.profiling`
+    (``model.profile()``, ``model.write_profile(path)``). Calls of a profiled
+    model run one at a time. Off by default: then nothing is added to the code.
     """
     resolved = resolve_options(
         opt_level=opt_level,
@@ -1066,6 +1118,7 @@ def compile_model(
         pipeline=pipeline,
         input_shapes=input_shapes,
         num_threads=num_threads,
+        profile=profile,
     )
     num_threads = resolved["num_threads"]
     if isinstance(model_or_module, ModuleOp):
@@ -1084,6 +1137,10 @@ def compile_model(
     compiled.label = _label(model_or_module)
     if content_hash is not None:
         compiled._content_hash = content_hash
+    if profile:
+        from mlopt.backends.profiling import Profiler
+
+        compiled._profiler = Profiler()
     if input_shapes:
         compiled._fix_shapes(input_shapes)
     if compiled.is_static and not compiled.value_input_indices:
@@ -1115,6 +1172,7 @@ def resolve_options(
     pipeline: str | None = None,
     input_shapes: Mapping[str, Sequence[int]] | None = None,
     num_threads: int | None = None,
+    profile: bool = False,
 ) -> dict[str, Any]:
     """``compile_model``'s options checked and with their defaults filled in
     (``num_threads`` from ``MLOPT_NUM_THREADS`` or the CPUs): what keys a
@@ -1127,6 +1185,12 @@ def resolve_options(
         num_threads = default_threads()
     if not isinstance(num_threads, int) or isinstance(num_threads, bool) or num_threads < 1:
         raise CompileArgumentError(f"num_threads must be a positive integer, not {num_threads!r}")
+    if not isinstance(profile, bool):
+        raise CompileArgumentError(f"profile must be True or False, not {profile!r}")
+    if profile and pipeline is not None:
+        raise CompileArgumentError(
+            "profile=True needs mlopt's own pipeline stages; it cannot be combined with pipeline="
+        )
     shapes = None
     if input_shapes:
         shapes = {str(k): [int(d) for d in v] for k, v in sorted(dict(input_shapes).items())}
@@ -1137,4 +1201,5 @@ def resolve_options(
         "pipeline": pipeline,
         "input_shapes": shapes,
         "num_threads": num_threads,
+        "profile": profile,
     }

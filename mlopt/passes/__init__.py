@@ -46,6 +46,7 @@ _PASSES: dict[str, str] = {
     "linalg-contraction-to-vector": "kernels:LinalgContractionToVectorPass",
     "outline-parallel-loops": "kernels.parallel:OutlineParallelLoopsPass",
     "lower-index-checks": "index_checks:LowerIndexChecksPass",
+    "profile-nodes": "profile:ProfileNodesPass",
 }
 
 

@@ -49,6 +49,11 @@ AFFINE_TO_LLVM = ",".join(
     ]
 )
 
+# profiling (compile_model(profile=True) only): its own stage "profile" right
+# before affine-to-llvm (so before lower-index-checks and outline-parallel-loops),
+# with convert-onnx-to-tensor{node-names=true}; see mlopt.backends.profiling
+PROFILE = "profile-nodes"
+
 # (stage name, pipeline text), in order; a level's pipeline is a suffix of this.
 STAGES: list[tuple[str, str]] = [
     ("onnx-opt", ONNX_OPT),

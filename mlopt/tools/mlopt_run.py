@@ -16,7 +16,11 @@ Outputs are printed (or saved with ``-o out.npz``, keyed by output name).
 largest absolute / relative error per output; a mismatch (rtol 1e-3, atol 1e-4)
 exits with status 1. ``--bench N`` times N runs (after one warm-up) and prints
 median and min latency, and with ``--check`` onnxruntime's and the ratio.
-``--timing`` prints the compile time per pipeline stage. ``--info`` prints a
+``--timing`` prints the compile time per pipeline stage. ``--profile
+TRACE.json`` compiles with ``profile=True``: the generated code times each ONNX
+node (or fused kernel) in every run (the first, and the ``--bench`` ones); the
+events are written as Chrome-trace/Perfetto JSON and the 10 slowest ops are
+printed with their share (:mod:`mlopt.backends.profiling`). ``--info`` prints a
 summary of the model (see :mod:`mlopt.tools.model_info`) and runs nothing.
 ``--entry NAME`` picks the function of a ``.mlir`` module to run; for an ONNX
 model (one graph) it is an error.
@@ -363,12 +367,17 @@ def compile_loaded(
     *,
     cache: bool = True,
     progress: bool = False,
+    profile: bool = False,
 ) -> Any:
     import mlopt
 
+    options: dict[str, Any] = {"opt_level": opt_level, "num_threads": threads, "cache": cache,
+                               "progress": progress}
+    if profile:
+        options["profile"] = True
     # an ONNX model by its path: a compile-cache hit is found from the file's bytes
     model = loaded.path if loaded.kind == "onnx" else loaded.obj
-    return mlopt.compile(model, opt_level=opt_level, num_threads=threads, cache=cache, progress=progress)
+    return mlopt.compile(model, **options)
 
 
 def run_compiled(compiled: Any, inputs: dict[str, np.ndarray], specs: list[InputSpec]) -> dict[str, np.ndarray]:
@@ -517,6 +526,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="never show compile progress")
     ap.add_argument("--no-cache", action="store_true",
                     help="compile even if the compile cache (MLOPT_CACHE_DIR) holds the model")
+    ap.add_argument("--profile", metavar="TRACE.json",
+                    help="time each ONNX node (or fused kernel) in the generated code over every run; "
+                    "write a Chrome-trace/Perfetto JSON file and print the 10 slowest ops")
     ap.add_argument("--entry", metavar="FUNC",
                     help="the function of a .mlir module to run (default: the one the runtime picks: "
                     "marked mlopt.entry, else the only public one); an error for .onnx models")
@@ -567,6 +579,8 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"--bench N needs N >= 0 (0: no timing), not {args.bench}")
     if args.info:
         return print_info(model_path, args)
+    if args.profile is not None:
+        _check_writable(Path(args.profile), "--profile")
 
     with _about(model_path):
         loaded = load_model(model_path, args.entry)
@@ -603,7 +617,8 @@ def run(args: argparse.Namespace) -> int:
     progress = stderr_is_terminal() if args.progress is None else args.progress
     t0 = time.perf_counter()
     with _about(model_path):
-        compiled = compile_loaded(loaded, args.opt_level, threads, cache=not args.no_cache, progress=progress)
+        compiled = compile_loaded(loaded, args.opt_level, threads, cache=not args.no_cache,
+                                  progress=progress, profile=args.profile is not None)
     t_compile = time.perf_counter() - t0
     variants = compiled.num_variants
     t0 = time.perf_counter()
@@ -669,7 +684,30 @@ def run(args: argparse.Namespace) -> int:
                 f"median {fmt_time(ort_med)}, min {fmt_time(ort_best)}"
             )
             print(f"ratio mlopt/onnxruntime: {med / ort_med:.2f}x (median), {best / ort_best:.2f}x (min)")
+    if args.profile is not None:
+        _report_profile(compiled, Path(args.profile))
     return status
+
+
+def _check_writable(path: Path, flag: str) -> None:
+    """Refuse before compiling a file that cannot be written."""
+    if path.is_dir():
+        raise UserError(f"{flag} {path}: is a directory; give a file name (e.g. trace.json)")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise UserError(f"{flag} {path}: directory '{parent}' does not exist")
+
+
+def _report_profile(compiled: Any, path: Path) -> None:
+    """``--profile``: write the trace of every run and print the slowest ops."""
+    from mlopt.backends.profiling import profile_table
+
+    events = compiled.profile()
+    compiled.write_profile(path)
+    runs = sum(1 for e in events if e.cat == "Session")
+    ops = sum(1 for e in events if e.cat == "Op")
+    print(f"profile: {ops} op events over {runs} run{'s' if runs != 1 else ''} written to {path}")
+    print(profile_table(events, top=10))
 
 
 def print_info(model_path: Path, args: argparse.Namespace) -> int:
@@ -678,7 +716,8 @@ def print_info(model_path: Path, args: argparse.Namespace) -> int:
 
     used = [flag for flag, on in (("input files", bool(args.inputs)), ("--random", args.random),
                                   ("--check", args.check), ("--bench", args.bench is not None),
-                                  ("-o", bool(args.output)), ("--shape", bool(args.shape)))
+                                  ("-o", bool(args.output)), ("--shape", bool(args.shape)),
+                                  ("--profile", args.profile is not None))
             if on]
     if used:
         raise UserError(f"--info describes the model and runs nothing; drop {', '.join(used)}")

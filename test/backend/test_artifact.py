@@ -312,3 +312,12 @@ def test_c_program_calls_the_package_library(compiled, tmp_path):
     assert run.returncode == 0, run.stderr
     y = np.fromfile(tmp_path / "y.bin", dtype=np.float32).reshape(2, 7)
     np.testing.assert_array_equal(y, compiled(x)[0])
+
+
+def test_profiled_model_keeps_profiling_after_pickling(monkeypatch):
+    model = mlopt.compile(cnn(), cache=False, profile=True)
+    _no_compile(monkeypatch)
+    clone = pickle.loads(pickle.dumps(model))
+    clone(x_input())
+    names = {e.name for e in clone.profile() if e.cat == "Op"}
+    assert "conv" in " ".join(names) and "fc" in " ".join(names)

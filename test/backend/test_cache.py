@@ -183,3 +183,15 @@ def test_edited_compiler_never_reads_old_entries(cache_dir, monkeypatch):
     monkeypatch.setattr(artifact, "build_id", lambda: "another-checkout")
     mlopt.compile(cnn())
     assert len(calls) == 2
+
+
+def test_profiled_and_plain_compiles_are_separate_entries(cache_dir, monkeypatch):
+    calls = _count_compiles(monkeypatch)
+    mlopt.compile(cnn())
+    profiled = mlopt.compile(cnn(), profile=True)
+    assert len(calls) == 2
+    again = mlopt.compile(cnn(), profile=True)  # a hit, and it still profiles
+    assert len(calls) == 2
+    again(x_input())
+    assert any(e.cat == "Op" for e in again.profile())
+    assert profiled.options()["profile"] is True

@@ -82,6 +82,7 @@ from mlopt.passes.bufferize.buffers import (
 )
 from mlopt.passes.bufferize.errors import LoweringError
 from mlopt.passes.linalg_to_affine.loops import build_loop_nest
+from mlopt.passes.node_names import NODES_ATTR, copy_nodes, copy_nodes_between
 
 
 def _is_tensor(v: SSAValue) -> bool:
@@ -187,6 +188,8 @@ class _FuncBufferizer:
         block = before.parent_block()
         assert block is not None
         block.insert_op_before(new, before)
+        if NODES_ATTR not in new.attributes:
+            copy_nodes(before, new)  # the ONNX nodes it implements (profiling)
         return new
 
     def _new_root(self) -> _Root:
@@ -675,12 +678,14 @@ def _copy_loops(
     before: Operation,
 ) -> None:
     """Loops over ``ranges`` doing ``dst[dst_map(i, dst_extra)] = src[src_map(i, src_extra)]``."""
+    prev = before.prev_op
     ivs, block, anchor = build_loop_nest(ranges, before)
     load = affine.LoadOp(src, [*ivs, *src_extra], AffineMapAttr(src_map))
     block.insert_op_before(load, anchor)
     block.insert_op_before(
         affine.StoreOp(load.result, dst, [*ivs, *dst_extra], AffineMapAttr(dst_map)), anchor
     )
+    copy_nodes_between(before, prev)
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,8 @@ from xdsl.pattern_rewriter import (
     op_type_rewrite_pattern,
 )
 
+from mlopt.passes.node_names import merge_nodes
+
 
 def _is_permutation(m: AffineMap) -> bool:
     if m.num_symbols or len(m.results) != m.num_dims:
@@ -182,6 +184,7 @@ def _fuse(consumer: GenericOp, index: int, producer: GenericOp, rewriter: Patter
     )
     for name, attr in consumer.attributes.items():
         fused.attributes[name] = attr
+    merge_nodes(fused, [producer, consumer])  # mlopt.nodes: every node it covers
     rewriter.replace_op(consumer, fused)
     init_owner = producer.outputs[0].owner
     rewriter.erase_op(producer)

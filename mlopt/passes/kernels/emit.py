@@ -28,6 +28,7 @@ from mlopt.passes.bufferize.buffers import flat_reassociation, make_collapse
 from mlopt.passes.kernels.analysis import F32, PURE, Plan, buffer_root, coefficient, num_elements
 from mlopt.passes.kernels.fusion import neighbour_map
 from mlopt.passes.kernels.panels import packed_global
+from mlopt.passes.node_names import read_nodes, tag_range, union
 from mlopt.passes.to_llvm.common import row_major_strides
 
 
@@ -478,6 +479,13 @@ def _hoist_above(v: SSAValue, anchor: Operation) -> None:
 
 def rewrite(plan: Plan, threads: int, panels: dict) -> None:
     op = plan.op
+    # the kernel implements the nodes of the contraction, its init and epilogue
+    # (mlopt.nodes, for profiling)
+    covered = [x for x in (plan.init, op, plan.epilogue) if x is not None]
+    nodes = union(read_nodes(x) for x in covered)
+    block, prev = op.parent_block(), op.prev_op
+    while prev is not None and any(prev is x for x in covered):
+        prev = prev.prev_op  # erased below: not an anchor
     b = Builder(InsertPoint.before(op))
     zero = arith.ConstantOp(IntegerAttr(0, IndexType()))
     b.insert(zero)
@@ -511,6 +519,7 @@ def rewrite(plan: Plan, threads: int, panels: dict) -> None:
         if isinstance(buf.type, MemRefType) and buf.type.get_shape():
             em._view(buf)
     _nest(em, [k for k in plan.outer if plan.ranges[k] > 1])
+    tag_range(block, prev, op, nodes)
     for dead in (plan.init, op, plan.epilogue):
         if dead is not None:
             dead.detach()

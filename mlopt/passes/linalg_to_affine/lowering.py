@@ -44,6 +44,7 @@ from xdsl.pattern_rewriter import (
 from mlopt.passes.bufferize.buffers import flat_reassociation, make_collapse, make_expand, num_elements
 from mlopt.passes.bufferize.errors import LoweringError
 from mlopt.passes.linalg_to_affine.loops import build_loop_nest, emit_copy_loops
+from mlopt.passes.node_names import read_nodes, tag_range
 
 
 def _check_memref(op: Operation, v: SSAValue) -> None:
@@ -429,7 +430,12 @@ class _Patterns(RewritePattern):
         self._copy = LowerMemrefCopy()
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
+        # the loops replacing op implement its ONNX nodes (mlopt.nodes, for profiling)
+        nodes, block, prev, end = read_nodes(op), op.parent_block(), op.prev_op, op.next_op
         if isinstance(op, LinalgStructuredOperation):
             self._linalg.match_and_rewrite(op, rewriter)
         elif isinstance(op, memref.CopyOp):
             self._copy.match_and_rewrite(op, rewriter)
+        else:
+            return
+        tag_range(block, prev, end, nodes)

@@ -39,6 +39,7 @@ from xdsl.pattern_rewriter import (
     RewritePattern,
 )
 
+from mlopt.passes.node_names import mark_fused
 from mlopt.passes.onnx_opt.common import (
     constant_array,
     dense_attr,
@@ -341,6 +342,7 @@ class FoldBatchNormIntoConvGemm(RewritePattern):
         new = make_onnx_op(
             prod.name[5:], [prod.operands[0], w_c, b_c], [op.results[0].type], attrs, like=prod
         )
+        mark_fused(new, prod, op)
         rewriter.replace(op, new, [new.results[0]] + [None] * (len(op.results) - 1))
         if not prod.results[0].uses:
             rewriter.erase(prod)
@@ -412,6 +414,7 @@ class MatMulAddToGemm(RewritePattern):
             new = make_onnx_op(
                 "Gemm", [mm.operands[0], mm.operands[1], bias_v], [op.results[0].type], like=mm
             )
+            mark_fused(new, mm, op)
             rewriter.replace(op, new)
             if not mm.results[0].uses:
                 rewriter.erase(mm)
@@ -475,6 +478,7 @@ class FoldAddIntoConvBias(RewritePattern):
                 "Conv", [conv.operands[0], conv.operands[1], new_b], [op.results[0].type],
                 dict(conv.attributes), like=conv,
             )
+            mark_fused(new, conv, op)
             rewriter.replace(op, new)
             if not conv.results[0].uses:
                 rewriter.erase(conv)
@@ -527,6 +531,7 @@ class FoldMulIntoConv(RewritePattern):
                 "Conv", [conv.operands[0], w_c, b_new], [op.results[0].type],
                 dict(conv.attributes), like=conv,
             )
+            mark_fused(new, conv, op)
             rewriter.replace(op, new)
             if not conv.results[0].uses:
                 rewriter.erase(conv)

@@ -21,6 +21,7 @@ from xdsl.ir import Attribute, Operation
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
     PatternRewriter,
+    PatternRewriterListener,
     PatternRewriteWalker,
     RewritePattern,
 )
@@ -36,7 +37,10 @@ from mlopt.passes.onnx_to_tensor.common import (
     check_honoured_attributes,
     fail,
     is_none,
+    node_name,
+    op_type,
 )
+from mlopt.passes.node_names import NODES_ATTR, read_nodes, set_nodes
 
 # op-family modules; each registers its lowerings with @lowering on import.
 FAMILIES = (
@@ -99,15 +103,40 @@ class OnnxOpLowering(RewritePattern):
 
 
 class _Dispatch(RewritePattern):
-    """Looks the pattern for an op up by name (one pattern per op type)."""
+    """Looks the pattern for an op up by name (one pattern per op type).
 
-    def __init__(self, patterns: dict[str, RewritePattern]):
+    With ``node_names``, every op a pattern inserts gets the ``mlopt.nodes``
+    of the ONNX node it lowers (see :mod:`mlopt.passes.node_names`)."""
+
+    def __init__(self, patterns: dict[str, RewritePattern], node_names: bool = False):
         self.patterns = patterns
+        self.node_names = node_names
+        self.current: list[tuple[str, str]] = []
+        self._unnamed: dict[str, int] = {}
+
+    def label(self, op: Operation) -> tuple[str, str]:
+        kind = op_type(op)
+        name = node_name(op)
+        if not name:
+            n = self._unnamed.get(kind, 0)
+            self._unnamed[kind] = n + 1
+            name = f"{kind}_{n}"
+        return name, kind
+
+    def on_insert(self, new: Operation) -> None:
+        if self.current and NODES_ATTR not in new.attributes:
+            set_nodes(new, self.current)
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter) -> None:
         p = self.patterns.get(op.name)
         if p is not None:
-            p.match_and_rewrite(op, rewriter)
+            if self.node_names and op.name not in ("onnx.NoValue", "onnx.Constant"):
+                # an op onnx-canonicalize fused from several nodes names them all
+                self.current = read_nodes(op) or [self.label(op)]
+            try:
+                p.match_and_rewrite(op, rewriter)
+            finally:
+                self.current = []
 
 
 def plugin_lowerings() -> dict[str, RewritePattern]:
@@ -225,9 +254,14 @@ class ConvertOnnxToTensor(ModulePass):
     non-default value (each lowering declares ``honours=``), a shape is
     dynamic, or a compile-time value is not constant.
     Plugins add lowerings through ``Registry.add_onnx_lowering``.
+    ``node-names=true``: every top-level op emitted for a node carries
+    ``mlopt.nodes = [["<node name>", "<op type>"]]`` (for ``profile-nodes``;
+    see :mod:`mlopt.passes.node_names`).
     """
 
     name = "convert-onnx-to-tensor"
+
+    node_names: bool = False
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         pats = all_patterns()
@@ -236,7 +270,11 @@ class ConvertOnnxToTensor(ModulePass):
                 from mlopt.plugins import broken_plugins_note
 
                 raise fail(o, "no lowering to the tensor level for this op type" + broken_plugins_note())
-        PatternRewriteWalker(_Dispatch(pats), apply_recursively=False).rewrite_module(op)
+        dispatch = _Dispatch(pats, self.node_names)
+        listener = PatternRewriterListener()
+        if self.node_names:
+            listener.operation_insertion_handler.append(dispatch.on_insert)
+        PatternRewriteWalker(dispatch, apply_recursively=False, listener=listener).rewrite_module(op)
         # absent optional operands: onnx.NoValue, erased once unused
         for o in list(op.walk()):
             if o.name == "onnx.NoValue" and all(not r.uses for r in o.results):
