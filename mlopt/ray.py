@@ -466,6 +466,8 @@ def map_batches(
     pre- or post-processing); other keyword arguments go to
     ``Dataset.map_batches``."""
     ray = _ray()
+    if not isinstance(concurrency, int) or isinstance(concurrency, bool) or concurrency < 1:
+        raise UsageError(f"concurrency (how many actors) must be a positive integer, not {concurrency!r}")
     threads = _threads_for(num_cpus_per_actor)
     artifact = prepare(
         model, num_threads=threads, model_batch_size=model_batch_size, **dict(compile_options or {})
@@ -480,8 +482,6 @@ def map_batches(
         shipped = ray.put(artifact)
     if batch_size is None:
         batch_size = rows * max(1, round(DEFAULT_RAY_BATCH / rows))
-    if not isinstance(concurrency, int) or isinstance(concurrency, bool) or concurrency < 1:
-        raise UsageError(f"concurrency (the number of actors) must be a positive integer, not {concurrency!r}")
     return dataset.map_batches(
         predictor,
         fn_constructor_kwargs={
