@@ -437,6 +437,29 @@ class Predictor:
 # -- the helper ------------------------------------------------------------------
 
 
+def _check_columns(dataset: Any, model: CompiledModel | None, input_columns: Mapping[str, str] | None) -> None:
+    """A missing input column, on the driver, when the dataset's schema is known
+    without running anything (the actors check everything else, per batch)."""
+    if model is None:
+        return
+    try:
+        schema = dataset.schema(fetch_if_missing=False)
+        names = list(schema.names) if schema is not None else None
+    except Exception:  # not a Dataset we know, or an older Ray: the actors will say
+        return
+    if not names:
+        return
+    columns = dict(input_columns or {})
+    for spec in model.inputs:
+        column = columns.get(spec.name, spec.name)
+        if column not in names:
+            raise InputError(
+                f"model input '{spec.name}' reads the dataset column '{column}', which the dataset "
+                f"does not have (its columns: {', '.join(names)}); "
+                f"pass input_columns={{'{spec.name}': '<column>'}}"
+            )
+
+
 def map_batches(
     dataset: Any,
     model: Any,
@@ -482,6 +505,7 @@ def map_batches(
         shipped = ray.put(artifact)
     if batch_size is None:
         batch_size = rows * max(1, round(DEFAULT_RAY_BATCH / rows))
+    _check_columns(dataset, artifact if not isinstance(artifact, Path) else None, input_columns)
     return dataset.map_batches(
         predictor,
         fn_constructor_kwargs={

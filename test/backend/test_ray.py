@@ -202,6 +202,16 @@ def test_ray_batch_inference_over_two_actors(model, samples):
                                   input_columns={"x": "features"}, predictor=ReportingPredictor)
         blocks = [ray.get(r) for r in out_ds.to_numpy_refs()]
         out = {k: np.concatenate([b[k] for b in blocks]) for k in blocks[0]}
+        # a missing column: found on the driver, from the schema, before any actor starts
+        with pytest.raises(mlopt.InputError, match=r"model input 'x' reads the dataset column 'x', "
+                           r"which the dataset does not have \(its columns: id, features\)"):
+            mray.map_batches(ds, model, concurrency=2)
+        # a wrong dtype: found in the actor; Ray's error carries mlopt's line
+        wide = ray.data.from_items([{"features": samples[i].astype(np.float64)} for i in range(20)])
+        with pytest.raises(ray.exceptions.RayTaskError) as info:
+            mray.map_batches(wide, model, concurrency=1, input_columns={"x": "features"}).take_all()
+        assert ("InputError: dataset column 'features' (model input 'x'): dtype float64, "
+                "but the model takes float32") in str(info.value)
     finally:
         ray.shutdown()
         cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
@@ -211,4 +221,4 @@ def test_ray_batch_inference_over_two_actors(model, samples):
     assert len(set(out["pid"])) == 2 and os.getpid() not in set(out["pid"])  # two actors
     assert set(out["stages"]) == {"load"}  # loaded, never compiled
     assert set(out["threads"]) == {1} and set(out["cpus"]) == {1.0}  # threads = the actor's CPUs
-    print(f"ray: {N_SAMPLES} samples through 2 actors in {time.perf_counter() - t0:.1f}s")
+    print(f"ray: {N_SAMPLES} samples through 2 actors, and 2 errors, in {time.perf_counter() - t0:.1f}s")
