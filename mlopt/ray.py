@@ -437,11 +437,9 @@ class Predictor:
 # -- the helper ------------------------------------------------------------------
 
 
-def _check_columns(dataset: Any, model: CompiledModel | None, input_columns: Mapping[str, str] | None) -> None:
+def _check_columns(dataset: Any, model: CompiledModel, input_columns: Mapping[str, str] | None) -> None:
     """A missing input column, on the driver, when the dataset's schema is known
     without running anything (the actors check everything else, per batch)."""
-    if model is None:
-        return
     try:
         schema = dataset.schema(fetch_if_missing=False)
         names = list(schema.names) if schema is not None else None
@@ -488,24 +486,25 @@ def map_batches(
     ``predictor``: the class the actors run (a subclass of Predictor adding
     pre- or post-processing); other keyword arguments go to
     ``Dataset.map_batches``."""
-    ray = _ray()
     if not isinstance(concurrency, int) or isinstance(concurrency, bool) or concurrency < 1:
         raise UsageError(f"concurrency (how many actors) must be a positive integer, not {concurrency!r}")
     threads = _threads_for(num_cpus_per_actor)
+    ray = _ray()
     artifact = prepare(
         model, num_threads=threads, model_batch_size=model_batch_size, **dict(compile_options or {})
     )
     if isinstance(artifact, Path):  # actors load it from the path
         import mlopt
 
-        rows = _signature(mlopt.load(artifact, verify=False))[0]
+        here = mlopt.load(artifact, verify=False)  # for its batch size and inputs
         shipped: Any = str(artifact)
     else:  # in the object store once: its pickle is the artefact's bytes
-        rows = _signature(artifact)[0]
+        here = artifact
         shipped = ray.put(artifact)
+    rows = _signature(here)[0]
     if batch_size is None:
         batch_size = rows * max(1, round(DEFAULT_RAY_BATCH / rows))
-    _check_columns(dataset, artifact if not isinstance(artifact, Path) else None, input_columns)
+    _check_columns(dataset, here, input_columns)
     return dataset.map_batches(
         predictor,
         fn_constructor_kwargs={

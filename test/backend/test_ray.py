@@ -125,7 +125,7 @@ def test_predictor_errors_name_the_column_and_the_input(model, samples):
         mray.Predictor(model)({"x": samples[:4], "probs": np.zeros(4)})
 
 
-def test_prepare_bakes_the_actor_thread_count_into_the_artifact(samples):
+def test_prepare_bakes_the_actor_thread_count_into_the_artifact(samples, tmp_path):
     proto = mlp("N")  # a symbolic batch: compiled for model_batch_size rows
     prepared = mray.prepare(proto, num_threads=1, model_batch_size=16)
     assert prepared.num_threads == 1
@@ -140,6 +140,12 @@ def test_prepare_bakes_the_actor_thread_count_into_the_artifact(samples):
     loaded = pickle.loads(pickle.dumps(two))
     with pytest.warns(RuntimeWarning, match="compiled for 2 thread.*no source"):
         assert mray.prepare(loaded, num_threads=1) is loaded
+    package = mlopt.save(two, tmp_path / "two.mlopt")
+    assert mray.prepare(package, num_threads=2) == package  # the actors load it from the path
+    with pytest.warns(RuntimeWarning, match="compiled for 2 thread.*no source"):
+        assert mray.prepare(package, num_threads=1).num_threads == 2
+    with pytest.raises(mlopt.UsageError, match="num_cpus_per_actor must be positive"):
+        mray.map_batches(object(), two, num_cpus_per_actor=0)
 
 
 def test_import_without_ray_gives_one_clear_error(model):
