@@ -71,7 +71,7 @@ from mlopt.errors import InputError, UsageError
 if TYPE_CHECKING:
     from mlopt.backends.runtime import CompiledModel
 
-__all__ = ["Predictor", "map_batches", "prepare", "model_batch_size", "INSTALL_HINT"]
+__all__ = ["Predictor", "map_batches", "prepare", "load_artifact", "model_batch_size", "INSTALL_HINT"]
 
 INSTALL_HINT = "pip install 'mlopt-compiler[ray]'"
 #: rows per compiled call for a model whose batch dimension is symbolic
@@ -117,8 +117,11 @@ def load_artifact(artifact: Any) -> CompiledModel:
         import mlopt
 
         return mlopt.load(artifact)
-    ray = _ray()
-    if isinstance(artifact, ray.ObjectRef):
+    try:
+        import ray
+    except ImportError:
+        ray = None
+    if ray is not None and isinstance(artifact, ray.ObjectRef):
         return load_artifact(ray.get(artifact))
     raise UsageError(
         f"cannot load an mlopt model from a {type(artifact).__name__}: pass a CompiledModel, "
