@@ -196,7 +196,8 @@ def test_ray_batch_inference_over_two_actors(model, samples):
     reference = mlopt.compile(mlp("N"), num_threads=1)(samples)[0]  # one direct call, every row
     np.testing.assert_allclose(reference, numpy_mlp(mlp(8), samples), rtol=1e-4, atol=1e-6)
     cloudpickle.register_pickle_by_value(sys.modules[__name__])  # ReportingPredictor, to the actors
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    # a cluster of our own even where RAY_ADDRESS or `ray start` names another
+    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
         ctx = ray.data.DataContext.get_current()
         ctx.wait_for_min_actors_s = 120  # both actors up before the first batch
