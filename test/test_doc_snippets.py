@@ -37,6 +37,10 @@ the block is run.
     mlopt must use mlopt's distribution name.
 ``skip``
     Not run; the details must say why.
+
+``needs=MODULE`` in the details (``<!-- snippet: run needs=ray -->``) skips
+the block, with a reason naming the module, where that optional module is not
+installed (Ray: the ``ray`` extra).
 """
 
 from __future__ import annotations
@@ -428,6 +432,9 @@ def _check_toml(snip: Snippet, tmp_path: Path) -> None:
 def test_snippet(snip: Snippet, templates, tmp_path, monkeypatch):
     if snip.mode == "skip":
         pytest.skip(f"{snip.id}: {snip.details}")
+    if "needs" in snip.options:
+        pytest.importorskip(snip.options["needs"], reason=f"{snip.id} needs {snip.options['needs']}, "
+                            "which is not installed")
     if snip.mode == "toml":
         _check_toml(snip, tmp_path)
     elif snip.mode == "check":
