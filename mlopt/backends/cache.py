@@ -84,13 +84,30 @@ def size_limit() -> int:
         raise ValueError(f"MLOPT_CACHE_SIZE must be a size such as 500M or 2G, not {text!r}") from None
 
 
+def _plugins() -> list[str]:
+    """The plugins a compile may use: the installed entry points (name, value,
+    package version; read from metadata, so a cache hit imports no plugin),
+    plus any loaded explicitly into the default registry (``--load-plugin``,
+    ``build_registry(extra_plugins=...)`` made the default)."""
+    from mlopt import registry
+    from mlopt.plugins import _entry_points
+
+    out = []
+    for ep in _entry_points():
+        dist = getattr(ep, "dist", None)
+        out.append(f"{ep.name}:{ep.value}:{dist.version if dist is not None else ''}")
+    if registry._DEFAULT is not None:
+        for p in registry._DEFAULT.plugins:
+            source = str(getattr(p, "source", ""))
+            if not source.startswith("entry point "):
+                out.append(f"explicit:{getattr(p, 'name', p)}:{source}")
+    return sorted(out)
+
+
 def _key(parts: dict[str, Any], target_cpu: str | None) -> str:
     from mlopt.backends.artifact import build_id, target_info, versions
-    from mlopt.registry import default_registry
 
-    plugins = sorted(
-        f"{getattr(p, 'name', p)}:{getattr(p, 'source', '')}" for p in default_registry().plugins
-    )
+    plugins = _plugins()
     parts = dict(
         parts,
         target=target_info(target_cpu),
