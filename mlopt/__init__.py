@@ -202,9 +202,9 @@ def compile(model: Any, **options: Any) -> CompiledModel:
 
         hashed = None
         if options.get("cache", True) and "content_hash" not in options:
-            from mlopt.backends.cache import model_file_hash
+            from mlopt.backends.cache import cache_enabled, model_file_hash
 
-            hashed = model_file_hash(model)
+            hashed = model_file_hash(model) if cache_enabled() else None
         if hashed is not None:
             options["content_hash"] = hashed[0]
         model = load_model(model)  # ModelImportError naming the path, or "not a valid ONNX model"
