@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -321,3 +322,34 @@ def test_profiled_model_keeps_profiling_after_pickling(monkeypatch):
     clone(x_input())
     names = {e.name for e in clone.profile() if e.cat == "Op"}
     assert "conv" in " ".join(names) and "fc" in " ".join(names)
+
+
+@pytest.mark.skipif(shutil.which("cc") is None, reason="no C compiler (cc) on PATH")
+def test_the_c_program_of_the_docs_runs(tmp_path):
+    """docs/c-api.md's commands and program, as a reader would copy them."""
+    import re
+
+    from mlopt.data import digits_model_path
+    from mlopt.tools import mlopt_opt
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "c-api.md").read_text()
+    program = re.search(r"<!-- c-program: main\.c -->\n```c\n(.*?)```", doc, re.S)[1]
+    (tmp_path / "main.c").write_text(program)
+    package = tmp_path / "digits.mlopt"
+    assert mlopt_opt.main([str(digits_model_path()), "--input-shape", "input=4x64",
+                           "--emit=package", "-o", str(package)]) == 0
+    v0 = package / "v0"
+    cc = subprocess.run(
+        ["cc", "-O2", "-o", "main", "main.c", "-I", str(v0), str(v0 / "model.so"),
+         "-Wl,-rpath,$ORIGIN/digits.mlopt/v0"],
+        cwd=tmp_path, capture_output=True, text=True,
+    )
+    assert cc.returncode == 0, cc.stderr
+    x = np.random.default_rng(0).standard_normal((4, 64)).astype(np.float32)
+    x.tofile(tmp_path / "input.f32")
+    run = subprocess.run(["./main", str(v0 / "weights.bin"), "input.f32", "output.f32"],
+                         cwd=tmp_path, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    expected = mlopt.load(package)(x)[0]
+    np.testing.assert_array_equal(np.fromfile(tmp_path / "output.f32", np.float32).reshape(4, 10), expected)
+    assert run.stdout.split()[0] == f"{expected[0, 0]:.4f}"
