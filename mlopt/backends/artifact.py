@@ -251,13 +251,14 @@ def manifest_and_files(
     variant not compiled yet: symbolic dimensions or value-specialised inputs)."""
     with compiled._lru_lock:
         chosen = list(variants) if variants is not None else list(compiled._cache.items())
-    if not chosen:
-        raise ArtifactError(
-            "the model has not been compiled for any shape yet: call it once "
-            "(or compile it with input_shapes=...) before saving"
-        )
     if include_source is None:
         include_source = not compiled.is_static or bool(compiled.value_input_indices)
+    if not chosen and not include_source:
+        raise ArtifactError(
+            "the model has not been compiled for any shape yet and the package would not "
+            "carry its source: call it once, or compile it with input_shapes=..., or save "
+            "with include_source=True"
+        )
     files: dict[str, Any] = {}
     records = []
     for i, (key, spec) in enumerate(chosen):
@@ -322,7 +323,7 @@ def write_directory(path: Path, manifest: dict[str, Any], files: dict[str, Any])
     (path / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n")
 
 
-def _add_shared_library(path: Path, manifest: dict[str, Any], compiled: CompiledModel) -> None:
+def _add_shared_library(path: Path, manifest: dict[str, Any], specs: list[_Specialization]) -> None:
     """Link each variant's objects into ``v<i>/model.so`` with a header; record why not if no C compiler."""
     from mlopt.backends.llvm import c_compiler
     from mlopt.backends.llvm.header import package_header
@@ -330,8 +331,6 @@ def _add_shared_library(path: Path, manifest: dict[str, Any], compiled: Compiled
     if c_compiler() is None:
         manifest["shared_library"] = {"skipped": "no C compiler found (set CC, or install cc)"}
         return
-    with compiled._lru_lock:
-        specs = list(compiled._cache.values())
     libs = []
     for i, (record, spec) in enumerate(zip(manifest["variants"], specs)):
         so = path / f"v{i}" / "model.so"
@@ -360,12 +359,14 @@ def save(compiled: CompiledModel, path: str | os.PathLike[str], *, shared_librar
     dest = Path(path)
     if dest.exists() and not (dest / MANIFEST).exists():
         raise ArtifactError(f"{dest}: exists and is not an mlopt package; refusing to replace it")
-    manifest, files = manifest_and_files(compiled, include_source=include_source)
+    with compiled._lru_lock:
+        variants = list(compiled._cache.items())
+    manifest, files = manifest_and_files(compiled, include_source=include_source, variants=variants)
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
     try:
-        if shared_library:
-            _add_shared_library(tmp, manifest, compiled)
+        if shared_library and variants:
+            _add_shared_library(tmp, manifest, [spec for _, spec in variants])
             for lib in manifest["shared_library"] if isinstance(manifest["shared_library"], list) else []:
                 for rel in (lib["library"], lib["header"]):
                     files[rel] = (tmp / rel).read_bytes()

@@ -251,10 +251,16 @@ def test_save_refuses_to_replace_other_directories(compiled, tmp_path):
     assert (tmp_path / "precious" / "notes.txt").read_text() == "keep"
 
 
-def test_uncompiled_model_cannot_be_saved(tmp_path):
+def test_uncompiled_symbolic_model_ships_its_source(tmp_path):
     model = mlopt.compile(cnn(batch="N"), cache=False)
+    clone = pickle.loads(pickle.dumps(model))  # nothing compiled yet: the source travels
+    assert clone.num_variants == 0
+    x = x_input(batch=3)
+    np.testing.assert_array_equal(clone(x)[0], model(x)[0])
+    assert clone.num_variants == 1
+    fresh = mlopt.compile(cnn(batch="N"), cache=False)
     with pytest.raises(mlopt.ArtifactError, match="not been compiled"):
-        mlopt.save(model, tmp_path / "x.mlopt")
+        mlopt.save(fresh, tmp_path / "x.mlopt", include_source=False)
 
 
 C_DRIVER = r"""

@@ -169,7 +169,9 @@ def test_two_threads_calling_at_once_run_in_parallel():
 
     calls()  # warm up
     best = 0.0
-    for _ in range(3):  # the best of three: shared machines are noisy
+    for _ in range(10):  # the best of up to ten: shared machines are noisy (and a
+        if best >= 1.7:  # previous test's processes, Ray's, may still be exiting)
+            break
         t = time.perf_counter()
         calls()
         one = time.perf_counter() - t
