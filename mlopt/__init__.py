@@ -230,12 +230,14 @@ def _cached_compile(model: Any, options: dict[str, Any]) -> CompiledModel | None
     with public_errors():
         resolved = resolve_options(**{k: v for k, v in options.items() if k in known})
         key = cache.eager_key(hashed[0], "onnx-model", resolved)
-    data = hashed[1]
+    # the source, if a save with source ever needs it: re-read from the path (not
+    # kept in memory), or the caller's bytes
+    again = model if isinstance(model, str | os.PathLike) else hashed[1]
 
     def reload() -> Any:
         from mlopt.frontends.onnx import load_model
 
-        return load_model(data)
+        return load_model(again)
 
     compiled = cache.lookup_compiled(key, reload)
     if compiled is not None:

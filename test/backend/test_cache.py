@@ -195,3 +195,13 @@ def test_profiled_and_plain_compiles_are_separate_entries(cache_dir, monkeypatch
     again(x_input())
     assert any(e.cat == "Op" for e in again.profile())
     assert profiled.options()["profile"] is True
+
+
+def test_a_hit_can_still_be_saved_with_its_source(cache_dir, tmp_path):
+    path = tmp_path / "cnn.onnx"
+    onnx.save(cnn(), path)
+    mlopt.compile(path)
+    hit = mlopt.compile(path)
+    assert hit.stage_times.keys() == {"cache-load"}
+    package = mlopt.save(hit, tmp_path / "m.mlopt", include_source=True, shared_library=False)
+    assert (package / "model.onnx").read_bytes() == path.read_bytes()
