@@ -230,10 +230,12 @@ def _variant_record(
 
 def _model_source(compiled: CompiledModel) -> tuple[str, bytes] | None:
     source = compiled._source
-    if compiled._level == "onnx-model":
-        return "model.onnx", source.SerializeToString()
+    if source is None and compiled._source_loader is not None:
+        source = compiled._model_source()  # a loaded model's source, read now
     if source is None:
         return None
+    if compiled._level == "onnx-model":
+        return "model.onnx", source.SerializeToString()
     from mlopt import print_ir
 
     return "model.mlir", print_ir(source).encode()
