@@ -195,38 +195,35 @@ def compile(model: Any, **options: Any) -> CompiledModel:
     if not isinstance(model, ModuleOp) and not (
         isinstance(model, str | os.PathLike) and Path(model).suffix == ".mlir"
     ):
-        hit = _cached_compile(model, options)
+        hit, digest = _cached_compile(model, options)
         if hit is not None:
             return hit
         from mlopt.frontends.onnx import load_model
 
-        hashed = None
-        if options.get("cache", True) and "content_hash" not in options:
-            from mlopt.backends.cache import cache_enabled, model_file_hash
-
-            hashed = model_file_hash(model) if cache_enabled() else None
-        if hashed is not None:
-            options["content_hash"] = hashed[0]
+        if digest is not None and "content_hash" not in options:
+            options["content_hash"] = digest  # a miss: the compile stores under this hash
         model = load_model(model)  # ModelImportError naming the path, or "not a valid ONNX model"
     with public_errors():
         return compile_model(model, **options)
 
 
-def _cached_compile(model: Any, options: dict[str, Any]) -> CompiledModel | None:
+def _cached_compile(model: Any, options: dict[str, Any]) -> tuple[CompiledModel | None, str | None]:
     """The compiled model from the compile cache, found from the file's bytes
-    and the options alone (no parse, no import), or None."""
+    and the options alone (no parse, no import), or None; and the SHA-256 of
+    those bytes (None when the cache is off or the bytes are not the whole
+    model)."""
     from mlopt.backends import cache
 
     if not options.get("cache", True) or not cache.cache_enabled():
-        return None
+        return None, None
     hashed = cache.model_file_hash(model)
     if hashed is None:
-        return None
+        return None, None
     from mlopt.backends.runtime import resolve_options
 
     known = ("opt_level", "target_cpu", "fast_math", "pipeline", "input_shapes", "num_threads", "profile")
     if set(options) - set(known) - {"cache", "progress"}:
-        return None  # let compile_model report the unknown option
+        return None, hashed[0]  # let compile_model report the unknown option
     with public_errors():
         resolved = resolve_options(**{k: v for k, v in options.items() if k in known})
         key = cache.eager_key(hashed[0], "onnx-model", resolved)
@@ -241,9 +238,8 @@ def _cached_compile(model: Any, options: dict[str, Any]) -> CompiledModel | None
 
     compiled = cache.lookup_compiled(key, reload)
     if compiled is not None:
-        compiled.cache = True
         compiled.progress = bool(options.get("progress", False))
-    return compiled
+    return compiled, hashed[0]
 
 
 def save(compiled: CompiledModel, path: str | os.PathLike[str], **options: Any) -> Path:
