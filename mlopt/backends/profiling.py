@@ -90,9 +90,6 @@ class Profiler:
     lock: threading.Lock = field(default_factory=threading.Lock)
     events: list[ProfileEvent] = field(default_factory=list)
     calls: int = 0
-    #: the table of the module being compiled (set by the runtime under its compile lock,
-    #: then kept on the variant: ``_Specialization.profile_table``)
-    pending: list[list[Node]] | None = None
     _origin_ns: int | None = None
     _bound: weakref.WeakKeyDictionary = field(default_factory=weakref.WeakKeyDictionary)
 

@@ -523,10 +523,6 @@ class CompiledModel:
             t = time.perf_counter()
             _parsed_pipeline(text).apply(ctx, module)
             times[stage] = time.perf_counter() - t
-        if self._profiler is not None:  # bound to the variant by _specialize
-            from mlopt.passes.profile import TABLE_ATTR, read_profile_table
-
-            self._profiler.pending = read_profile_table(_llvm_entry(module).attributes.get(TABLE_ATTR))
         if self.fast_math:
             _add_fast_math(module)
         return module
@@ -560,17 +556,13 @@ class CompiledModel:
     ) -> _Specialization:
         from mlopt.backends.progress import compile_progress
 
-        times: dict[str, float] = {}
         with compile_progress(["import"], self.label, self.progress) as progress:
-            return self._compile_stages(shapes, values, times, progress)
+            return self._compile_stages(shapes, values, progress)
 
     def _compile_stages(
-        self,
-        shapes: tuple[tuple[int, ...], ...],
-        values: tuple[bytes | None, ...],
-        times: dict[str, float],
-        progress: Any,
+        self, shapes: tuple[tuple[int, ...], ...], values: tuple[bytes | None, ...], progress: Any
     ) -> _Specialization:
+        times: dict[str, float] = {}
         module = self._lowered_module(shapes, times, values, progress)
         entry = _llvm_entry(module)
         arg_types = entry.attributes.get("mlopt.arg_types")
@@ -600,8 +592,10 @@ class CompiledModel:
         times.update(jit.stage_times)
         fn = jit.function()
         spec = _Specialization(jit, fn, out_shapes, out_dtypes, times, checks)
-        if self._profiler is not None:  # the timed groups' nodes, read by _lowered_module
-            spec.profile_table, self._profiler.pending = self._profiler.pending, None
+        if self._profiler is not None:  # the timed groups' nodes (bound by _specialize)
+            from mlopt.passes.profile import TABLE_ATTR, read_profile_table
+
+            spec.profile_table = read_profile_table(entry.attributes.get(TABLE_ATTR))
         return spec
 
     # -- calling -----------------------------------------------------------
