@@ -52,6 +52,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mlopt.backends.llvm.abi import write_weight_blob
 from mlopt.errors import ArtifactError
 
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ def target_info(target_cpu: str | None) -> dict[str, Any]:
 
     cpu, features = _cpu_and_features(target_cpu)
     if features:  # the host: exactly the features LLVM was told to use
-        required = sorted(f[1:] for f in features.split(",") if f.startswith("+"))
+        required = sorted(_enabled(features))
     else:  # a named CPU: the vector ISA its kernels were sized for
         shape = vector_shape(target_cpu)
         required = ["avx512f"] if shape.lanes == 16 else ["avx2", "fma"] if shape.fma else []
@@ -118,14 +119,15 @@ def target_info(target_cpu: str | None) -> dict[str, Any]:
     }
 
 
+def _enabled(features: str) -> set[str]:
+    """The names a ``+a,-b,+c`` feature string turns on."""
+    return {f[1:] for f in features.split(",") if f.startswith("+")}
+
+
 def host_features() -> set[str]:
-    import llvmlite.binding as llvm
+    from mlopt.backends.llvm import _cpu_and_features
 
-    from mlopt.backends.llvm import _init_llvm
-
-    _init_llvm()
-    flat = llvm.get_host_cpu_features().flatten()
-    return {f[1:] for f in flat.split(",") if f.startswith("+")}
+    return _enabled(_cpu_and_features(None)[1])
 
 
 def check_target(manifest: dict[str, Any], where: str) -> None:
@@ -147,21 +149,6 @@ def check_target(manifest: dict[str, Any], where: str) -> None:
 
 
 # -- writing ---------------------------------------------------------------------
-
-
-def write_weight_blob(f: Any, weights: dict[str, np.ndarray]) -> None:
-    """The weights, each at its :func:`~mlopt.backends.llvm.translate.weight_offsets` offset."""
-    from mlopt.backends.llvm.abi import weight_offsets
-
-    offsets = weight_offsets(weights)
-    pos = 0
-    for name, array in weights.items():
-        f.write(b"\0" * (offsets[name] - pos))
-        data = np.ascontiguousarray(array)
-        f.write(data.data if data.nbytes else b"")
-        pos = offsets[name] + data.nbytes
-    end = max((offsets[n] + max(a.nbytes, 1) for n, a in weights.items()), default=0)
-    f.write(b"\0" * (end - pos))
 
 
 def _dtype_name(dtype: np.dtype) -> str:
@@ -308,19 +295,38 @@ def _sha256_file(path: Path) -> str:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 
-def write_directory(path: Path, manifest: dict[str, Any], files: dict[str, Any]) -> None:
-    """Write the files and then the manifest (with each file's size and hash)."""
+class _HashingFile:
+    """A binary file that hashes and counts what is written to it."""
+
+    def __init__(self, f: Any):
+        self._f, self.size, self.sha256 = f, 0, hashlib.sha256()
+
+    def write(self, data: Any) -> None:
+        self._f.write(data)
+        self.sha256.update(data)
+        self.size += memoryview(data).nbytes
+
+
+def write_directory(
+    path: Path, manifest: dict[str, Any], files: dict[str, Any], written: Iterable[str] = ()
+) -> None:
+    """Write the files (hashing them as they are written), then the manifest
+    with each file's size and SHA-256; ``written``: files already in ``path``
+    (hashed from disk)."""
     path.mkdir(parents=True, exist_ok=True)
     table: dict[str, dict[str, Any]] = {}
     for rel, value in files.items():
         dest = path / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
-        with open(dest, "wb") as f:
+        with open(dest, "wb") as raw:
+            f = _HashingFile(raw)
             if isinstance(value, dict):
                 write_weight_blob(f, value)
             else:
                 f.write(value)
-        table[rel] = {"size": dest.stat().st_size, "sha256": _sha256_file(dest)}
+        table[rel] = {"size": f.size, "sha256": f.sha256.hexdigest()}
+    for rel in written:
+        table[rel] = {"size": (path / rel).stat().st_size, "sha256": _sha256_file(path / rel)}
     manifest = dict(manifest, files=table)
     (path / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n")
 
@@ -367,12 +373,12 @@ def save(compiled: CompiledModel, path: str | os.PathLike[str], *, shared_librar
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
     try:
+        linked: list[str] = []
         if shared_library and variants:
             _add_shared_library(tmp, manifest, [spec for _, spec in variants])
-            for lib in manifest["shared_library"] if isinstance(manifest["shared_library"], list) else []:
-                for rel in (lib["library"], lib["header"]):
-                    files[rel] = (tmp / rel).read_bytes()
-        write_directory(tmp, manifest, files)
+            libs = manifest["shared_library"]
+            linked = [lib[k] for lib in libs for k in ("library", "header")] if isinstance(libs, list) else []
+        write_directory(tmp, manifest, files, written=linked)
         if dest.exists():
             shutil.rmtree(dest)
         os.replace(tmp, dest)

@@ -50,7 +50,7 @@ from mlopt.backends.llvm.abi import (
     STATUS_INDEX_OUT_OF_RANGE,
     WEIGHT_PTR_SUFFIX,
     LLVMTranslationError,
-    weight_offsets,
+    write_weight_blob,
 )
 
 if TYPE_CHECKING:
@@ -164,15 +164,14 @@ def _map_parallel(fn: Any, items: list[str]) -> list[dict[str, Any]]:
 
 
 def _merge_replies(replies: list[dict[str, Any]]) -> dict[str, Any]:
-    """One reply for the parts: their globals, the functions none of them
-    defines, and per stage the slowest part's time (they ran at once)."""
+    """One reply for the parts: the functions none of them defines, and per
+    stage the slowest part's time (they ran at once)."""
     if len(replies) == 1:
         return replies[0]
     declared = {n for r in replies for n in r["declared"]}
     defined = {n for r in replies for n in r["defined"]}
     times = {k: max(r["times"][k] for r in replies) for k in replies[0]["times"]}
     return {
-        "globals": sorted({n for r in replies for n in r["globals"]}),
         "declared": sorted(declared - defined),
         "times": times,
     }
@@ -558,13 +557,8 @@ def _c_string(text: str) -> str:
 
 
 def _write_weight_blob(path: Path, weights: dict[str, np.ndarray]) -> None:
-    offsets = weight_offsets(weights)
     with open(path, "wb") as f:
-        for name, array in weights.items():
-            f.seek(offsets[name])
-            f.write(np.ascontiguousarray(array).tobytes())
-        end = max((offsets[n] + max(a.nbytes, 1) for n, a in weights.items()), default=0)
-        f.truncate(end)
+        write_weight_blob(f, weights)
 
 
 def weights_path(output: str | os.PathLike[str]) -> Path:

@@ -6,7 +6,7 @@ saved artefact or a cache entry does not pay for the compiler's imports.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from xdsl.dialects.builtin import ArrayAttr
@@ -58,3 +58,16 @@ def read_check_table(attr: object) -> list[CheckInfo] | None:
         cells = [c.data for c in row.data]  # type: ignore[attr-defined]
         rows.append(CheckInfo(cells[0], cells[1], len(cells) < 3 or cells[2] != "nowrap"))
     return rows
+
+
+def write_weight_blob(f: Any, weights: dict[str, np.ndarray]) -> None:
+    """The weights, each at its :func:`weight_offsets` offset (to a binary file object)."""
+    offsets = weight_offsets(weights)
+    pos = 0
+    for name, array in weights.items():
+        f.write(b"\0" * (offsets[name] - pos))
+        data = np.ascontiguousarray(array).reshape(-1).view(np.uint8)  # any dtype, bfloat16 too
+        f.write(data.data if data.nbytes else b"")
+        pos = offsets[name] + data.nbytes
+    end = max((offsets[n] + max(a.nbytes, 1) for n, a in weights.items()), default=0)
+    f.write(b"\0" * (end - pos))
