@@ -13,10 +13,9 @@ retired and replaced; the compiling process itself never runs a pipeline.
 Protocol: each message is an 8-byte little-endian length and a pickle.
 Request: ``{"ir": str, "link": [str], "opt_level": int, "cpu": str,
 "features": str, "jit": bool, "pic": bool, "outputs": ["object" | "asm" |
-"llvm"]}``. Reply: ``{"object": bytes, "asm": str, "llvm": str, "globals":
-[defined or declared global variables left after optimisation],
-"declared": [function declarations], "defined": [function definitions], "times": {...}}`` or ``{"error": str,
-"stage": "parse" | "llvm"}``.
+"llvm"]}``. Reply: ``{"object": bytes, "asm": str, "llvm": str, "declared": [function
+declarations], "defined": [function definitions], "times": {...}}`` or
+``{"error": str, "stage": "parse" | "llvm"}``.
 """
 
 from __future__ import annotations
@@ -93,7 +92,6 @@ def handle(req: dict[str, Any]) -> dict[str, Any]:
         t3 = time.perf_counter()
     except (RuntimeError, ValueError) as exc:
         return {"error": str(exc), "stage": "llvm"}
-    out["globals"] = [gv.name for gv in mod.global_variables]
     out["declared"] = [fn.name for fn in mod.functions if fn.is_declaration]
     out["defined"] = [fn.name for fn in mod.functions if not fn.is_declaration]
     out["times"] = {"llvm-parse": t1 - t0, "llvm-optimize": t2 - t1, "codegen": t3 - t2}
