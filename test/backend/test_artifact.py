@@ -122,26 +122,40 @@ def test_pickle_ships_the_artefact(compiled, monkeypatch):
     assert clone.input_names == ["x"] and clone.output_names == ["y"]
 
 
-def _fresh_process_run(data: bytes, x: np.ndarray) -> tuple[np.ndarray, list[str]]:
-    """In a worker process: fail on any compile, unpickle, run."""
-    from mlopt.backends import runtime as rt
+def _forbid_compiles() -> None:
+    """In a worker process: any compile fails."""
 
     def fail(*args, **kwargs):
         raise AssertionError("a compile stage ran in the worker")
 
-    rt.CompiledModel._compile_here = fail
+    runtime.CompiledModel._compile_here = fail
+
+
+def _fresh_process_run(data: bytes, x: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """In a worker process: fail on any compile, unpickle, run."""
+    _forbid_compiles()
     model = pickle.loads(data)
     return model(x)[0], sorted(model.stage_times)
 
 
 def _call(model, x):  # the model itself is pickled to the worker
-    from mlopt.backends import runtime as rt
-
-    def fail(*args, **kwargs):
-        raise AssertionError("a compile stage ran in the worker")
-
-    rt.CompiledModel._compile_here = fail
+    _forbid_compiles()
     return model(x)[0]
+
+
+def python_without_compiles(body: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run ``body`` in a fresh interpreter in which any compile exits with an error."""
+    prelude = textwrap.dedent(
+        """
+        from mlopt.backends import runtime
+        def fail(*a, **k):
+            raise SystemExit("a compile stage ran")
+        runtime.CompiledModel._compile_here = fail
+        """
+    )
+    return subprocess.run(
+        [sys.executable, "-c", prelude + textwrap.dedent(body)], capture_output=True, text=True, env=env
+    )
 
 
 def test_multiprocessing_spawn(compiled):
@@ -166,18 +180,13 @@ def test_load_in_a_fresh_interpreter(compiled, tmp_path):
     path = mlopt.save(compiled, tmp_path / "cnn.mlopt")
     x = x_input()
     np.save(tmp_path / "x.npy", x)
-    script = textwrap.dedent(
+    proc = python_without_compiles(
         f"""
         import numpy as np, mlopt
-        from mlopt.backends import runtime
-        def fail(*a, **k):
-            raise SystemExit("a compile stage ran")
-        runtime.CompiledModel._compile_here = fail
         m = mlopt.load({str(path)!r})
         np.save({str(tmp_path / 'y.npy')!r}, m(np.load({str(tmp_path / 'x.npy')!r}))[0])
         """
     )
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     np.testing.assert_array_equal(np.load(tmp_path / "y.npy"), compiled(x)[0])
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +15,7 @@ import mlopt
 from mlopt.backends import cache, runtime
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_artifact import cnn, x_input  # noqa: E402
+from test_artifact import cnn, python_without_compiles, x_input  # noqa: E402
 
 
 @pytest.fixture
@@ -64,19 +63,15 @@ def test_hit_in_a_fresh_process_compiles_nothing(cache_dir, tmp_path):
     path = tmp_path / "cnn.onnx"
     onnx.save(cnn(), path)
     mlopt.compile(path)
-    script = textwrap.dedent(
+    env = {"MLOPT_CACHE_DIR": str(cache_dir), "MLOPT_CACHE": "1", "PATH": "/usr/bin:/bin"}
+    proc = python_without_compiles(
         f"""
         import mlopt
-        from mlopt.backends import runtime
-        def fail(*a, **k):
-            raise SystemExit("a compile stage ran")
-        runtime.CompiledModel._compile_here = fail
         m = mlopt.compile({str(path)!r})
         print(sorted(m.stage_times))
-        """
+        """,
+        env,
     )
-    env = {"MLOPT_CACHE_DIR": str(cache_dir), "MLOPT_CACHE": "1", "PATH": "/usr/bin:/bin"}
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "['cache-load']"
 
