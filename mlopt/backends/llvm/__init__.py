@@ -45,7 +45,7 @@ import llvmlite.binding as llvm
 import numpy as np
 from xdsl.dialects.builtin import ModuleOp
 
-from mlopt.backends.llvm._worker_main import optimize_module
+from mlopt.backends.llvm._worker_main import optimize_module, target_features
 from mlopt.backends.llvm.abi import (
     STATUS_INDEX_OUT_OF_RANGE,
     WEIGHT_PTR_SUFFIX,
@@ -123,7 +123,7 @@ def target_machine(
     target = llvm.Target.from_default_triple()
     return target.create_target_machine(
         cpu=cpu,
-        features=features,
+        features=target_features(target.triple, features),
         opt=_check_opt_level(opt_level),
         reloc="pic" if pic else "default",
         codemodel="jitdefault" if jit else "default",

@@ -42,6 +42,22 @@ def _init() -> None:
         _READY = True
 
 
+# Tuning features added for every x86 target.  LLVM 22's SLP vectorizer, at
+# -O3 on AVX-512 CPUs, turned scalar loads of a buffer into a masked gather
+# scheduled before the stores to that buffer (onnx's
+# test_resize_upsample_scales_linear read zeros: docs/upstream.md).  Without
+# gathers it does not happen; gathers are also slow on the Intel parts with
+# the "Downfall" microcode fix, and mlopt's kernels do not use them.
+X86_TUNING = "+prefer-no-gather,+prefer-no-scatter"
+
+
+def target_features(triple: str, features: str) -> str:
+    """``features`` with the tuning features mlopt adds for ``triple``."""
+    if not triple.startswith(("x86_64", "i386", "i686")):
+        return features
+    return f"{features},{X86_TUNING}" if features else X86_TUNING
+
+
 def optimize_module(mod: llvm.ModuleRef, tm: llvm.TargetMachine, opt_level: int) -> None:
     """Run LLVM's standard -O<opt_level> pipeline (new pass manager) in place."""
     mod.triple = tm.triple
@@ -69,9 +85,10 @@ def handle(req: dict[str, Any]) -> dict[str, Any]:
         return {"error": str(exc), "stage": "parse"}
     t1 = time.perf_counter()
     try:
-        tm = llvm.Target.from_default_triple().create_target_machine(
+        target = llvm.Target.from_default_triple()
+        tm = target.create_target_machine(
             cpu=req["cpu"],
-            features=req["features"],
+            features=target_features(target.triple, req["features"]),
             opt=req["opt_level"],
             reloc="pic" if req.get("pic") else "default",
             codemodel="jitdefault" if req.get("jit") else "default",
