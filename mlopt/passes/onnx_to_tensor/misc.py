@@ -157,9 +157,21 @@ def lower_dynamic_quantize(em: Emitter, op):
     e = elt_of(x)
     f32 = Float32Type()
     q_elt = em.out_elt(0)
-    axes = list(range(len(shape)))
-    mn, _ = reduce_generic(em, x, axes, False, float("inf"), lambda b, v, acc: b.add(arith.MinimumfOp(acc, v)))
-    mx, _ = reduce_generic(em, x, axes, False, float("-inf"), lambda b, v, acc: b.add(arith.MaximumfOp(acc, v)))
+    # min and max are exact in any order: first per lane of 16 (or 8 ...)
+    # columns, a reduction the vectoriser keeps in registers, then over the
+    # lanes (one scalar chain over the whole tensor is fully unrolled and
+    # SLP-vectorised by LLVM: 20 s of -O3 for a 4096-element input)
+    n = int(np.prod(shape))
+    lanes = next(k for k in (16, 8, 4, 2, 1) if n % k == 0)
+    flat = em.reshape(x, (n // lanes, lanes))
+
+    def extreme(init: float, cls):
+        part, _ = reduce_generic(em, flat, [0], False, init, lambda b, v, acc: b.add(cls(acc, v)))
+        whole, _ = reduce_generic(em, part, [0], False, init, lambda b, v, acc: b.add(cls(acc, v)))
+        return whole
+
+    mn = extreme(float("inf"), arith.MinimumfOp)
+    mx = extreme(float("-inf"), arith.MaximumfOp)
 
     def scale_fn(b: Body, lo, hi):
         lo = b.add(arith.MinimumfOp(b.cast(lo, e, f32), b.const(0.0, f32)))
