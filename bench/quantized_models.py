@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Quantized variants of the realistic light models, made by onnxruntime's quantizer.
 
-``quantized(name, fmt)`` returns the path of ``bench/.models/<name>.<fmt>.onnx``
-(built on first use from ``realistic_models.realistic(name)``):
+``quantized(name, fmt)`` returns the path of ``bench/.models/<name>.<fmt>.onnx``,
+built on first use from ``realistic_models.realistic(name)`` (a light model)
+or ``compile_models.model_path(name)`` (``transformer_l<L>``, ``gru_tagger_s<S>`` ...):
 
 * ``dynamic``: ``quantize_dynamic`` (uint8 weights per tensor: the activations
   are quantized at run time by ``DynamicQuantizeLinear`` and the Convs and
@@ -16,6 +17,11 @@
 * ``qdq-s8`` : QDQ with int8 activations (symmetric weights and activations).
 
 Calibration: ``CALIBRATION_SAMPLES`` seeded standard-normal inputs (MinMax).
+
+``reduce_range=True`` quantizes the weights to 7 bits (the quantizer's option
+for x86 CPUs without VNNI: onnxruntime's u8s8 kernels there sum pairs of
+products in saturating int16, ``vpmaddubsw``, which is exact only for 7-bit
+weights); the file is ``<name>.<fmt>.rr.onnx``.
 
     python bench/quantized_models.py [model ...]   # build, print a summary
 """
@@ -32,6 +38,7 @@ import onnx
 import onnx.version_converter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import compile_models  # noqa: E402
 from realistic_models import CACHE, light_models, model_inputs, realistic  # noqa: E402
 
 FORMATS = ("dynamic", "qdq", "qop", "qdq-pc", "qop-pc", "qdq-s8")
@@ -51,7 +58,7 @@ class _Reader:
         pass
 
 
-def _quantize(src: Path, dst: Path, fmt: str) -> None:
+def _quantize(src: Path, dst: Path, fmt: str, reduce_range: bool) -> None:
     from onnxruntime.quantization import QuantFormat, QuantType, quantize_dynamic, quantize_static
     from onnxruntime.quantization.shape_inference import quant_pre_process
 
@@ -67,10 +74,12 @@ def _quantize(src: Path, dst: Path, fmt: str) -> None:
         del model.graph.input[:]
         model.graph.input.extend(keep)
         model.ir_version = max(model.ir_version, 7)
-        model = onnx.version_converter.convert_version(model, 13)
+        opset = next(o.version for o in model.opset_import if o.domain in ("", "ai.onnx"))
+        if opset < 13:
+            model = onnx.version_converter.convert_version(model, 13)
         onnx.save(model, str(pre))
         if fmt == "dynamic":
-            quantize_dynamic(str(pre), str(dst), weight_type=QuantType.QUInt8)
+            quantize_dynamic(str(pre), str(dst), weight_type=QuantType.QUInt8, reduce_range=reduce_range)
             return
         quantize_static(
             str(pre),
@@ -80,20 +89,21 @@ def _quantize(src: Path, dst: Path, fmt: str) -> None:
             per_channel=fmt.endswith("-pc"),
             activation_type=QuantType.QInt8 if fmt.endswith("-s8") else QuantType.QUInt8,
             weight_type=QuantType.QInt8,
+            reduce_range=reduce_range,
             extra_options={"ActivationSymmetric": True, "WeightSymmetric": True} if fmt.endswith("-s8") else {},
         )
 
 
-def quantized(name: str, fmt: str) -> Path:
-    """Path of the ``fmt`` quantized version of realistic light model ``name``."""
+def quantized(name: str, fmt: str, reduce_range: bool = False) -> Path:
+    """Path of the ``fmt`` quantized version of model ``name``."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: one of {', '.join(FORMATS)}")
-    out = CACHE / f"{name}.{fmt}.onnx"
+    out = CACHE / f"{name}.{fmt}{'.rr' if reduce_range else ''}.onnx"
     if out.exists():
         return out
-    src = realistic(name)
+    src = compile_models.model_path(name) if compile_models.is_model(name) else realistic(name)
     tmp = out.with_suffix(f".{os.getpid()}.tmp")  # parallel test workers may build it at once
-    _quantize(src, tmp, fmt)
+    _quantize(src, tmp, fmt, reduce_range)
     onnx.checker.check_model(str(tmp))
     tmp.replace(out)
     return out

@@ -19,6 +19,10 @@ bytes or a ``ModelProto`` and returns a verified module holding one
   are the subgraph inputs and whose terminator is ``onnx.Yield``; subgraphs
   may use values of the enclosing graphs.
 
+onnxruntime's quantized ``com.microsoft`` operators (QLinearAdd, QLinearConcat,
+QGemm, ...) are first expanded into the standard DequantizeLinear -> float op
+-> QuantizeLinear graphs that define them (``mlopt.frontends.onnx_contrib``).
+
 Older default-domain opsets are upgraded with ``onnx.version_converter`` when
 one of the model's ops changed since (Scan-8, which has no converter adapter,
 is first rewritten into per-batch-element Scan-9 nodes); types come from
@@ -66,6 +70,7 @@ from xdsl.dialects.builtin import UnregisteredOp
 from xdsl.utils.exceptions import VerifyException
 
 from mlopt.errors import ModelImportError
+from mlopt.frontends.onnx_contrib import expand_quantized_contrib
 from mlopt.dialects.onnx import (
     CustomOp,
     MapType,
@@ -1277,6 +1282,7 @@ def import_model(
     declared = {vi.name for vi in proto.graph.value_info} | {o.name for o in proto.graph.output}
     pool_opset = original_opsets.get("", original_opsets.get("ai.onnx", 0))
     skeleton, detached = _without_large_initializers(proto)
+    skeleton = expand_quantized_contrib(skeleton, copy=skeleton is proto)
     skeleton = _upgrade(skeleton)
     if input_shapes:
         _set_input_shapes(skeleton, input_shapes, not_inputs=detached[1])
