@@ -16,6 +16,7 @@ _PASSES: dict[str, str] = {
     "onnx-shape-inference": "onnx_opt.shape_inference:OnnxShapeInferencePass",
     "onnx-constant-fold": "onnx_opt.constant_fold:OnnxConstantFoldPass",
     "onnx-canonicalize": "onnx_opt.canonicalize:OnnxCanonicalizePass",
+    "onnx-quantized-to-integer": "onnx_opt.quantized:OnnxQuantizedToIntegerPass",
     "onnx-decompose": "onnx_opt.decompose:OnnxDecomposePass",
     "onnx-upgrade": "onnx_opt.upgrade:OnnxUpgradePass",
     "convert-onnx-to-tensor": "onnx_to_tensor:ConvertOnnxToTensor",

@@ -18,9 +18,11 @@ from mlopt.passes.pipeline import make_pipeline_pass
 # not lower natively (Attention, RMSNormalization, the losses, ...); shape
 # inference runs again to type the ops it creates.
 # onnx-upgrade first: onnx-mlir's versioned and extension ops become current ONNX ops.
+# onnx-quantized-to-integer before onnx-constant-fold, which would fold the
+# quantized weights' DequantizeLinear into float constants.
 ONNX_OPT = (
     "onnx-upgrade,onnx-shape-inference,onnx-decompose,onnx-shape-inference,"
-    "onnx-constant-fold,onnx-canonicalize"
+    "onnx-quantized-to-integer,onnx-constant-fold,onnx-canonicalize"
 )
 ONNX_TO_TENSOR = "convert-onnx-to-tensor"
 # tensor-level loop-nest optimisation (fusion/, affine_opt/ engineer): -O2/-O3 only

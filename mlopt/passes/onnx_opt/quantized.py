@@ -1,0 +1,471 @@
+"""``onnx-quantized-to-integer``: quantized contractions as exact integer arithmetic.
+
+Accepts onnx-level IR (contract A), after shape inference and before
+``onnx-constant-fold`` (which would fold the weights' DequantizeLinear into
+float constants). Produces onnx-level IR.
+
+The QDQ format writes a quantized Conv as ``QuantizeLinear(Conv(DQ(x), DQ(w),
+DQ(b)))``; the QOperator format as ``QLinearConv``. Both become what
+onnxruntime computes for them -- exact integer products summed in int32, the
+int32 bias added, one float multiplication by ``M = x_scale * w_scale /
+y_scale`` (per output channel for per-channel weights), rounding half to even,
+the output zero point and saturation:
+
+    acc = ConvInteger(xq, wq, x_zp, w_zp) [+ b]          (int32)
+    y   = QuantizeLinear(Cast<f32>(acc) * M, 1.0, y_zp)
+
+(``QuantizeLinear`` by a scale of 1.0 is the rounding, zero point and
+saturation: ``v / 1.0 == v`` exactly). Likewise ``MatMul`` / ``QLinearMatMul``
+(``MatMulInteger``) and ``Gemm`` (``transA = 0``, ``alpha = beta = 1``; a
+transposed constant B is transposed at compile time).
+
+**Exact in f32.** The int32 sum is computed by the f32 contraction kernels
+when f32 arithmetic provably gives the same integers: every partial sum of
+``(x - x_zp) * (w - w_zp)`` (and the bias) is bounded by ``max|x - x_zp| *
+max_c sum_k |w[c, k] - w_zp[c]| + max|b|`` (per output channel ``c``, from the
+constant weights; ``K * max|x - x_zp| * max|w - w_zp|`` for two activations),
+and while that bound is below 2^24 every partial sum is an integer f32 holds
+exactly, in any summation order. Then ``x - x_zp`` is computed in f32, the
+weights become the f32 constant ``w - w_zp`` and the op a float ``Conv`` /
+``MatMul`` (with the bias as its f32 bias); otherwise the int32 op stays. The
+``ConvInteger`` / ``MatMulInteger`` of the dynamic format (constant weights)
+get the same treatment.
+
+A pattern is rewritten only when its semantics allow it exactly: the scales
+and zero points are constants, the activation's per tensor, the weight's per
+tensor or per output channel (Conv: axis 0; MatMul/Gemm: per column of B);
+the float op's result has no other use; a bias is an int32
+``DequantizeLinear`` with zero point 0 and scale ``x_scale * w_scale`` (as
+onnxruntime's quantizer writes it). Anything else stays as it is and is
+computed in float (the model's own float semantics).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from xdsl.context import Context
+from xdsl.dialects.builtin import IntegerAttr, IntegerType, ModuleOp, Signedness, TensorType, f32, i32
+from xdsl.ir import Attribute, Operation, SSAValue
+from xdsl.passes import ModulePass
+from xdsl.pattern_rewriter import (
+    GreedyRewritePatternApplier,
+    PatternRewriter,
+    PatternRewriteWalker,
+    RewritePattern,
+)
+from xdsl.rewriter import InsertPoint
+
+from mlopt.passes.node_names import mark_fused
+from mlopt.passes.onnx_opt.common import (
+    constant_array,
+    elem_type,
+    get_attr,
+    is_none,
+    make_constant,
+    make_onnx_op,
+    to_numpy_dtype,
+    value_shape,
+)
+
+__all__ = ["OnnxQuantizedToIntegerPass", "EXACT_F32"]
+
+_CONV_ATTRS = ("auto_pad", "dilations", "group", "kernel_shape", "pads", "strides")
+#: integers up to this magnitude are exact in f32 (the 24-bit significand)
+EXACT_F32 = 1 << 24
+_SI64 = IntegerType(64, Signedness.SIGNED)
+_FLOAT = IntegerAttr(1, _SI64)  # TensorProto.FLOAT, Cast's ``to``
+_INT32 = IntegerAttr(6, _SI64)
+
+
+def _qtype(v: SSAValue) -> np.dtype | None:
+    """numpy dtype of an int8/uint8 tensor value, else None."""
+    et = elem_type(v.type)
+    try:
+        dt = to_numpy_dtype(et) if et is not None else None
+    except Exception:
+        return None
+    return dt if dt in (np.dtype(np.int8), np.dtype(np.uint8)) else None
+
+
+def _is_i32(v: SSAValue) -> bool:
+    et = elem_type(v.type)
+    try:
+        return et is not None and to_numpy_dtype(et) == np.dtype(np.int32)
+    except Exception:
+        return False
+
+
+@dataclass
+class _Operand:
+    """A quantized operand: its int8/uint8 value, zero point (value and
+    constant; both None when absent, constant None when computed at run time)
+    and the constant data of the value itself when it has some."""
+
+    q: SSAValue
+    zp_value: SSAValue | None
+    zp: np.ndarray | None
+    data: np.ndarray | None
+
+    @property
+    def dtype(self) -> np.dtype:
+        dt = _qtype(self.q)
+        assert dt is not None
+        return dt
+
+    def max_shifted(self) -> int:
+        """max |v - zp| over the values v of the type."""
+        info = np.iinfo(self.dtype)
+        if self.zp_value is not None and self.zp is None:
+            return int(info.max) - int(info.min)
+        zp = self.zp if self.zp is not None else np.zeros(1, np.int64)
+        zp = zp.astype(np.int64)
+        return int(max(np.max(np.abs(info.min - zp)), np.max(np.abs(info.max - zp))))
+
+    def shifted(self, shape: tuple[int, ...]) -> np.ndarray:
+        """The constant ``data - zp`` (int64), the zero point broadcast to ``shape``."""
+        assert self.data is not None
+        zp = np.zeros((), np.int64) if self.zp is None else self.zp.astype(np.int64).reshape(shape)
+        return self.data.astype(np.int64) - zp
+
+
+@dataclass
+class _Dq:
+    """A ``DequantizeLinear`` with constant scale and zero point."""
+
+    operand: _Operand
+    scale: np.ndarray  # float32
+    axis: int
+    op: Operation
+
+    @property
+    def per_tensor(self) -> bool:
+        zp = self.operand.zp
+        return self.scale.size == 1 and (zp is None or zp.size == 1)
+
+
+def _operand(q: SSAValue, zp_value: SSAValue | None) -> _Operand:
+    zp = None if zp_value is None else constant_array(zp_value)
+    return _Operand(q, zp_value, zp, constant_array(q))
+
+
+def _dq(v: SSAValue) -> _Dq | None:
+    op = v.owner
+    if not isinstance(op, Operation) or op.name != "onnx.DequantizeLinear":
+        return None
+    if get_attr(op, "block_size", 0):
+        return None
+    scale = constant_array(op.operands[1])
+    zp_v = None if len(op.operands) < 3 or is_none(op.operands[2]) else op.operands[2]
+    shape = value_shape(op.operands[0])
+    if scale is None or shape is None:
+        return None
+    operand = _operand(op.operands[0], zp_v)
+    if zp_v is not None and operand.zp is None:
+        return None
+    axis = int(get_attr(op, "axis", 1))
+    if shape and axis < 0:
+        axis += len(shape)
+    return _Dq(operand, scale.astype(np.float32), axis, op)
+
+
+def _quantize_user(v: SSAValue) -> Operation | None:
+    """The ``QuantizeLinear`` that is the only use of ``v``, per tensor, to int8/uint8."""
+    if v.uses.get_length() != 1:
+        return None
+    q = next(iter(v.uses)).operation
+    if q.name != "onnx.QuantizeLinear" or q.operands[0] is not v:
+        return None
+    if get_attr(q, "block_size", 0) or not get_attr(q, "saturate", 1):
+        return None
+    scale = constant_array(q.operands[1])
+    if scale is None or scale.size != 1:
+        return None
+    if len(q.operands) > 2 and not is_none(q.operands[2]):
+        zp = constant_array(q.operands[2])
+        if zp is None or zp.size != 1:
+            return None
+    return q if _qtype(q.results[0]) is not None else None
+
+
+def _bias(v: SSAValue, expect: np.ndarray) -> tuple[np.ndarray, _Dq] | None:
+    """(int32 data, its DequantizeLinear) of a bias quantized with zero point 0
+    and scale ``expect`` (per output channel); None when it is not of that form."""
+    d = _dq(v)
+    if d is None or not _is_i32(d.operand.q) or d.operand.data is None:
+        return None
+    if d.operand.zp is not None and np.any(d.operand.zp != 0):
+        return None
+    if not np.array_equal(np.broadcast_to(d.scale.reshape(-1), expect.shape), expect):
+        return None
+    return d.operand.data.astype(np.int32).reshape(-1), d
+
+
+def _multiplier(xs: np.ndarray, ws: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    # float32, in onnxruntime's order: x_scale * w_scale / y_scale
+    return (np.float32(xs.reshape(-1)[0]) * ws.reshape(-1).astype(np.float32)) / np.float32(ys.reshape(-1)[0])
+
+
+class _Builder:
+    """Inserts new ops before ``at``, with the location and node name of ``like``."""
+
+    def __init__(self, rewriter: PatternRewriter, at: Operation, like: Operation) -> None:
+        self.rewriter, self.at, self.like = rewriter, at, like
+        self.n = 0
+
+    def insert(self, op: Operation) -> SSAValue:
+        self.rewriter.insert_op(op, InsertPoint.before(self.at))
+        return op.results[0]
+
+    def const(self, arr: np.ndarray, et: Attribute) -> SSAValue:
+        return self.insert(make_constant(np.asarray(arr), et))
+
+    def op(self, name: str, operands: list[SSAValue], shape, et: Attribute, **attrs: Attribute) -> SSAValue:
+        self.n += 1
+        return self.insert(
+            make_onnx_op(name, operands, [TensorType(et, shape)], attrs, like=self.like, name_suffix=f"int{self.n}")
+        )
+
+    def zero_point(self, d: _Operand) -> SSAValue:
+        """``d``'s zero point as ConvInteger/MatMulInteger take it: a scalar or
+        1-D (a zero of the operand's type when absent)."""
+        et = elem_type(d.q.type)
+        assert et is not None
+        if d.zp is None and d.zp_value is None:
+            return self.const(np.zeros((), d.dtype), et)
+        if d.zp is not None and d.zp.size > 1 and d.zp.ndim != 1:
+            return self.const(d.zp.reshape(-1), et)
+        assert d.zp_value is not None
+        return d.zp_value
+
+    def shifted_f32(self, a: _Operand, shape) -> SSAValue:
+        """``a - a_zp`` in f32 (exact: at most 255 in magnitude)."""
+        v = self.op("Cast", [a.q], shape, f32, to=_FLOAT)
+        if a.zp_value is None or (a.zp is not None and not np.any(a.zp)):
+            return v
+        zp = a.zp_value
+        zshape = value_shape(zp)
+        zf = (
+            self.const(a.zp.astype(np.float32), f32)
+            if a.zp is not None
+            else self.op("Cast", [zp], zshape, f32, to=_FLOAT)
+        )
+        return self.op("Sub", [v, zf], shape, f32)
+
+
+def _exact_weights(conv: bool, x: _Operand, w: _Operand, out: tuple[int, ...], bias: np.ndarray | None) -> np.ndarray | None | bool:
+    """Whether the int32 sum ``(x - x_zp) * (w - w_zp) [+ bias]`` is exact in
+    f32 (see the module docstring): the constant ``w - w_zp`` (int64) when it
+    is and the weights are constant, True when it is for two activations,
+    False when it is not."""
+    x_shape, w_shape = value_shape(x.q), value_shape(w.q)
+    assert x_shape is not None and w_shape is not None
+    if x.zp_value is not None and value_shape(x.zp_value) not in ((), (1,)):
+        return False  # a per-row zero point of A
+    n = out[1] if conv else out[-1]
+    bias_max = int(np.max(np.abs(bias.astype(np.int64)), initial=0)) if bias is not None else 0
+    if w.data is None:
+        if conv:
+            return False
+        return x_shape[-1] * x.max_shifted() * w.max_shifted() + bias_max < EXACT_F32
+    per_channel = w.zp is not None and w.zp.size > 1
+    zp_shape = ((n, *([1] * (len(w_shape) - 1))) if conv else (1,) * (len(w_shape) - 1) + (n,)) if per_channel else ()
+    wi = w.shifted(zp_shape)
+    axes = tuple(range(1, wi.ndim)) if conv else tuple(range(wi.ndim - 1))
+    bound = x.max_shifted() * int(np.max(np.sum(np.abs(wi), axis=axes), initial=0)) + bias_max
+    return wi if bound < EXACT_F32 else False
+
+
+def _contract(
+    b: _Builder,
+    conv: bool,
+    x: _Operand,
+    w: _Operand,
+    out: tuple[int, ...],
+    bias: np.ndarray | None,
+    attrs: dict[str, Attribute],
+) -> SSAValue:
+    """The int32 sum ``(x - x_zp) * (w - w_zp) [+ bias]`` of a Conv (``conv``)
+    or MatMul, as an f32 value: computed in f32 when that is exact, else by
+    ConvInteger/MatMulInteger and a Cast."""
+    x_shape, w_shape = value_shape(x.q), value_shape(w.q)
+    assert x_shape is not None and w_shape is not None
+    n = out[1] if conv else out[-1]
+    exact = _exact_weights(conv, x, w, out, bias)
+    if exact is not False:
+        xf = b.shifted_f32(x, x_shape)
+        wf = b.shifted_f32(w, w_shape) if exact is True else b.const(exact.astype(np.float32), f32)
+        if conv:
+            operands = [xf, wf] + ([b.const(bias.astype(np.float32), f32)] if bias is not None else [])
+            return b.op("Conv", operands, out, f32, **attrs)
+        acc = b.op("MatMul", [xf, wf], out, f32)
+        if bias is not None:
+            acc = b.op("Add", [acc, b.const(bias.astype(np.float32), f32)], out, f32)
+        return acc
+    acc = b.op("ConvInteger" if conv else "MatMulInteger", [x.q, w.q, b.zero_point(x), b.zero_point(w)], out, i32, **attrs)
+    if bias is not None:
+        shape = (n, *([1] * (len(out) - 2))) if conv else (n,)
+        acc = b.op("Add", [acc, b.const(bias.reshape(shape), i32)], out, i32)
+    return b.op("Cast", [acc], out, f32, to=_FLOAT)
+
+
+def _requantize(b: _Builder, acc: SSAValue, out, mult: np.ndarray, q: Operation, rewriter: PatternRewriter, fused) -> None:
+    """``QuantizeLinear(acc * mult, 1.0, y_zp)`` in place of ``q``."""
+    scaled = b.op("Mul", [acc, b.const(mult.astype(np.float32), f32)], out, f32)
+    one = b.const(np.array(1.0, np.float32), f32)
+    zp = q.operands[2] if len(q.operands) > 2 and not is_none(q.operands[2]) else None
+    new = make_onnx_op("QuantizeLinear", [scaled, one] + ([zp] if zp is not None else []), [q.results[0].type], like=q)
+    mark_fused(new, *fused)
+    rewriter.replace_op(q, new)
+
+
+def _erase_dead(rewriter: PatternRewriter, *ops: Operation | None) -> None:
+    for o in ops:
+        if o is not None and o.parent is not None and not any(r.uses for r in o.results):
+            rewriter.erase_op(o)
+
+
+def _static(v: SSAValue) -> tuple[int, ...] | None:
+    s = value_shape(v)
+    return s if s is not None and s and all(d >= 0 for d in s) else None
+
+
+def _multiplier_shape(mult: np.ndarray, per_channel: bool, conv: bool, rank: int) -> np.ndarray:
+    if not per_channel:
+        return mult[:1].reshape(())
+    return mult.reshape(-1, *([1] * (rank - 2))) if conv else mult
+
+
+class QdqToInteger(RewritePattern):
+    """QuantizeLinear(Conv | MatMul | Gemm of DequantizeLinears) -> the integer form."""
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
+        if op.name not in ("onnx.Conv", "onnx.MatMul", "onnx.Gemm"):
+            return
+        conv, gemm = op.name == "onnx.Conv", op.name == "onnx.Gemm"
+        if gemm and (get_attr(op, "transA", 0) or get_attr(op, "alpha", 1.0) != 1.0 or get_attr(op, "beta", 1.0) != 1.0):
+            return
+        q, out = _quantize_user(op.results[0]), _static(op.results[0])
+        x, w = _dq(op.operands[0]), _dq(op.operands[1])
+        if q is None or out is None or x is None or w is None or not x.per_tensor:
+            return
+        if _qtype(x.operand.q) is None or _qtype(w.operand.q) is None:
+            return
+        w_shape = value_shape(w.operand.q)
+        assert w_shape is not None
+        trans_b = gemm and bool(get_attr(op, "transB", 0))
+        n = out[1] if conv else out[-1]
+        # per output channel: Conv's axis 0, B's columns (axis 0 of a transposed Gemm B)
+        axis = 0 if conv or trans_b else len(w_shape) - 1
+        if not (w.per_tensor or (w.axis == axis and w.scale.size == n and (conv or len(w_shape) == 2))):
+            return
+        if trans_b and w.operand.data is None:
+            return
+        ws = np.broadcast_to(w.scale.reshape(-1), (n,)).astype(np.float32)
+        bias = bias_dq = None
+        if len(op.operands) > 2 and not is_none(op.operands[2]):
+            found = _bias(op.operands[2], np.float32(x.scale.reshape(-1)[0]) * ws)
+            if found is None:
+                return
+            bias, bias_dq = found
+        ys = constant_array(q.operands[1])
+        assert ys is not None
+        b = _Builder(rewriter, q, op)
+        wq = w.operand
+        if trans_b:
+            assert wq.data is not None
+            data = np.ascontiguousarray(wq.data.T)
+            wq = _Operand(b.const(data, elem_type(wq.q.type)), wq.zp_value, wq.zp, data)
+        attrs = {k: op.attributes[k] for k in _CONV_ATTRS if k in op.attributes} if conv else {}
+        acc = _contract(b, conv, x.operand, wq, out, bias, attrs)
+        mult = _multiplier_shape(_multiplier(x.scale, ws, ys), not w.per_tensor, conv, len(out))
+        _requantize(b, acc, out, mult, q, rewriter, [op, q])
+        _erase_dead(rewriter, op, x.op, w.op, bias_dq.op if bias_dq is not None else None)
+        if trans_b:
+            _erase_dead(rewriter, wq.q.owner)  # (the exact f32 form took the data)
+
+
+class QLinearToInteger(RewritePattern):
+    """QLinearConv / QLinearMatMul with constant scales -> the integer form."""
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
+        if op.name not in ("onnx.QLinearConv", "onnx.QLinearMatMul"):
+            return
+        conv = op.name == "onnx.QLinearConv"
+        xq, xs_v, xz_v, wq, ws_v, wz_v, ys_v, yz_v = op.operands[:8]
+        out, w_shape = _static(op.results[0]), value_shape(wq)
+        xs, ws, ys = (constant_array(v) for v in (xs_v, ws_v, ys_v))
+        if out is None or w_shape is None or xs is None or ws is None or ys is None:
+            return
+        n = out[1] if conv else out[-1]
+        if xs.size != 1 or ys.size != 1 or ws.size not in (1, n) or (not conv and ws.size > 1 and len(w_shape) != 2):
+            return
+        x = _operand(xq, None if is_none(xz_v) else xz_v)
+        w = _operand(wq, None if is_none(wz_v) else wz_v)
+        if (x.zp_value is not None and x.zp is None) or (w.zp_value is not None and w.zp is None):
+            return
+        if x.zp is not None and x.zp.size != 1:
+            return
+        bias = None
+        if conv and len(op.operands) > 8 and not is_none(op.operands[8]):
+            bias = constant_array(op.operands[8])
+            if bias is None:
+                return
+            bias = bias.astype(np.int32).reshape(-1)
+        b = _Builder(rewriter, op, op)
+        attrs = {k: op.attributes[k] for k in _CONV_ATTRS if k in op.attributes} if conv else {}
+        acc = _contract(b, conv, x, w, out, bias, attrs)
+        wsv = np.broadcast_to(ws.reshape(-1).astype(np.float32), (n,))
+        mult = _multiplier_shape(_multiplier(xs, wsv, ys), ws.size > 1, conv, len(out))
+        scaled = b.op("Mul", [acc, b.const(mult.astype(np.float32), f32)], out, f32)
+        one = b.const(np.array(1.0, np.float32), f32)
+        zp = [] if is_none(yz_v) else [yz_v]
+        new = make_onnx_op("QuantizeLinear", [scaled, one, *zp], [op.results[0].type], like=op, name_suffix="requantize")
+        mark_fused(new, op)
+        rewriter.replace_op(op, new)
+
+
+class IntegerToExactFloat(RewritePattern):
+    """ConvInteger / MatMulInteger with constant weights (the dynamic format)
+    -> the f32 op where that is exact (see the module docstring)."""
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
+        if op.name not in ("onnx.ConvInteger", "onnx.MatMulInteger"):
+            return
+        conv = op.name == "onnx.ConvInteger"
+        out = _static(op.results[0])
+        ops = list(op.operands) + [None, None]
+        if out is None or _qtype(ops[0]) is None or _qtype(ops[1]) is None:
+            return
+        x = _operand(ops[0], None if ops[2] is None or is_none(ops[2]) else ops[2])
+        w = _operand(ops[1], None if ops[3] is None or is_none(ops[3]) else ops[3])
+        if w.data is None or (w.zp_value is not None and w.zp is None):
+            return
+        if _exact_weights(conv, x, w, out, None) is False:
+            return
+        b = _Builder(rewriter, op, op)
+        attrs = {k: op.attributes[k] for k in _CONV_ATTRS if k in op.attributes} if conv else {}
+        acc = _contract(b, conv, x, w, out, None, attrs)
+        users = [u.operation for u in op.results[0].uses]
+        cast = users[0] if len(users) == 1 and users[0].name == "onnx.Cast" and get_attr(users[0], "to") == 1 else None
+        if cast is not None:
+            rewriter.replace_op(cast, [], [acc])
+            rewriter.erase_op(op)
+            return
+        back = b.op("Cast", [acc], out, i32, to=_INT32)  # exact integers back to int32
+        rewriter.replace_op(op, [], [back])
+
+
+@dataclass(frozen=True)
+class OnnxQuantizedToIntegerPass(ModulePass):
+    """Quantized Conv/MatMul/Gemm (QDQ patterns, QLinearConv, QLinearMatMul,
+    ConvInteger/MatMulInteger) -> exact integer arithmetic (see the module docstring)."""
+
+    name = "onnx-quantized-to-integer"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        PatternRewriteWalker(
+            GreedyRewritePatternApplier([QdqToInteger(), QLinearToInteger(), IntegerToExactFloat()]),
+            apply_recursively=False,
+        ).rewrite_module(op)

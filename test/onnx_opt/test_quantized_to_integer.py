@@ -1,0 +1,130 @@
+"""``onnx-quantized-to-integer`` end to end: quantized Conv / MatMul / Gemm
+models compile to the integer form (exact in f32 where the pass proves it,
+ConvInteger / MatMulInteger otherwise) and give exactly -- bit for bit --
+onnxruntime's integer semantics: int32 sums, ``float(acc) * (x_scale *
+w_scale / y_scale)``, rounding half to even, zero point, saturation. The
+reference is that formula evaluated in numpy with int64 sums (and
+onnxruntime itself where its x86 kernels are exact: 7-bit weights)."""
+
+from __future__ import annotations
+
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+
+import onnxruntime as ort  # noqa: E402  (the test extra installs it)
+import mlopt  # noqa: E402
+from mlopt.passes.pipelines import ONNX_OPT  # noqa: E402
+
+rng = np.random.default_rng(11)
+
+
+def conv_int64(x: np.ndarray, w: np.ndarray, stride: int, pad: int, group: int) -> np.ndarray:
+    """Direct NCHW convolution in int64."""
+    n, c, h, wd = x.shape
+    m, cg, kh, kw = w.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    oh, ow = (h + 2 * pad - kh) // stride + 1, (wd + 2 * pad - kw) // stride + 1
+    out = np.zeros((n, m, oh, ow), np.int64)
+    mg = m // group
+    for g in range(group):
+        xs = xp[:, g * cg : (g + 1) * cg]
+        for i in range(kh):
+            for j in range(kw):
+                patch = xs[:, :, i : i + stride * oh : stride, j : j + stride * ow : stride]
+                out[:, g * mg : (g + 1) * mg] += np.einsum("nchw,mc->nmhw", patch, w[g * mg : (g + 1) * mg, :, i, j])
+    return out
+
+
+def requantize(acc: np.ndarray, mult: np.ndarray, zp: int, dtype) -> np.ndarray:
+    info = np.iinfo(dtype)
+    f = acc.astype(np.float32) * mult.astype(np.float32)
+    return np.clip(np.rint(f) + zp, info.min, info.max).astype(dtype)
+
+
+def qdq_conv_model(xq, xs, xz, wq, ws, wz, bq, ys, yz, stride, pad, group):
+    inits = {"xs": np.float32(xs), "xz": xz, "wq": wq, "ws": ws, "wz": wz, "bq": bq,
+             "bs": (np.float32(xs) * ws).astype(np.float32), "ys": np.float32(ys), "yz": yz}  # fmt: skip
+    nodes = [
+        helper.make_node("DequantizeLinear", ["xq", "xs", "xz"], ["x"]),
+        helper.make_node("DequantizeLinear", ["wq", "ws", "wz"], ["w"], axis=0),
+        helper.make_node("DequantizeLinear", ["bq", "bs"], ["b"], axis=0),
+        helper.make_node("Conv", ["x", "w", "b"], ["y"], strides=[stride] * 2, pads=[pad] * 4, group=group),
+        helper.make_node("QuantizeLinear", ["y", "ys", "yz"], ["yq"]),
+    ]
+    g = helper.make_graph(
+        nodes, "g", [helper.make_tensor_value_info("xq", TensorProto.UINT8, xq.shape)],
+        [helper.make_tensor_value_info("yq", TensorProto.UINT8, None)],
+        initializer=[numpy_helper.from_array(np.asarray(v), k) for k, v in inits.items()],
+    )  # fmt: skip
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
+    m.ir_version = 8
+    return onnx.shape_inference.infer_shapes(m)
+
+
+def integer_ops(model) -> set[str]:
+    module = mlopt.run_pipeline(mlopt.import_onnx(model), ONNX_OPT)
+    return {op.name for op in module.walk()} & {"onnx.Conv", "onnx.ConvInteger", "onnx.MatMul", "onnx.MatMulInteger"}
+
+
+@pytest.mark.parametrize(
+    "c,m,k,stride,pad,group,w_bits,path",
+    [
+        (7, 17, 3, 1, 1, 1, 7, "onnx.Conv"),  # small sums: exact in f32
+        (16, 8, 3, 2, 0, 2, 7, "onnx.Conv"),  # strided, grouped
+        (17, 7, 1, 1, 0, 1, 7, "onnx.Conv"),  # 1x1
+        (256, 5, 3, 1, 1, 1, 8, "onnx.ConvInteger"),  # 255 * sum|w| >= 2^24: int32
+    ],
+)
+def test_qdq_conv_is_bit_exact(c, m, k, stride, pad, group, w_bits, path):
+    xq = rng.integers(0, 256, (1, c, 9, 13)).astype(np.uint8)
+    lim = 2 ** (w_bits - 1) - 1
+    wq = rng.integers(-lim, lim + 1, (m, c // group, k, k)).astype(np.int8)
+    if path == "onnx.ConvInteger":
+        wq[:] = np.where(wq >= 0, 127, -127)  # the largest sums
+    ws = rng.uniform(0.001, 0.01, m).astype(np.float32)
+    wz = np.zeros(m, np.int8)
+    bq = rng.integers(-5000, 5000, m).astype(np.int32)
+    xs, xz, ys, yz = 0.02, np.uint8(131), 0.05, np.uint8(120)
+    model = qdq_conv_model(xq, xs, xz, wq, ws, wz, bq, ys, yz, stride, pad, group)
+    ops = integer_ops(model)
+    assert path in ops and ({"onnx.Conv", "onnx.ConvInteger"} - {path}).isdisjoint(ops), ops
+    acc = conv_int64(xq.astype(np.int64) - int(xz), wq.astype(np.int64), stride, pad, group) + bq.reshape(1, -1, 1, 1)
+    mult = (np.float32(xs) * ws) / np.float32(ys)
+    expected = requantize(acc, mult.reshape(1, -1, 1, 1), int(yz), np.uint8)
+    got = np.asarray(mlopt.compile(model)(xq=xq))
+    got = got[0] if got.ndim == expected.ndim + 1 else got
+    np.testing.assert_array_equal(got, expected)
+    if w_bits == 7:  # onnxruntime's u8s8 kernels are exact on any x86 for 7-bit weights
+        ref = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"]).run(None, {"xq": xq})[0]
+        np.testing.assert_array_equal(got, ref)
+
+
+def test_dynamic_matmul_integer_exact_in_f32():
+    """The dynamic format's DynamicQuantizeLinear -> MatMulInteger -> Cast -> Mul,
+    on odd sizes, negative inputs and a non-contiguous (transposed) input."""
+    x = rng.standard_normal((17, 7)).astype(np.float32).T.copy()  # (7, 17)
+    w = rng.integers(0, 256, (17, 1000)).astype(np.uint8)
+    nodes = [
+        helper.make_node("DynamicQuantizeLinear", ["x"], ["xq", "xs", "xz"]),
+        helper.make_node("MatMulInteger", ["xq", "w", "xz", "wz"], ["acc"]),
+        helper.make_node("Cast", ["acc"], ["accf"], to=TensorProto.FLOAT),
+        helper.make_node("Mul", ["xs", "ws"], ["s"]),
+        helper.make_node("Mul", ["accf", "s"], ["y"]),
+    ]
+    inits = [numpy_helper.from_array(w, "w"), numpy_helper.from_array(np.uint8(77), "wz"),
+             numpy_helper.from_array(np.float32(0.01), "ws")]  # fmt: skip
+    g = helper.make_graph(
+        nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, x.shape)],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, (7, 1000))], initializer=inits,
+    )  # fmt: skip
+    model = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    assert integer_ops(model) == {"onnx.MatMul"}
+    ref = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"]).run(None, {"x": x})[0]
+    xt = np.asfortranarray(x)  # the same values, column-major
+    got = np.asarray(mlopt.compile(model)(x=xt))
+    got = got[0] if got.ndim == 3 else got
+    # u8 x u8 products: onnxruntime's kernels are exact; one float rounding each
+    np.testing.assert_allclose(got, ref, rtol=1e-6, atol=0)
