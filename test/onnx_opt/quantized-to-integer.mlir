@@ -137,3 +137,38 @@ func.func @dynamic_matmul_integer(%a: tensor<2x4xui8>, %az: tensor<ui8>) -> tens
   %f = "onnx.Cast"(%i) {to = 1 : si64} : (tensor<2x3xi32>) -> tensor<2x3xf32>
   func.return %f : tensor<2x3xf32>
 }
+
+// -----
+
+// A requantized activation read only as x - x_zp by the next integer-form
+// contraction (through a MaxPool, which commutes with the shift) stays in f32:
+// Clip(Round(v), 0 - 10, 255 - 10) is exactly q - 10, never materialised as ui8.
+// CHECK-LABEL: func.func @shifted_activation
+// CHECK:     %[[C1:.*]] = "onnx.Conv"(%{{.*}}) {{.*}}-> tensor<1x2x4x4xf32>
+// CHECK:     %[[M1:.*]] = "onnx.Mul"(%[[C1]], %{{.*}})
+// CHECK:     %[[R:.*]] = "onnx.Round"(%[[M1]])
+// CHECK:     %[[LO:.*]] = "onnx.Constant"() {value = dense<-1.000000e+01> : tensor<f32>}
+// CHECK:     %[[HI:.*]] = "onnx.Constant"() {value = dense<2.450000e+02> : tensor<f32>}
+// CHECK:     %[[S:.*]] = "onnx.Clip"(%[[R]], %[[LO]], %[[HI]])
+// CHECK:     %[[P:.*]], %{{.*}} = "onnx.MaxPool"(%[[S]]) {{.*}}: (tensor<1x2x4x4xf32>) -> (tensor<1x2x2x2xf32>, none)
+// CHECK:     "onnx.Conv"(%[[P]], %{{.*}}) {{.*}}-> tensor<1x2x2x2xf32>
+// CHECK-NOT: tensor<1x2x4x4xui8>
+// CHECK-NOT: tensor<1x2x2x2xui8>, tensor<f32>
+func.func @shifted_activation(%xq: tensor<1x1x4x4xui8>) -> tensor<1x2x2x2xui8> {
+  %s = "onnx.Constant"() {value = dense<0.5> : tensor<f32>} : () -> tensor<f32>
+  %z = "onnx.Constant"() {value = dense<10> : tensor<ui8>} : () -> tensor<ui8>
+  %z8 = "onnx.Constant"() {value = dense<0> : tensor<i8>} : () -> tensor<i8>
+  %w1q = "onnx.Constant"() {value = dense<[[[[1]]], [[[-1]]]]> : tensor<2x1x1x1xi8>} : () -> tensor<2x1x1x1xi8>
+  %w2q = "onnx.Constant"() {value = dense<2> : tensor<2x2x1x1xi8>} : () -> tensor<2x2x1x1xi8>
+  %n = "onnx.NoValue"() {value} : () -> none
+  %x = "onnx.DequantizeLinear"(%xq, %s, %z) : (tensor<1x1x4x4xui8>, tensor<f32>, tensor<ui8>) -> tensor<1x1x4x4xf32>
+  %w1 = "onnx.DequantizeLinear"(%w1q, %s, %z8) : (tensor<2x1x1x1xi8>, tensor<f32>, tensor<i8>) -> tensor<2x1x1x1xf32>
+  %y1 = "onnx.Conv"(%x, %w1, %n) : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>, none) -> tensor<1x2x4x4xf32>
+  %q1 = "onnx.QuantizeLinear"(%y1, %s, %z) : (tensor<1x2x4x4xf32>, tensor<f32>, tensor<ui8>) -> tensor<1x2x4x4xui8>
+  %p, %pi = "onnx.MaxPool"(%q1) {kernel_shape = [2, 2], strides = [2, 2]} : (tensor<1x2x4x4xui8>) -> (tensor<1x2x2x2xui8>, none)
+  %d2 = "onnx.DequantizeLinear"(%p, %s, %z) : (tensor<1x2x2x2xui8>, tensor<f32>, tensor<ui8>) -> tensor<1x2x2x2xf32>
+  %w2 = "onnx.DequantizeLinear"(%w2q, %s, %z8) : (tensor<2x2x1x1xi8>, tensor<f32>, tensor<i8>) -> tensor<2x2x1x1xf32>
+  %y2 = "onnx.Conv"(%d2, %w2, %n) : (tensor<1x2x2x2xf32>, tensor<2x2x1x1xf32>, none) -> tensor<1x2x2x2xf32>
+  %q2 = "onnx.QuantizeLinear"(%y2, %s, %z) : (tensor<1x2x2x2xf32>, tensor<f32>, tensor<ui8>) -> tensor<1x2x2x2xui8>
+  func.return %q2 : tensor<1x2x2x2xui8>
+}

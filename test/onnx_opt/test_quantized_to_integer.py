@@ -65,6 +65,7 @@ def qdq_conv_model(xq, xs, xz, wq, ws, wz, bq, ys, yz, stride, pad, group):
 
 def integer_ops(model) -> set[str]:
     module = mlopt.run_pipeline(mlopt.import_onnx(model), ONNX_OPT)
+    module.verify()  # (a Conv built without its NoValue bias did not)
     return {op.name for op in module.walk()} & {"onnx.Conv", "onnx.ConvInteger", "onnx.MatMul", "onnx.MatMulInteger"}
 
 

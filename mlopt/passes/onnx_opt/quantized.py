@@ -31,6 +31,13 @@ weights become the f32 constant ``w - w_zp`` and the op a float ``Conv`` /
 ``ConvInteger`` / ``MatMulInteger`` of the dynamic format (constant weights)
 get the same treatment.
 
+**Activations in f32.** A requantized activation read only as ``q - zp`` by
+the next integer-form contractions (directly or through a MaxPool, which
+commutes with the shift) or by a DequantizeLinear with its zero point becomes
+``Clip(Round(v / scale), lo - zp, hi - zp)`` in f32 -- exactly ``q - zp`` --
+so the uint8 tensor is never materialised and the ops fuse into the
+producing kernel's epilogue.
+
 A pattern is rewritten only when its semantics allow it exactly: the scales
 and zero points are constants, the activation's per tensor, the weight's per
 tensor or per output channel (Conv: axis 0; MatMul/Gemm: per column of B);
@@ -64,6 +71,7 @@ from mlopt.passes.onnx_opt.common import (
     get_attr,
     is_none,
     make_constant,
+    make_none,
     make_onnx_op,
     to_numpy_dtype,
     value_shape,
@@ -221,6 +229,10 @@ class _Builder:
     def const(self, arr: np.ndarray, et: Attribute) -> SSAValue:
         return self.insert(make_constant(np.asarray(arr), et))
 
+    def none(self) -> SSAValue:
+        """An absent optional operand."""
+        return self.insert(make_none())
+
     def op(self, name: str, operands: list[SSAValue], shape, et: Attribute, **attrs: Attribute) -> SSAValue:
         self.n += 1
         return self.insert(
@@ -297,8 +309,8 @@ def _contract(
         xf = b.shifted_f32(x, x_shape)
         wf = b.shifted_f32(w, w_shape) if exact is True else b.const(exact.astype(np.float32), f32)
         if conv:
-            operands = [xf, wf] + ([b.const(bias.astype(np.float32), f32)] if bias is not None else [])
-            return b.op("Conv", operands, out, f32, **attrs)
+            bf = b.const(bias.astype(np.float32), f32) if bias is not None else b.none()
+            return b.op("Conv", [xf, wf, bf], out, f32, **attrs)
         acc = b.op("MatMul", [xf, wf], out, f32)
         if bias is not None:
             acc = b.op("Add", [acc, b.const(bias.astype(np.float32), f32)], out, f32)
@@ -314,8 +326,8 @@ def _requantize(b: _Builder, acc: SSAValue, out, mult: np.ndarray, q: Operation,
     """``QuantizeLinear(acc * mult, 1.0, y_zp)`` in place of ``q``."""
     scaled = b.op("Mul", [acc, b.const(mult.astype(np.float32), f32)], out, f32)
     one = b.const(np.array(1.0, np.float32), f32)
-    zp = q.operands[2] if len(q.operands) > 2 and not is_none(q.operands[2]) else None
-    new = make_onnx_op("QuantizeLinear", [scaled, one] + ([zp] if zp is not None else []), [q.results[0].type], like=q)
+    zp = q.operands[2] if len(q.operands) > 2 and not is_none(q.operands[2]) else b.none()
+    new = make_onnx_op("QuantizeLinear", [scaled, one, zp], [q.results[0].type], like=q)
     mark_fused(new, *fused)
     rewriter.replace_op(q, new)
 
@@ -420,8 +432,7 @@ class QLinearToInteger(RewritePattern):
         mult = _multiplier_shape(_multiplier(xs, wsv, ys), ws.size > 1, conv, len(out))
         scaled = b.op("Mul", [acc, b.const(mult.astype(np.float32), f32)], out, f32)
         one = b.const(np.array(1.0, np.float32), f32)
-        zp = [] if is_none(yz_v) else [yz_v]
-        new = make_onnx_op("QuantizeLinear", [scaled, one, *zp], [op.results[0].type], like=op, name_suffix="requantize")
+        new = make_onnx_op("QuantizeLinear", [scaled, one, yz_v], [op.results[0].type], like=op, name_suffix="requantize")
         mark_fused(new, op)
         rewriter.replace_op(op, new)
 
@@ -457,6 +468,99 @@ class IntegerToExactFloat(RewritePattern):
         rewriter.replace_op(op, [], [back])
 
 
+def _shift_user(use_op: Operation, q: SSAValue, zp: np.ndarray) -> tuple[str, Operation] | None:
+    """How ``use_op`` reads the quantized ``q`` (zero point ``zp``): as the
+    f32 ``q - zp`` of an integer-form contraction (``Cast``, then ``Sub`` of
+    the constant zp unless it is 0) -> ("shift", the op giving it); or as a
+    ``DequantizeLinear`` with that zero point -> ("dq", the op). None otherwise."""
+    if use_op.name == "onnx.Cast" and get_attr(use_op, "to") == 1 and use_op.operands[0] is q:
+        if not np.any(zp):
+            return "shift", use_op
+        users = [u.operation for u in use_op.results[0].uses]
+        if len(users) == 1 and users[0].name == "onnx.Sub" and users[0].operands[0] is use_op.results[0]:
+            sub_zp = constant_array(users[0].operands[1])
+            if sub_zp is not None and sub_zp.size == 1 and float(sub_zp.reshape(-1)[0]) == float(zp.reshape(-1)[0]):
+                return "shift", users[0]
+        return None
+    if use_op.name == "onnx.MaxPool" and use_op.operands[0] is q and not (
+        len(use_op.results) > 1 and not is_none(use_op.results[1]) and use_op.results[1].uses
+    ):
+        # max commutes with the shift: MaxPool(q) - zp == MaxPool(q - zp)
+        pooled = use_op.results[0]
+        if pooled.uses and all(_shift_user(u.operation, pooled, zp) is not None for u in pooled.uses):
+            if all(_shift_user(u.operation, pooled, zp)[0] != "pool" for u in pooled.uses):  # type: ignore[index]
+                return "pool", use_op
+        return None
+    if use_op.name == "onnx.DequantizeLinear" and use_op.operands[0] is q:
+        dzp = None if len(use_op.operands) < 3 or is_none(use_op.operands[2]) else constant_array(use_op.operands[2])
+        dzp = np.zeros((), np.int64) if dzp is None and (len(use_op.operands) < 3 or is_none(use_op.operands[2])) else dzp
+        scale = constant_array(use_op.operands[1])
+        if dzp is not None and dzp.size == 1 and int(dzp.reshape(-1)[0]) == int(zp.reshape(-1)[0]) and scale is not None and scale.size == 1:
+            return "dq", use_op
+    return None
+
+
+def _replace_readers(rewriter: PatternRewriter, readers, r: SSAValue, shape, zp: np.ndarray) -> None:
+    """Make each reader of a quantized value read ``r`` (its f32 ``q - zp``) instead."""
+    casts = [reader.operands[0].owner for _, reader in readers if reader.name == "onnx.Sub"]
+    for kind, reader in readers:
+        if kind == "shift":
+            rewriter.replace_op(reader, [], [r])
+        elif kind == "dq":
+            b = _Builder(rewriter, reader, reader)
+            rewriter.replace_op(reader, [], [b.op("Mul", [r, reader.operands[1]], shape, f32)])
+        else:  # a MaxPool: the same pool of r, read as r by its own readers
+            pooled = reader.results[0]
+            out_shape = _static(pooled)
+            assert out_shape is not None
+            zp_readers = [_shift_user(u.operation, pooled, zp) for u in pooled.uses]
+            b = _Builder(rewriter, reader, reader)
+            attrs = {k: v for k, v in reader.attributes.items() if k != "onnx_node_name"}
+            operands = [r] + list(reader.operands[1:])
+            new = make_onnx_op("MaxPool", operands, [TensorType(f32, out_shape), *[res.type for res in reader.results[1:]]], attrs, like=reader)
+            b.insert(new)
+            _replace_readers(rewriter, zp_readers, new.results[0], out_shape, zp)
+            rewriter.erase_op(reader)
+    for cast in casts:
+        _erase_dead(rewriter, cast)
+
+
+class ShiftedQuantized(RewritePattern):
+    """A per-tensor ``QuantizeLinear`` read only as ``q - zp`` in f32 (by the
+    integer-form contractions) or by ``DequantizeLinear`` with its zero point
+    -> ``r = Clip(Round(y / scale), lo - zp, hi - zp)`` in f32, which is exactly
+    ``q - zp``; the readers use ``r`` (a ``DequantizeLinear`` becomes ``r *
+    scale``, its own float arithmetic). The quantized tensor is never
+    materialised, and the f32 ops fuse into the producing kernel's epilogue."""
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
+        if op.name != "onnx.QuantizeLinear" or get_attr(op, "block_size", 0) or not get_attr(op, "saturate", 1):
+            return
+        dtype = _qtype(op.results[0])
+        scale = constant_array(op.operands[1])
+        has_zp = len(op.operands) > 2 and not is_none(op.operands[2])
+        zp = constant_array(op.operands[2]) if has_zp else np.zeros((), dtype or np.uint8)
+        shape = _static(op.results[0])
+        if dtype is None or scale is None or scale.size != 1 or zp is None or zp.size != 1 or shape is None:
+            return
+        q = op.results[0]
+        readers = [_shift_user(u.operation, q, zp) for u in q.uses]
+        if not readers or any(r is None for r in readers):
+            return
+        info = np.iinfo(dtype)
+        z = int(zp.reshape(-1)[0])
+        b = _Builder(rewriter, op, op)
+        y = op.operands[0]
+        if float(scale.reshape(-1)[0]) != 1.0:
+            y = b.op("Div", [y, op.operands[1]], shape, f32)
+        r = b.op("Round", [y], shape, f32)
+        lo = b.const(np.array(info.min - z, np.float32), f32)
+        hi = b.const(np.array(info.max - z, np.float32), f32)
+        r = b.op("Clip", [r, lo, hi], shape, f32)
+        _replace_readers(rewriter, readers, r, shape, zp)
+        rewriter.erase_op(op)
+
+
 @dataclass(frozen=True)
 class OnnxQuantizedToIntegerPass(ModulePass):
     """Quantized Conv/MatMul/Gemm (QDQ patterns, QLinearConv, QLinearMatMul,
@@ -469,3 +573,5 @@ class OnnxQuantizedToIntegerPass(ModulePass):
             GreedyRewritePatternApplier([QdqToInteger(), QLinearToInteger(), IntegerToExactFloat()]),
             apply_recursively=False,
         ).rewrite_module(op)
+        # after them: their f32 shifts of the activations are what it removes
+        PatternRewriteWalker(ShiftedQuantized(), apply_recursively=False).rewrite_module(op)
