@@ -38,15 +38,24 @@ func.func @qdq_conv_exact_in_f32(%xq: tensor<1x1x4x4xui8>) -> tensor<1x2x3x3xui8
 
 // -----
 
-// Weights too large for exact f32 sums (255 * 127 * 1024 >= 2^24): the int32
-// op, per-channel weight scales giving a per-channel multiplier [2, 1, 1].
-// CHECK-LABEL: func.func @qdq_conv_integer_per_channel
-// CHECK:     %[[ACC:.*]] = "onnx.ConvInteger"(%xq, %{{.*}}, %{{.*}}, %{{.*}}) {{.*}}: (tensor<1x1024x1x1xui8>, tensor<2x1024x1x1xi8>, tensor<ui8>, tensor<2xi8>) -> tensor<1x2x1x1xi32>
+// Weights too large for exact f32 sums (255 * 127 * 1024 >= 2^24) but not
+// for two: w = 16 * hi + lo (hi = 8, lo = -1), each an exact f32 Conv, the
+// sums combined in int32; per-channel weight scales give a per-channel
+// multiplier [2, 1, 1].
+// CHECK-LABEL: func.func @qdq_conv_split_per_channel
+// CHECK:     %[[HI:.*]] = "onnx.Constant"() {value = dense<8.000000e+00> : tensor<2x1024x1x1xf32>}
+// CHECK:     %[[CH:.*]] = "onnx.Conv"(%[[X:.*]], %[[HI]], %{{.*}})
+// CHECK:     %[[IH:.*]] = "onnx.Cast"(%[[CH]]) {to = 6 : si64}
+// CHECK:     %[[LO:.*]] = "onnx.Constant"() {value = dense<-1.000000e+00> : tensor<2x1024x1x1xf32>}
+// CHECK:     %[[CL:.*]] = "onnx.Conv"(%[[X]], %[[LO]], %{{.*}})
+// CHECK:     %[[IL:.*]] = "onnx.Cast"(%[[CL]]) {to = 6 : si64}
+// CHECK:     %[[S16:.*]] = "onnx.Mul"(%[[IH]], %{{.*}}) : (tensor<1x2x1x1xi32>, tensor<i32>) -> tensor<1x2x1x1xi32>
+// CHECK:     %[[ACC:.*]] = "onnx.Add"(%[[S16]], %[[IL]])
 // CHECK:     %[[F:.*]] = "onnx.Cast"(%[[ACC]]) {to = 1 : si64} : (tensor<1x2x1x1xi32>) -> tensor<1x2x1x1xf32>
 // CHECK:     %[[M:.*]] = "onnx.Constant"() {value = dense<{{\[\[\[}}2.500000e-01]], {{\[\[}}5.000000e-01]]]> : tensor<2x1x1xf32>}
 // CHECK:     "onnx.Mul"(%[[F]], %[[M]])
 // CHECK:     "onnx.QuantizeLinear"
-func.func @qdq_conv_integer_per_channel(%xq: tensor<1x1024x1x1xui8>) -> tensor<1x2x1x1xui8> {
+func.func @qdq_conv_split_per_channel(%xq: tensor<1x1024x1x1xui8>) -> tensor<1x2x1x1xui8> {
   %xs = "onnx.Constant"() {value = dense<1.0> : tensor<f32>} : () -> tensor<f32>
   %xz = "onnx.Constant"() {value = dense<0> : tensor<ui8>} : () -> tensor<ui8>
   %wq = "onnx.Constant"() {value = dense<127> : tensor<2x1024x1x1xi8>} : () -> tensor<2x1024x1x1xi8>
@@ -60,6 +69,26 @@ func.func @qdq_conv_integer_per_channel(%xq: tensor<1x1024x1x1xui8>) -> tensor<1
   %y = "onnx.Conv"(%x, %w, %n) : (tensor<1x1024x1x1xf32>, tensor<2x1024x1x1xf32>, none) -> tensor<1x2x1x1xf32>
   %yq = "onnx.QuantizeLinear"(%y, %ys, %yz) : (tensor<1x2x1x1xf32>, tensor<f32>, tensor<ui8>) -> tensor<1x2x1x1xui8>
   func.return %yq : tensor<1x2x1x1xui8>
+}
+
+// -----
+
+// Too large even split (255 * 8 * 16384 >= 2^24): the int32 ConvInteger.
+// CHECK-LABEL: func.func @qdq_conv_integer
+// CHECK:     %[[ACC:.*]] = "onnx.ConvInteger"(%xq, %{{.*}}, %{{.*}}, %{{.*}}) : (tensor<1x16384x1x1xui8>, tensor<1x16384x1x1xi8>, tensor<ui8>, tensor<i8>) -> tensor<1x1x1x1xi32>
+// CHECK:     "onnx.Cast"(%[[ACC]]) {to = 1 : si64}
+func.func @qdq_conv_integer(%xq: tensor<1x16384x1x1xui8>) -> tensor<1x1x1x1xui8> {
+  %xs = "onnx.Constant"() {value = dense<1.0> : tensor<f32>} : () -> tensor<f32>
+  %xz = "onnx.Constant"() {value = dense<0> : tensor<ui8>} : () -> tensor<ui8>
+  %wq = "onnx.Constant"() {value = dense<127> : tensor<1x16384x1x1xi8>} : () -> tensor<1x16384x1x1xi8>
+  %z8 = "onnx.Constant"() {value = dense<0> : tensor<i8>} : () -> tensor<i8>
+  %ys = "onnx.Constant"() {value = dense<2.0> : tensor<f32>} : () -> tensor<f32>
+  %x = "onnx.DequantizeLinear"(%xq, %xs, %xz) : (tensor<1x16384x1x1xui8>, tensor<f32>, tensor<ui8>) -> tensor<1x16384x1x1xf32>
+  %w = "onnx.DequantizeLinear"(%wq, %xs, %z8) : (tensor<1x16384x1x1xi8>, tensor<f32>, tensor<i8>) -> tensor<1x16384x1x1xf32>
+  %n = "onnx.NoValue"() {value} : () -> none
+  %y = "onnx.Conv"(%x, %w, %n) : (tensor<1x16384x1x1xf32>, tensor<1x16384x1x1xf32>, none) -> tensor<1x1x1x1xf32>
+  %yq = "onnx.QuantizeLinear"(%y, %ys, %xz) : (tensor<1x1x1x1xf32>, tensor<f32>, tensor<ui8>) -> tensor<1x1x1x1xui8>
+  func.return %yq : tensor<1x1x1x1xui8>
 }
 
 // -----

@@ -1,6 +1,6 @@
 """``onnx-quantized-to-integer`` end to end: quantized Conv / MatMul / Gemm
-models compile to the integer form (exact in f32 where the pass proves it,
-ConvInteger / MatMulInteger otherwise) and give exactly -- bit for bit --
+models compile to the integer form (exact in f32 where the pass proves it, as
+two exact f32 sums of split weights, or ConvInteger / MatMulInteger) and give exactly -- bit for bit --
 onnxruntime's integer semantics: int32 sums, ``float(acc) * (x_scale *
 w_scale / y_scale)``, rounding half to even, zero point, saturation. The
 reference is that formula evaluated in numpy with int64 sums (and
@@ -72,28 +72,33 @@ def integer_ops(model) -> set[str]:
 @pytest.mark.parametrize(
     "c,m,k,stride,pad,group,w_bits,path",
     [
-        (7, 17, 3, 1, 1, 1, 7, "onnx.Conv"),  # small sums: exact in f32
-        (16, 8, 3, 2, 0, 2, 7, "onnx.Conv"),  # strided, grouped
-        (17, 7, 1, 1, 0, 1, 7, "onnx.Conv"),  # 1x1
-        (256, 5, 3, 1, 1, 1, 8, "onnx.ConvInteger"),  # 255 * sum|w| >= 2^24: int32
+        (7, 17, 3, 1, 1, 1, 7, "f32"),  # small sums: exact in f32
+        (16, 8, 3, 2, 0, 2, 7, "f32"),  # strided, grouped
+        (17, 7, 1, 1, 0, 1, 7, "f32"),  # 1x1
+        (256, 5, 3, 1, 1, 1, 8, "split"),  # 255 * 127 * 2304 >= 2^24: 16 * hi + lo
+        (20000, 3, 1, 1, 0, 1, 8, "int32"),  # 131 * 8 * 20000 >= 2^24 even split
     ],
 )
 def test_qdq_conv_is_bit_exact(c, m, k, stride, pad, group, w_bits, path):
-    xq = rng.integers(0, 256, (1, c, 9, 13)).astype(np.uint8)
+    h, w_ = (9, 13) if c < 1000 else (2, 3)
+    xq = rng.integers(0, 256, (1, c, h, w_)).astype(np.uint8)
     lim = 2 ** (w_bits - 1) - 1
     wq = rng.integers(-lim, lim + 1, (m, c // group, k, k)).astype(np.int8)
-    if path == "onnx.ConvInteger":
+    if path != "f32":
         wq[:] = np.where(wq >= 0, 127, -127)  # the largest sums
     ws = rng.uniform(0.001, 0.01, m).astype(np.float32)
     wz = np.zeros(m, np.int8)
     bq = rng.integers(-5000, 5000, m).astype(np.int32)
     xs, xz, ys, yz = 0.02, np.uint8(131), 0.05, np.uint8(120)
+    if path == "int32":
+        ys = 50.0  # (sums of up to 2.7e8)
     model = qdq_conv_model(xq, xs, xz, wq, ws, wz, bq, ys, yz, stride, pad, group)
     ops = integer_ops(model)
-    assert path in ops and ({"onnx.Conv", "onnx.ConvInteger"} - {path}).isdisjoint(ops), ops
+    assert ops == ({"onnx.ConvInteger"} if path == "int32" else {"onnx.Conv"}), ops
     acc = conv_int64(xq.astype(np.int64) - int(xz), wq.astype(np.int64), stride, pad, group) + bq.reshape(1, -1, 1, 1)
     mult = (np.float32(xs) * ws) / np.float32(ys)
     expected = requantize(acc, mult.reshape(1, -1, 1, 1), int(yz), np.uint8)
+    assert len(np.unique(expected)) > 3, "a saturated reference"
     got = np.asarray(mlopt.compile(model)(xq=xq))
     got = got[0] if got.ndim == expected.ndim + 1 else got
     np.testing.assert_array_equal(got, expected)

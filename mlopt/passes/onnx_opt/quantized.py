@@ -27,7 +27,10 @@ constant weights; ``K * max|x - x_zp| * max|w - w_zp|`` for two activations),
 and while that bound is below 2^24 every partial sum is an integer f32 holds
 exactly, in any summation order. Then ``x - x_zp`` is computed in f32, the
 weights become the f32 constant ``w - w_zp`` and the op a float ``Conv`` /
-``MatMul`` (with the bias as its f32 bias); otherwise the int32 op stays. The
+``MatMul`` (with the bias as its f32 bias). Where the bound is too large, the
+constant weights split as ``16 * hi + lo`` (``|lo| <= 8``) may still give two
+exact f32 sums, converted to int32 and combined there; otherwise the int32 op
+stays. The
 ``ConvInteger`` / ``MatMulInteger`` of the dynamic format (constant weights)
 get the same treatment.
 
@@ -285,8 +288,35 @@ def _exact_weights(conv: bool, x: _Operand, w: _Operand, out: tuple[int, ...], b
     zp_shape = ((n, *([1] * (len(w_shape) - 1))) if conv else (1,) * (len(w_shape) - 1) + (n,)) if per_channel else ()
     wi = w.shifted(zp_shape)
     axes = tuple(range(1, wi.ndim)) if conv else tuple(range(wi.ndim - 1))
-    bound = x.max_shifted() * int(np.max(np.sum(np.abs(wi), axis=axes), initial=0)) + bias_max
-    return wi if bound < EXACT_F32 else False
+    return wi if _bound(x, wi, axes) + bias_max < EXACT_F32 else False
+
+
+def _bound(x: _Operand, wi: np.ndarray, axes: tuple[int, ...]) -> int:
+    """max |partial sum of (x - x_zp) * wi| over the output channels."""
+    return x.max_shifted() * int(np.max(np.sum(np.abs(wi), axis=axes), initial=0))
+
+
+_SPLIT = 16
+
+
+def _split_weights(conv: bool, x: _Operand, w: _Operand, out: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray] | None:
+    """Constant weights too large for one exact f32 sum, as ``wi = 16 * hi +
+    lo`` with ``|lo| <= 8``: (hi, lo) when both sums are exact in f32 (each is
+    then an f32 contraction and ``16 * hi_sum + lo_sum`` is formed in int32)."""
+    if w.data is None or (x.zp_value is not None and value_shape(x.zp_value) not in ((), (1,))):
+        return None
+    w_shape = value_shape(w.q)
+    assert w_shape is not None
+    n = out[1] if conv else out[-1]
+    per_channel = w.zp is not None and w.zp.size > 1
+    zp_shape = ((n, *([1] * (len(w_shape) - 1))) if conv else (1,) * (len(w_shape) - 1) + (n,)) if per_channel else ()
+    wi = w.shifted(zp_shape)
+    hi = np.floor((wi + _SPLIT // 2) / _SPLIT).astype(np.int64)
+    lo = wi - _SPLIT * hi
+    axes = tuple(range(1, wi.ndim)) if conv else tuple(range(wi.ndim - 1))
+    if _bound(x, hi, axes) < EXACT_F32 and _bound(x, lo, axes) < EXACT_F32:
+        return hi, lo
+    return None
 
 
 def _contract(
@@ -315,7 +345,21 @@ def _contract(
         if bias is not None:
             acc = b.op("Add", [acc, b.const(bias.astype(np.float32), f32)], out, f32)
         return acc
-    acc = b.op("ConvInteger" if conv else "MatMulInteger", [x.q, w.q, b.zero_point(x), b.zero_point(w)], out, i32, **attrs)
+    split = _split_weights(conv, x, w, out)
+    if split is not None:
+        xf = b.shifted_f32(x, x_shape)
+        parts = []
+        for part in split:
+            wf = b.const(part.astype(np.float32), f32)
+            if conv:
+                v = b.op("Conv", [xf, wf, b.none()], out, f32, **attrs)
+            else:
+                v = b.op("MatMul", [xf, wf], out, f32)
+            parts.append(b.op("Cast", [v], out, i32, to=_INT32))
+        scaled_hi = b.op("Mul", [parts[0], b.const(np.array(_SPLIT, np.int32), i32)], out, i32)
+        acc = b.op("Add", [scaled_hi, parts[1]], out, i32)
+    else:
+        acc = b.op("ConvInteger" if conv else "MatMulInteger", [x.q, w.q, b.zero_point(x), b.zero_point(w)], out, i32, **attrs)
     if bias is not None:
         shape = (n, *([1] * (len(out) - 2))) if conv else (n,)
         acc = b.op("Add", [acc, b.const(bias.reshape(shape), i32)], out, i32)
@@ -453,7 +497,7 @@ class IntegerToExactFloat(RewritePattern):
         w = _operand(ops[1], None if ops[3] is None or is_none(ops[3]) else ops[3])
         if w.data is None or (w.zp_value is not None and w.zp is None):
             return
-        if _exact_weights(conv, x, w, out, None) is False:
+        if _exact_weights(conv, x, w, out, None) is False and _split_weights(conv, x, w, out) is None:
             return
         b = _Builder(rewriter, op, op)
         attrs = {k: op.attributes[k] for k in _CONV_ATTRS if k in op.attributes} if conv else {}
