@@ -35,6 +35,7 @@ from pathlib import Path
 
 import numpy as np
 import onnx
+import onnx.numpy_helper
 import onnx.version_converter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -107,6 +108,17 @@ def quantized(name: str, fmt: str, reduce_range: bool = False) -> Path:
     onnx.checker.check_model(str(tmp))
     tmp.replace(out)
     return out
+
+
+def output_step(model: onnx.ModelProto) -> float | None:
+    """The quantization step of the model's first output: the scale of the
+    DequantizeLinear (an initializer) that makes it; None for a float output."""
+    out = model.graph.output[0].name
+    inits = {t.name: t for t in model.graph.initializer}
+    for n in model.graph.node:
+        if out in n.output and n.op_type == "DequantizeLinear" and n.input[1] in inits:
+            return float(onnx.numpy_helper.to_array(inits[n.input[1]]).reshape(-1)[0])
+    return None
 
 
 def main(argv: list[str]) -> int:

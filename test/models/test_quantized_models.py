@@ -30,7 +30,7 @@ import onnx
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-from quantized_models import FORMATS, quantized  # noqa: E402
+from quantized_models import FORMATS, output_step, quantized  # noqa: E402
 from realistic_models import model_inputs  # noqa: E402
 
 import onnxruntime as ort  # noqa: E402  (the test extra installs it)
@@ -62,16 +62,6 @@ def _run(path: Path, optimise: bool = True):
     return model, ref, got
 
 
-def _output_step(model: onnx.ModelProto) -> float | None:
-    """The scale of the DequantizeLinear that makes the graph output, if any."""
-    out = model.graph.output[0].name
-    inits = {t.name: t for t in model.graph.initializer}
-    for n in model.graph.node:
-        if out in n.output and n.op_type == "DequantizeLinear" and n.input[1] in inits:
-            return float(onnx.numpy_helper.to_array(inits[n.input[1]]).reshape(-1)[0])
-    return None
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_squeezenet_quantized_matches_onnxruntime(fmt):
@@ -81,7 +71,7 @@ def test_squeezenet_quantized_matches_onnxruntime(fmt):
     if fmt == "dynamic":
         np.testing.assert_allclose(got, ref, rtol=0, atol=0.01 * float(np.max(np.abs(ref))))
         return
-    step = _output_step(model)
+    step = output_step(model)
     assert step is not None, "the quantized model's output is a DequantizeLinear"
     steps = np.abs(got.astype(np.float64) - ref) / step
     assert steps.max() <= 1.0 + 1e-3, f"{steps.max():.2f} quantization steps apart"
@@ -118,7 +108,7 @@ def test_transformer_layer_static(fmt):
     optimise, most, identical = TRANSFORMER[fmt]
     model, ref, got = _run(quantized("transformer_l1", fmt, reduce_range=REDUCE_RANGE), optimise=optimise)
     assert got.shape == ref.shape
-    step = _output_step(model)
+    step = output_step(model)
     if step is None:  # the QOperator graphs end in a float LayerNormalization
         assert most == 0
         np.testing.assert_allclose(got, ref, rtol=1e-5, atol=1e-5 * float(np.max(np.abs(ref))))
