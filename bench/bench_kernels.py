@@ -101,6 +101,26 @@ def conv1x1_small(c=512, f=1000, hw=13):
     return conv1x1(c, f, hw)
 
 
+def conv_rgb(f=64, hw=224):
+    """An input layer: 3x3 stride 2 on an RGB image (squeezenet's conv1)."""
+    rng = np.random.default_rng(4)
+    w = rng.standard_normal((f, 3, 3, 3)) * 0.1
+    out = (hw - 3) // 2 + 1
+    return _model(
+        [helper.make_node("Conv", ["x", "w"], ["y"], strides=[2, 2])],
+        [_vi("x", (1, 3, hw, hw))], [_vi("y", (1, f, out, out))], [_init("w", w)],
+    )
+
+
+def maxpool_pad(c=64, hw=112):
+    """resnet50's 3x3 stride 2 MaxPool with padding 1."""
+    out = (hw + 2 - 3) // 2 + 1
+    return _model(
+        [helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1])],
+        [_vi("x", (1, c, hw, hw))], [_vi("y", (1, c, out, out))],
+    )
+
+
 def eltwise(n=1 << 20):
     return _model(
         [
@@ -121,6 +141,8 @@ KERNELS = {
     "conv1x1": conv1x1,
     "conv_small": conv_small,
     "conv1x1_small": conv1x1_small,
+    "conv_rgb": conv_rgb,
+    "maxpool_pad": maxpool_pad,
     "eltwise": eltwise,
 }
 
