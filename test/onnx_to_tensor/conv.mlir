@@ -133,20 +133,3 @@ func.func @conv_oc_vectors(%x: tensor<1x8x5x5xf32>, %b: tensor<64xf32>) -> tenso
   %0 = "onnx.Conv"(%x, %w, %b) {pads = [1, 1, 1, 1]} : (tensor<1x8x5x5xf32>, tensor<64x8x3x3xf32>, tensor<64xf32>) -> tensor<1x64x5x5xf32>
   func.return %0 : tensor<1x64x5x5xf32>
 }
-
-// -----
-
-// A strided 3x3 Conv of an RGB input to >= 48 channels: one copy of the
-// windows (cols[n, c, kh, kw, oh, ow]), viewed as (N, 27, OH*OW), then a
-// matrix product whose vector loads along the output positions are contiguous.
-// CHECK-LABEL: func.func @conv_rgb_im2col
-// CHECK:       %[[COLS:.*]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, ((d4 * 2) + d2), ((d5 * 2) + d3))>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3, d4, d5)>]{{.*}} ins(%x : tensor<1x3x9x9xf32>) outs(%{{.*}} : tensor<1x3x3x3x4x4xf32>)
-// CHECK:       %[[FLAT:.*]] = tensor.collapse_shape %[[COLS]] {{.*}} into tensor<1x27x16xf32>
-// CHECK:       %[[W:.*]] = tensor.collapse_shape %w {{.*}} into tensor<48x27xf32>
-// CHECK:       linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d3, d2)>, affine_map<(d0, d1, d2, d3) -> (d1, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%[[FLAT]], %[[W]] : tensor<1x27x16xf32>, tensor<48x27xf32>)
-// CHECK:       tensor.expand_shape {{.*}} output_shape [1, 48, 4, 4]
-func.func @conv_rgb_im2col(%x: tensor<1x3x9x9xf32>, %w: tensor<48x3x3x3xf32>) -> tensor<1x48x4x4xf32> {
-  %n = "onnx.NoValue"() {value} : () -> none
-  %0 = "onnx.Conv"(%x, %w, %n) {kernel_shape = [3, 3], strides = [2, 2]} : (tensor<1x3x9x9xf32>, tensor<48x3x3x3xf32>, none) -> tensor<1x48x4x4xf32>
-  func.return %0 : tensor<1x48x4x4xf32>
-}

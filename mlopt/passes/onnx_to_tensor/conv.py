@@ -143,8 +143,6 @@ def _conv_core(em: Emitter, op, x, w, bias, elt=None):
         strides = [1] * r
         needed = list(osp)
     w_arr = constant_array(w) if group == 1 and isinstance(e, Float32Type) else None
-    if group == 1 and _im2col_pays(r, C, M, strides, kernel):
-        return _conv_im2col(em, w, bias, pb, needed, x, out_shape, strides, dil, kernel, e)
     if w_arr is not None and _oc_vectors_pay(r, osp, strides, kernel, C, M):
         return _conv_oc_vectors(em, w_arr, bias, pb, needed, x, out_shape, strides, dil, e)
     if group == 1 and _flat_rows_pay(r, osp, strides, kernel, needed):
@@ -285,46 +283,6 @@ def _conv_oc_vectors(em, w_arr, bias, pb, needed, x, out_shape, strides, dil, e)
     out_t = _mac_3x3_loops(em, [xp, wt], [xmap, wmap], rows, e, bias, 2)
     back = AffineMap(4, 0, (d(0), d(2) * ow + d(3), d(1)))
     return generic(em, [out_t], [back], out_shape, e, lambda bb, v, o: v)
-
-
-def _im2col_pays(r, c, m, strides, kernel) -> bool:
-    """Whether a strided 2-D convolution of few input channels (the RGB input
-    layer) runs better as a copy of its windows and a matrix product: with a
-    3 x 3 window the reduction is short (27), so the strided kernel's wide
-    loads and shuffles per multiply-add dominate; the copy makes the product's
-    vector loads contiguous. Measured on Zen 3 (1 x 3 x 224 x 224 input):
-    squeezenet's 3x3/2 to 64 channels 0.88 -> 0.56 ms; slower with 24 output
-    channels (0.31 -> 0.72: the copy dominates) or 7x7 and 11x11 windows
-    (resnet50's 7x7/2: 2.6 -> 3.5 ms), which keep the strided kernel."""
-    return r == 2 and c <= 4 and any(s > 1 for s in strides) and 1 < kernel[0] * kernel[1] <= 9 and m >= 48
-
-
-def _conv_im2col(em, w, bias, pb, needed, x, out_shape, strides, dil, kernel, e):
-    """``cols[n, c, kh, kw, oh, ow] = x_padded[n, c, oh * sh + kh * dh, ow * sw
-    + kw * dw]`` (one copy), viewed as ``(N, C*KH*KW, OH*OW)``, then ``out[n, m,
-    p] = bias[m] + sum_k w[m, k] * cols[n, k, p]``: the kernels vectorise along
-    the output positions ``p`` with contiguous loads and broadcast the weights."""
-    n, c = em.shape(x)[:2]
-    m, oh, ow = out_shape[1], *out_shape[2:]
-    kh, kw = kernel
-    xp = pad_input(em, x, pb, needed, 0)
-    sh, sw = strides
-    cmap = AffineMap(6, 0, (d(0), d(1), d(4) * sh + d(2) * dil[0], d(5) * sw + d(3) * dil[1]))
-    cols = generic(em, [xp], [cmap], (n, c, kh, kw, oh, ow), elt_of(xp), lambda bb, v, o: v)
-    k = c * kh * kw
-    flat = em.reshape(cols, (n, k, oh * ow))
-    w2 = em.reshape(w, (m, k))
-    # loops: n, m, p, k
-    if bias is not None:
-        init = generic(em, [bias], [AffineMap(3, 0, (d(1),))], (n, m, oh * ow), e, lambda bb, bv, o: bv)
-    else:
-        init = em.filled((n, m, oh * ow), e, 0)
-    res = generic(
-        em, [flat, w2], [AffineMap(4, 0, (d(0), d(3), d(2))), AffineMap(4, 0, (d(1), d(3)))],
-        (n, m, oh * ow), e, _mac(kind_of(e)),
-        iterators=["parallel"] * 3 + ["reduction"], init=init, out_map=AffineMap(4, 0, (d(0), d(1), d(2))),
-    )  # fmt: skip
-    return em.reshape(res, out_shape)
 
 
 def _conv_flat_rows(em, w, bias, pb, needed, x, out_shape, dil, e):

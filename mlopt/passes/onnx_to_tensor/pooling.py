@@ -56,12 +56,6 @@ def _pool(em: Emitter, op, kind: str):
     k = kind_of(e)
     needed = [(osp[i] - 1) * strides[i] + eff[i] for i in range(r)]
     pad_val = lowest(e, k) if kind == "max" else 0
-    if r >= 2 and strides[-1] > 1 and (any(pb) or list(needed) != list(xs[2:])):
-        # the copy gets one more row of padding: a strided window's wide
-        # vector loads (stride * lanes elements, the odd ones dropped) then
-        # stay inside the buffer, so the kernel need not mask them (masked
-        # loads made resnet50's padded 3x3/2 MaxPool 3.4x slower than onnxruntime's)
-        needed = [*needed[:-2], needed[-2] + 1, needed[-1]]
     xp = pad_input(em, x, pb, needed, pad_val)
     nd = 2 + 2 * r
     xmap = AffineMap(nd, 0, (d(0), d(1), *[d(2 + i) * strides[i] + d(2 + r + i) * dil[i] for i in range(r)]))
