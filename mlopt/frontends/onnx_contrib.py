@@ -146,7 +146,9 @@ class _Rewriter:
     def dq(self, x: str, scale: str, zp: str, out: list[NodeProto], node: NodeProto, axis: int | None = None) -> str:
         y = self.fresh(f"{x}_dequantized")
         ins = [x, scale] + ([zp] if zp else [])
-        kw = {} if axis is None else {"axis": axis}
+        per_tensor = scale in self.inits and int(np.prod(self.inits[scale].dims)) <= 1
+        # (DequantizeLinear has no axis before opset 13)
+        kw = {} if axis is None or per_tensor or self.opset < 13 else {"axis": axis}
         out.append(helper.make_node("DequantizeLinear", ins, [y], name=self.fresh(f"{node.name}_dq"), **kw))
         self.types[y] = TensorProto.FLOAT
         return y
@@ -294,6 +296,8 @@ def _qgemm(r: _Rewriter, node: NodeProto, i: list[str], attrs: dict, out: list[N
     ins = [a, b]
     if i[6]:
         ins.append(r.dq(i[6], r.product(i[1], i[4], out, node), "", out, node, axis=-1))
+    elif r.opset < 11:  # C is required before Gemm-11
+        ins.append(r.zero(TensorProto.FLOAT))
     gemm = dict(alpha=alpha, beta=alpha, transA=attrs.get("transA", 0), transB=trans_b)
     if not i[7]:
         out.append(helper.make_node("Gemm", ins, [node.output[0]], name=r.fresh(f"{node.name}_gemm"), **gemm))

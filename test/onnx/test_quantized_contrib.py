@@ -216,3 +216,20 @@ def test_channels_last_without_rank_is_a_clear_error():
     m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid(MS, 1)])
     with pytest.raises(ModelImportError, match=r"QLinearGlobalAveragePool.*channels_last needs the rank of input 'x'"):
         mlopt.import_onnx(m)
+
+
+def test_qgemm_in_an_opset_10_model():
+    # older quantizers wrote opset-10 models: DequantizeLinear-10 has no axis
+    a, w = q((5, 16)), q((16, 9), np.int8, WEIGHT_BITS)
+    node = helper.make_node("QGemm", ["a", "as", "az", "w", "bs", "bz", "", "ys", "yz"], ["y"], domain=MS)
+    inits = {"as": s(0.05), "az": z(128), "w": w, "bs": s(0.02), "bz": z(0, np.int8), "ys": s(0.4), "yz": z(128)}
+    g = helper.make_graph(
+        [node], "g", [helper.make_tensor_value_info("a", TensorProto.UINT8, a.shape)],
+        [helper.make_tensor_value_info("y", TensorProto.UINT8, (5, 9))],
+        initializer=[numpy_helper.from_array(np.asarray(v), k) for k, v in inits.items()],
+    )  # fmt: skip
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 10), helper.make_opsetid(MS, 1)])
+    m.ir_version = 6
+    expected = ort.InferenceSession(m.SerializeToString(), providers=["CPUExecutionProvider"]).run(None, {"a": a})[0]
+    got = mlopt.compile(m)(a=a)
+    within_one_step(np.asarray(got[0] if isinstance(got, (list, tuple)) else got), expected)
