@@ -55,7 +55,6 @@ _KEEPS_TYPE = {
 
 class _Rewriter:
     def __init__(self, model: ModelProto, graph: GraphProto) -> None:
-        self.graph = graph
         self.opset = next(
             (o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), 13
         )
@@ -303,9 +302,9 @@ def _qgemm(r: _Rewriter, node: NodeProto, i: list[str], attrs: dict, out: list[N
         out.append(helper.make_node("Gemm", ins, [node.output[0]], name=r.fresh(f"{node.name}_gemm"), **gemm))
         r.types[node.output[0]] = TensorProto.FLOAT
         return
-    elem = r.types.get(i[8]) if i[8] else TensorProto.UINT8
+    elem = r.types.get(i[8], TensorProto.UINT8)  # (the quantizer's default without y_zero_point)
     y = r.float_op("Gemm", ins, out, node, **gemm)
-    r.q(y, i[7], i[8], node.output[0], elem or TensorProto.UINT8, out, node)
+    r.q(y, i[7], i[8], node.output[0], elem, out, node)
 
 
 _POOL_ATTRS = ("auto_pad", "ceil_mode", "count_include_pad", "kernel_shape", "pads", "strides")

@@ -53,6 +53,7 @@ computed in float (the model's own float semantics).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from xdsl.context import Context
@@ -90,22 +91,19 @@ _FLOAT = IntegerAttr(1, _SI64)  # TensorProto.FLOAT, Cast's ``to``
 _INT32 = IntegerAttr(6, _SI64)
 
 
-def _qtype(v: SSAValue) -> np.dtype | None:
-    """numpy dtype of an int8/uint8 tensor value, else None."""
+def _dtype(v: SSAValue) -> np.dtype | None:
+    """numpy dtype of a tensor value's elements, else None."""
     et = elem_type(v.type)
     try:
-        dt = to_numpy_dtype(et) if et is not None else None
+        return to_numpy_dtype(et) if et is not None else None
     except Exception:
         return None
+
+
+def _qtype(v: SSAValue) -> np.dtype | None:
+    """numpy dtype of an int8/uint8 tensor value, else None."""
+    dt = _dtype(v)
     return dt if dt in (np.dtype(np.int8), np.dtype(np.uint8)) else None
-
-
-def _is_i32(v: SSAValue) -> bool:
-    et = elem_type(v.type)
-    try:
-        return et is not None and to_numpy_dtype(et) == np.dtype(np.int32)
-    except Exception:
-        return False
 
 
 @dataclass
@@ -118,6 +116,7 @@ class _Operand:
     zp_value: SSAValue | None
     zp: np.ndarray | None
     data: np.ndarray | None
+    transposed: bool = False  # data is q's constant transposed (a Gemm's B)
 
     @property
     def dtype(self) -> np.dtype:
@@ -204,7 +203,7 @@ def _bias(v: SSAValue, expect: np.ndarray) -> tuple[np.ndarray, _Dq] | None:
     """(int32 data, its DequantizeLinear) of a bias quantized with zero point 0
     and scale ``expect`` (per output channel); None when it is not of that form."""
     d = _dq(v)
-    if d is None or not _is_i32(d.operand.q) or d.operand.data is None:
+    if d is None or _dtype(d.operand.q) != np.dtype(np.int32) or d.operand.data is None:
         return None
     if d.operand.zp is not None and np.any(d.operand.zp != 0):
         return None
@@ -269,26 +268,16 @@ class _Builder:
         return self.op("Sub", [v, zf], shape, f32)
 
 
-def _exact_weights(conv: bool, x: _Operand, w: _Operand, out: tuple[int, ...], bias: np.ndarray | None) -> np.ndarray | None | bool:
-    """Whether the int32 sum ``(x - x_zp) * (w - w_zp) [+ bias]`` is exact in
-    f32 (see the module docstring): the constant ``w - w_zp`` (int64) when it
-    is and the weights are constant, True when it is for two activations,
-    False when it is not."""
-    x_shape, w_shape = value_shape(x.q), value_shape(w.q)
-    assert x_shape is not None and w_shape is not None
-    if x.zp_value is not None and value_shape(x.zp_value) not in ((), (1,)):
-        return False  # a per-row zero point of A
-    n = out[1] if conv else out[-1]
-    bias_max = int(np.max(np.abs(bias.astype(np.int64)), initial=0)) if bias is not None else 0
-    if w.data is None:
-        if conv:
-            return False
-        return x_shape[-1] * x.max_shifted() * w.max_shifted() + bias_max < EXACT_F32
-    per_channel = w.zp is not None and w.zp.size > 1
-    zp_shape = ((n, *([1] * (len(w_shape) - 1))) if conv else (1,) * (len(w_shape) - 1) + (n,)) if per_channel else ()
-    wi = w.shifted(zp_shape)
-    axes = tuple(range(1, wi.ndim)) if conv else tuple(range(wi.ndim - 1))
-    return wi if _bound(x, wi, axes) + bias_max < EXACT_F32 else False
+def _shifted_weights(conv: bool, w: _Operand, out: tuple[int, ...]) -> tuple[np.ndarray, tuple[int, ...]]:
+    """The constant ``w - w_zp`` (int64, a per-channel zero point along the
+    output channels) and the axes its per-output-channel sums run over."""
+    assert w.data is not None
+    n, rank = (out[1] if conv else out[-1]), w.data.ndim
+    zp_shape: tuple[int, ...] = ()
+    if w.zp is not None and w.zp.size > 1:
+        zp_shape = (n, *([1] * (rank - 1))) if conv else (1,) * (rank - 1) + (n,)
+    axes = tuple(range(1, rank)) if conv else tuple(range(rank - 1))
+    return w.shifted(zp_shape), axes
 
 
 def _bound(x: _Operand, wi: np.ndarray, axes: tuple[int, ...]) -> int:
@@ -299,24 +288,27 @@ def _bound(x: _Operand, wi: np.ndarray, axes: tuple[int, ...]) -> int:
 _SPLIT = 16
 
 
-def _split_weights(conv: bool, x: _Operand, w: _Operand, out: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray] | None:
-    """Constant weights too large for one exact f32 sum, as ``wi = 16 * hi +
-    lo`` with ``|lo| <= 8``: (hi, lo) when both sums are exact in f32 (each is
-    then an f32 contraction and ``16 * hi_sum + lo_sum`` is formed in int32)."""
-    if w.data is None or (x.zp_value is not None and value_shape(x.zp_value) not in ((), (1,))):
-        return None
-    w_shape = value_shape(w.q)
-    assert w_shape is not None
-    n = out[1] if conv else out[-1]
-    per_channel = w.zp is not None and w.zp.size > 1
-    zp_shape = ((n, *([1] * (len(w_shape) - 1))) if conv else (1,) * (len(w_shape) - 1) + (n,)) if per_channel else ()
-    wi = w.shifted(zp_shape)
+def _form(conv: bool, x: _Operand, w: _Operand, out: tuple[int, ...], bias: np.ndarray | None) -> tuple[str, Any]:
+    """How the int32 sum ``(x - x_zp) * (w - w_zp) [+ bias]`` is computed (see
+    the module docstring): ("f32", the constant ``w - w_zp`` or None for two
+    activations) when one f32 sum is exact; ("split", (hi, lo)) with ``w - w_zp
+    = 16 * hi + lo``, ``|lo| <= 8``, when two are; else ("int32", None)."""
+    x_shape = value_shape(x.q)
+    assert x_shape is not None
+    if x.zp_value is not None and value_shape(x.zp_value) not in ((), (1,)):
+        return "int32", None  # a per-row zero point of A
+    bias_max = int(np.max(np.abs(bias.astype(np.int64)), initial=0)) if bias is not None else 0
+    if w.data is None:
+        exact = not conv and x_shape[-1] * x.max_shifted() * w.max_shifted() + bias_max < EXACT_F32
+        return ("f32", None) if exact else ("int32", None)
+    wi, axes = _shifted_weights(conv, w, out)
+    if _bound(x, wi, axes) + bias_max < EXACT_F32:
+        return "f32", wi
     hi = np.floor((wi + _SPLIT // 2) / _SPLIT).astype(np.int64)
     lo = wi - _SPLIT * hi
-    axes = tuple(range(1, wi.ndim)) if conv else tuple(range(wi.ndim - 1))
     if _bound(x, hi, axes) < EXACT_F32 and _bound(x, lo, axes) < EXACT_F32:
-        return hi, lo
-    return None
+        return "split", (hi, lo)
+    return "int32", None
 
 
 def _contract(
@@ -327,53 +319,59 @@ def _contract(
     out: tuple[int, ...],
     bias: np.ndarray | None,
     attrs: dict[str, Attribute],
+    form: tuple[str, Any] | None = None,
 ) -> SSAValue:
     """The int32 sum ``(x - x_zp) * (w - w_zp) [+ bias]`` of a Conv (``conv``)
-    or MatMul, as an f32 value: computed in f32 when that is exact, else by
+    or MatMul, as an f32 value, in the ``form`` (by default ``_form``'s) that
+    is exact: one f32 contraction; two, combined in int32; or
     ConvInteger/MatMulInteger and a Cast."""
     x_shape, w_shape = value_shape(x.q), value_shape(w.q)
     assert x_shape is not None and w_shape is not None
     n = out[1] if conv else out[-1]
-    exact = _exact_weights(conv, x, w, out, bias)
-    if exact is not False:
-        xf = b.shifted_f32(x, x_shape)
-        wf = b.shifted_f32(w, w_shape) if exact is True else b.const(exact.astype(np.float32), f32)
+    kind, data = form or _form(conv, x, w, out, bias)
+
+    def contraction(xf: SSAValue, wf: SSAValue, bf: SSAValue | None) -> SSAValue:
         if conv:
-            bf = b.const(bias.astype(np.float32), f32) if bias is not None else b.none()
-            return b.op("Conv", [xf, wf, bf], out, f32, **attrs)
-        acc = b.op("MatMul", [xf, wf], out, f32)
-        if bias is not None:
+            return b.op("Conv", [xf, wf, bf or b.none()], out, f32, **attrs)
+        return b.op("MatMul", [xf, wf], out, f32)
+
+    if kind == "f32":
+        xf = b.shifted_f32(x, x_shape)
+        wf = b.shifted_f32(w, w_shape) if data is None else b.const(data.astype(np.float32), f32)
+        bf = b.const(bias.astype(np.float32), f32) if bias is not None and conv else None
+        acc = contraction(xf, wf, bf)
+        if bias is not None and not conv:
             acc = b.op("Add", [acc, b.const(bias.astype(np.float32), f32)], out, f32)
         return acc
-    split = _split_weights(conv, x, w, out)
-    if split is not None:
+    if kind == "split":
         xf = b.shifted_f32(x, x_shape)
-        parts = []
-        for part in split:
-            wf = b.const(part.astype(np.float32), f32)
-            if conv:
-                v = b.op("Conv", [xf, wf, b.none()], out, f32, **attrs)
-            else:
-                v = b.op("MatMul", [xf, wf], out, f32)
-            parts.append(b.op("Cast", [v], out, i32, to=_INT32))
-        scaled_hi = b.op("Mul", [parts[0], b.const(np.array(_SPLIT, np.int32), i32)], out, i32)
-        acc = b.op("Add", [scaled_hi, parts[1]], out, i32)
+        hi, lo = (
+            b.op("Cast", [contraction(xf, b.const(part.astype(np.float32), f32), None)], out, i32, to=_INT32)
+            for part in data
+        )
+        scaled_hi = b.op("Mul", [hi, b.const(np.array(_SPLIT, np.int32), i32)], out, i32)
+        acc = b.op("Add", [scaled_hi, lo], out, i32)
     else:
-        acc = b.op("ConvInteger" if conv else "MatMulInteger", [x.q, w.q, b.zero_point(x), b.zero_point(w)], out, i32, **attrs)
+        wv = b.const(w.data, elem_type(w.q.type)) if w.transposed else w.q
+        acc = b.op("ConvInteger" if conv else "MatMulInteger", [x.q, wv, b.zero_point(x), b.zero_point(w)], out, i32, **attrs)
     if bias is not None:
         shape = (n, *([1] * (len(out) - 2))) if conv else (n,)
         acc = b.op("Add", [acc, b.const(bias.reshape(shape), i32)], out, i32)
     return b.op("Cast", [acc], out, f32, to=_FLOAT)
 
 
-def _requantize(b: _Builder, acc: SSAValue, out, mult: np.ndarray, q: Operation, rewriter: PatternRewriter, fused) -> None:
-    """``QuantizeLinear(acc * mult, 1.0, y_zp)`` in place of ``q``."""
+def _requantize(
+    b: _Builder, acc: SSAValue, out, mult: np.ndarray, zp: SSAValue | None,
+    replaced: Operation, rewriter: PatternRewriter, fused: list[Operation], suffix: str | None = None,
+) -> None:
+    """``QuantizeLinear(acc * mult, 1.0, zp)`` in place of ``replaced`` (its
+    result type, location and node name, ``<name>/<suffix>`` when given)."""
     scaled = b.op("Mul", [acc, b.const(mult.astype(np.float32), f32)], out, f32)
     one = b.const(np.array(1.0, np.float32), f32)
-    zp = q.operands[2] if len(q.operands) > 2 and not is_none(q.operands[2]) else b.none()
-    new = make_onnx_op("QuantizeLinear", [scaled, one, zp], [q.results[0].type], like=q)
+    zp = zp if zp is not None and not is_none(zp) else b.none()
+    new = make_onnx_op("QuantizeLinear", [scaled, one, zp], [replaced.results[0].type], like=replaced, name_suffix=suffix)
     mark_fused(new, *fused)
-    rewriter.replace_op(q, new)
+    rewriter.replace_op(replaced, new)
 
 
 def _erase_dead(rewriter: PatternRewriter, *ops: Operation | None) -> None:
@@ -429,17 +427,15 @@ class QdqToInteger(RewritePattern):
         assert ys is not None
         b = _Builder(rewriter, q, op)
         wq = w.operand
-        if trans_b:
+        if trans_b:  # B transposed at compile time (``_contract`` materialises it if needed)
             assert wq.data is not None
-            data = np.ascontiguousarray(wq.data.T)
-            wq = _Operand(b.const(data, elem_type(wq.q.type)), wq.zp_value, wq.zp, data)
+            wq = _Operand(wq.q, wq.zp_value, wq.zp, np.ascontiguousarray(wq.data.T), transposed=True)
         attrs = {k: op.attributes[k] for k in _CONV_ATTRS if k in op.attributes} if conv else {}
         acc = _contract(b, conv, x.operand, wq, out, bias, attrs)
         mult = _multiplier_shape(_multiplier(x.scale, ws, ys), not w.per_tensor, conv, len(out))
-        _requantize(b, acc, out, mult, q, rewriter, [op, q])
+        zp = q.operands[2] if len(q.operands) > 2 else None
+        _requantize(b, acc, out, mult, zp, q, rewriter, [op, q])
         _erase_dead(rewriter, op, x.op, w.op, bias_dq.op if bias_dq is not None else None)
-        if trans_b:
-            _erase_dead(rewriter, wq.q.owner)  # (the exact f32 form took the data)
 
 
 class QLinearToInteger(RewritePattern):
@@ -474,11 +470,7 @@ class QLinearToInteger(RewritePattern):
         acc = _contract(b, conv, x, w, out, bias, attrs)
         wsv = np.broadcast_to(ws.reshape(-1).astype(np.float32), (n,))
         mult = _multiplier_shape(_multiplier(xs, wsv, ys), ws.size > 1, conv, len(out))
-        scaled = b.op("Mul", [acc, b.const(mult.astype(np.float32), f32)], out, f32)
-        one = b.const(np.array(1.0, np.float32), f32)
-        new = make_onnx_op("QuantizeLinear", [scaled, one, yz_v], [op.results[0].type], like=op, name_suffix="requantize")
-        mark_fused(new, op)
-        rewriter.replace_op(op, new)
+        _requantize(b, acc, out, mult, yz_v, op, rewriter, [op], suffix="requantize")
 
 
 class IntegerToExactFloat(RewritePattern):
@@ -497,11 +489,12 @@ class IntegerToExactFloat(RewritePattern):
         w = _operand(ops[1], None if ops[3] is None or is_none(ops[3]) else ops[3])
         if w.data is None or (w.zp_value is not None and w.zp is None):
             return
-        if _exact_weights(conv, x, w, out, None) is False and _split_weights(conv, x, w, out) is None:
+        form = _form(conv, x, w, out, None)
+        if form[0] == "int32":
             return
         b = _Builder(rewriter, op, op)
         attrs = {k: op.attributes[k] for k in _CONV_ATTRS if k in op.attributes} if conv else {}
-        acc = _contract(b, conv, x, w, out, None, attrs)
+        acc = _contract(b, conv, x, w, out, None, attrs, form)
         users = [u.operation for u in op.results[0].uses]
         cast = users[0] if len(users) == 1 and users[0].name == "onnx.Cast" and get_attr(users[0], "to") == 1 else None
         if cast is not None:
@@ -536,8 +529,8 @@ def _shift_user(use_op: Operation, q: SSAValue, zp: np.ndarray) -> tuple[str, Op
                 return "pool", use_op
         return None
     if use_op.name == "onnx.DequantizeLinear" and use_op.operands[0] is q:
-        dzp = None if len(use_op.operands) < 3 or is_none(use_op.operands[2]) else constant_array(use_op.operands[2])
-        dzp = np.zeros((), np.int64) if dzp is None and (len(use_op.operands) < 3 or is_none(use_op.operands[2])) else dzp
+        absent = len(use_op.operands) < 3 or is_none(use_op.operands[2])
+        dzp = np.zeros((), np.int64) if absent else constant_array(use_op.operands[2])
         scale = constant_array(use_op.operands[1])
         if dzp is not None and dzp.size == 1 and int(dzp.reshape(-1)[0]) == int(zp.reshape(-1)[0]) and scale is not None and scale.size == 1:
             return "dq", use_op
