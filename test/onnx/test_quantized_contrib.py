@@ -218,6 +218,37 @@ def test_channels_last_without_rank_is_a_clear_error():
         mlopt.import_onnx(m)
 
 
+def test_untyped_input_is_a_clear_error():
+    # the output's type is the input's: an input no node, initializer or
+    # value_info types cannot be expanded
+    nodes = [
+        helper.make_node("Custom", ["x"], ["t"], domain="acme"),
+        helper.make_node("QLinearSigmoid", ["t", "xs", "xz", "ys", "yz"], ["y"], name="sig", domain=MS),
+    ]
+    inits = {"xs": s(0.1), "xz": z(1), "ys": s(0.1), "yz": z(1)}
+    g = helper.make_graph(
+        nodes, "g", [helper.make_tensor_value_info("x", TensorProto.UINT8, (2,))],
+        [helper.make_tensor_value_info("y", TensorProto.UINT8, (2,))],
+        initializer=[numpy_helper.from_array(v, n) for n, v in inits.items()],
+    )  # fmt: skip
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid(MS, 1), helper.make_opsetid("acme", 1)])
+    with pytest.raises(ModelImportError, match=r"node 'sig' \(QLinearSigmoid\): the element type of input 't' is unknown"):
+        mlopt.import_onnx(m)
+
+
+def test_qlinear_concat_without_triples_is_a_clear_error():
+    node = helper.make_node("QLinearConcat", ["ys", "yz", "x", "xs"], ["y"], name="cat", domain=MS, axis=0)
+    inits = {"xs": s(0.1), "ys": s(0.1), "yz": z(1)}
+    g = helper.make_graph(
+        [node], "g", [helper.make_tensor_value_info("x", TensorProto.UINT8, (2,))],
+        [helper.make_tensor_value_info("y", TensorProto.UINT8, (2,))],
+        initializer=[numpy_helper.from_array(v, n) for n, v in inits.items()],
+    )  # fmt: skip
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid(MS, 1)])
+    with pytest.raises(ModelImportError, match=r"node 'cat' \(QLinearConcat\): needs \(X, X_scale, X_zero_point\) triples .* got 2 inputs"):
+        mlopt.import_onnx(m)
+
+
 def test_qgemm_in_an_opset_10_model():
     # older quantizers wrote opset-10 models: DequantizeLinear-10 has no axis
     a, w = q((5, 16)), q((16, 9), np.int8, WEIGHT_BITS)
