@@ -86,6 +86,35 @@ class IndexOutOfRangeError(RuntimeCheckError, IndexError):
         self.bound = bound
 
 
+#: A check's bound at or above this means "no upper bound" (TensorScatter's
+#: circular write index need only be non-negative).
+UNBOUNDED = 1 << 62
+
+
+def index_range_message(
+    index: int, bound: int, axis: int, *, wraps: bool, op_type: str = "", at: str = ""
+) -> str:
+    """Why ``index`` is out of range, the same words at compile time (a constant
+    index) and at run time (the entry's error status).
+
+    ``axis`` < 0 means the index addresses the flattened tensor (MaxUnpool);
+    TensorScatter's bound is the number of write positions at which the update
+    still fits along ``axis``, not the axis' size. ``at`` (the index's position
+    in its tensor) follows the index value."""
+    index_at = f"{index} ({at})" if at else f"{index}"
+    if bound >= UNBOUNDED:
+        valid = "0 or more"
+    elif bound <= 0:
+        valid = "none"
+    else:
+        valid = f"{-bound if wraps else 0}..{bound - 1}"
+    if op_type == "TensorScatter":
+        fits = "" if bound >= UNBOUNDED else f": the update must fit in the cache along axis {axis}"
+        return f"write index {index_at} is out of range (valid: {valid}){fits}"
+    where = "the flattened output" if axis < 0 else f"axis {axis}"
+    return f"index {index_at} is out of range for {where} of size {bound} (valid: {valid})"
+
+
 class PluginError(MloptError):
     """A plugin failed to load, or registered a name twice."""
 

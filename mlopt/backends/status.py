@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from mlopt.errors import IndexOutOfRangeError, RuntimeCheckError
+from mlopt.errors import IndexOutOfRangeError, RuntimeCheckError, index_range_message
 from mlopt.backends.llvm.abi import STATUS_INDEX_OUT_OF_RANGE, STATUS_WORDS
 
 __all__ = ["STATUS_WORDS", "STATUS_INDEX_OUT_OF_RANGE", "new_status", "status_error", "raise_for_status"]
@@ -37,13 +37,8 @@ def status_error(
     node, op_type = row[0], row[1]
     wraps = row[2] if len(row) > 2 else True
     where = f"node '{node}'" if node else "unnamed node"
-    if bound <= 0:
-        valid = "none"
-    else:
-        valid = f"{-bound if wraps else 0}..{bound - 1}"
     return IndexOutOfRangeError(
-        f"{where} ({op_type}): index {index} is out of range for axis {axis} "
-        f"of size {bound} (valid: {valid})",
+        f"{where} ({op_type}): {index_range_message(index, bound, axis, wraps=wraps, op_type=op_type)}",
         node=node,
         index=index,
         bound=bound,

@@ -160,6 +160,68 @@ def test_scatter_nd():
     assert_raises_index(lambda: m(D35, np.array([[0, -6], [0, 0]]), u), "snd", -6, 5, 1)
 
 
+def tensor_scatter_model(mode, past, upd, axis):
+    model = make(
+        helper.make_node("TensorScatter", ["p", "u", "w"], ["y"], mode=mode, axis=axis, name="kv"),
+        [("p", F, list(past)), ("u", F, list(upd)), ("w", I64, [past[0]])],
+        [("y", F, list(past))],
+    )
+    model.opset_import[0].version = 24
+    return model
+
+
+@pytest.mark.parametrize("mode", ["linear", "circular"])
+@pytest.mark.parametrize("past,upd,axis", [((2, 5, 3), (2, 2, 3), -2), ((3, 2, 7, 4), (3, 2, 3, 4), 2)])
+def test_tensor_scatter_write_indices(mode, past, upd, axis):
+    """Write indices are checked as onnxruntime checks them: never negative,
+    and in linear mode the update must fit (onnxruntime raises on both)."""
+    model = tensor_scatter_model(mode, past, upd, axis)
+    m = compile_model(model)
+    rng = np.random.default_rng(7)
+    p = rng.standard_normal(past).astype(np.float32)
+    u = rng.standard_normal(upd).astype(np.float32)
+    cache, seq = past[axis], upd[axis]
+    last = cache - seq if mode == "linear" else 3 * cache  # circular wraps any index
+    for w in (np.zeros(past[0], np.int64), np.full(past[0], last), rng.integers(0, last + 1, past[0])):
+        np.testing.assert_array_equal(m(p, u, w)[0], run_ort(model, p, u, w)[0])
+    bads = [-1] + ([last + 1] if mode == "linear" else [])
+    for bad in bads:
+        w = np.zeros(past[0], np.int64)
+        w[-1] = bad
+        with pytest.raises(Exception):  # onnxruntime refuses it too
+            run_ort(model, p, u, w)
+        with pytest.raises(IndexOutOfRangeError) as info:
+            m(p, u, w)
+        valid = f"0..{last}" if mode == "linear" else "0 or more"
+        assert str(info.value).startswith(
+            f"node 'kv' (TensorScatter): write index {bad} is out of range (valid: {valid})"
+        )
+        assert (info.value.node, info.value.index) == ("kv", bad)
+
+
+def test_max_unpool_index_out_of_range():
+    model = make(
+        helper.make_node("MaxUnpool", ["x", "i"], ["y"], kernel_shape=[2, 2], strides=[2, 2], name="mu"),
+        [("x", F, [1, 2, 2, 2]), ("i", I64, [1, 2, 2, 2])],
+        [("y", F, [1, 2, 4, 4])],
+    )
+    m = compile_model(model)
+    x = -np.arange(1, 9, dtype=np.float32).reshape(1, 2, 2, 2)
+    good = np.array([0, 3, 9, 10, 16, 18, 28, 31]).reshape(1, 2, 2, 2)
+    np.testing.assert_array_equal(m(x, good)[0], run_ort(model, x, good)[0])
+    for bad in (32, -1):
+        idx = good.copy()
+        idx.flat[5] = bad
+        with pytest.raises(Exception):  # onnxruntime: "Index value out of bounds"
+            run_ort(model, x, idx)
+        with pytest.raises(IndexOutOfRangeError) as info:
+            m(x, idx)
+        assert str(info.value) == (
+            f"node 'mu' (MaxUnpool): index {bad} is out of range for the flattened output "
+            "of size 32 (valid: 0..31)"
+        )
+
+
 def test_onehot_out_of_range_is_all_off():
     depth = helper.make_tensor("depth", I64, [], [4])
     vals = helper.make_tensor("vals", F, [2], [0.0, 1.0])

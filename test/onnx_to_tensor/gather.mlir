@@ -149,3 +149,39 @@ func.func @rope(%x: tensor<1x3x8xf32>, %c: tensor<5x2xf32>, %s: tensor<5x2xf32>,
   %0 = "onnx.RotaryEmbedding"(%x, %c, %s, %p) {num_heads = 2 : si64, onnx_node_name = "rope"} : (tensor<1x3x8xf32>, tensor<5x2xf32>, tensor<5x2xf32>, tensor<1x3xi64>) -> tensor<1x3x8xf32>
   func.return %0 : tensor<1x3x8xf32>
 }
+
+// -----
+
+// TensorScatter (linear): the write indices are checked once per batch row
+// (never negative; at most 5 - 2 = 3 so the update fits); the output is a
+// gather that reads the update where t - w[b] is in 0..1 and the cache elsewhere.
+// CHECK-LABEL: func.func @tensor_scatter
+// CHECK: %[[SAFE:\w+]] = linalg.generic {{.*}} ins(%w : tensor<2xi64>) outs(%{{\w+}} : tensor<2xi64>) {
+// CHECK: %[[B:\w+]] = arith.constant 4 : index
+// CHECK-NEXT: %[[A:\w+]] = arith.constant 1 : index
+// CHECK-NEXT: mlopt.check_index %{{\w+}}, %[[B]], %[[A]] {node = "kv", op = "TensorScatter", unsigned}
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>]{{.*}} ins(%p, %[[SAFE]] : tensor<2x5x3xf32>, tensor<2xi64>)
+// CHECK: %[[T:\w+]] = linalg.index 1 : index
+// CHECK: %[[S:\w+]] = arith.subi %[[T]], %{{\w+}} : index
+// CHECK-NOT: arith.remui
+// CHECK: %[[IN:\w+]] = arith.andi
+// CHECK: %[[U:\w+]] = tensor.extract %u[%{{\w+}}, %{{\w+}}, %{{\w+}}] : tensor<2x2x3xf32>
+// CHECK-NEXT: arith.select %[[IN]], %[[U]], %{{\w+}} : f32
+// CHECK-NOT: mlopt.check_index
+// CHECK: func.return
+func.func @tensor_scatter(%p: tensor<2x5x3xf32>, %u: tensor<2x2x3xf32>, %w: tensor<2xi64>) -> tensor<2x5x3xf32> {
+  %0 = "onnx.TensorScatter"(%p, %u, %w) {onnx_node_name = "kv"} : (tensor<2x5x3xf32>, tensor<2x2x3xf32>, tensor<2xi64>) -> tensor<2x5x3xf32>
+  func.return %0 : tensor<2x5x3xf32>
+}
+
+// -----
+
+// TensorScatter without write indices writes every row at 0: an insert_slice.
+// CHECK-LABEL: func.func @tensor_scatter_prefill
+// CHECK-NEXT: %[[R:\w+]] = tensor.insert_slice %u into %p[0, 0, 0] [2, 2, 3] [1, 1, 1] : tensor<2x2x3xf32> into tensor<2x5x3xf32>
+// CHECK-NEXT: func.return %[[R]]
+func.func @tensor_scatter_prefill(%p: tensor<2x5x3xf32>, %u: tensor<2x2x3xf32>) -> tensor<2x5x3xf32> {
+  %n = "onnx.NoValue"() {value} : () -> none
+  %0 = "onnx.TensorScatter"(%p, %u, %n) {onnx_node_name = "kv"} : (tensor<2x5x3xf32>, tensor<2x2x3xf32>, none) -> tensor<2x5x3xf32>
+  func.return %0 : tensor<2x5x3xf32>
+}

@@ -26,3 +26,13 @@ func.func @gather_empty_axis(%d: tensor<0x4xf32>, %i: tensor<2xi64>) -> tensor<2
   %0 = "onnx.Gather"(%d, %i) {axis = 0 : si64, onnx_node_name = "g0"} : (tensor<0x4xf32>, tensor<2xi64>) -> tensor<2x4xf32>
   func.return %0 : tensor<2x4xf32>
 }
+
+// -----
+
+// TensorScatter, linear mode: a constant write index must leave room for the update.
+func.func @tensor_scatter_constant(%p: tensor<2x5x3xf32>, %u: tensor<2x2x3xf32>) -> tensor<2x5x3xf32> {
+  %w = "onnx.Constant"() {value = dense<[0, 4]> : tensor<2xi64>} : () -> tensor<2xi64>
+  // expected-error@+1 {{node 'kv' (op type TensorScatter, 'onnx.TensorScatter'): constant write index 4 (at [1]) is out of range (valid: 0..3): the update must fit in the cache along axis 1}}
+  %0 = "onnx.TensorScatter"(%p, %u, %w) {onnx_node_name = "kv"} : (tensor<2x5x3xf32>, tensor<2x2x3xf32>, tensor<2xi64>) -> tensor<2x5x3xf32>
+  func.return %0 : tensor<2x5x3xf32>
+}

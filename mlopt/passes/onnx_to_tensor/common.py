@@ -951,6 +951,7 @@ ENUM_VALUES: dict[tuple[str, str], frozenset[str]] = {
     ("GridSample", "padding_mode"): frozenset({"zeros", "border", "reflection"}),
     ("ScatterElements", "reduction"): frozenset({"none", "add", "mul", "max", "min"}),
     ("ScatterND", "reduction"): frozenset({"none", "add", "mul", "max", "min"}),
+    ("TensorScatter", "mode"): frozenset({"linear", "circular"}),
     ("NegativeLogLikelihoodLoss", "reduction"): frozenset({"none", "sum", "mean"}),
     ("SoftmaxCrossEntropyLoss", "reduction"): frozenset({"none", "sum", "mean"}),
     ("RNN", "direction"): _RNN_DIRECTIONS,

@@ -1,5 +1,6 @@
 """Indexing ops: Gather, GatherElements, GatherND, ScatterElements, ScatterND,
-OneHot, Trilu (gathers use ``tensor.extract`` inside a generic body).
+TensorScatter, OneHot, Trilu (gathers use ``tensor.extract`` inside a generic
+body).
 
 Every index read from data is bounds-checked before it is used (see
 :func:`checked_indices`): a first ``linalg.generic`` over the indices tensor
@@ -25,7 +26,7 @@ from xdsl.ir import SSAValue
 from xdsl.ir.affine import AffineMap
 
 from mlopt.dialects.mlopt import CheckIndexOp
-from mlopt.errors import IndexOutOfRangeError
+from mlopt.errors import UNBOUNDED, IndexOutOfRangeError, index_range_message
 from mlopt.passes.onnx_to_tensor.common import (
     Body,
     Emitter,
@@ -112,10 +113,9 @@ def checked_indices(
             pos = tuple(int(p) for p in np.argwhere(bad)[0])
             t = pos[-1] if per_last else 0
             i, n = int(vals[pos]), int(bounds[t])
-            valid = f"0..{n - 1}" if nowrap else f"{-n}..{n - 1}"
+            why = index_range_message(i, n, axes[t], wraps=not nowrap, op_type=op_type(op), at=f"at {list(pos)}")
             raise ConstantIndexError(
-                f"convert-onnx-to-tensor: {describe(op)}: constant index {i} (at {list(pos)}) "
-                f"is out of range for axis {axes[t]} of size {n} (valid: {valid})",
+                f"convert-onnx-to-tensor: {describe(op)}: constant {why}",
                 op, node=node_name(op), index=i, bound=n,
             )
         return em.dense(norm.astype(np.int64), I64)
@@ -281,6 +281,68 @@ def lower_scatter_nd(em: Emitter, op):
     return generic(
         em, [upd, win], [umap, wmap], ds, e, body,
         iterators=["parallel"] * r + ["reduction"] * nq, init=data, out_map=dmap,
+    )
+
+
+@lowering("TensorScatter", honours=("axis", "mode"))
+def lower_tensor_scatter(em: Emitter, op):
+    """A KV-cache write: ``present`` is ``past_cache`` with ``update`` written
+    along ``axis`` from ``write_indices[b]`` on in each batch row ``b``.
+
+    As a gather over the output: ``present[b, ..., t, ...]`` reads
+    ``update[b, ..., t - w[b], ...]`` when ``0 <= t - w[b] < sequence_length``
+    (in ``circular`` mode ``t - w[b]`` is taken modulo the cache length), else
+    ``past_cache[b, ..., t, ...]``. The write indices are checked as onnxruntime
+    checks them: ``0 <= w[b] <= max_sequence_length - sequence_length`` in
+    ``linear`` mode, ``w[b] >= 0`` in ``circular`` mode."""
+    past, upd = op.operands[0], op.operands[1]
+    w = em.operand(2)
+    ps, us = em.shape(past), em.shape(upd)
+    r = len(ps)
+    if r < 2:
+        raise em.fail(f"past_cache has rank {r}; TensorScatter needs a batch and a sequence axis")
+    axis = norm_axis(em, em.attr("axis", -2), r)
+    if axis == 0:
+        raise em.fail("axis 0 is the batch axis; the sequence axis must be another one")
+    circular = em.attr("mode", "linear") == "circular"
+    if len(us) != r or any(us[i] != ps[i] for i in range(r) if i != axis) or us[axis] > ps[axis]:
+        raise em.fail(
+            f"update of shape {list(us)} does not fit past_cache of shape {list(ps)} "
+            f"(equal sizes except along axis {axis}, where it may not be longer)"
+        )
+    cache, seq = ps[axis], us[axis]
+    e = elt_of(past)
+    if seq == 0 or int(np.prod(ps)) == 0:
+        return past
+    if w is None:  # every row writes at 0
+        return em.insert_slice(upd, past, [0] * r, list(us))
+    if em.shape(w) != (ps[0],):
+        raise em.fail(f"write_indices has shape {list(em.shape(w))}, expected [{ps[0]}] (one per batch row)")
+    # circular: any non-negative index; linear: the whole update must fit
+    bound = UNBOUNDED if circular else cache - seq + 1
+    safe = checked_indices(em, w, [bound], [axis], wrap=False)
+    idx = IndexType()
+
+    def body(b: Body, pv, wv, _o):
+        t = b.index(axis)
+        start = b.to_index(wv, I64)
+        if circular:
+            start = b.add(arith.RemUIOp(start, b.const(cache, idx)))
+        src = b.add(arith.SubiOp(t, start))
+        if circular:
+            wrapped = b.add(arith.AddiOp(src, b.const(cache, idx)))
+            src = b.select(b.add(arith.CmpiOp(src, b.const(0, idx), "slt")), wrapped, src)
+        inside = b.add(arith.AndIOp(
+            b.add(arith.CmpiOp(src, b.const(0, idx), "sge")),
+            b.add(arith.CmpiOp(src, b.const(seq, idx), "slt")),
+        ))
+        at = b.select(inside, src, b.const(0, idx))  # in range whether or not it is used
+        coords = [at if j == axis else b.index(j) for j in range(r)]
+        uv = b.add(tensor.ExtractOp(upd, coords, signless(e)))
+        return b.select(inside, uv, pv)
+
+    return generic(
+        em, [past, safe], [identity_map(r), AffineMap(r, 0, (d(0),))], ps, e, body,
     )
 
 

@@ -820,7 +820,9 @@ def lower_qlinear_conv(em: Emitter, op):
 @lowering("MaxUnpool", honours=("kernel_shape", "pads", "strides"))
 def lower_max_unpool(em: Emitter, op):
     """out[n, c, o...] = X[n, c, i...] where I[n, c, i...] is the flat index of
-    (n, c, o...) in the output, else 0: a reduction over the input window."""
+    (n, c, o...) in the output, else 0: a reduction over the input window.
+    The indices are checked first (``checked_indices``, against the flattened
+    output)."""
     x, ind = op.operands[0], op.operands[1]
     xs = em.shape(x)
     final = em.out_shape()
@@ -831,8 +833,10 @@ def lower_max_unpool(em: Emitter, op):
     # the indices address the inferred shape; output_shape pads it at the end
     out = (xs[0], xs[1], *[(xs[2 + i] - 1) * strides[i] - (pads[i] + pads[r + i]) + kernel[i] for i in range(r)])
     e = elt_of(x)
-    ie = elt_of(ind)
-    i64 = IntegerType(64)
+    # a flat index into ``out``: one outside it is an error (as in onnxruntime),
+    # not a silently dropped value
+    ind = checked_indices(em, ind, [int(np.prod(out))], [-1], wrap=False)
+    ie = i64 = IntegerType(64)
     nd = 2 + 2 * r
     imap = AffineMap(nd, 0, (d(0), d(1), *[d(2 + r + i) for i in range(r)]))
     omap = AffineMap(nd, 0, tuple(d(i) for i in range(2 + r)))
