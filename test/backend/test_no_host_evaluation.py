@@ -110,3 +110,39 @@ def test_folder_never_folds_a_data_op_of_a_specialised_constant(monkeypatch):
     with pytest.raises(HostEvaluation):
         with no_host_evaluation():
             m(*[np.array(v, np.float32) for v in (0, 5, 1)])
+
+
+def _add_model():
+    a = helper.make_tensor_value_info("a", TensorProto.FLOAT, [3, 1])
+    b = helper.make_tensor_value_info("b", TensorProto.FLOAT, [1, 7])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [3, 7])
+    return _model([helper.make_node("Add", ["a", "b"], ["y"])], [a, b], [y])
+
+
+_A = -np.arange(3, dtype=np.float32).reshape(3, 1)
+_B = np.linspace(-1, 1, 7, dtype=np.float32).reshape(1, 7)
+
+
+@pytest.mark.parametrize(
+    "cheat,message",
+    [
+        # an array operator after the entry ran: no numpy-module ufunc is called
+        (lambda real, self, a, b: [o * 1 for o in real(self, a, b)], "not the buffer the compiled entry wrote"),
+        # the inputs changed on the host before the entry ran
+        (lambda real, self, a, b: real(self, a + 1, b), "reached the compiled entry with other values"),
+        # the entry run twice and the results combined
+        (lambda real, self, a, b: real(self, a, b) and real(self, a, b), "2 times, not once"),
+    ],
+)
+def test_the_poison_catches_host_arithmetic_around_the_entry(monkeypatch, cheat, message):
+    """Array operators are not numpy-module ufuncs; the poison checks the
+    buffers the compiled entry read and wrote instead."""
+    m = mlopt.compile(_add_model())
+    with no_host_evaluation():  # the honest call passes
+        (y,) = m(_A, _B)
+    np.testing.assert_array_equal(y, _A + _B)
+    real = runtime.CompiledModel.__call__
+    monkeypatch.setattr(runtime.CompiledModel, "__call__", lambda self, a, b: cheat(real, self, a, b))
+    with pytest.raises(HostEvaluation, match=message):
+        with no_host_evaluation():
+            m(_A, _B)

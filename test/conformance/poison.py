@@ -19,6 +19,12 @@ running mlopt's machine code, for the duration of a call.
   one (or reads a fold of one) raises unless every use of its results is a
   compile-time operand (``VALUE_OPERANDS``) or feeds only such operands.
 
+Array operators (``a + b``) reach numpy's ufuncs without passing through the
+``numpy`` module, so they cannot be poisoned that way; the results are checked
+instead: each call must run the compiled entry exactly once, on input buffers
+that hold the call's values, and every output it returns must be the very
+buffer the entry wrote (not an array computed afterwards, by any means).
+
 What is left running is mlopt's generated code, the runtime's argument
 marshalling (``np.asarray``, ``np.empty``) and the shape-chain folding.
 """
@@ -26,6 +32,8 @@ marshalling (``np.asarray``, ``np.empty``) and the shape-chain folding.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import dataclasses
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -141,6 +149,51 @@ def _tainting_substitution(substitute: Any) -> Any:
     return tainting
 
 
+def _recording_specialize(specialize: Any) -> Any:
+    """``CompiledModel._specialize`` whose entry records the pointers it is called with."""
+
+    def recording(self: Any, *args: Any, **kwargs: Any) -> Any:
+        spec = specialize(self, *args, **kwargs)
+        calls = getattr(_state, "native_calls", None)
+        if calls is None:  # a compile outside a call (CompiledModel.warm_up ...)
+            return spec
+        entry = spec.fn
+
+        def fn(*ptrs: Any) -> Any:
+            calls.append(ptrs)
+            return entry(*ptrs)
+
+        return dataclasses.replace(spec, fn=fn)
+
+    return recording
+
+
+def _checked_call(call: Any) -> Any:
+    """``CompiledModel.__call__`` whose outputs must be what the compiled entry wrote."""
+
+    def checked(self: Any, *arrays: Any, **named: Any) -> Any:
+        calls = _state.native_calls = []
+        try:
+            outputs = call(self, *arrays, **named)
+        finally:
+            _state.native_calls = None
+        if len(calls) != 1:
+            raise HostEvaluation(f"a call ran the compiled entry {len(calls)} times, not once")
+        ptrs = calls[0]
+        with _ufuncs(False):
+            given = self._check(self._gather(arrays, named))
+        for spec, value, ptr in zip(self.inputs, given, ptrs):
+            if value.nbytes and ctypes.string_at(ptr, value.nbytes) != value.tobytes():
+                raise HostEvaluation(f"input '{spec.name}' reached the compiled entry with other values")
+        written = ptrs[len(given) : len(given) + len(outputs)]
+        for name, out, ptr in zip(self.output_names, outputs, written):
+            if out.nbytes and out.ctypes.data != ptr:
+                raise HostEvaluation(f"output '{name}' is not the buffer the compiled entry wrote")
+        return outputs
+
+    return checked
+
+
 @contextlib.contextmanager
 def no_host_evaluation() -> Iterator[None]:
     """Poison host evaluation of a model's outputs (see the module docstring)."""
@@ -171,6 +224,8 @@ def no_host_evaluation() -> Iterator[None]:
             enter(_patched(onnxruntime.InferenceSession, "run", _raiser("onnxruntime.InferenceSession.run")))
         enter(_patched(constant_fold, "evaluate", _watched_evaluate(constant_fold.evaluate)))
         enter(_patched(CompiledModel, "_compile", compile_unpoisoned))
+        enter(_patched(CompiledModel, "_specialize", _recording_specialize(CompiledModel._specialize)))
+        enter(_patched(CompiledModel, "__call__", _checked_call(CompiledModel.__call__)))
         enter(_patched(CompiledModel, "_substitute_values", _tainting_substitution(CompiledModel._substitute_values)))
         for name in dir(np):
             f = getattr(np, name, None)
