@@ -86,6 +86,17 @@ class IndexOutOfRangeError(RuntimeCheckError, IndexError):
         self.bound = bound
 
 
+def unexpected_error_text(e: BaseException) -> str:
+    """An unexpected exception (a bug in mlopt or a plugin) in words for a CLI
+    message, without Python class names (``--debug``/``--traceback`` shows them)."""
+    msg = str(e).strip()
+    if isinstance(e, KeyError):
+        return f"missing key {msg}" if msg else "a missing key"
+    if isinstance(e, AssertionError):
+        return f"an internal assertion failed: {msg}" if msg else "an internal assertion failed"
+    return msg.splitlines()[0] if msg else "an unexpected failure with no message"
+
+
 #: A check's bound at or above this means "no upper bound" (TensorScatter's
 #: circular write index need only be non-negative).
 UNBOUNDED = 1 << 62

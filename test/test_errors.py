@@ -364,3 +364,23 @@ def test_runtime_compile_model_raises_mlopt_errors():
             compile_model(str(path), **kwargs)
     with pytest.raises(mlopt.MloptError, match="input_shapes names unknown input 'nosuch'"):
         compile_model(str(path), input_shapes={"nosuch": (1, 64)})
+
+
+@pytest.mark.parametrize(
+    "exc,words",
+    [(KeyError("boom"), "missing key 'boom'"), (AssertionError(), "an internal assertion failed"),
+     (RuntimeError(""), "an unexpected failure with no message"), (TypeError("bad operand"), "bad operand")],
+)
+def test_internal_errors_are_one_line_without_class_names(monkeypatch, capsys, exc, words):
+    """A bug (an unexpected exception) is reported as one, in words: the class
+    name is for --traceback."""
+
+    def crash(args):
+        raise exc
+
+    monkeypatch.setattr(mlopt_run, "run", crash)
+    assert mlopt_run.main(["m.onnx"]) == 1
+    err = capsys.readouterr().err
+    assert err == f"mlopt-run: error: internal error ({words}); this is a bug in mlopt or a plugin, " \
+        "rerun with --traceback\n"
+    assert type(exc).__name__ not in err

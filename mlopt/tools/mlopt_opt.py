@@ -383,7 +383,7 @@ class Driver:
                 else:
                     d = engine.emit(
                         "error",
-                        f"internal error in pass '{p.name}': {type(e).__name__}: {e}",
+                        f"internal error in pass '{p.name}': {_errors.unexpected_error_text(e)}",
                         op=op or module, loc=loc,
                     )
                     d.internal = True
@@ -711,8 +711,8 @@ def _exc_message(e: BaseException) -> str:
 
     msg = str(e).strip()
     if isinstance(e, DiagnosticException | _errors.MloptError) or (msg and _is_user_error(e)):
-        return msg or type(e).__name__
-    return f"{type(e).__name__}: {msg}" if msg else type(e).__name__
+        return msg or _errors.unexpected_error_text(e)
+    return _errors.unexpected_error_text(e)
 
 
 def _is_user_error(e: BaseException) -> bool:
@@ -844,7 +844,7 @@ def list_passes(registry: Registry | None) -> str:
                 doc = (doc + " " if doc else "") + f"[pipeline: {text}]"
             options = _pass_options(cls)
         except Exception as e:  # a broken pass module must not break the listing
-            doc = f"(cannot load: {type(e).__name__}: {e})"
+            doc = f"(cannot load: {_errors.unexpected_error_text(e)})"
         groups.setdefault(_source_group(source), []).append(
             (name, doc or "(no description)", options))
     width = min(max((len(n) for rows in groups.values() for n, _, _ in rows), default=0), 40)
@@ -901,7 +901,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             raise
         sys.stderr.write(
-            f"mlopt: internal error: {type(e).__name__}: {e}\n"
+            f"mlopt: internal error: {_errors.unexpected_error_text(e)}\n"
             "mlopt: note: this is a bug in mlopt or a plugin; rerun with --debug for a traceback\n"
         )
         return EXIT_INTERNAL_ERROR

@@ -51,7 +51,7 @@ from typing import Any
 import numpy as np
 
 from mlopt.backends.progress import stderr_is_terminal
-from mlopt.errors import MloptError, UsageError
+from mlopt.errors import MloptError, UsageError, unexpected_error_text
 from mlopt.plugins import report_plugin_warnings
 
 PROG = "mlopt-run"
@@ -777,9 +777,8 @@ def _error_line(exc: BaseException) -> str:
             return ln
     if isinstance(exc, MloptError | ValueError | OSError) and lines:
         return lines[0]
-    name = type(exc).__name__
-    detail = f"{name}: {lines[0]}" if lines else name
-    return f"internal error ({detail}); this is a bug in mlopt or a plugin, rerun with --traceback"
+    return (f"internal error ({unexpected_error_text(exc)}); this is a bug in mlopt or a plugin, "
+            "rerun with --traceback")
 
 
 _LOCATED = re.compile(r"^\S+:\d+:\d+: error: ")
