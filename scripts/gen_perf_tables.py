@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""Write docs/performance.md's result tables from the committed bench output.
+"""Write the docs' result tables from the committed bench output.
 
 The numbers in the tables are not typed: ``docs/bench/`` holds the output of
-``bench/bench_models.py`` (one file per thread count) and
-``bench/bench_kernels.py``, each starting with the machine line the scripts
-print, and this script renders them into the blocks between
-``<!-- BEGIN <name> -->`` and ``<!-- END <name> -->`` in docs/performance.md:
+``bench/bench_models.py`` (one file per thread count),
+``bench/bench_kernels.py``, ``bench/bench_compile.py`` and
+``bench/bench_cache.py``, each starting with the command and the machine line
+the scripts print, and this script renders them into the blocks between
+``<!-- BEGIN <name> -->`` and ``<!-- END <name> -->`` in docs/performance.md
+(and, for ``cache``, docs/artifacts.md):
 
 * ``models``: model, ORT and mlopt median ms and their ratio at 1 and 2
   threads, mlopt's 2-thread speedup, the geometric means over the light
@@ -13,7 +15,10 @@ print, and this script renders them into the blocks between
 * ``kernels``: the kernels table (``docs/bench/kernels.txt``);
 * ``machine``: the machine line of each file;
 * ``compile``: ``bench/bench_compile.py``'s output before and after the
-  compile-time work (``docs/bench/compile-before.txt``, ``compile.txt``).
+  compile-time work (``docs/bench/compile-before.txt``, ``compile.txt``);
+* ``cache`` (in docs/artifacts.md): cold compile, cache hit and
+  ``mlopt.load`` times and the package size per model, with the machine
+  (``docs/bench/cache.txt``).
 
     python scripts/gen_perf_tables.py           # rewrite the blocks
     python scripts/gen_perf_tables.py --check   # exit 1 if they are out of date
@@ -31,6 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "performance.md"
+ARTIFACTS = ROOT / "docs" / "artifacts.md"
 BENCH = ROOT / "docs" / "bench"
 
 
@@ -137,14 +143,48 @@ def compile_block() -> str:
     return "\n".join(out).rstrip()
 
 
-BLOCKS = {"models": models_table, "kernels": kernels_table, "machine": machine_block, "compile": compile_block}
+def cache_table() -> str:
+    """``bench/bench_cache.py``'s table: cold compile, hit and load seconds,
+    hit / cold and the package size per model."""
+    name = "cache.txt"
+    out = [
+        "| model | cold compile | cache hit | `mlopt.load` | hit / cold | package |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    header = False
+    for line in _lines(name):
+        parts = line.split()
+        if line.startswith("model ") and "cold s" in line:
+            header = True
+        elif header and len(parts) == 8:
+            model, cold, hit, load, hit_cold, _load_cold, package, outputs = parts
+            flag = "" if outputs == "identical" else " (outputs differ)"
+            size = re.sub(r"(?<=\d)(?=[KMG]B$)", " ", package)
+            out.append(f"| {model}{flag} | {cold} s | {hit} s | {load} s | {hit_cold} | {size} |")
+    if not header or len(out) == 2:
+        raise SystemExit(f"gen_perf_tables: no result rows in docs/bench/{name}")
+    out += ["", f"Machine: {machine(name)}."]
+    return "\n".join(out)
 
 
-def render(text: str) -> str:
-    for name, fn in BLOCKS.items():
+# block name -> (the document it is in, what renders it)
+BLOCKS = {
+    "models": (DOC, models_table),
+    "kernels": (DOC, kernels_table),
+    "machine": (DOC, machine_block),
+    "compile": (DOC, compile_block),
+    "cache": (ARTIFACTS, cache_table),
+}
+
+
+def render(text: str, doc: Path = DOC) -> str:
+    """``text`` (the contents of ``doc``) with its blocks rendered again."""
+    for name, (where, fn) in BLOCKS.items():
+        if where != doc:
+            continue
         pat = re.compile(rf"(<!-- BEGIN {name} -->\n)(?:.*?\n)?(<!-- END {name} -->)", re.S)
         if not pat.search(text):
-            raise SystemExit(f"gen_perf_tables: docs/performance.md has no '<!-- BEGIN {name} -->' block")
+            raise SystemExit(f"gen_perf_tables: {doc.relative_to(ROOT)} has no '<!-- BEGIN {name} -->' block")
         text = pat.sub(lambda m: m.group(1) + fn() + "\n" + m.group(2), text)
     return text
 
@@ -153,14 +193,19 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="exit 1 if the blocks are not what the bench output gives")
     args = ap.parse_args(argv)
-    text = DOC.read_text()
-    new = render(text)
-    if args.check:
-        if new != text:
-            print("docs/performance.md's tables differ from docs/bench/ (run scripts/gen_perf_tables.py)", file=sys.stderr)
-            return 1
-        return 0
-    DOC.write_text(new)
+    stale = []
+    for doc in dict.fromkeys(where for where, _ in BLOCKS.values()):
+        text = doc.read_text()
+        new = render(text, doc)
+        if new == text:
+            continue
+        if args.check:
+            stale.append(str(doc.relative_to(ROOT)))
+        else:
+            doc.write_text(new)
+    if stale:
+        print(f"{', '.join(stale)}: tables differ from docs/bench/ (run scripts/gen_perf_tables.py)", file=sys.stderr)
+        return 1
     return 0
 
 
