@@ -1,13 +1,28 @@
 // RUN: mlopt %s --split-input-file -p convert-onnx-to-tensor | filecheck %s
 
-// Conv with bias, pads and strides: the input is padded with insert_slice, the
+// Conv with bias, pads and strides: the input is padded with insert_slices (the
+// data, then the zero strips around it: each element written once), the
 // bias broadcast into the destination; window loops are reductions.
 // CHECK-LABEL: func.func @conv_pads_strides
 // CHECK-SAME: (%{{\w+}}: tensor<1x3x5x5xf32>, %{{\w+}}: tensor<4x3x3x3xf32>, %{{\w+}}: tensor<4xf32>) -> tensor<1x4x3x3xf32>
 // CHECK: %{{\w+}} = tensor.empty() : tensor<1x3x7x7xf32>
-// CHECK-NEXT: %{{\w+}} = arith.constant 0.000000e+00 : f32
-// CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<1x3x7x7xf32>) -> tensor<1x3x7x7xf32>
 // CHECK-NEXT: %{{\w+}} = tensor.insert_slice %{{\w+}} into %{{\w+}}[0, 0, 1, 1] [1, 3, 5, 5] [1, 1, 1, 1] : tensor<1x3x5x5xf32> into tensor<1x3x7x7xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<1x3x1x7xf32>
+// CHECK-NEXT: %{{\w+}} = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<1x3x1x7xf32>) -> tensor<1x3x1x7xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.insert_slice %{{\w+}} into %{{\w+}}[0, 0, 0, 0] [1, 3, 1, 7] [1, 1, 1, 1] : tensor<1x3x1x7xf32> into tensor<1x3x7x7xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<1x3x1x7xf32>
+// CHECK-NEXT: %{{\w+}} = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<1x3x1x7xf32>) -> tensor<1x3x1x7xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.insert_slice %{{\w+}} into %{{\w+}}[0, 0, 6, 0] [1, 3, 1, 7] [1, 1, 1, 1] : tensor<1x3x1x7xf32> into tensor<1x3x7x7xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<1x3x5x1xf32>
+// CHECK-NEXT: %{{\w+}} = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<1x3x5x1xf32>) -> tensor<1x3x5x1xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.insert_slice %{{\w+}} into %{{\w+}}[0, 0, 1, 0] [1, 3, 5, 1] [1, 1, 1, 1] : tensor<1x3x5x1xf32> into tensor<1x3x7x7xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<1x3x5x1xf32>
+// CHECK-NEXT: %{{\w+}} = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<1x3x5x1xf32>) -> tensor<1x3x5x1xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.insert_slice %{{\w+}} into %{{\w+}}[0, 0, 1, 6] [1, 3, 5, 1] [1, 1, 1, 1] : tensor<1x3x5x1xf32> into tensor<1x3x7x7xf32>
 // CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<1x4x3x3xf32>
 // CHECK-NEXT: %{{\w+}} = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d1)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%{{\w+}} : tensor<4xf32>) outs(%{{\w+}} : tensor<1x4x3x3xf32>) {
 // CHECK-NEXT: ^bb0(%{{\w+}}: f32, %{{\w+}}: f32):
@@ -55,9 +70,11 @@ func.func @conv_group_dilation(%x: tensor<1x4x7x7xf32>, %w: tensor<4x2x3x3xf32>)
 // CHECK-LABEL: func.func @conv_same_upper
 // CHECK-SAME: (%{{\w+}}: tensor<1x1x4xf32>, %{{\w+}}: tensor<1x1x2xf32>) -> tensor<1x1x4xf32>
 // CHECK: %{{\w+}} = tensor.empty() : tensor<1x1x5xf32>
-// CHECK-NEXT: %{{\w+}} = arith.constant 0.000000e+00 : f32
-// CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<1x1x5xf32>) -> tensor<1x1x5xf32>
 // CHECK-NEXT: %{{\w+}} = tensor.insert_slice %{{\w+}} into %{{\w+}}[0, 0, 0] [1, 1, 4] [1, 1, 1] : tensor<1x1x4xf32> into tensor<1x1x5xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<1x1x1xf32>
+// CHECK-NEXT: %{{\w+}} = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<1x1x1xf32>) -> tensor<1x1x1xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.insert_slice %{{\w+}} into %{{\w+}}[0, 0, 4] [1, 1, 1] [1, 1, 1] : tensor<1x1x1xf32> into tensor<1x1x5xf32>
 // CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<1x1x4xf32>
 // CHECK-NEXT: %{{\w+}} = arith.constant 0.000000e+00 : f32
 // CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<1x1x4xf32>) -> tensor<1x1x4xf32>
@@ -108,7 +125,8 @@ func.func @conv_transpose(%x: tensor<1x1x3x3xf32>, %w: tensor<1x2x3x3xf32>) -> t
 // subsampling copy (which reads x without padding, past its end), the padded
 // input and the strided generic instead.
 // CHECK-LABEL: func.func @conv_1x1_stride_end_pad
-// CHECK: %[[P:\w+]] = tensor.insert_slice %{{\w+}} into %{{\w+}}[0, 0, 0] [2, 1, 4] [1, 1, 1] : tensor<2x1x4xf32> into tensor<2x1x5xf32>
+// CHECK: %{{\w+}} = tensor.insert_slice %{{\w+}} into %{{\w+}}[0, 0, 0] [2, 1, 4] [1, 1, 1] : tensor<2x1x4xf32> into tensor<2x1x5xf32>
+// CHECK: %[[P:\w+]] = tensor.insert_slice %{{\w+}} into %{{\w+}}[0, 0, 4] [2, 1, 1] [1, 1, 1] : tensor<2x1x1xf32> into tensor<2x1x5xf32>
 // CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4) -> (d0, d3, ((d2 * 2) + d4))>, affine_map<(d0, d1, d2, d3, d4) -> (d1, d3, d4)>, affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2)>], {{.*}} ins(%[[P]], %{{\w+}} : tensor<2x1x5xf32>, tensor<1x1x1xf32>)
 func.func @conv_1x1_stride_end_pad(%x: tensor<2x1x4xf32>, %w: tensor<1x1x1xf32>) -> tensor<2x1x3xf32> {
   %n = "onnx.NoValue"() {value} : () -> none

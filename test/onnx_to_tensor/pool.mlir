@@ -4,9 +4,15 @@
 // CHECK-LABEL: func.func @maxpool_pads
 // CHECK-SAME: (%{{\w+}}: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32>
 // CHECK: %{{\w+}} = tensor.empty() : tensor<1x2x5x5xf32>
-// CHECK-NEXT: %{{\w+}} = arith.constant 0xff800000 : f32
-// CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<1x2x5x5xf32>) -> tensor<1x2x5x5xf32>
 // CHECK-NEXT: %{{\w+}} = tensor.insert_slice %{{\w+}} into %{{\w+}}[0, 0, 1, 1] [1, 2, 4, 4] [1, 1, 1, 1] : tensor<1x2x4x4xf32> into tensor<1x2x5x5xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<1x2x1x5xf32>
+// CHECK-NEXT: %{{\w+}} = arith.constant 0xff800000 : f32
+// CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<1x2x1x5xf32>) -> tensor<1x2x1x5xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.insert_slice %{{\w+}} into %{{\w+}}[0, 0, 0, 0] [1, 2, 1, 5] [1, 1, 1, 1] : tensor<1x2x1x5xf32> into tensor<1x2x5x5xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<1x2x4x1xf32>
+// CHECK-NEXT: %{{\w+}} = arith.constant 0xff800000 : f32
+// CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<1x2x4x1xf32>) -> tensor<1x2x4x1xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.insert_slice %{{\w+}} into %{{\w+}}[0, 0, 1, 0] [1, 2, 4, 1] [1, 1, 1, 1] : tensor<1x2x4x1xf32> into tensor<1x2x5x5xf32>
 // CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<1x2x2x2xf32>
 // CHECK-NEXT: %{{\w+}} = arith.constant 0xff800000 : f32
 // CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
@@ -28,9 +34,15 @@ func.func @maxpool_pads(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32> {
 // CHECK-LABEL: func.func @maxpool_ceil
 // CHECK-SAME: (%{{\w+}}: tensor<1x1x5x5xf32>) -> tensor<1x1x3x3xf32>
 // CHECK: %{{\w+}} = tensor.empty() : tensor<1x1x6x6xf32>
-// CHECK-NEXT: %{{\w+}} = arith.constant 0xff800000 : f32
-// CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<1x1x6x6xf32>) -> tensor<1x1x6x6xf32>
 // CHECK-NEXT: %{{\w+}} = tensor.insert_slice %{{\w+}} into %{{\w+}}[0, 0, 0, 0] [1, 1, 5, 5] [1, 1, 1, 1] : tensor<1x1x5x5xf32> into tensor<1x1x6x6xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<1x1x1x6xf32>
+// CHECK-NEXT: %{{\w+}} = arith.constant 0xff800000 : f32
+// CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<1x1x1x6xf32>) -> tensor<1x1x1x6xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.insert_slice %{{\w+}} into %{{\w+}}[0, 0, 5, 0] [1, 1, 1, 6] [1, 1, 1, 1] : tensor<1x1x1x6xf32> into tensor<1x1x6x6xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<1x1x5x1xf32>
+// CHECK-NEXT: %{{\w+}} = arith.constant 0xff800000 : f32
+// CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<1x1x5x1xf32>) -> tensor<1x1x5x1xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.insert_slice %{{\w+}} into %{{\w+}}[0, 0, 0, 5] [1, 1, 5, 1] [1, 1, 1, 1] : tensor<1x1x5x1xf32> into tensor<1x1x6x6xf32>
 // CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<1x1x3x3xf32>
 // CHECK-NEXT: %{{\w+}} = arith.constant 0xff800000 : f32
 // CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xf32>
@@ -52,9 +64,23 @@ func.func @maxpool_ceil(%x: tensor<1x1x5x5xf32>) -> tensor<1x1x3x3xf32> {
 // CHECK-LABEL: func.func @avgpool_exclude_pad
 // CHECK-SAME: (%{{\w+}}: tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xf32>
 // CHECK: %{{\w+}} = tensor.empty() : tensor<1x1x5x5xf32>
-// CHECK-NEXT: %{{\w+}} = arith.constant 0.000000e+00 : f32
-// CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<1x1x5x5xf32>) -> tensor<1x1x5x5xf32>
 // CHECK-NEXT: %{{\w+}} = tensor.insert_slice %{{\w+}} into %{{\w+}}[0, 0, 1, 1] [1, 1, 3, 3] [1, 1, 1, 1] : tensor<1x1x3x3xf32> into tensor<1x1x5x5xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<1x1x1x5xf32>
+// CHECK-NEXT: %{{\w+}} = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<1x1x1x5xf32>) -> tensor<1x1x1x5xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.insert_slice %{{\w+}} into %{{\w+}}[0, 0, 0, 0] [1, 1, 1, 5] [1, 1, 1, 1] : tensor<1x1x1x5xf32> into tensor<1x1x5x5xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<1x1x1x5xf32>
+// CHECK-NEXT: %{{\w+}} = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<1x1x1x5xf32>) -> tensor<1x1x1x5xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.insert_slice %{{\w+}} into %{{\w+}}[0, 0, 4, 0] [1, 1, 1, 5] [1, 1, 1, 1] : tensor<1x1x1x5xf32> into tensor<1x1x5x5xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<1x1x3x1xf32>
+// CHECK-NEXT: %{{\w+}} = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<1x1x3x1xf32>) -> tensor<1x1x3x1xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.insert_slice %{{\w+}} into %{{\w+}}[0, 0, 1, 0] [1, 1, 3, 1] [1, 1, 1, 1] : tensor<1x1x3x1xf32> into tensor<1x1x5x5xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<1x1x3x1xf32>
+// CHECK-NEXT: %{{\w+}} = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<1x1x3x1xf32>) -> tensor<1x1x3x1xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.insert_slice %{{\w+}} into %{{\w+}}[0, 0, 1, 4] [1, 1, 3, 1] [1, 1, 1, 1] : tensor<1x1x3x1xf32> into tensor<1x1x5x5xf32>
 // CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<1x1x3x3xf32>
 // CHECK-NEXT: %{{\w+}} = arith.constant 0.000000e+00 : f32
 // CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xf32>
@@ -83,9 +109,23 @@ func.func @avgpool_exclude_pad(%x: tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xf32> {
 // CHECK-LABEL: func.func @avgpool_include_pad
 // CHECK-SAME: (%{{\w+}}: tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xf32>
 // CHECK: %{{\w+}} = tensor.empty() : tensor<1x1x5x5xf32>
-// CHECK-NEXT: %{{\w+}} = arith.constant 0.000000e+00 : f32
-// CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<1x1x5x5xf32>) -> tensor<1x1x5x5xf32>
 // CHECK-NEXT: %{{\w+}} = tensor.insert_slice %{{\w+}} into %{{\w+}}[0, 0, 1, 1] [1, 1, 3, 3] [1, 1, 1, 1] : tensor<1x1x3x3xf32> into tensor<1x1x5x5xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<1x1x1x5xf32>
+// CHECK-NEXT: %{{\w+}} = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<1x1x1x5xf32>) -> tensor<1x1x1x5xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.insert_slice %{{\w+}} into %{{\w+}}[0, 0, 0, 0] [1, 1, 1, 5] [1, 1, 1, 1] : tensor<1x1x1x5xf32> into tensor<1x1x5x5xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<1x1x1x5xf32>
+// CHECK-NEXT: %{{\w+}} = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<1x1x1x5xf32>) -> tensor<1x1x1x5xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.insert_slice %{{\w+}} into %{{\w+}}[0, 0, 4, 0] [1, 1, 1, 5] [1, 1, 1, 1] : tensor<1x1x1x5xf32> into tensor<1x1x5x5xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<1x1x3x1xf32>
+// CHECK-NEXT: %{{\w+}} = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<1x1x3x1xf32>) -> tensor<1x1x3x1xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.insert_slice %{{\w+}} into %{{\w+}}[0, 0, 1, 0] [1, 1, 3, 1] [1, 1, 1, 1] : tensor<1x1x3x1xf32> into tensor<1x1x5x5xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<1x1x3x1xf32>
+// CHECK-NEXT: %{{\w+}} = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<1x1x3x1xf32>) -> tensor<1x1x3x1xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.insert_slice %{{\w+}} into %{{\w+}}[0, 0, 1, 4] [1, 1, 3, 1] [1, 1, 1, 1] : tensor<1x1x3x1xf32> into tensor<1x1x5x5xf32>
 // CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<1x1x3x3xf32>
 // CHECK-NEXT: %{{\w+}} = arith.constant 0.000000e+00 : f32
 // CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xf32>

@@ -84,8 +84,22 @@ def pad_input(
         x = em.extract_slice(x, [0] * len(shape), [*shape[:2], *keep])
     if all(p == 0 for p in pb) and tuple(needed) == tuple(keep):
         return x
-    out = em.filled((*shape[:2], *needed), elt_of(x), value)
-    return em.insert_slice(x, out, [0, 0, *pb], [*shape[:2], *keep])
+    # the data first, then the border strips: each element is written once
+    # (filling the whole buffer and then overwriting its interior with the data
+    # wrote most of it twice)
+    e = elt_of(x)
+    out = em.insert_slice(x, em.empty((*shape[:2], *needed), e), [0, 0, *pb], [*shape[:2], *keep])
+    for i in range(len(sp)):
+        after = needed[i] - pb[i] - keep[i]
+        for start, size in ((0, pb[i]), (pb[i] + keep[i], after)):
+            if size <= 0:
+                continue
+            # dims before i: the data's range (their border strips cover the
+            # rest); dim i: the strip; dims after i: their whole extent
+            offs = [0, 0, *pb[:i], start, *[0] * (len(sp) - i - 1)]
+            sizes = [*shape[:2], *keep[:i], size, *needed[i + 1 :]]
+            out = em.insert_slice(em.filled(sizes, e, value), out, offs, sizes)
+    return out
 
 
 def window_params(em: Emitter, op, rank: int, kernel: Sequence[int]):
