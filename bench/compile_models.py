@@ -15,6 +15,13 @@ two sizes so that linear growth of the compile time can be checked:
   Add residual, LayerNormalization, 2-layer MLP (128 -> 512 -> 128, Relu:
   Gelu is opset 20), Add residual, LayerNormalization. Default 2 and 8
   layers (4x the nodes).
+* ``dwsep_cnn``: a MobileNet-v1-style depthwise-separable CNN on float
+  [1, 3, 224, 224]: a 3x3/2 stem to 32 channels, then 7 blocks of depthwise
+  3x3 (``group`` = channels; stride 2 where the channels double) and
+  pointwise 1x1 convolutions, each with bias and Relu6 (``Clip`` 0..6), up to
+  512 channels at 14x14, GlobalAveragePool, Flatten and Gemm to 1000 classes.
+  Its weights are He-scaled (normal * sqrt(2 / fan-in)) so activations stay
+  O(1) through the blocks.
 
 Weights are ``np.random.default_rng(seed)`` normal * 0.1 (LayerNormalization
 scales 1 + normal * 0.1); opset 17, IR version 8. The sequence length /
@@ -53,7 +60,7 @@ MODELS = (
     "transformer_l8",
 )
 
-_PATTERN = re.compile(r"^(gru_tagger|lstm_classifier)_s(\d+)$|^(transformer)_l(\d+)$")
+_PATTERN = re.compile(r"^(gru_tagger|lstm_classifier)_s(\d+)$|^(transformer)_l(\d+)$|^(dwsep_cnn)$")
 
 
 class _Builder:
@@ -170,15 +177,48 @@ def transformer(layers: int, seq: int = 32, d: int = 128, heads: int = 4, mlp: i
     )
 
 
+def dwsep_cnn(seed: int = SEED) -> onnx.ModelProto:
+    b = _Builder(seed)
+
+    def conv(x: str, c_in: int, c_out: int, k: int, stride: int, group: int = 1) -> str:
+        fan_in = c_in // group * k * k
+        w = (b.rng.standard_normal((c_out, c_in // group, k, k)) * np.sqrt(2.0 / fan_in)).astype(np.float32)
+        bias = (b.rng.standard_normal(c_out) * 0.1).astype(np.float32)
+        y = b.op1("Conv", [x, b.const("W", w), b.const("B", bias)], kernel_shape=[k, k],
+                  strides=[stride, stride], pads=[k // 2] * 4, group=group)
+        return b.op1("Clip", [y, lo, hi])
+
+    lo = b.const("zero", np.array(0.0, np.float32))
+    hi = b.const("six", np.array(6.0, np.float32))
+    x = conv("x", 3, 32, 3, 2)
+    c = 32
+    for c_out, stride in ((64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2), (512, 1)):
+        x = conv(x, c, c, 3, stride, group=c)  # depthwise
+        x = conv(x, c, c_out, 1, 1)  # pointwise
+        c = c_out
+    x = b.op1("Flatten", [b.op1("GlobalAveragePool", [x])], axis=1)
+    w = (b.rng.standard_normal((1000, c)) * np.sqrt(1.0 / c)).astype(np.float32)
+    y = b.op1("Gemm", [x, b.const("fc_W", w), b.weight("fc_B", (1000,))], transB=1)
+    b.nodes.append(helper.make_node("Identity", [y], ["y"], name="Identity_out"))
+    return b.model(
+        "dwsep_cnn",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 224, 224])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 1000])],
+    )
+
+
 def is_model(name: str) -> bool:
     return _PATTERN.match(name) is not None
 
 
 def build(name: str) -> onnx.ModelProto:
-    """The model called ``name`` (``gru_tagger_s<S>``, ``lstm_classifier_s<S>``, ``transformer_l<L>``)."""
+    """The model called ``name`` (``gru_tagger_s<S>``, ``lstm_classifier_s<S>``, ``transformer_l<L>``,
+    ``dwsep_cnn``)."""
     m = _PATTERN.match(name)
     if m is None:
         raise KeyError(f"unknown compile-bench model {name!r}")
+    if m.group(5):
+        return dwsep_cnn()
     if m.group(3):
         return transformer(int(m.group(4)))
     size = int(m.group(2))
