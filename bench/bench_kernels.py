@@ -133,6 +133,19 @@ def eltwise(n=1 << 20):
     )
 
 
+def reduce_rows(rows=512, n=1000):
+    """ReduceSum over the last axis (a contiguous reduction per row)."""
+    axes = helper.make_tensor("axes", onnx.TensorProto.INT64, [1], [-1])
+    return _model(
+        [helper.make_node("ReduceSum", ["x", "axes"], ["y"], keepdims=0)],
+        [_vi("x", (rows, n))], [_vi("y", (rows,))], [axes],
+    )
+
+
+def softmax(rows=512, n=1000):
+    return _model([helper.make_node("Softmax", ["x"], ["y"], axis=-1)], [_vi("x", (rows, n))], [_vi("y", (rows, n))])
+
+
 KERNELS = {
     "matmul": matmul,
     "matmul512": matmul512,
@@ -144,6 +157,8 @@ KERNELS = {
     "conv_rgb": conv_rgb,
     "maxpool_pad": maxpool_pad,
     "eltwise": eltwise,
+    "reduce_rows": reduce_rows,
+    "softmax": softmax,
 }
 
 

@@ -25,7 +25,7 @@ from xdsl.dialects import affine, arith, func
 from xdsl.dialects.builtin import IntegerAttr, i64
 from mlopt import make_context
 from mlopt.frontends.onnx import import_model
-from mlopt.passes.pipelines import stages_from, kernels_for, linalg_to_affine_for
+from mlopt.passes.pipelines import stages_from, sized_stages
 from mlopt.backends.runtime import _parsed_pipeline, compile_model
 import llvmlite.binding as llvm
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent.parent / "bench"))
@@ -38,7 +38,7 @@ module = import_model(onnx.load(str(path)))
 ctx = make_context()
 for st, text in stages_from("onnx"):
     if st == "affine-to-llvm": break
-    text = {"kernels": kernels_for(None, threads), "linalg-to-affine": linalg_to_affine_for(threads)}.get(st, text)
+    text = sized_stages(None, threads).get(st, text)
     _parsed_pipeline(text).apply(ctx, module)
 entry = [f for f in module.ops if isinstance(f, func.FuncOp) and f.body.blocks][0]
 decl = func.FuncOp.external("__probe", [i64], [])

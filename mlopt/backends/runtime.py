@@ -476,7 +476,7 @@ class CompiledModel:
         progress: Any = None,
     ) -> ModuleOp:
         from mlopt import make_context
-        from mlopt.passes.pipelines import OPT_STAGES, kernels_for, linalg_to_affine_for, stages_from
+        from mlopt.passes.pipelines import OPT_STAGES, sized_stages, stages_from
 
         ctx = make_context()
         level = "onnx" if self._level == "onnx-model" else self._level
@@ -487,10 +487,7 @@ class CompiledModel:
             stages = stages_from(level)
             if self.opt_level < 2:  # IR-level loop optimisations only at -O2/-O3
                 stages = [(name, text) for name, text in stages if name not in OPT_STAGES]
-            sized = {
-                "kernels": kernels_for(self.target_cpu, self.num_threads),
-                "linalg-to-affine": linalg_to_affine_for(self.num_threads if self.opt_level >= 2 else 1),
-            }
+            sized = sized_stages(self.target_cpu, self.num_threads, optimise=self.opt_level >= 2)
             stages = [(name, sized.get(name, text)) for name, text in stages]
         if at_call:  # compiled inside a call: onnx.reference stays off the run path
             stages = [(name, _no_reference(text)) for name, text in stages]

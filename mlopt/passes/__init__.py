@@ -43,6 +43,7 @@ _PASSES: dict[str, str] = {
     "linalg-interchange": "affine_opt:LinalgInterchangePass",
     "linalg-fuse-elementwise": "fusion:LinalgFuseElementwisePass",
     "fp-contract": "affine_opt.contract:FpContractPass",
+    "affine-vectorize-reductions": "affine_opt.reductions:AffineVectorizeReductionsPass",
     "linalg-collapse-dims": "affine_opt.collapse:LinalgCollapseDimsPass",
     "linalg-contraction-to-vector": "kernels:LinalgContractionToVectorPass",
     "outline-parallel-loops": "kernels.parallel:OutlineParallelLoopsPass",

@@ -34,7 +34,11 @@ KERNELS = "linalg-contraction-to-vector"
 # kernels' affine.min tile origins are not affine dimensions there)
 LINALG_TO_AFFINE = "convert-linalg-to-affine"
 LEGALIZE_AFFINE = "legalize-affine-indices"
-TENSOR_TO_AFFINE = f"{LINALG_TO_AFFINE},{LEGALIZE_AFFINE}"
+# the scalar reductions left by linalg-to-affine as vector code (-O2/-O3 only;
+# the runtime sizes it for the target: see linalg_to_affine_for)
+REDUCTIONS = "affine-vectorize-reductions"
+TENSOR_TO_AFFINE = f"{LINALG_TO_AFFINE},{REDUCTIONS},{LEGALIZE_AFFINE}"
+TENSOR_TO_AFFINE_NO_OPT = f"{LINALG_TO_AFFINE},{LEGALIZE_AFFINE}"
 AFFINE_TO_LLVM = ",".join(
     [
         "lower-index-checks",  # before outlining: the status buffer is captured like any buffer
@@ -83,14 +87,21 @@ def _join(stages: list[tuple[str, str]]) -> str:
 
 
 def _without_opt(stages: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    return [(name, text) for name, text in stages if name not in OPT_STAGES]
+    return [
+        (name, TENSOR_TO_AFFINE_NO_OPT if text == TENSOR_TO_AFFINE else text)
+        for name, text in stages
+        if name not in OPT_STAGES
+    ]
 
 
-def linalg_to_affine_for(threads: int = 1) -> str:
-    """The linalg-to-affine stage with large elementwise nests split over ``threads``."""
-    if threads <= 1:
-        return TENSOR_TO_AFFINE
-    return f"{LINALG_TO_AFFINE}{{threads={threads}}},{LEGALIZE_AFFINE}"
+def linalg_to_affine_for(threads: int = 1, vector_width: int | None = None) -> str:
+    """The linalg-to-affine stage with large elementwise nests split over
+    ``threads``, and with reductions vectorised ``vector_width`` lanes wide
+    (None: not vectorised, as at -O0/-O1)."""
+    lower = LINALG_TO_AFFINE if threads <= 1 else f"{LINALG_TO_AFFINE}{{threads={threads}}}"
+    if vector_width is None:
+        return f"{lower},{LEGALIZE_AFFINE}"
+    return f"{lower},{REDUCTIONS}{{vector-width={vector_width}}},{LEGALIZE_AFFINE}"
 
 
 def kernels_for(target_cpu: str | None, threads: int = 1) -> str:
@@ -101,6 +112,21 @@ def kernels_for(target_cpu: str | None, threads: int = 1) -> str:
     vs = vector_shape(target_cpu)
     extra = f" threads={threads}" if threads > 1 else ""
     return f"{KERNELS}{{vector-width={vs.lanes} registers={vs.registers}{extra}}}"
+
+
+def sized_stages(target_cpu: str | None = None, threads: int = 1, optimise: bool = True) -> dict[str, str]:
+    """The texts of the stages that depend on the target and the thread count
+    (stage name -> pipeline text), as the runtime compiles: kernels and
+    vectorised reductions for ``target_cpu``'s vector width (None: this
+    machine) when ``optimise`` (-O2/-O3), work split over ``threads``."""
+    if not optimise:
+        return {"linalg-to-affine": linalg_to_affine_for()}
+    from mlopt.backends.llvm.target import vector_shape
+
+    return {
+        "kernels": kernels_for(target_cpu, threads),
+        "linalg-to-affine": linalg_to_affine_for(threads, vector_shape(target_cpu).lanes),
+    }
 
 
 ONNX_TO_LLVM = _join(stages_from("onnx"))

@@ -26,7 +26,7 @@ import pytest
 
 import mlopt
 from mlopt.data import digits_model_path, digits_samples_path
-from mlopt.passes.pipelines import OPT_STAGES, kernels_for, linalg_to_affine_for, stages_from
+from mlopt.passes.pipelines import OPT_STAGES, sized_stages, stages_from
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from realistic_models import light_models  # noqa: E402
@@ -58,7 +58,7 @@ def lower_levels(model: onnx.ModelProto | str, input_shapes=None) -> dict[str, s
     (-O3, kernels sized for this machine, ``THREADS`` threads)."""
     module = mlopt.import_onnx(model, input_shapes=input_shapes)
     ctx = mlopt.make_context()
-    sized = {"kernels": kernels_for(None, THREADS), "linalg-to-affine": linalg_to_affine_for(THREADS)}
+    sized = sized_stages(None, THREADS)
     texts: dict[str, str] = {}
     for stage, text in stages_from("onnx"):
         assert stage not in OPT_STAGES or stage in ("tensor-opt", "kernels")
