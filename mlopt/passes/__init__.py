@@ -44,6 +44,7 @@ _PASSES: dict[str, str] = {
     "linalg-fuse-elementwise": "fusion:LinalgFuseElementwisePass",
     "fp-contract": "affine_opt.contract:FpContractPass",
     "affine-vectorize-reductions": "affine_opt.reductions:AffineVectorizeReductionsPass",
+    "math-approximate-exp": "math_approx:MathApproximateExpPass",
     "linalg-collapse-dims": "affine_opt.collapse:LinalgCollapseDimsPass",
     "linalg-contraction-to-vector": "kernels:LinalgContractionToVectorPass",
     "outline-parallel-loops": "kernels.parallel:OutlineParallelLoopsPass",

@@ -37,7 +37,10 @@ LEGALIZE_AFFINE = "legalize-affine-indices"
 # the scalar reductions left by linalg-to-affine as vector code (-O2/-O3 only;
 # the runtime sizes it for the target: see linalg_to_affine_for)
 REDUCTIONS = "affine-vectorize-reductions"
-TENSOR_TO_AFFINE = f"{LINALG_TO_AFFINE},{REDUCTIONS},{LEGALIZE_AFFINE}"
+# f32 exp as a polynomial the loop vectoriser can widen (llvm.exp is a libm call
+# per element): -O2/-O3 only, like the reductions
+EXP = "math-approximate-exp"
+TENSOR_TO_AFFINE = f"{LINALG_TO_AFFINE},{EXP},{REDUCTIONS},{LEGALIZE_AFFINE}"
 TENSOR_TO_AFFINE_NO_OPT = f"{LINALG_TO_AFFINE},{LEGALIZE_AFFINE}"
 AFFINE_TO_LLVM = ",".join(
     [
@@ -97,11 +100,11 @@ def _without_opt(stages: list[tuple[str, str]]) -> list[tuple[str, str]]:
 def linalg_to_affine_for(threads: int = 1, vector_width: int | None = None) -> str:
     """The linalg-to-affine stage with large elementwise nests split over
     ``threads``, and with reductions vectorised ``vector_width`` lanes wide
-    (None: not vectorised, as at -O0/-O1)."""
+    and f32 exp as a polynomial (None: neither, as at -O0/-O1)."""
     lower = LINALG_TO_AFFINE if threads <= 1 else f"{LINALG_TO_AFFINE}{{threads={threads}}}"
     if vector_width is None:
         return f"{lower},{LEGALIZE_AFFINE}"
-    return f"{lower},{REDUCTIONS}{{vector-width={vector_width}}},{LEGALIZE_AFFINE}"
+    return f"{lower},{EXP},{REDUCTIONS}{{vector-width={vector_width}}},{LEGALIZE_AFFINE}"
 
 
 def kernels_for(target_cpu: str | None, threads: int = 1) -> str:

@@ -29,9 +29,11 @@ vector width (so results do not depend on the thread count or on LLVM):
   change the result).
 
 Only loops with a constant trip count of at least ``2 * vector-width``,
-memrefs of identity layout and bodies of loads and f32 arithmetic
-(``addf subf mulf divf maximumf minimumf``) are rewritten; anything else is
-left as it is.
+memrefs of identity layout and bodies of f32 loads, constants and lane-wise
+ops on f32/i32 (arith's float and integer arithmetic, bitcasts,
+``math.floor/absf/sqrt``: what ``math-approximate-exp`` leaves of an exp) are
+rewritten; anything else is left as it is (xDSL's ``arith.fptosi``/``sitofp``
+and ``llvm.fcmp`` take no vectors).
 """
 
 from __future__ import annotations
@@ -39,12 +41,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects import affine, arith, vector
+from xdsl.dialects import affine, arith, math, vector
 from xdsl.dialects.builtin import (
     AffineMapAttr,
     Float32Type,
     FloatAttr,
     IndexType,
+    IntegerType,
     MemRefType,
     ModuleOp,
     NoneAttr,
@@ -57,7 +60,14 @@ from xdsl.rewriter import InsertPoint, Rewriter
 
 F32 = Float32Type()
 
-_ELEMENTWISE = (arith.AddfOp, arith.SubfOp, arith.MulfOp, arith.DivfOp, arith.MaximumfOp, arith.MinimumfOp)
+#: ops of a body that have a lane-wise vector form with the same semantics
+_ELEMENTWISE = (
+    arith.AddfOp, arith.SubfOp, arith.MulfOp, arith.DivfOp, arith.MaximumfOp, arith.MinimumfOp, arith.NegfOp,
+    arith.AddiOp, arith.SubiOp, arith.MuliOp, arith.ShLIOp, arith.ShRSIOp, arith.AndIOp, arith.OrIOp,
+    arith.BitcastOp, math.FloorOp, math.AbsFOp, math.SqrtOp,
+)  # fmt: skip
+#: scalar types a body value may have (its vector form has the same element type)
+_SCALARS = (Float32Type(), IntegerType(32))
 #: combiner -> (identity, vector.reduction kind)
 _COMBINERS: dict[type, tuple[float, vector.CombiningKindFlag]] = {
     arith.AddfOp: (-0.0, vector.CombiningKindFlag.ADD),
@@ -154,7 +164,10 @@ def _match(loop: affine.ForOp) -> _Reduction | None:
             if where is None:
                 return None
             loads = loads or where == "last"
-        elif not isinstance(op, _ELEMENTWISE) or op.results[0].type != F32:
+        elif isinstance(op, arith.ConstantOp):
+            if op.result.type not in _SCALARS:
+                return None
+        elif not isinstance(op, _ELEMENTWISE) or any(r.type not in _SCALARS for r in op.results):
             return None
     if not loads:
         return None
@@ -175,9 +188,9 @@ class _Emitter:
         Rewriter.insert_op(op, InsertPoint.before(self.before))
         return op
 
-    def splat(self, value: SSAValue) -> SSAValue:
+    def splat(self, value: SSAValue, vtype: VectorType | None = None) -> SSAValue:
         if value not in self._splats:
-            self._splats[value] = self.add(vector.BroadcastOp(value, self.vtype)).results[0]
+            self._splats[value] = self.add(vector.BroadcastOp(value, vtype or self.vtype)).results[0]
         return self._splats[value]
 
 
@@ -207,12 +220,16 @@ def _vector_body(
         def vec(v: SSAValue) -> SSAValue:
             if v in env:
                 return env[v]
+            vt = VectorType(v.type, [lanes])
             if v in scalar:
-                return put(vector.BroadcastOp(scalar[v], vtype)).results[0]
-            return outer.splat(v)  # defined above the loop
+                env[v] = put(vector.BroadcastOp(scalar[v], vt)).results[0]
+                return env[v]
+            return outer.splat(v, vt)  # defined above the loop
 
         for op in list(loop_block.ops)[:-1]:
-            if isinstance(op, affine.LoadOp):
+            if isinstance(op, arith.ConstantOp):  # invariant: broadcast where used
+                scalar[op.result] = put(op.clone()).results[0]
+            elif isinstance(op, affine.LoadOp):
                 operands = [start if v == iv else v for v in op.indices]
                 if _iv_position(op, iv) == "none":
                     new = put(affine.LoadOp(op.memref, operands, op.map, F32))
@@ -230,8 +247,9 @@ def _vector_body(
                                          properties=dict(op.properties)))
                 out.append(new.results[0])
             else:
-                new = put(type(op).build(operands=[vec(v) for v in op.operands], result_types=[vtype],
-                                         properties=dict(op.properties)))
+                types = [VectorType(r.type, [lanes]) for r in op.results]
+                new = put(type(op).build(operands=[vec(v) for v in op.operands], result_types=types,
+                                         properties=dict(op.properties), attributes=dict(op.attributes)))
                 env[op.results[0]] = new.results[0]
     return out
 

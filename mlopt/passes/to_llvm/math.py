@@ -119,8 +119,15 @@ def _lower(op: Operation, args: list[SSAValue], ops: list[Operation]) -> SSAValu
         ops.append(new)
         return new.results[0]
 
+    if t is math.AbsFOp and isinstance(typ, VectorType):  # typed name: see below
+        return add(intrinsic(f"llvm.fabs.{type_suffix(typ)}", args, typ))
     if t is math.AbsFOp:
         return add(llvm.FAbsOp(args[0], typ, _fastmath(op)))
+    if t in _UNARY_INTR_OPS and isinstance(typ, VectorType):
+        # by its typed name: xDSL's translation declares llvm.floor & co. without
+        # the type suffix, so a scalar and a vector use clash (docs/upstream.md)
+        name = _UNARY_INTR_OPS[t].name.replace("llvm.intr.", "llvm.")
+        return add(intrinsic(f"{name}.{type_suffix(typ)}", args, typ))
     if t in _UNARY_INTR_OPS:
         return add(_UNARY_INTR_OPS[t](args[0], _fastmath(op)))
     if t in _BINARY_INTR_OPS:
