@@ -355,12 +355,6 @@ def _lower(op: Operation, args: list[SSAValue], b: _Builder) -> list[SSAValue] |
             pred = op.predicate.value.data
             if pred in (0, 15):  # "false" / "true": no comparison needed
                 return [b.add(llvm.ConstantOp(IntegerAttr(1 if pred else 0, 1), IntegerType(1)))]
-            if isinstance(args[0].type, VectorType):  # FCmpOp() types it i1 even on vectors (docs/upstream.md)
-                return [b.add(llvm.FCmpOp.build(
-                    operands=[args[0], args[1]],
-                    result_types=[VectorType(IntegerType(1), args[0].type.get_shape())],
-                    properties={"predicate": IntegerAttr(pred, i64)},
-                ))]
             return [b.add(llvm.FCmpOp(args[0], args[1], IntegerAttr(pred, i64)))]
         case arith.SelectOp():
             return [b.add(llvm.SelectOp(args[0], args[1], args[2]))]
