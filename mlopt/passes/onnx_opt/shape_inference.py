@@ -181,11 +181,26 @@ def _bool_same(c: _Ctx) -> list[Result]:
     return [(c.shape(0), i1)]
 
 
-@shape_fn("Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Sum", "Mean", "Mod", "PRelu",
+@shape_fn("Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Sum", "Mean", "Mod",
           "BitShift", "BitwiseAnd", "BitwiseOr", "BitwiseXor")
 def _elementwise(c: _Ctx) -> list[Result]:
     shapes = [c.shape(i) for i in range(len(c.operands))]
     return [(broadcast(*shapes), c.et(0))]
+
+
+@shape_fn("PRelu")
+def _prelu(c: _Ctx) -> list[Result]:
+    """ONNX broadcasts the slope unidirectionally: the result has X's shape,
+    also where the slope has more (size-1) dimensions ([] with slope [1] is
+    [], as onnx's inference says). A slope that does not broadcast to X is
+    taken multidirectionally, as onnxruntime does."""
+    x, slope = c.shape(0), c.shape(1)
+    both = broadcast(x, slope)
+    if x is not None and both is not None:
+        lead = len(both) - len(x)
+        if all(d == 1 for d in both[:lead]) and list(both[lead:]) == list(x):
+            return [(x, c.et(0))]
+    return [(both, c.et(0))]
 
 
 @shape_fn("Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual", "And", "Or", "Xor")

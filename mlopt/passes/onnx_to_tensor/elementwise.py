@@ -431,10 +431,16 @@ for _name, _fn in _ARITH.items():
 
 @lowering("PRelu", honours=())
 def lower_prelu(em: Emitter, op):
-    def f(b: Body, x, s, e, k):
-        return b.select(b.cmp("lt", x, b.const(0, e), k), b.mul(x, s, k), x)
-
-    return _binary(em, op, f)
+    x, slope = op.operands[0], op.operands[1]
+    e = elt_of(x)
+    k = kind_of(e)
+    out, ss = em.out_shape(), em.shape(slope)
+    if len(ss) > len(out):  # unidirectional: leading size-1 dims of the slope go
+        slope = em.reshape(slope, ss[len(ss) - len(out) :])
+    return map_elementwise(
+        em, [x, slope], em.out_elt(),
+        lambda b, xv, sv: b.select(b.cmp("lt", xv, b.const(0, e), k), b.mul(xv, sv, k), xv),
+    )
 
 
 @lowering("BitShift", honours=("direction",))
