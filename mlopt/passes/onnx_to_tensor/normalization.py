@@ -63,8 +63,11 @@ def lower_batchnorm(em: Emitter, op):
     )
 
 
-def _normalize(em: Emitter, x, axes, eps):
-    """(x - mean) * rsqrt(var + eps) over ``axes`` (keepdims); also mean, invstd."""
+def _normalize(em: Emitter, x, axes, eps, eps_after_sqrt: bool = False):
+    """(x - mean) * rsqrt(var + eps) over ``axes`` (keepdims); also mean, invstd.
+    With ``eps_after_sqrt`` the inverse is 1 / (sqrt(var) + eps), as in
+    MeanVarianceNormalization's function body (the two differ by ~eps/(2 var)
+    relatively, which shows when the variance is within a few hundred eps)."""
     shape = em.shape(x)
     e = elt_of(x)
     k = kind_of(e)
@@ -75,10 +78,14 @@ def _normalize(em: Emitter, x, axes, eps):
     sq, _ = reduce_generic(
         em, cen, axes, True, 0, lambda b, v, acc: b.add_(acc, v, k), pre=lambda b, v: b.add(arith.MulfOp(v, v))
     )
-    inv = map_elementwise(
-        em, [sq], e,
-        lambda b, v: b.add(math.RsqrtOp(b.add(arith.AddfOp(b.add(arith.DivfOp(v, b.const(n, e))), b.const(eps, e))))),
-    )
+    def inverse(b: Body, v):
+        var = b.add(arith.DivfOp(v, b.const(n, e)))
+        if eps_after_sqrt:
+            std = b.add(arith.AddfOp(b.add(math.SqrtOp(var)), b.const(eps, e)))
+            return b.add(arith.DivfOp(b.const(1.0, e), std))
+        return b.add(math.RsqrtOp(b.add(arith.AddfOp(var, b.const(eps, e)))))
+
+    inv = map_elementwise(em, [sq], e, inverse)
     return cen, mean, inv
 
 
@@ -199,7 +206,7 @@ def lower_mvn(em: Emitter, op):
     axes = em.attr("axes") or [0, 2, 3]
     axes = sorted({norm_axis(em, a, rank) for a in axes})
     e = elt_of(x)
-    cen, _, inv = _normalize(em, x, axes, 1e-9)
+    cen, _, inv = _normalize(em, x, axes, 1e-9, eps_after_sqrt=True)
     return map_elementwise(em, [cen, inv], e, lambda b, cv, iv: b.add(arith.MulfOp(cv, iv)))
 
 
