@@ -107,7 +107,8 @@ func.func @reduce_l2(%x: tensor<2x3xf32>) -> tensor<2xf32> {
 
 // -----
 
-// Softmax (opset 13): max, exp(x - max), sum, divide along one axis.
+// Softmax (opset 13): max, exp(x - max) once into a buffer, its sum, the
+// row's reciprocal, then a multiply along one axis.
 // CHECK-LABEL: func.func @softmax
 // CHECK-SAME: (%{{\w+}}: tensor<2x3xf32>) -> tensor<2x3xf32>
 // CHECK: %{{\w+}} = tensor.empty() : tensor<2xf32>
@@ -120,26 +121,32 @@ func.func @reduce_l2(%x: tensor<2x3xf32>) -> tensor<2xf32> {
 // CHECK-NEXT: } -> tensor<2xf32>
 // CHECK-NEXT: %{{\w+}} = tensor.expand_shape %{{\w+}} [[0 : i64, 1 : i64]] output_shape [2, 1] : tensor<2xf32> into tensor<2x1xf32>
 // CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<2x3xf32>
-// CHECK-NEXT: %{{\w+}} = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, 0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%{{\w+}}, %{{\w+}} : tensor<2x3xf32>, tensor<2x1xf32>) outs(%{{\w+}} : tensor<2x3xf32>) {
+// CHECK-NEXT: %[[EXP:\w+]] = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, 0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%{{\w+}}, %{{\w+}} : tensor<2x3xf32>, tensor<2x1xf32>) outs(%{{\w+}} : tensor<2x3xf32>) {
 // CHECK-NEXT: ^bb0(%{{\w+}}: f32, %{{\w+}}: f32, %{{\w+}}: f32):
 // CHECK-NEXT: %{{\w+}} = arith.subf %{{\w+}}, %{{\w+}} : f32
+// CHECK-NEXT: %{{\w+}} = math.exp %{{\w+}} : f32
 // CHECK-NEXT: linalg.yield %{{\w+}} : f32
 // CHECK-NEXT: } -> tensor<2x3xf32>
 // CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<2xf32>
 // CHECK-NEXT: %{{\w+}} = arith.constant 0.000000e+00 : f32
 // CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<2xf32>) -> tensor<2xf32>
-// CHECK-NEXT: %{{\w+}} = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]} ins(%{{\w+}} : tensor<2x3xf32>) outs(%{{\w+}} : tensor<2xf32>) {
+// CHECK-NEXT: %{{\w+}} = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]} ins(%[[EXP]] : tensor<2x3xf32>) outs(%{{\w+}} : tensor<2xf32>) {
 // CHECK-NEXT: ^bb0(%{{\w+}}: f32, %{{\w+}}: f32):
-// CHECK-NEXT: %{{\w+}} = math.exp %{{\w+}} : f32
 // CHECK-NEXT: %{{\w+}} = arith.addf %{{\w+}}, %{{\w+}} : f32
 // CHECK-NEXT: linalg.yield %{{\w+}} : f32
 // CHECK-NEXT: } -> tensor<2xf32>
 // CHECK-NEXT: %{{\w+}} = tensor.expand_shape %{{\w+}} [[0 : i64, 1 : i64]] output_shape [2, 1] : tensor<2xf32> into tensor<2x1xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<2x1xf32>
+// CHECK-NEXT: %[[RECIP:\w+]] = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%{{\w+}} : tensor<2x1xf32>) outs(%{{\w+}} : tensor<2x1xf32>) {
+// CHECK-NEXT: ^bb0(%{{\w+}}: f32, %{{\w+}}: f32):
+// CHECK-NEXT: %[[ONE:\w+]] = arith.constant 1.000000e+00 : f32
+// CHECK-NEXT: %{{\w+}} = arith.divf %[[ONE]], %{{\w+}} : f32
+// CHECK-NEXT: linalg.yield %{{\w+}} : f32
+// CHECK-NEXT: } -> tensor<2x1xf32>
 // CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<2x3xf32>
-// CHECK-NEXT: %{{\w+}} = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, 0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%{{\w+}}, %{{\w+}} : tensor<2x3xf32>, tensor<2x1xf32>) outs(%{{\w+}} : tensor<2x3xf32>) {
+// CHECK-NEXT: %{{\w+}} = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, 0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%[[EXP]], %[[RECIP]] : tensor<2x3xf32>, tensor<2x1xf32>) outs(%{{\w+}} : tensor<2x3xf32>) {
 // CHECK-NEXT: ^bb0(%{{\w+}}: f32, %{{\w+}}: f32, %{{\w+}}: f32):
-// CHECK-NEXT: %{{\w+}} = math.exp %{{\w+}} : f32
-// CHECK-NEXT: %{{\w+}} = arith.divf %{{\w+}}, %{{\w+}} : f32
+// CHECK-NEXT: %{{\w+}} = arith.mulf %{{\w+}}, %{{\w+}} : f32
 // CHECK-NEXT: linalg.yield %{{\w+}} : f32
 // CHECK-NEXT: } -> tensor<2x3xf32>
 // CHECK-NEXT: func.return %{{\w+}} : tensor<2x3xf32>

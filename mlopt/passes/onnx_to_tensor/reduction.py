@@ -260,13 +260,19 @@ def softmax_parts(em: Emitter, x, axis: int):
 
 @lowering("Softmax", honours=("axis",))
 def lower_softmax(em: Emitter, op):
+    """exp(x - max) once, into a buffer; its sum; then each exponential times
+    the row's reciprocal (one division per row, not per element)."""
     x = op.operands[0]
     axis = norm_axis(em, em.attr("axis", -1), len(em.shape(x)))
-    shifted, s = softmax_parts(em, x, axis)
     e = elt_of(x)
-    return map_elementwise(
-        em, [shifted, s], e, lambda b, v, sv: b.add(arith.DivfOp(b.add(math.ExpOp(v)), sv))
+    k = kind_of(e)
+    m, _ = reduce_generic(em, x, [axis], True, lowest(e, k), lambda b, v, acc: b.max(acc, v, k))
+    ex = map_elementwise(
+        em, [x, m], e, lambda b, v, mv: b.add(math.ExpOp(b.add(arith.SubfOp(v, mv))))
     )
+    s, _ = reduce_generic(em, ex, [axis], True, 0, lambda b, v, acc: b.add(arith.AddfOp(acc, v)))
+    r = map_elementwise(em, [s], e, lambda b, sv: b.add(arith.DivfOp(b.const(1.0, e), sv)))
+    return map_elementwise(em, [ex, r], e, lambda b, v, rv: b.add(arith.MulfOp(v, rv)))
 
 
 @lowering("LogSoftmax", honours=("axis",))
