@@ -47,6 +47,8 @@ _PASSES: dict[str, str] = {
     "math-approximate-exp": "math_approx:MathApproximateExpPass",
     "linalg-collapse-dims": "affine_opt.collapse:LinalgCollapseDimsPass",
     "linalg-contraction-to-vector": "kernels:LinalgContractionToVectorPass",
+    "kernel-select-tiles": "kernels.plan:KernelSelectTilesPass",
+    "kernel-pack-weights": "kernels.plan:KernelPackWeightsPass",
     "outline-parallel-loops": "kernels.parallel:OutlineParallelLoopsPass",
     "lower-index-checks": "index_checks:LowerIndexChecksPass",
     "profile-nodes": "profile:ProfileNodesPass",

@@ -28,8 +28,13 @@ ONNX_TO_TENSOR = "convert-onnx-to-tensor"
 # tensor-level loop-nest optimisation (fusion/, affine_opt/ engineer): -O2/-O3 only
 TENSOR_OPT = "linalg-fuse-elementwise,linalg-collapse-dims,linalg-interchange,fp-contract"
 BUFFERIZE = "bufferize"
-# contraction kernels (kernels/): -O2/-O3 only; the runtime sizes them for the target
-KERNELS = "linalg-contraction-to-vector"
+# contraction kernels (kernels/): -O2/-O3 only; the runtime sizes them for the
+# target.  Three passes: the register tile chosen and recorded on the op, the
+# constant weights packed into panels of that tile, then the vector code.
+SELECT_TILES = "kernel-select-tiles"
+PACK_WEIGHTS = "kernel-pack-weights"
+CONTRACTION = "linalg-contraction-to-vector"
+KERNELS = f"{SELECT_TILES},{PACK_WEIGHTS},{CONTRACTION}"
 # legalize-affine-indices: the affine level stays valid for upstream MLIR (the
 # kernels' affine.min tile origins are not affine dimensions there)
 LINALG_TO_AFFINE = "convert-linalg-to-affine"
@@ -114,7 +119,8 @@ def kernels_for(target_cpu: str | None, threads: int = 1) -> str:
 
     vs = vector_shape(target_cpu)
     extra = f" threads={threads}" if threads > 1 else ""
-    return f"{KERNELS}{{vector-width={vs.lanes} registers={vs.registers}{extra}}}"
+    sizes = f"vector-width={vs.lanes} registers={vs.registers}"
+    return f"{SELECT_TILES}{{{sizes}}},{PACK_WEIGHTS},{CONTRACTION}{{{sizes}{extra}}}"
 
 
 def sized_stages(target_cpu: str | None = None, threads: int = 1, optimise: bool = True) -> dict[str, str]:

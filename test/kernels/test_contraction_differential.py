@@ -180,9 +180,13 @@ def test_kernels_stage_is_sized_for_the_target():
     """The runtime's kernels stage uses the target CPU's vector shape."""
     from mlopt.passes.pipelines import kernels_for
 
-    assert kernels_for("x86-64") == "linalg-contraction-to-vector{vector-width=4 registers=16}"
-    assert kernels_for("haswell") == "linalg-contraction-to-vector{vector-width=8 registers=16}"
+    assert kernels_for("x86-64") == (
+        "kernel-select-tiles{vector-width=4 registers=16},kernel-pack-weights,"
+        "linalg-contraction-to-vector{vector-width=4 registers=16}"
+    )
+    assert kernels_for("haswell").endswith("linalg-contraction-to-vector{vector-width=8 registers=16}")
     assert kernels_for("skylake-avx512").endswith("{vector-width=16 registers=32}")
+    assert kernels_for("skylake-avx512", 2).endswith("{vector-width=16 registers=32 threads=2}")
     assert vector_shape(None) == _HOST
 
 

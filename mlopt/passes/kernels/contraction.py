@@ -55,6 +55,10 @@ result is the same for every thread count.
 Options: ``vector-width`` (f32 lanes; 0 = the host's), ``registers`` (vector
 registers; 0 = the host's), ``min-macs`` (smaller contractions are left alone),
 ``threads`` (1 = no marks), ``pack`` (repack constant weights; default true).
+A register tile recorded on the op by `kernel-select-tiles`
+(``mlopt.register_tile``) and panels recorded by `kernel-pack-weights`
+(``mlopt.panels``) are used as given (``plan``); the pipelines run the three
+passes in that order.
 """
 
 from __future__ import annotations
@@ -66,10 +70,11 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.dialects.linalg import ops as linalg
 from xdsl.passes import ModulePass
 
-from mlopt.passes.kernels.analysis import analyse
+from mlopt.passes.kernels.analysis import shape_elements
 from mlopt.passes.kernels.emit import rewrite
 from mlopt.passes.kernels.fusion import find_epilogue, find_init
 from mlopt.passes.kernels.panels import drop_unused_globals, packable
+from mlopt.passes.kernels.plan import plan_for, recorded_panels, target_shape
 
 
 @dataclass(frozen=True)
@@ -85,24 +90,26 @@ class LinalgContractionToVectorPass(ModulePass):
     pack: bool = True
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        lanes, registers = self.vector_width, self.registers
-        if lanes <= 0 or registers <= 0:
-            from mlopt.backends.llvm.target import vector_shape
-
-            host = vector_shape()
-            lanes = lanes if lanes > 0 else host.lanes
-            registers = registers if registers > 0 else host.registers
+        lanes, registers = target_shape(self.vector_width, self.registers)
         panels: dict = {}
+        recorded: set[str] = set()
         for inner in list(op.walk()):
             if not isinstance(inner, linalg.GenericOp) or inner.parent is None:
                 continue
-            plan = analyse(inner, lanes, registers, self.min_macs)
+            plan = plan_for(inner, lanes, registers, self.min_macs)
             if plan is None:
                 continue
             plan.init = find_init(plan)
             plan.epilogue = find_epilogue(plan)
             if self.pack:
                 plan.pack = packable(plan)
+            given = recorded_panels(inner, op)
+            if given is not None:
+                recorded.add(given.sym_name.data)
+                if plan.pack is not None:  # kernel-pack-weights made them
+                    rest = plan.pack.type.get_shape()[:-1]
+                    key = (plan.pack.sym_name.data, plan.n_vec * plan.lanes)
+                    panels.setdefault(key, (given.sym_name.data, given.type, shape_elements(rest)))
             rewrite(plan, self.threads, panels)
-        if panels:
-            drop_unused_globals(op, {name for name, _ in panels})
+        if panels or recorded:
+            drop_unused_globals(op, {name for name, _ in panels} | recorded)
