@@ -210,15 +210,15 @@ def compile(model: Any, **options: Any) -> CompiledModel:
 def _cached_compile(model: Any, options: dict[str, Any]) -> tuple[CompiledModel | None, str | None]:
     """The compiled model from the compile cache, found from the file's bytes
     and the options alone (no parse, no import), or None; and the SHA-256 of
-    those bytes (None when the cache is off or the bytes are not the whole
-    model)."""
+    those bytes, the model's hash whether the cache is on or not (None when
+    the bytes are not the whole model)."""
     from mlopt.backends import cache
 
-    if not options.get("cache", True) or not cache.cache_enabled():
-        return None, None
     hashed = cache.model_file_hash(model)
     if hashed is None:
         return None, None
+    if not options.get("cache", True) or not cache.cache_enabled():
+        return None, hashed[0]
     from mlopt.backends.runtime import resolve_options
 
     known = ("opt_level", "target_cpu", "fast_math", "pipeline", "input_shapes", "num_threads", "profile")

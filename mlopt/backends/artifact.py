@@ -16,13 +16,16 @@ A *variant* is one compiled shape signature (and, for models with
 value-specialised inputs, one set of values): a static model has one.
 
 The manifest (``format: "mlopt-package"``, ``format_version``) names the
-inputs (name, dtype, shape with ``null`` for a symbolic dimension) and
-outputs, the compile options, mlopt's, xDSL's and LLVM's versions and mlopt's
-build id (:func:`build_id`), the target (triple, CPU, the CPU features the
-code requires), the model's content hash, and per variant its entry symbol,
-argument count, error-status convention, index-check table, output shapes
-and dtypes, the functions it needs from the process (libc, the thread pool)
-and where each weight lies in the blob.
+inputs (name, dtype, shape with a symbolic dimension as its ONNX name, or
+``null`` when it has none) and outputs, the compile options, mlopt's, xDSL's
+and LLVM's versions and mlopt's build id (:func:`build_id`), the target
+(triple, CPU, the CPU features the code may use), the model's content hash
+and the build key (:func:`build_key`: model, options and target), and per
+variant its entry symbol, argument count, error-status convention,
+index-check table, output shapes and dtypes, the functions it needs from the
+process (libc, the thread pool) and where each weight lies in the blob. Its
+last field, ``manifest_sha256``, is the SHA-256 of the rest
+(:func:`manifest_digest`).
 
 :func:`save` / :func:`load` write and read packages; ``pickle`` of a
 :class:`~mlopt.backends.runtime.CompiledModel` carries the same files as
@@ -30,11 +33,15 @@ bytes (:func:`to_payload` / :func:`from_payload`), so unpickling in a fresh
 process links the machine code and compiles nothing. The compile cache
 (:mod:`mlopt.backends.cache`) stores one-variant packages.
 
-Loading checks, in order: the manifest parses and is of a known format
-version; every file is there with its recorded size and hash (``verify``);
-the machine is the package's architecture and has every CPU feature the code
-requires. Any failure is an :class:`ArtifactError` naming the package and
-the problem; nothing is recompiled behind the caller's back.
+Loading checks, in order: the manifest parses, is of a known format version
+and matches its own ``manifest_sha256`` (the output shapes it records size
+the buffers the code writes into: an edited shape must not reach a call);
+every file is there with its recorded size and hash (``verify``); the
+machine is the package's architecture and has every CPU feature the code may
+use. Any failure is an :class:`ArtifactError` naming the package and the
+problem; nothing is recompiled behind the caller's back. The hashes detect
+corruption and edits, not forgery: a package is machine code, to be loaded
+only from a source one trusts.
 """
 
 from __future__ import annotations
@@ -59,8 +66,10 @@ if TYPE_CHECKING:
     from mlopt.backends.runtime import CompiledModel, _Specialization
 
 FORMAT = "mlopt-package"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
+#: the manifest's field holding the SHA-256 of the rest of it (:func:`manifest_digest`)
+MANIFEST_HASH = "manifest_sha256"
 
 __all__ = ["save", "load", "build_id", "to_payload", "from_payload", "FORMAT_VERSION"]
 
@@ -103,16 +112,18 @@ def target_info(target_cpu: str | None) -> dict[str, Any]:
     import llvmlite.binding as llvm
 
     from mlopt.backends.llvm import _cpu_and_features
-    from mlopt.backends.llvm.target import vector_shape
+    from mlopt.backends.llvm.target import cpu_features
 
     cpu, features = _cpu_and_features(target_cpu)
-    if features:  # the host: exactly the features LLVM was told to use
+    triple = llvm.get_default_triple()
+    if features:  # the host (-mcpu=host): every feature LLVM was told it may use
         required = sorted(_enabled(features))
-    else:  # a named CPU: the vector ISA its kernels were sized for
-        shape = vector_shape(target_cpu)
-        required = ["avx512f"] if shape.lanes == 16 else ["avx2", "fma"] if shape.fma else []
+    elif triple.startswith("x86_64"):  # a named CPU: what its x86-64 level implies
+        required = list(cpu_features(cpu))
+    else:
+        required = []
     return {
-        "triple": llvm.get_default_triple(),
+        "triple": triple,
         "arch": platform.machine(),
         "cpu": cpu,
         "features": required,
@@ -166,11 +177,42 @@ def _dtype(name: str | None) -> np.dtype | None:
 
 
 def _spec_json(spec: Any) -> dict[str, Any]:
-    return {
-        "name": spec.name,
-        "dtype": _dtype_name(spec.dtype),
-        "shape": None if spec.shape is None else list(spec.shape),
-    }
+    """Name, dtype and shape: a symbolic dimension is its ONNX name (``"N"``),
+    or ``null`` when it has none."""
+    if spec.shape is None:
+        shape = None
+    else:
+        names = getattr(spec, "dim_names", None) or (None,) * len(spec.shape)
+        shape = [n if d is None else d for d, n in zip(spec.shape, names)]
+    return {"name": spec.name, "dtype": _dtype_name(spec.dtype), "shape": shape}
+
+
+def _spec_shape(shape: list[Any] | None) -> tuple[Any, Any]:
+    """A manifest shape as (shape with None for a symbolic dimension, the
+    dimensions' names or None when none has one)."""
+    if shape is None:
+        return None, None
+    dims = tuple(d if isinstance(d, int) else None for d in shape)
+    names = tuple(d if isinstance(d, str) else None for d in shape)
+    return dims, names if any(names) else None
+
+
+def manifest_digest(manifest: dict[str, Any]) -> str:
+    """SHA-256 of the manifest without its ``manifest_sha256`` field, as canonical
+    JSON (sorted keys, no whitespace): what that field records."""
+    body = {k: v for k, v in manifest.items() if k != MANIFEST_HASH}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def _sealed(manifest: dict[str, Any]) -> dict[str, Any]:
+    return dict(manifest, **{MANIFEST_HASH: manifest_digest(manifest)})
+
+
+def build_key(model_hash: str, level: str, options: dict[str, Any], target: dict[str, Any]) -> str:
+    """SHA-256 of what decides the code: the model's hash and level, the compile
+    options and the target (not mlopt's build id or versions, recorded apart)."""
+    parts = {"model_hash": model_hash, "level": level, "options": options, "target": target}
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
 def _variant_record(
@@ -260,15 +302,18 @@ def manifest_and_files(
         if src is not None:
             source_file, data = src
             files[source_file] = data
+    target, model_hash = target_info(compiled.target_cpu), compiled.content_hash()
+    options = compiled.options()
     manifest = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "versions": versions(),
         "build_id": build_id(),
-        "target": target_info(compiled.target_cpu),
-        "model_hash": compiled.content_hash(),
+        "target": target,
+        "model_hash": model_hash,
+        "build_key": build_key(model_hash, compiled._level, options, target),
         "level": compiled._level,
-        "options": compiled.options(),
+        "options": options,
         "inputs": [_spec_json(s) for s in compiled.inputs],
         "outputs": [
             {"name": n, "dtype": None if d is None else _dtype_name(d)}
@@ -327,7 +372,7 @@ def write_directory(
         table[rel] = {"size": f.size, "sha256": f.sha256.hexdigest()}
     for rel in written:
         table[rel] = {"size": (path / rel).stat().st_size, "sha256": _sha256_file(path / rel)}
-    manifest = dict(manifest, files=table)
+    manifest = _sealed(dict(manifest, files=table))
     (path / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n")
 
 
@@ -395,7 +440,7 @@ def to_payload(compiled: CompiledModel) -> dict[str, Any]:
     manifest["files"] = {
         rel: {"size": len(b), "sha256": hashlib.sha256(b).hexdigest()} for rel, b in data.items()
     }
-    return {"manifest": manifest, "files": data}
+    return {"manifest": _sealed(manifest), "files": data}
 
 
 # -- reading ---------------------------------------------------------------------
@@ -459,14 +504,26 @@ def read_manifest(source: _Source) -> dict[str, Any]:
         manifest = json.loads(source.read(MANIFEST))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ArtifactError(f"{source.where}: {MANIFEST} is not valid JSON: {exc}") from None
+    check_manifest(manifest, source.where)
+    return manifest
+
+
+def check_manifest(manifest: Any, where: str) -> None:
+    """Refuse a manifest of another format or version, or one whose content is not
+    what its ``manifest_sha256`` says (corrupt, or edited): checked before any of
+    it is trusted, since the shapes it gives size the buffers the code writes."""
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise ArtifactError(f"{source.where}: not an mlopt package (no '{FORMAT}' manifest)")
+        raise ArtifactError(f"{where}: not an mlopt package (no '{FORMAT}' manifest)")
     if manifest.get("format_version") != FORMAT_VERSION:
         raise ArtifactError(
-            f"{source.where}: package format version {manifest.get('format_version')}, "
+            f"{where}: package format version {manifest.get('format_version')}, "
             f"this mlopt reads version {FORMAT_VERSION}"
         )
-    return manifest
+    if manifest.get(MANIFEST_HASH) != manifest_digest(manifest):
+        raise ArtifactError(
+            f"{where}: {MANIFEST} is corrupt or was edited (its content does not match "
+            f"its {MANIFEST_HASH}); save the package again"
+        )
 
 
 def _variant(record: dict[str, Any], source: _Source, manifest: dict[str, Any]) -> tuple[Any, _Specialization]:
@@ -520,7 +577,7 @@ def _compiled_from(manifest: dict[str, Any], source: _Source) -> CompiledModel:
 
     options = manifest["options"]
     inputs = [
-        InputSpec(i["name"], _dtype(i["dtype"]), None if i["shape"] is None else tuple(i["shape"]))  # type: ignore[arg-type]
+        InputSpec(i["name"], _dtype(i["dtype"]), *_spec_shape(i["shape"]))  # type: ignore[arg-type]
         for i in manifest["inputs"]
     ]
     compiled = CompiledModel(
@@ -579,6 +636,7 @@ def from_payload(payload: dict[str, Any]) -> CompiledModel:
     """A :class:`CompiledModel` from :func:`to_payload`'s dict (what unpickling calls)."""
     source = _Source("<pickled mlopt model>", files=payload["files"])
     manifest = payload["manifest"]
+    check_manifest(manifest, source.where)
     source.verify(manifest.get("files", {}))
     check_target(manifest, source.where)
     return _compiled_from(manifest, source)

@@ -21,10 +21,11 @@ the versions of xDSL and llvmlite, and the plugins loaded.
   and renamed into place (atomic on POSIX); when two processes store the same
   key, the first rename wins and the other discards its copy. A reader that
   finds an entry removed under it treats it as a miss.
-* Integrity: every file's size and SHA-256 are checked against the manifest
-  at each hit; an entry that fails (or whose manifest does not parse, or
-  whose inputs and outputs are not the model's) is deleted and compiled
-  again -- never trusted blindly.
+* Integrity: the manifest's own hash (``manifest_sha256``), then every
+  file's size and SHA-256 against the manifest, are checked at each hit; an
+  entry that fails (or whose manifest does not parse, or whose inputs and
+  outputs are not the model's) is deleted and compiled again -- never
+  trusted blindly.
 
 Failing to write the cache (a read-only or full disk) never fails a compile:
 it is reported once per process as a :class:`CacheWarning`.

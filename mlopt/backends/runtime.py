@@ -136,11 +136,13 @@ MAX_VARIANTS = 64
 
 @dataclass(frozen=True)
 class InputSpec:
-    """Name, dtype and shape (None for a symbolic dimension) of a model input/output."""
+    """Name, dtype and shape (None for a symbolic dimension) of a model input/output;
+    ``dim_names``: the ONNX name of each symbolic dimension (None where it has none)."""
 
     name: str
     dtype: np.dtype
     shape: tuple[int | None, ...] | None
+    dim_names: tuple[str | None, ...] | None = field(default=None, compare=False)
 
     def describe_shape(self) -> str:
         if self.shape is None:
@@ -263,6 +265,8 @@ class CompiledModel:
         self.fast_math = False
         self.pipeline: str | None = None
         self.num_threads = 1
+        #: compile_model's input_shapes (sorted, lists), None when not given
+        self.input_shapes: dict[str, list[int]] | None = None
         # key: the shape signature, or (shapes, values) when value_input_indices
         self._cache: OrderedDict[Any, _Specialization] = OrderedDict()
         self._lock = threading.Lock()  # held while compiling
@@ -292,6 +296,7 @@ class CompiledModel:
             "pipeline": self.pipeline,
             "num_threads": self.num_threads,
             "profile": self._profiler is not None,
+            "input_shapes": self.input_shapes,
         }
 
     def apply_options(self, options: Mapping[str, Any]) -> None:
@@ -300,6 +305,7 @@ class CompiledModel:
         self.fast_math = options.get("fast_math", self.fast_math)
         self.pipeline = options.get("pipeline", self.pipeline)
         self.num_threads = options.get("num_threads", self.num_threads)
+        self.input_shapes = options.get("input_shapes", self.input_shapes)
         if options.get("profile") and self._profiler is None:
             from mlopt.backends.profiling import Profiler
 
@@ -945,9 +951,11 @@ def _from_onnx(model: Any, opt_level: int, target_cpu: str | None) -> CompiledMo
                 "does not support"
             ) from None
         shape: tuple[int | None, ...] | None = None
+        names: tuple[str | None, ...] | None = None
         if tt.HasField("shape"):
             shape = tuple(d.dim_value if d.HasField("dim_value") else None for d in tt.shape.dim)
-        inputs.append(InputSpec(vi.name, dtype, shape))
+            names = tuple(None if d.HasField("dim_value") else d.dim_param or None for d in tt.shape.dim)
+        inputs.append(InputSpec(vi.name, dtype, shape, names if names and any(names) else None))
     out_dtypes: list[np.dtype | None] = []
     for vi in graph.output:
         if vi.type.WhichOneof("value") not in (None, "tensor_type"):
@@ -1123,6 +1131,7 @@ def compile_model(
     compiled.fast_math = fast_math
     compiled.pipeline = pipeline
     compiled.num_threads = num_threads
+    compiled.input_shapes = resolved["input_shapes"]
     compiled.cache = bool(cache)
     compiled.progress = bool(progress)
     compiled.label = _label(model_or_module)

@@ -620,8 +620,13 @@ class Driver:
         try:
             from mlopt.backends.progress import stderr_is_terminal
 
+            # --input-shape fixed an ONNX model's shapes at import; given again, they
+            # are in the package's options
+            onnx_input = self.input_kind() == "onnx"
+            shapes = parse_input_shapes(self.args.input_shape) if onnx_input else {}
             compiled = compile_model(module, opt_level=self.args.opt_level,
                                      target_cpu=self.args.target_cpu, cache=not self.args.no_cache,
+                                     input_shapes=shapes or None,
                                      progress=stderr_is_terminal())
             if not compiled.num_variants:
                 dims = ", ".join(f"{s.name}: {s.describe_shape()}" for s in compiled.inputs)

@@ -10,6 +10,7 @@ import concurrent.futures
 import json
 import multiprocessing
 import pickle
+import platform
 import shutil
 import subprocess
 import sys
@@ -21,7 +22,7 @@ import pytest
 from onnx import TensorProto, helper, numpy_helper
 
 import mlopt
-from mlopt.backends import runtime
+from mlopt.backends import artifact, runtime
 
 
 def cnn(batch: int | str = 2, seed: int = 0):
@@ -86,12 +87,14 @@ def test_save_load_round_trip(compiled, tmp_path, monkeypatch):
     expected = compiled(x)[0]
     path = mlopt.save(compiled, tmp_path / "cnn.mlopt")
     manifest = json.loads((path / "manifest.json").read_text())
-    assert manifest["format"] == "mlopt-package" and manifest["format_version"] == 1
+    assert manifest["format"] == "mlopt-package" and manifest["format_version"] == 2
+    assert manifest["manifest_sha256"] == artifact.manifest_digest(manifest)
     assert manifest["inputs"] == [{"name": "x", "dtype": "<f4", "shape": [2, 3, 9, 9]}]
     assert manifest["outputs"] == [{"name": "y", "dtype": "<f4"}]
     assert manifest["versions"]["mlopt"] == mlopt.__version__
     assert manifest["target"]["arch"] and "features" in manifest["target"]
-    assert len(manifest["model_hash"]) == 64
+    assert len(manifest["model_hash"]) == 64 and len(manifest["build_key"]) == 64
+    assert manifest["options"]["input_shapes"] is None
     assert manifest["source"] is None  # a static model needs no source to run
     [variant] = manifest["variants"]
     assert variant["shapes"] == [[2, 3, 9, 9]] and variant["outputs"] == [{"shape": [2, 7], "dtype": "<f4"}]
@@ -191,19 +194,68 @@ def test_load_in_a_fresh_interpreter(compiled, tmp_path):
     np.testing.assert_array_equal(np.load(tmp_path / "y.npy"), compiled(x)[0])
 
 
+def _rewrite_manifest(path: Path, manifest: dict) -> None:
+    """Write an edited manifest with its hash made right again (a package
+    written so), unlike a hand edit."""
+    manifest = {k: v for k, v in manifest.items() if k != "manifest_sha256"}
+    manifest["manifest_sha256"] = artifact.manifest_digest(manifest)
+    (path / "manifest.json").write_text(json.dumps(manifest))
+
+
 def test_symbolic_model_keeps_its_source(tmp_path):
     model = mlopt.compile(cnn(batch="N"), cache=False)
     for b in (1, 2):
         model(x_input(batch=b))
     path = mlopt.save(model, tmp_path / "dyn.mlopt")
     manifest = json.loads((path / "manifest.json").read_text())
-    assert manifest["inputs"][0]["shape"] == [None, 3, 9, 9]
+    assert manifest["inputs"][0]["shape"] == ["N", 3, 9, 9]  # a symbolic dimension by its ONNX name
     assert manifest["source"] == "model.onnx" and len(manifest["variants"]) == 2
     loaded = mlopt.load(path)
     assert loaded.num_variants == 2
+    assert loaded.inputs[0].shape == (None, 3, 9, 9) and loaded.inputs[0].dim_names == ("N", None, None, None)
     for b in (1, 7):  # 7: not compiled before: compiled from the stored source
         np.testing.assert_array_equal(loaded(x_input(batch=b))[0], model(x_input(batch=b))[0])
     assert loaded.num_variants == 3
+    resaved = json.loads((mlopt.save(loaded, tmp_path / "again.mlopt") / "manifest.json").read_text())
+    assert resaved["inputs"][0]["shape"] == ["N", 3, 9, 9]
+    # a symbolic dimension without a name is null (as every one was in format 1)
+    manifest["inputs"][0]["shape"] = [None, 3, 9, 9]
+    _rewrite_manifest(path, manifest)
+    unnamed = mlopt.load(path)
+    assert unnamed.inputs[0].shape == (None, 3, 9, 9) and unnamed.inputs[0].dim_names is None
+    np.testing.assert_array_equal(unnamed(x_input(batch=5))[0], model(x_input(batch=5))[0])
+
+
+def test_model_hash_of_a_file_is_its_sha256_with_the_cache_on_or_off(tmp_path, monkeypatch):
+    import hashlib
+
+    # a file whose bytes are not what onnx would serialize: producer_name given twice
+    data = cnn(seed=6).SerializeToString() + b"\x12\x01z"
+    (tmp_path / "m.onnx").write_bytes(data)
+    import onnx
+
+    assert onnx.load(tmp_path / "m.onnx").SerializeToString(deterministic=True) != data
+    for cache in ("0", "1"):
+        monkeypatch.setenv("MLOPT_CACHE", cache)
+        monkeypatch.setenv("MLOPT_CACHE_DIR", str(tmp_path / "cache"))
+        model = mlopt.compile(tmp_path / "m.onnx")
+        manifest = json.loads((mlopt.save(model, tmp_path / f"{cache}.mlopt") / "manifest.json").read_text())
+        assert manifest["model_hash"] == hashlib.sha256(data).hexdigest(), cache
+
+
+def test_input_shapes_are_in_the_options_and_the_build_key(tmp_path):
+    model = mlopt.compile(cnn(batch="N"), input_shapes={"x": (2, 3, 9, 9)}, cache=False)
+    manifest = json.loads((mlopt.save(model, tmp_path / "s.mlopt") / "manifest.json").read_text())
+    assert manifest["options"]["input_shapes"] == {"x": [2, 3, 9, 9]}
+    assert manifest["inputs"][0]["shape"] == [2, 3, 9, 9]
+    other = mlopt.compile(cnn(batch="N"), input_shapes={"x": (2, 3, 9, 9)}, opt_level=2, cache=False)
+    second = json.loads((mlopt.save(other, tmp_path / "o.mlopt") / "manifest.json").read_text())
+    assert second["model_hash"] == manifest["model_hash"]  # the same model ...
+    assert second["build_key"] != manifest["build_key"]  # ... compiled with other options
+    assert manifest["build_key"] == artifact.build_key(
+        manifest["model_hash"], manifest["level"], manifest["options"], manifest["target"]
+    )
+    assert mlopt.load(tmp_path / "s.mlopt").options()["input_shapes"] == {"x": [2, 3, 9, 9]}
 
 
 def test_index_checks_survive_loading(tmp_path):
@@ -230,15 +282,70 @@ def test_corrupt_package_is_refused(compiled, tmp_path):
         mlopt.load(tmp_path / "nothing.mlopt")
 
 
-def test_package_needing_missing_cpu_features_is_refused(compiled, tmp_path):
+def test_edited_manifest_is_refused(compiled, tmp_path):
+    """The output shapes in the manifest size the buffers the code writes: an
+    edited one must be refused, not called (it would overrun the buffer)."""
+    path = mlopt.save(compiled, tmp_path / "e.mlopt")
+    manifest = json.loads((path / "manifest.json").read_text())
+    manifest["variants"][0]["outputs"][0]["shape"] = [1, 1]
+    (path / "manifest.json").write_text(json.dumps(manifest))
+    for verify in (True, False):
+        with pytest.raises(mlopt.ArtifactError, match=r"e\.mlopt: manifest\.json is corrupt or was edited"):
+            mlopt.load(path, verify=verify)
+    del manifest["manifest_sha256"]
+    (path / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(mlopt.ArtifactError, match="corrupt or was edited"):
+        mlopt.load(path)
+    payload = artifact.to_payload(compiled)
+    payload["manifest"]["variants"][0]["outputs"][0]["shape"] = [1, 1]
+    with pytest.raises(mlopt.ArtifactError, match="pickled mlopt model.*corrupt or was edited"):
+        artifact.from_payload(payload)
+
+
+def test_host_build_records_every_host_feature(compiled):
+    assert artifact.target_info(None)["features"] == sorted(artifact.host_features())
+
+
+x86_64_only = pytest.mark.skipif(platform.machine() != "x86_64", reason="x86-64 CPU levels")
+
+
+@x86_64_only
+def test_named_cpu_records_the_features_its_level_implies():
+    v3 = {"avx", "avx2", "bmi", "bmi2", "f16c", "fma", "lzcnt", "movbe", "popcnt", "sse4.2", "cx16"}
+    for cpu in ("x86-64-v3", "znver3", "haswell"):
+        assert v3 <= set(artifact.target_info(cpu)["features"]), cpu
+    avx512 = {"avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl"}
+    for cpu in ("x86-64-v4", "skylake-avx512", "znver4"):
+        assert v3 | avx512 <= set(artifact.target_info(cpu)["features"]), cpu
+    assert not avx512 & set(artifact.target_info("x86-64-v3")["features"])
+    from mlopt.backends.llvm import target
+
+    # every name is one LLVM's host feature list uses (its -mcpu=help table)
+    known = set(target.target_catalog(target.default_triple())[1])
+    assert set(artifact.target_info("x86-64-v4")["features"]) <= known
+
+
+@x86_64_only
+def test_package_for_a_cpu_level_names_the_features_a_cpu_lacks(tmp_path, monkeypatch):
+    model = mlopt.compile(cnn(seed=5), target_cpu="x86-64-v3", cache=False)
+    path = mlopt.save(model, tmp_path / "v3.mlopt", shared_library=False)
+    sse42_only = {"64bit", "cmov", "cx8", "fxsr", "mmx", "sse", "sse2", "cx16", "popcnt", "sahf",
+                  "sse3", "sse4.1", "sse4.2", "ssse3"}  # an x86-64-v2 CPU
+    monkeypatch.setattr(artifact, "host_features", lambda: sse42_only)
+    with pytest.raises(mlopt.ArtifactError, match=r"compiled for CPU 'x86-64-v3', whose features "
+                       r"avx, avx2, bmi, bmi2, f16c, fma, lzcnt, movbe, xsave this CPU lacks"):
+        mlopt.load(path)
+
+
+def test_package_needing_missing_cpu_features_is_refused(compiled, tmp_path, monkeypatch):
     path = mlopt.save(compiled, tmp_path / "f.mlopt")
     manifest = json.loads((path / "manifest.json").read_text())
     manifest["target"]["features"].append("avx10.9-9999")
-    (path / "manifest.json").write_text(json.dumps(manifest))
+    _rewrite_manifest(path, manifest)
     with pytest.raises(mlopt.ArtifactError, match=r"features avx10\.9-9999 this CPU lacks"):
         mlopt.load(path)
     manifest["target"]["arch"] = "riscv64"
-    (path / "manifest.json").write_text(json.dumps(manifest))
+    _rewrite_manifest(path, manifest)
     with pytest.raises(mlopt.ArtifactError, match="this machine is"):
         mlopt.load(path)
 

@@ -118,6 +118,26 @@ def test_corrupt_entry_is_rebuilt(cache_dir, monkeypatch):
     assert len(calls) == 3
 
 
+def test_entry_with_an_edited_manifest_is_rebuilt(cache_dir, tmp_path, monkeypatch):
+    """An entry's manifest gives the output shapes the code writes into: one
+    edited (here: 14 floats claimed to be 1) is corrupt, not a hit."""
+    import json
+
+    path = tmp_path / "cnn.onnx"
+    onnx.save(cnn(seed=4), path)
+    calls = _count_compiles(monkeypatch)
+    expected = mlopt.compile(path)(x_input())[0]
+    for compile_again in (lambda: mlopt.compile(path), lambda: mlopt.compile(cnn(seed=4))):
+        [entry] = _entries(cache_dir)
+        manifest = json.loads((entry / "manifest.json").read_text())
+        manifest["variants"][0]["outputs"][0]["shape"] = [1, 1]
+        (entry / "manifest.json").write_text(json.dumps(manifest))
+        before = len(calls)
+        model = compile_again()
+        assert len(calls) == before + 1 and "cache-store" in model.stage_times
+        np.testing.assert_array_equal(model(x_input())[0], expected)
+
+
 def test_lru_eviction_keeps_the_size_bound(cache_dir, monkeypatch):
     mlopt.compile(cnn(seed=1))
     [first] = _entries(cache_dir)

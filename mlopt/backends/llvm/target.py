@@ -67,6 +67,40 @@ _AVX2_CPUS = (
 )  # fmt: skip
 
 
+# The x86-64 micro-architecture levels of the psABI, as LLVM defines its
+# x86-64-vN CPUs, in the names LLVM's host feature list uses (LLVM's x87 and
+# nopl, which it never lists for the host, left out).
+_X86_64_V1 = ("64bit", "cmov", "cx8", "fxsr", "mmx", "sse", "sse2")
+_X86_64_V2 = (*_X86_64_V1, "cx16", "popcnt", "sahf", "sse3", "sse4.1", "sse4.2", "ssse3")
+_X86_64_V3 = (*_X86_64_V2, "avx", "avx2", "bmi", "bmi2", "f16c", "fma", "lzcnt", "movbe", "xsave")
+_X86_64_V4 = (*_X86_64_V3, "avx512bw", "avx512cd", "avx512dq", "avx512f", "avx512vl")
+# x86-64-v2 CPUs (those with AVX but not AVX2 add it: _AVX_V2_CPUS).
+_V2_CPUS = (
+    "x86-64-v2", "nehalem", "corei7", "westmere", "silvermont", "slm", "goldmont",
+    "goldmont-plus", "tremont", "sandybridge", "corei7-avx", "ivybridge", "core-avx-i",
+)  # fmt: skip
+_AVX_V2_CPUS = ("sandybridge", "corei7-avx", "ivybridge", "core-avx-i")
+
+
+def cpu_features(cpu: str) -> tuple[str, ...]:
+    """The features (LLVM's names) every x86-64 CPU called ``cpu`` has, by the
+    x86-64 level its name implies: x86-64-vN and the CPUs of the lists above.
+    llvmlite cannot ask LLVM for a named CPU's features, so this is a lower
+    bound: a CPU the table does not know gets the x86-64 baseline (v1)."""
+    name = cpu.lower()
+    if name in ("knl", "knm"):  # AVX-512F and CD, without BW, DQ, VL
+        return tuple(sorted({*_X86_64_V3, "avx512f", "avx512cd"}))
+    if name in _AVX512_CPUS:
+        level = _X86_64_V4
+    elif name in _AVX2_CPUS:
+        level = _X86_64_V3
+    elif name in _V2_CPUS:
+        level = (*_X86_64_V2, "avx") if name in _AVX_V2_CPUS else _X86_64_V2
+    else:
+        level = _X86_64_V1
+    return tuple(sorted(level))
+
+
 def from_features(features: str) -> VectorShape:
     """From an LLVM feature string (``+avx2,-avx512f,...``)."""
     on = {f[1:] for f in features.split(",") if f.startswith("+")}
