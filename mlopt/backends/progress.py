@@ -15,7 +15,9 @@ import sys
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-__all__ = ["CompileProgress", "compile_progress", "stderr_is_terminal"]
+__all__ = [
+    "CompileProgress", "compile_progress", "stderr_is_terminal", "add_progress_flags", "progress_wanted",
+]
 
 
 def stderr_is_terminal() -> bool:
@@ -23,6 +25,21 @@ def stderr_is_terminal() -> bool:
         return sys.stderr.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+def add_progress_flags(parser: Any, what: str = "show compile stages on stderr") -> None:
+    """The tools' ``--progress`` / ``--no-progress`` (``args.progress``: True,
+    False, or None when neither is given: see :func:`progress_wanted`)."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--progress", dest="progress", action="store_true", default=None,
+                       help=f"{what} (default: when stderr is a terminal)")
+    group.add_argument("--no-progress", dest="progress", action="store_false",
+                       help="never show compile progress")
+
+
+def progress_wanted(flag: bool | None) -> bool:
+    """``args.progress`` of :func:`add_progress_flags`: None means when stderr is a terminal."""
+    return stderr_is_terminal() if flag is None else flag
 
 
 class CompileProgress:

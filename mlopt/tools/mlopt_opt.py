@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from mlopt import errors as _errors
+from mlopt.backends.progress import add_progress_flags, progress_wanted
 from mlopt.plugins import report_plugin_warnings
 
 if TYPE_CHECKING:
@@ -142,6 +143,7 @@ def _make_arg_parser() -> argparse.ArgumentParser:
                          "with a shared library and C header (docs/artifacts.md)")
     cg.add_argument("--no-cache", action="store_true",
                     help="--emit=package: do not use the compile cache (MLOPT_CACHE_DIR)")
+    add_progress_flags(cg, "--emit=package: show compile stages on stderr")
     cg.add_argument("-O", dest="opt_level", type=int, choices=(0, 1, 2, 3), default=3,
                     metavar="{0,1,2,3}", help="LLVM optimisation level for --emit (default 3)")
     cg.add_argument("--target-cpu", default=None, metavar="CPU",
@@ -618,8 +620,6 @@ class Driver:
         from mlopt.backends.runtime import compile_model
 
         try:
-            from mlopt.backends.progress import stderr_is_terminal
-
             # --input-shape fixed an ONNX model's shapes at import; given again, they
             # are in the package's options
             onnx_input = self.input_kind() == "onnx"
@@ -627,7 +627,7 @@ class Driver:
             compiled = compile_model(module, opt_level=self.args.opt_level,
                                      target_cpu=self.args.target_cpu, cache=not self.args.no_cache,
                                      input_shapes=shapes or None,
-                                     progress=stderr_is_terminal())
+                                     progress=progress_wanted(self.args.progress))
             if not compiled.num_variants:
                 dims = ", ".join(f"{s.name}: {s.describe_shape()}" for s in compiled.inputs)
                 raise UsageError(f"--emit=package needs static input shapes ({dims}); "

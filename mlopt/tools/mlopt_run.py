@@ -50,7 +50,7 @@ from typing import Any
 
 import numpy as np
 
-from mlopt.backends.progress import stderr_is_terminal
+from mlopt.backends.progress import add_progress_flags, progress_wanted
 from mlopt.errors import MloptError, UsageError, unexpected_error_text
 from mlopt.plugins import report_plugin_warnings
 
@@ -519,11 +519,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="time N runs after a warm-up; report median and min latency "
                     "(0: no timing; default: none, 20 for the bundled digits model)")
     ap.add_argument("--timing", action="store_true", help="report compile time per stage")
-    prog = ap.add_mutually_exclusive_group()
-    prog.add_argument("--progress", dest="progress", action="store_true", default=None,
-                      help="show compile stages on stderr (default: when stderr is a terminal)")
-    prog.add_argument("--no-progress", dest="progress", action="store_false",
-                      help="never show compile progress")
+    add_progress_flags(ap)
     ap.add_argument("--no-cache", action="store_true",
                     help="compile even if the compile cache (MLOPT_CACHE_DIR) holds the model")
     ap.add_argument("--profile", metavar="TRACE.json",
@@ -614,7 +610,7 @@ def run(args: argparse.Namespace) -> int:
         arr = inputs[spec.name]
         print(f"input {spec.name}: shape {list(arr.shape)} {arr.dtype}")
     sys.stdout.flush()
-    progress = stderr_is_terminal() if args.progress is None else args.progress
+    progress = progress_wanted(args.progress)
     t0 = time.perf_counter()
     with _about(model_path):
         compiled = compile_loaded(loaded, args.opt_level, threads, cache=not args.no_cache,

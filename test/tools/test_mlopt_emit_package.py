@@ -1,5 +1,5 @@
-"""`mlopt --emit=package`: what its manifest records (the options with
---input-shape, the model hash of the IR it compiled)."""
+"""`mlopt --emit=package`: progress flags, and what its manifest records
+(the options with --input-shape, the model hash of the IR it compiled)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,15 @@ from mlopt.data import digits_model_path
 from mlopt.tools import mlopt_opt
 
 ARGS = [str(digits_model_path()), "--input-shape", "input=4x64", "--emit=package"]
+
+
+def test_progress_flags(capsys, tmp_path):
+    assert mlopt_opt.main([*ARGS, "-o", str(tmp_path / "a.mlopt"), "--no-progress"]) == 0
+    assert capsys.readouterr().err == ""
+    assert mlopt_opt.main([*ARGS, "-o", str(tmp_path / "b.mlopt"), "--progress"]) == 0
+    err = capsys.readouterr().err
+    assert "stages" in err and "affine-to-llvm" in err and "link" in err
+    assert mlopt.load(tmp_path / "b.mlopt").num_variants == 1
 
 
 def test_manifest_records_the_input_shapes_and_the_ir_hash(tmp_path):
