@@ -1,6 +1,8 @@
 // RUN: mlopt %s --split-input-file -p convert-onnx-to-tensor | filecheck %s
 
-// MaxPool: -inf padding, a kernel-shaped operand gives the window loop bounds.
+// MaxPool: -inf padding, a kernel-shaped operand gives the window loop bounds;
+// a 2-D window is two: over its rows at every column of the padded input,
+// then over its columns.
 // CHECK-LABEL: func.func @maxpool_pads
 // CHECK-SAME: (%{{\w+}}: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32>
 // CHECK: %{{\w+}} = tensor.empty() : tensor<1x2x5x5xf32>
@@ -13,11 +15,20 @@
 // CHECK-NEXT: %{{\w+}} = arith.constant 0xff800000 : f32
 // CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<1x2x4x1xf32>) -> tensor<1x2x4x1xf32>
 // CHECK-NEXT: %{{\w+}} = tensor.insert_slice %{{\w+}} into %{{\w+}}[0, 0, 1, 0] [1, 2, 4, 1] [1, 1, 1, 1] : tensor<1x2x4x1xf32> into tensor<1x2x5x5xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<3xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<1x2x2x5xf32>
+// CHECK-NEXT: %{{\w+}} = arith.constant 0xff800000 : f32
+// CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<1x2x2x5xf32>) -> tensor<1x2x2x5xf32>
+// CHECK-NEXT: %[[ROWS:\w+]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, ((d2 * 2) + d4), d3)>, affine_map<(d0, d1, d2, d3, d4) -> (d4)>, affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%{{\w+}}, %{{\w+}} : tensor<1x2x5x5xf32>, tensor<3xf32>) outs(%{{\w+}} : tensor<1x2x2x5xf32>) {
+// CHECK-NEXT: ^bb0(%{{\w+}}: f32, %{{\w+}}: f32, %{{\w+}}: f32):
+// CHECK-NEXT: %{{\w+}} = arith.maximumf %{{\w+}}, %{{\w+}} : f32
+// CHECK-NEXT: linalg.yield %{{\w+}} : f32
+// CHECK-NEXT: } -> tensor<1x2x2x5xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<3xf32>
 // CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<1x2x2x2xf32>
 // CHECK-NEXT: %{{\w+}} = arith.constant 0xff800000 : f32
 // CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
-// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<3x3xf32>
-// CHECK-NEXT: %{{\w+}} = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, ((d2 * 2) + d4), ((d3 * 2) + d5))>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%{{\w+}}, %{{\w+}} : tensor<1x2x5x5xf32>, tensor<3x3xf32>) outs(%{{\w+}} : tensor<1x2x2x2xf32>) {
+// CHECK-NEXT: %{{\w+}} = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, ((d3 * 2) + d4))>, affine_map<(d0, d1, d2, d3, d4) -> (d4)>, affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[ROWS]], %{{\w+}} : tensor<1x2x2x5xf32>, tensor<3xf32>) outs(%{{\w+}} : tensor<1x2x2x2xf32>) {
 // CHECK-NEXT: ^bb0(%{{\w+}}: f32, %{{\w+}}: f32, %{{\w+}}: f32):
 // CHECK-NEXT: %{{\w+}} = arith.maximumf %{{\w+}}, %{{\w+}} : f32
 // CHECK-NEXT: linalg.yield %{{\w+}} : f32
@@ -43,11 +54,20 @@ func.func @maxpool_pads(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32> {
 // CHECK-NEXT: %{{\w+}} = arith.constant 0xff800000 : f32
 // CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<1x1x5x1xf32>) -> tensor<1x1x5x1xf32>
 // CHECK-NEXT: %{{\w+}} = tensor.insert_slice %{{\w+}} into %{{\w+}}[0, 0, 0, 5] [1, 1, 5, 1] [1, 1, 1, 1] : tensor<1x1x5x1xf32> into tensor<1x1x6x6xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<2xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<1x1x3x6xf32>
+// CHECK-NEXT: %{{\w+}} = arith.constant 0xff800000 : f32
+// CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<1x1x3x6xf32>) -> tensor<1x1x3x6xf32>
+// CHECK-NEXT: %[[ROWS:\w+]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, ((d2 * 2) + d4), d3)>, affine_map<(d0, d1, d2, d3, d4) -> (d4)>, affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%{{\w+}}, %{{\w+}} : tensor<1x1x6x6xf32>, tensor<2xf32>) outs(%{{\w+}} : tensor<1x1x3x6xf32>) {
+// CHECK-NEXT: ^bb0(%{{\w+}}: f32, %{{\w+}}: f32, %{{\w+}}: f32):
+// CHECK-NEXT: %{{\w+}} = arith.maximumf %{{\w+}}, %{{\w+}} : f32
+// CHECK-NEXT: linalg.yield %{{\w+}} : f32
+// CHECK-NEXT: } -> tensor<1x1x3x6xf32>
+// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<2xf32>
 // CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<1x1x3x3xf32>
 // CHECK-NEXT: %{{\w+}} = arith.constant 0xff800000 : f32
 // CHECK-NEXT: %{{\w+}} = linalg.fill ins(%{{\w+}} : f32) outs(%{{\w+}} : tensor<1x1x3x3xf32>) -> tensor<1x1x3x3xf32>
-// CHECK-NEXT: %{{\w+}} = tensor.empty() : tensor<2x2xf32>
-// CHECK-NEXT: %{{\w+}} = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, ((d2 * 2) + d4), ((d3 * 2) + d5))>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%{{\w+}}, %{{\w+}} : tensor<1x1x6x6xf32>, tensor<2x2xf32>) outs(%{{\w+}} : tensor<1x1x3x3xf32>) {
+// CHECK-NEXT: %{{\w+}} = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, ((d3 * 2) + d4))>, affine_map<(d0, d1, d2, d3, d4) -> (d4)>, affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]} ins(%[[ROWS]], %{{\w+}} : tensor<1x1x3x6xf32>, tensor<2xf32>) outs(%{{\w+}} : tensor<1x1x3x3xf32>) {
 // CHECK-NEXT: ^bb0(%{{\w+}}: f32, %{{\w+}}: f32, %{{\w+}}: f32):
 // CHECK-NEXT: %{{\w+}} = arith.maximumf %{{\w+}}, %{{\w+}} : f32
 // CHECK-NEXT: linalg.yield %{{\w+}} : f32

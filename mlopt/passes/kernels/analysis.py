@@ -234,6 +234,12 @@ def analyse(op: linalg.GenericOp, lanes: int, registers: int, min_macs: int) -> 
     cands = [k for k in out_dims if k != j and k in t_dims and ranges[k] > 1]
     # Prefer a row loop the vector input does not depend on (its loads are shared).
     cands.sort(key=lambda k: (k in s_dims, -ranges[k]))
+    if combine is not None:
+        # A window reduction shares no loads between rows: rows of the tile
+        # along the output's next-inner dim (a pooling's output rows) keep its
+        # loads within one plane, a few streams the prefetcher follows, where
+        # rows along the channels read one line from each of MR planes.
+        cands.sort(key=lambda k: -out_dims.index(k))
     i = cands[0] if cands else None
     plan = Plan(
         op, s, t, maps, tuple(ranges), j, i,

@@ -424,6 +424,10 @@ def _tiles(em: _Emitter) -> None:
         full = _widths(plan, jb)
         if plan.i is None:
             _clamped(em, plan.j, J, jb, lambda: _kernel(em, 1, full))
+        elif plan.combine is not None:
+            # a window reduction reuses nothing across rows: row-major tiles
+            # read the input as it lies in memory
+            _clamped(em, plan.i, rows_total, mr, lambda: _clamped(em, plan.j, J, jb, lambda: _kernel(em, mr, full)))
         else:
             _clamped(em, plan.j, J, jb, lambda: _clamped(em, plan.i, rows_total, mr, lambda: _kernel(em, mr, full)))
         return
