@@ -4,8 +4,8 @@ A compile with ``progress=True`` (``mlopt.compile(..., progress=True)``;
 ``mlopt-run`` and ``mlopt --emit=package`` turn it on when stderr is a
 terminal, ``--progress`` / ``--no-progress`` force it) shows one tqdm bar
 that advances at each stage -- import, onnx-opt, onnx-to-tensor, tensor-opt,
-bufferize, kernels, linalg-to-affine, affine-to-llvm, llvm (optimisation and
-code generation in the LLVM workers), link -- and disappears when the
+bufferize, kernels, linalg-to-affine, affine-to-llvm, translate (to LLVM IR),
+llvm-optimize (LLVM's optimisation and code generation in its workers), link -- and disappears when the
 compile ends. Libraries stay quiet unless asked.
 """
 

@@ -503,7 +503,7 @@ class CompiledModel:
             stages = profiled_stages(stages)
         if progress is not None:
             first = ["import"] if self._level == "onnx-model" else []
-            planned = [*first, *(name for name, _ in stages), "llvm", "link"]
+            planned = [*first, *(name for name, _ in stages), "translate", "llvm-optimize", "link"]
             progress.plan(planned)
             progress.stage(planned[0])
         t0 = time.perf_counter()
@@ -590,7 +590,7 @@ class CompiledModel:
                 out_dtypes.append(declared)
             else:
                 out_dtypes.append(spec.dtype)
-        progress.stage("llvm")
+        progress.stage("translate")
         jit = JITModule(module, opt_level=self.opt_level, target_cpu=self.target_cpu, on_stage=progress.stage)
         times.update(jit.stage_times)
         fn = jit.function()

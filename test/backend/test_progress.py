@@ -20,9 +20,9 @@ def test_library_compiles_are_quiet_by_default(capfd):
 def test_progress_shows_every_stage(capfd):
     mlopt.compile(cnn(seed=12), cache=False, progress=True)
     err = capfd.readouterr().err
-    for stage in ("import", "onnx-opt", "bufferize", "kernels", "affine-to-llvm", "llvm", "link"):
+    for stage in ("import", "onnx-opt", "bufferize", "kernels", "affine-to-llvm", "translate", "llvm-optimize", "link"):
         assert f"cnn: {stage} " in err, stage
-    assert "/10 stages" in err and err.endswith("\r")  # cleared at the end
+    assert "/11 stages" in err and err.endswith("\r")  # cleared at the end
 
 
 def test_progress_covers_compiles_at_a_call(capfd):

@@ -265,12 +265,16 @@ class JITModule:
         target_cpu: str | None = None,
         on_stage: Any = None,
     ):
-        """``on_stage(name)`` is told when the ``link`` stage starts (progress)."""
+        """``on_stage(name)`` is told when the ``llvm-optimize`` stage (LLVM's
+        optimisation and code generation in the workers) and the ``link``
+        stage start (progress)."""
         t0 = time.perf_counter()
         translation = _as_translation(module, "indirect")
         self._parts: list[str] | None = _parts(translation)
         self._opt_level, self._target_cpu = opt_level, target_cpu
         t1 = time.perf_counter()
+        if on_stage is not None:
+            on_stage("llvm-optimize")
         replies = _map_parallel(
             lambda ir: _llvm(ir, opt_level, target_cpu, ("object",), pic=True), self._parts
         )
