@@ -234,9 +234,15 @@ func.func @strided_at_end(%x: memref<64x129xf32>, %w: memref<64x3xf32>, %o: memr
 // A max-pooling window (3x3, stride 2; the second input is the window-shaped
 // dummy that gives the window loops their bounds): acc = max(acc, x) on
 // vectors, the -inf fill fused as the initial value.  The last window ends at
-// the buffer's last element, so the wide strided loads are masked.
+// the buffer's last element, so the wide strided loads are masked.  The
+// tile's rows are output rows of one channel (6 of 16, the last tile moved
+// back to end at the edge), the channels a loop outside: a window shares no
+// loads between rows, and rows in one plane read the input as it lies.
 // CHECK-LABEL: func.func @maxpool
 // CHECK-NOT:     linalg.fill
+// CHECK:         affine.for %{{.*}} = 0 to 8 {
+// CHECK-NEXT:      affine.for %[[R:.*]] = 0 to 18 step 6 {
+// CHECK-NEXT:        affine.min affine_map<(d0) -> (d0, 10)> (%[[R]])
 // CHECK:         %[[NINF:.*]] = vector.broadcast %{{.*}} : f32 to vector<8xf32>
 // CHECK:         affine.for %{{.*}} = 0 to 3 iter_args(%{{.*}} = %[[NINF]],
 // CHECK:           affine.for %{{.*}} = 0 to 3 iter_args(
