@@ -33,6 +33,7 @@ from xdsl.dialects.linalg import ops as linalg
 from xdsl.ir import Operation
 from xdsl.passes import ModulePass
 
+from mlopt.errors import CompileError
 from mlopt.passes.kernels.analysis import Plan, analyse
 from mlopt.passes.kernels.panels import packable, packed_global
 
@@ -57,7 +58,7 @@ def recorded_tile(op: Operation) -> tuple[int, int, int] | None:
         return None
     vals = attr.get_values()
     if len(vals) != 3 or min(vals) < 1:
-        raise ValueError(f"{TILE_ATTR} must be array<i64: MR, NV, V> of positive sizes, got {vals}")
+        raise CompileError(f"{TILE_ATTR} must be array<i64: MR, NV, V> of positive sizes, got {tuple(vals)}")
     return int(vals[0]), int(vals[1]), int(vals[2])
 
 
