@@ -2,6 +2,7 @@
 // RUN: mlopt %s --split-input-file -p 'kernel-select-tiles{vector-width=16 registers=32}' | filecheck %s --check-prefix=TILE512
 // RUN: mlopt %s --split-input-file -p 'kernel-select-tiles{vector-width=8 registers=16},kernel-pack-weights' | filecheck %s --check-prefix=PACK
 // RUN: mlopt %s --split-input-file -p 'kernel-select-tiles{vector-width=8 registers=16},kernel-pack-weights,linalg-contraction-to-vector{vector-width=8 registers=16}' | filecheck %s --check-prefix=KERNEL
+// RUN: mlopt %s --split-input-file -p 'linalg-contraction-to-vector{vector-width=8 registers=16}' | filecheck %s --check-prefix=STALE
 
 // The kernels stage as three passes.  A MatMul with a constant 128x160 weight:
 // kernel-select-tiles records the register tile (rows, vectors, lanes: 6x2 of
@@ -79,6 +80,34 @@ func.func @elementwise(%a: memref<12x64xf32>, %c: memref<12x64xf32>) {
   ^bb0(%x: f32, %acc: f32):
     %m = arith.mulf %x, %x : f32
     linalg.yield %m : f32
+  }
+  func.return
+}
+
+// -----
+
+// Panels recorded for another tile width (here 16 columns, the tile now 1
+// vector of 8) are not used: linalg-contraction-to-vector packs its own (8
+// columns) and erases the stale ones; kernel-pack-weights re-records.
+// TILE-LABEL: func.func @stale_panels
+// PACK-LABEL: func.func @stale_panels
+// PACK:         mlopt.panels = @w2_panels8
+// STALE-NOT:   w2_panels16
+// STALE:       sym_name = "w2_panels8"
+// STALE-NOT:   w2_panels16
+// STALE:       memref.get_global @w2_panels8
+// STALE-NOT:   w2_panels16
+memref.global "private" constant @w2 : memref<128x160xf32> = dense<1.0>
+memref.global "private" constant @w2_panels16 : memref<20480xf32> = dense<2.0>
+func.func @stale_panels(%a: memref<12x128xf32>, %c: memref<12x160xf32>) {
+  %b = memref.get_global @w2 : memref<128x160xf32>
+  %z = arith.constant 0.000000e+00 : f32
+  linalg.fill ins(%z : f32) outs(%c : memref<12x160xf32>)
+  linalg.generic {indexing_maps = [affine_map<(i, j, k) -> (i, k)>, affine_map<(i, j, k) -> (k, j)>, affine_map<(i, j, k) -> (i, j)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %b : memref<12x128xf32>, memref<128x160xf32>) outs(%c : memref<12x160xf32>) attrs = {mlopt.register_tile = array<i64: 6, 1, 8>, mlopt.panels = @w2_panels16} {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %m = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
   }
   func.return
 }

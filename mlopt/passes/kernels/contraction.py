@@ -106,10 +106,14 @@ class LinalgContractionToVectorPass(ModulePass):
             given = recorded_panels(inner, op)
             if given is not None:
                 recorded.add(given.sym_name.data)
-                if plan.pack is not None:  # kernel-pack-weights made them
-                    rest = plan.pack.type.get_shape()[:-1]
-                    key = (plan.pack.sym_name.data, plan.n_vec * plan.lanes)
-                    panels.setdefault(key, (given.sym_name.data, given.type, shape_elements(rest)))
+                # kernel-pack-weights made them for this tile's width (its
+                # name says which; panels of another width are not used)
+                jb = plan.n_vec * plan.lanes
+                if plan.pack is not None and given.sym_name.data.rstrip("_") == f"{plan.pack.sym_name.data}_panels{jb}":
+                    *rest, cols = plan.pack.type.get_shape()
+                    if given.type.get_shape() == (-(-cols // jb) * jb * shape_elements(rest),):
+                        key = (plan.pack.sym_name.data, jb)
+                        panels.setdefault(key, (given.sym_name.data, given.type, shape_elements(rest)))
             rewrite(plan, self.threads, panels)
         if panels or recorded:
             drop_unused_globals(op, {name for name, _ in panels} | recorded)
