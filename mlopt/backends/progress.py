@@ -5,8 +5,9 @@ A compile with ``progress=True`` (``mlopt.compile(..., progress=True)``;
 terminal, ``--progress`` / ``--no-progress`` force it) shows one tqdm bar
 that advances at each stage -- import, onnx-opt, onnx-to-tensor, tensor-opt,
 bufferize, kernels, linalg-to-affine, affine-to-llvm, translate (to LLVM IR),
-llvm-optimize (LLVM's optimisation and code generation in its workers), link -- and disappears when the
-compile ends. Libraries stay quiet unless asked.
+llvm-optimize (LLVM's optimisation and code generation in its workers),
+link -- and disappears when the compile ends. Libraries stay quiet unless
+asked.
 """
 
 from __future__ import annotations

@@ -170,7 +170,11 @@ class Plan:
         return shape_elements(self.ranges)
 
 
-def analyse(op: linalg.GenericOp, lanes: int, registers: int, min_macs: int) -> Plan | None:
+def analyse(
+    op: linalg.GenericOp, lanes: int, registers: int, min_macs: int, tile: tuple[int, int] | None = None
+) -> Plan | None:
+    """The plan of a generic the kernels can rewrite (None otherwise); its
+    register tile is ``tile`` (MR, NV) when given, else chosen for ``registers``."""
     if len(op.inputs) != 2 or len(op.outputs) != 1 or op.res:
         return None
     if not all(static_f32(v) for v in op.operands):
@@ -251,7 +255,7 @@ def analyse(op: linalg.GenericOp, lanes: int, registers: int, min_macs: int) -> 
         combine=combine,
         wide_ok=stride == 1 or _overread_ok(maps[s], ranges, op.inputs[s], stride),
     )  # fmt: skip
-    plan.n_rows, plan.n_vec = _register_tile(ranges[i] if i is not None else 1, ranges[j], lanes, registers)
+    plan.n_rows, plan.n_vec = tile or _register_tile(ranges[i] if i is not None else 1, ranges[j], lanes, registers)
     return plan
 
 

@@ -70,7 +70,6 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.dialects.linalg import ops as linalg
 from xdsl.passes import ModulePass
 
-from mlopt.passes.kernels.analysis import shape_elements
 from mlopt.passes.kernels.emit import rewrite
 from mlopt.passes.kernels.fusion import find_epilogue, find_init
 from mlopt.passes.kernels.panels import drop_unused_globals, packable
@@ -105,15 +104,9 @@ class LinalgContractionToVectorPass(ModulePass):
                 plan.pack = packable(plan)
             given = recorded_panels(inner, op)
             if given is not None:
+                # read by the kernel when they are the panels of its tile's
+                # width (packed_global finds them); erased below when unread
                 recorded.add(given.sym_name.data)
-                # kernel-pack-weights made them for this tile's width (its
-                # name says which; panels of another width are not used)
-                jb = plan.n_vec * plan.lanes
-                if plan.pack is not None and given.sym_name.data.rstrip("_") == f"{plan.pack.sym_name.data}_panels{jb}":
-                    *rest, cols = plan.pack.type.get_shape()
-                    if given.type.get_shape() == (-(-cols // jb) * jb * shape_elements(rest),):
-                        key = (plan.pack.sym_name.data, jb)
-                        panels.setdefault(key, (given.sym_name.data, given.type, shape_elements(rest)))
             rewrite(plan, self.threads, panels)
         if panels or recorded:
             drop_unused_globals(op, {name for name, _ in panels} | recorded)

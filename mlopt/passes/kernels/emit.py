@@ -424,12 +424,16 @@ def _tiles(em: _Emitter) -> None:
         full = _widths(plan, jb)
         if plan.i is None:
             _clamped(em, plan.j, J, jb, lambda: _kernel(em, 1, full))
-        elif plan.combine is not None:
+            return
+        rows = lambda body: _clamped(em, plan.i, rows_total, mr, body)  # noqa: E731
+        cols = lambda body: _clamped(em, plan.j, J, jb, body)  # noqa: E731
+        tile = lambda: _kernel(em, mr, full)  # noqa: E731
+        if plan.combine is not None:
             # a window reduction reuses nothing across rows: row-major tiles
             # read the input as it lies in memory
-            _clamped(em, plan.i, rows_total, mr, lambda: _clamped(em, plan.j, J, jb, lambda: _kernel(em, mr, full)))
+            rows(lambda: cols(tile))
         else:
-            _clamped(em, plan.j, J, jb, lambda: _clamped(em, plan.i, rows_total, mr, lambda: _kernel(em, mr, full)))
+            cols(lambda: rows(tile))
         return
     j_main = J - J % jb
     i_main = rows_total - rows_total % mr

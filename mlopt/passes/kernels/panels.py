@@ -70,26 +70,33 @@ def packable(plan: Plan) -> memref.GlobalOp | None:
 def packed_global(glob: memref.GlobalOp, jb: int, cache: dict) -> tuple[str, MemRefType, int]:
     """A global holding ``glob``'s data as panels of ``jb`` columns:
     ``P[t, rest..., c] = W[rest..., t * jb + c]`` (zero past the last column),
-    flattened; returns (its name, its type, the number of rest elements)."""
+    flattened; returns (its name, its type, the number of rest elements).  A
+    constant global of that name and type already there (made by
+    `kernel-pack-weights`) is the one returned."""
     from mlopt.backends.llvm.translate import dense_to_numpy
 
     key = (glob.sym_name.data, jb)
     if key in cache:
         return cache[key]
-    w = dense_to_numpy(glob.initial_value)  # type: ignore[arg-type]
-    *rest, cols = w.shape
+    *rest, cols = glob.type.get_shape()  # type: ignore[attr-defined]
     tiles = -(-cols // jb)
-    padded = np.zeros((*rest, tiles * jb), dtype=np.float32)
-    padded[..., :cols] = w
     nrest = int(np.prod(rest)) if rest else 1
-    panels = padded.reshape(nrest, tiles, jb).transpose(1, 0, 2).copy()
+    flat = MemRefType(F32, [tiles * jb * nrest])
     block = glob.parent
     assert block is not None
-    taken = {getattr(o, "sym_name", None) and o.sym_name.data for o in block.ops}
     name = f"{glob.sym_name.data}_panels{jb}"
-    while name in taken:
+    symbols = {o.sym_name.data: o for o in block.ops if isinstance(getattr(o, "sym_name", None), StringAttr)}
+    made = symbols.get(name)
+    if isinstance(made, memref.GlobalOp) and made.type == flat and made.constant is not None:
+        # kernel-pack-weights' panels of this width (a tile's recorded panels)
+        cache[key] = (name, flat, nrest)
+        return cache[key]
+    while name in symbols:
         name += "_"
-    flat = MemRefType(F32, [panels.size])
+    w = dense_to_numpy(glob.initial_value)  # type: ignore[arg-type]
+    padded = np.zeros((*rest, tiles * jb), dtype=np.float32)
+    padded[..., :cols] = w
+    panels = padded.reshape(nrest, tiles, jb).transpose(1, 0, 2).copy()
     value = DenseIntOrFPElementsAttr(TensorType(F32, [panels.size]), BytesAttr(panels.tobytes()))
     new = memref.GlobalOp.get(StringAttr(name), flat, value, StringAttr("private"), UnitAttr())
     block.insert_op_after(new, glob)

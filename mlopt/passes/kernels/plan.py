@@ -64,12 +64,11 @@ def recorded_tile(op: Operation) -> tuple[int, int, int] | None:
 
 def plan_for(op: linalg.GenericOp, lanes: int, registers: int, min_macs: int) -> Plan | None:
     """``analyse``'s plan, with the register tile recorded on ``op`` if any
-    (its lane count replaces ``lanes``)."""
+    (its lane count replaces ``lanes``; ``registers`` is then unused)."""
     tile = recorded_tile(op)
-    plan = analyse(op, tile[2] if tile else lanes, registers, min_macs)
-    if plan is not None and tile is not None:
-        plan.n_rows, plan.n_vec = tile[0], tile[1]
-    return plan
+    if tile is None:
+        return analyse(op, lanes, registers, min_macs)
+    return analyse(op, tile[2], registers, min_macs, tile=(tile[0], tile[1]))
 
 
 @dataclass(frozen=True)
@@ -106,7 +105,7 @@ class KernelPackWeightsPass(ModulePass):
         for inner in list(op.walk()):
             if not isinstance(inner, linalg.GenericOp) or recorded_tile(inner) is None:
                 continue
-            plan = plan_for(inner, 0, 32, self.min_macs)
+            plan = plan_for(inner, 0, 0, self.min_macs)  # the recorded tile
             glob = packable(plan) if plan is not None else None
             if glob is None:
                 continue
