@@ -96,3 +96,26 @@ func.func @short_not_rewritten(%m: memref<15xf32>, %out: memref<f32>) {
   affine.store %r, %out[] : memref<f32>
   func.return
 }
+
+// -----
+
+// A dequantized average (GlobalAveragePool of a requantized tensor): the
+// rounding and clipping are lane-wise, so the sum is vectorised with them.
+// CHECK-LABEL: func.func @sum_of_requantized
+// CHECK: affine.for %{{\w+}} = 0 to 64 step 32 iter_args
+// CHECK: math.roundeven %{{\w+}} : vector<8xf32>
+// CHECK: arith.minimumf %{{\w+}}, %{{\w+}} : vector<8xf32>
+// CHECK: vector.reduction <add>
+func.func @sum_of_requantized(%m: memref<64xf32>, %out: memref<f32>) {
+  %init = affine.load %out[] : memref<f32>
+  %r = affine.for %k = 0 to 64 iter_args(%acc = %init) -> (f32) {
+    %x = affine.load %m[%k] : memref<64xf32>
+    %q = math.roundeven %x : f32
+    %hi = arith.constant 2.550000e+02 : f32
+    %c = arith.minimumf %q, %hi : f32
+    %s = arith.addf %acc, %c : f32
+    affine.yield %s : f32
+  }
+  affine.store %r, %out[] : memref<f32>
+  func.return
+}

@@ -198,3 +198,43 @@ func.func @broadcast_into_reduction(%x: tensor<f32>) -> tensor<f32> {
   } -> tensor<f32>
   func.return %r : tensor<f32>
 }
+
+// -----
+
+// Splat constant inputs (a quantization scale and clip bounds as rank-0
+// tensors, a splat of the full shape) become scalar constants in the body,
+// so the contraction kernels can take the op as an epilogue. A splat that is
+// the only operand bounding a loop stays an input; a non-splat constant stays.
+// CHECK-LABEL: func.func @splat_inputs
+// CHECK:         linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%{{.*}}, %{{.*}} : tensor<4x8xf32>, tensor<8xf32>) outs(%{{.*}} : tensor<4x8xf32>) {
+// CHECK-NEXT:    ^{{.*}}(%[[X:.*]]: f32, %[[V:.*]]: f32, %{{.*}}: f32):
+// CHECK-NEXT:      %[[LO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT:      %[[S:.*]] = arith.constant 2.500000e-01 : f32
+// CHECK-NEXT:      %[[R:.*]] = math.roundeven %[[X]] : f32
+// CHECK-NEXT:      %[[M:.*]] = arith.maximumf %[[R]], %[[LO]] : f32
+// CHECK-NEXT:      %[[Q:.*]] = arith.mulf %[[M]], %[[S]] : f32
+// CHECK-NEXT:      %[[A:.*]] = arith.addf %[[Q]], %[[V]] : f32
+// CHECK-NEXT:      linalg.yield %[[A]] : f32
+// CHECK:         linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> ()>], iterator_types = ["reduction"]} ins(%{{.*}} : tensor<3xf32>) outs(%{{.*}} : tensor<f32>)
+func.func @splat_inputs(%x: tensor<4x8xf32>) -> (tensor<4x8xf32>, tensor<f32>) {
+  %lo = arith.constant dense<0.0> : tensor<f32>
+  %s = arith.constant dense<0.25> : tensor<4x8xf32>
+  %v = arith.constant dense<[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]> : tensor<8xf32>
+  %e0 = tensor.empty() : tensor<4x8xf32>
+  %q = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> ()>, affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%x, %lo, %s, %v : tensor<4x8xf32>, tensor<f32>, tensor<4x8xf32>, tensor<8xf32>) outs(%e0 : tensor<4x8xf32>) {
+  ^bb0(%p: f32, %l: f32, %sc: f32, %w: f32, %o: f32):
+    %r = math.roundeven %p : f32
+    %m = arith.maximumf %r, %l : f32
+    %t = arith.mulf %m, %sc : f32
+    %a = arith.addf %t, %w : f32
+    linalg.yield %a : f32
+  } -> tensor<4x8xf32>
+  %two = arith.constant dense<2.0> : tensor<3xf32>
+  %e1 = tensor.empty() : tensor<f32>
+  %b = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> ()>], iterator_types = ["reduction"]} ins(%two : tensor<3xf32>) outs(%e1 : tensor<f32>) {
+  ^bb0(%p: f32, %o: f32):
+    %t = arith.addf %o, %p : f32
+    linalg.yield %t : f32
+  } -> tensor<f32>
+  func.return %q, %b : tensor<4x8xf32>, tensor<f32>
+}

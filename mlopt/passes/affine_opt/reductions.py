@@ -31,7 +31,7 @@ vector width (so results do not depend on the thread count or on LLVM):
 Only loops with a constant trip count of at least ``2 * vector-width``,
 memrefs of identity layout and bodies of f32 loads, constants and lane-wise
 ops on f32/i32 (arith's float and integer arithmetic, bitcasts,
-``math.floor/absf/sqrt``: what ``math-approximate-exp`` leaves of an exp) are
+``math.floor/ceil/roundeven/absf/sqrt``: what ``math-approximate-exp`` leaves of an exp) are
 rewritten; anything else is left as it is (xDSL's ``arith.fptosi``/``sitofp``
 and ``llvm.fcmp`` take no vectors).
 """
@@ -64,7 +64,7 @@ F32 = Float32Type()
 _ELEMENTWISE = (
     arith.AddfOp, arith.SubfOp, arith.MulfOp, arith.DivfOp, arith.MaximumfOp, arith.MinimumfOp, arith.NegfOp,
     arith.AddiOp, arith.SubiOp, arith.MuliOp, arith.ShLIOp, arith.ShRSIOp, arith.AndIOp, arith.OrIOp,
-    arith.BitcastOp, math.FloorOp, math.AbsFOp, math.SqrtOp,
+    arith.BitcastOp, math.FloorOp, math.CeilOp, math.RoundEvenOp, math.AbsFOp, math.SqrtOp,
 )  # fmt: skip
 #: scalar types a body value may have (its vector form has the same element type)
 _SCALARS = (Float32Type(), IntegerType(32))

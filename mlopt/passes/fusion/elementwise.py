@@ -23,6 +23,13 @@ followed by C's, C's argument for the operand replaced by P's yielded value.
 C may have reduction iterators (e.g. ReduceSum of an elementwise expression).
 Chains (Add -> Relu -> Mul ...) collapse into one op, so the affine lowering
 emits one loop nest and no intermediate buffers.
+
+An input that is a splat ``arith.constant`` (a rank-0 scale or zero point of
+the quantized ops, a broadcast constant) becomes an ``arith.constant`` scalar
+at the start of the body, as MLIR's ``FoldScalarOrSplatConstant`` does, when
+the other operands still give every loop's range: the contraction kernels
+fuse an epilogue whose operands are scalars or tensors of the output's shape,
+and a ``memref<f32>`` of one constant is neither.
 """
 
 from __future__ import annotations
@@ -30,14 +37,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects import tensor
-from xdsl.dialects.builtin import AffineMapAttr, ModuleOp, ShapedType, TensorType
+from xdsl.dialects import arith, tensor
+from xdsl.dialects.builtin import (
+    AffineMapAttr,
+    DenseIntOrFPElementsAttr,
+    FloatAttr,
+    IntegerAttr,
+    ModuleOp,
+    ShapedType,
+    TensorType,
+)
 from xdsl.dialects.linalg.attrs import IteratorType
 from xdsl.dialects.linalg.ops import GenericOp, IndexOp, YieldOp
 from xdsl.ir import Attribute, Block, Region, SSAValue
 from xdsl.ir.affine import AffineDimExpr, AffineMap
 from xdsl.passes import ModulePass
 from xdsl.pattern_rewriter import (
+    GreedyRewritePatternApplier,
     PatternRewriter,
     PatternRewriteWalker,
     RewritePattern,
@@ -204,6 +220,70 @@ class FuseElementwiseProducer(RewritePattern):
                 return
 
 
+def _splat_scalar(v: SSAValue) -> FloatAttr | IntegerAttr | None:
+    """The element of ``v`` when it is a splat ``arith.constant`` tensor."""
+    owner = v.owner
+    if not isinstance(owner, arith.ConstantOp) or not isinstance(v.type, TensorType):
+        return None
+    value = owner.value
+    if not isinstance(value, DenseIntOrFPElementsAttr):
+        return None
+    raw = bytes(value.data.data)  # a byte comparison: the weights are large
+    count = len(value)
+    if count == 0 or len(raw) % count:
+        return None
+    width = len(raw) // count
+    if raw != raw[:width] * count:
+        return None
+    element = next(value.iter_attrs())
+    return element if isinstance(element, FloatAttr | IntegerAttr) else None
+
+
+class FoldSplatConstantInputs(RewritePattern):
+    @op_type_rewrite_pattern
+    def match_and_rewrite(self, op: GenericOp, rewriter: PatternRewriter) -> None:
+        if any(not isinstance(r.type, TensorType) for r in op.res):
+            return
+        n_in = len(op.inputs)
+        maps = [m.data for m in op.indexing_maps.data]
+        folded = {k: c for k, v in enumerate(op.inputs) if (c := _splat_scalar(v)) is not None}
+        if not folded:
+            return
+        kept = [k for k in range(n_in) if k not in folded]
+        if not _loop_ranges_known([*(maps[k] for k in kept), *maps[n_in:]]):
+            return
+        old = op.body.block
+        block = Block(arg_types=[old.args[k].type for k in kept] + [a.type for a in old.args[n_in:]])
+        mapping: dict[SSAValue, SSAValue] = {}
+        for k, c in folded.items():
+            const = arith.ConstantOp(c, old.args[k].type)
+            block.add_op(const)
+            mapping[old.args[k]] = const.result
+        for new_k, k in enumerate(kept):
+            mapping[old.args[k]] = block.args[new_k]
+        for k, arg in enumerate(old.args[n_in:]):
+            mapping[arg] = block.args[len(kept) + k]
+        for inner in old.ops:
+            block.add_op(inner.clone(value_mapper=mapping))
+        new = GenericOp(
+            [op.inputs[k] for k in kept],
+            list(op.outputs),
+            Region(block),
+            [AffineMapAttr(m) for m in [*(maps[k] for k in kept), *maps[n_in:]]],
+            op.iterator_types,
+            [r.type for r in op.res],
+            op.doc,
+            op.library_call,
+        )
+        for name, attr in op.attributes.items():
+            new.attributes[name] = attr
+        constants = [op.inputs[k].owner for k in folded]
+        rewriter.replace_op(op, new)
+        for c in constants:
+            if isinstance(c, arith.ConstantOp) and not c.result.uses:
+                rewriter.erase_op(c)
+
+
 @dataclass(frozen=True)
 class LinalgFuseElementwisePass(ModulePass):
     """Fuse all-parallel ``linalg.generic`` producers into consuming ``linalg.generic``s.
@@ -214,4 +294,5 @@ class LinalgFuseElementwisePass(ModulePass):
     name = "linalg-fuse-elementwise"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        PatternRewriteWalker(FuseElementwiseProducer(), apply_recursively=True).rewrite_module(op)
+        patterns = GreedyRewritePatternApplier([FoldSplatConstantInputs(), FuseElementwiseProducer()])
+        PatternRewriteWalker(patterns, apply_recursively=True).rewrite_module(op)
