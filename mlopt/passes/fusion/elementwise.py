@@ -114,6 +114,24 @@ def _loop_ranges_known(maps: list[AffineMap]) -> bool:
     return joined.inverse_permutation() is not None
 
 
+def _generic_like(op: GenericOp, inputs: list[SSAValue], block: Block, maps: list[AffineMap]) -> GenericOp:
+    """A generic with ``op``'s outputs, iterators, results and attributes and
+    the given inputs, body and indexing maps."""
+    new = GenericOp(
+        inputs,
+        list(op.outputs),
+        Region(block),
+        [AffineMapAttr(m) for m in maps],
+        op.iterator_types,
+        [r.type for r in op.res],
+        op.doc,
+        op.library_call,
+    )
+    for name, attr in op.attributes.items():
+        new.attributes[name] = attr
+    return new
+
+
 def _fuse(consumer: GenericOp, index: int, producer: GenericOp, rewriter: PatternRewriter) -> bool:
     """Fuse ``producer`` into ``consumer``; False (and nothing changed) when the
     fused op's loop ranges could not be read from its operands' shapes."""
@@ -188,18 +206,7 @@ def _fuse(consumer: GenericOp, index: int, producer: GenericOp, rewriter: Patter
     for op in c_body.ops:
         block.add_op(op.clone(value_mapper=mapping))
 
-    fused = GenericOp(
-        new_inputs,
-        list(consumer.outputs),
-        Region(block),
-        [AffineMapAttr(m) for m in [*new_maps, *c_maps[n_c_in:]]],
-        consumer.iterator_types,
-        [r.type for r in consumer.res],
-        consumer.doc,
-        consumer.library_call,
-    )
-    for name, attr in consumer.attributes.items():
-        fused.attributes[name] = attr
+    fused = _generic_like(consumer, new_inputs, block, [*new_maps, *c_maps[n_c_in:]])
     merge_nodes(fused, [producer, consumer])  # mlopt.nodes: every node it covers
     rewriter.replace_op(consumer, fused)
     init_owner = producer.outputs[0].owner
@@ -233,6 +240,8 @@ def _splat_scalar(v: SSAValue) -> FloatAttr | IntegerAttr | None:
     if count == 0 or len(raw) % count:
         return None
     width = len(raw) // count
+    if count > 1 and raw[width : 2 * width] != raw[:width]:  # most weights: no copy
+        return None
     if raw != raw[:width] * count:
         return None
     element = next(value.iter_attrs())
@@ -265,18 +274,7 @@ class FoldSplatConstantInputs(RewritePattern):
             mapping[arg] = block.args[len(kept) + k]
         for inner in old.ops:
             block.add_op(inner.clone(value_mapper=mapping))
-        new = GenericOp(
-            [op.inputs[k] for k in kept],
-            list(op.outputs),
-            Region(block),
-            [AffineMapAttr(m) for m in [*(maps[k] for k in kept), *maps[n_in:]]],
-            op.iterator_types,
-            [r.type for r in op.res],
-            op.doc,
-            op.library_call,
-        )
-        for name, attr in op.attributes.items():
-            new.attributes[name] = attr
+        new = _generic_like(op, [op.inputs[k] for k in kept], block, [*(maps[k] for k in kept), *maps[n_in:]])
         constants = [op.inputs[k].owner for k in folded]
         rewriter.replace_op(op, new)
         for c in constants:
