@@ -48,7 +48,7 @@ def trips(l):
     except Exception: return -1
 def describe(op):
     names = {type(o).__name__ for o in op.walk()}
-    kind = "fma" if "FMAOp" in names else ("vec" if any("Vector" in k for k in names) else "scalar")
+    kind = "fma" if "FMAOp" in names else ("dot4" if "Dot4Op" in names else ("vec" if any("Vector" in k for k in names) else "scalar"))
     par = "PAR" if any("mlopt.parallel" in o.attributes for o in op.walk()) else "   "
     shape = []; l = op
     while isinstance(l, affine.ForOp):

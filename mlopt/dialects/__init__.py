@@ -27,4 +27,9 @@ def get_mlopt_dialects() -> dict[str, Callable[[], Dialect]]:
 
         return MLOPT
 
-    return {"onnx": get_onnx, "onnx_ml": get_onnx_ml, "mlopt": get_mlopt}
+    def get_llvm() -> Dialect:
+        from mlopt.dialects.llvm_casts import llvm_dialect
+
+        return llvm_dialect()
+
+    return {"onnx": get_onnx, "onnx_ml": get_onnx_ml, "mlopt": get_mlopt, "llvm": get_llvm}

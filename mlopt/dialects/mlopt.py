@@ -13,14 +13,28 @@ removed, moved or merged by generic transformations.
 It is created by ``convert-onnx-to-tensor`` inside ``linalg.generic`` bodies,
 passes through bufferize and ``convert-linalg-to-affine`` unchanged, and is
 lowered by ``lower-index-checks`` (:mod:`mlopt.passes.index_checks`).
+
+``%r = mlopt.dot4 %acc, %a, %b : T`` (``T`` is ``i32`` or ``vector<N x i32>``)
+is the four-way byte dot product of x86's ``vpdpbusd``: each i32 lane of
+``a`` holds four unsigned bytes and the same lane of ``b`` four signed ones
+(little-endian), and ``r = acc + sum_q zext(a.byte[q]) * sext(b.byte[q])``,
+wrapping in i32.  The int8 convolutions and matrix products of quantized
+models are contractions with this body (``convert-onnx-to-tensor``); the
+kernels of ``linalg-contraction-to-vector`` emit it as the VNNI instruction
+where the target has one, and ``convert-arith-to-llvm`` expands every other
+use (scalar or vector) into widening multiplies and adds.
 """
 
 from __future__ import annotations
 
-from xdsl.dialects.builtin import IndexType, StringAttr, UnitAttr
+from typing import ClassVar
+
+from xdsl.dialects.builtin import IndexType, IntegerType, StringAttr, UnitAttr, VectorType, i32
 from xdsl.ir import Dialect, SSAValue, Operation
 from xdsl.irdl import (
     IRDLOperation,
+    VarConstraint,
+    base,
     ParsePropInAttrDict,
     irdl_op_definition,
     operand_def,
@@ -65,4 +79,33 @@ class CheckIndexOp(IRDLOperation):
         )
 
 
-MLOPT = Dialect("mlopt", [CheckIndexOp], [])
+@irdl_op_definition
+class Dot4Op(IRDLOperation):
+    """``%r = mlopt.dot4 %acc, %a, %b : i32`` (or ``vector<N x i32>``): ``acc``
+    plus the dot product of the unsigned bytes of ``a`` and the signed bytes of
+    ``b``, lane by lane (see the module docstring)."""
+
+    name = "mlopt.dot4"
+
+    T: ClassVar = VarConstraint("T", base(IntegerType) | base(VectorType))
+    acc = operand_def(T)
+    lhs = operand_def(T)
+    rhs = operand_def(T)
+    result = result_def(T)
+
+    assembly_format = "$acc `,` $lhs `,` $rhs attr-dict `:` type($result)"
+
+    def __init__(self, acc: SSAValue | Operation, lhs: SSAValue | Operation, rhs: SSAValue | Operation):
+        acc = SSAValue.get(acc)
+        super().__init__(operands=[acc, lhs, rhs], result_types=[acc.type])
+
+    def verify_(self) -> None:
+        t = self.result.type
+        elt = t.element_type if isinstance(t, VectorType) else t
+        if elt != i32 or (isinstance(t, VectorType) and len(t.get_shape()) != 1):
+            from xdsl.utils.exceptions import VerifyException
+
+            raise VerifyException(f"mlopt.dot4 works on i32 or a 1-D vector of i32, not {t}")
+
+
+MLOPT = Dialect("mlopt", [CheckIndexOp, Dot4Op], [])

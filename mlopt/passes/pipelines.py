@@ -20,9 +20,10 @@ from mlopt.passes.pipeline import make_pipeline_pass
 # onnx-upgrade first: onnx-mlir's versioned and extension ops become current ONNX ops.
 # onnx-quantized-to-integer before onnx-constant-fold, which would fold the
 # quantized weights' DequantizeLinear into float constants.
+QUANTIZED = "onnx-quantized-to-integer"
 ONNX_OPT = (
     "onnx-upgrade,onnx-shape-inference,onnx-decompose,onnx-shape-inference,"
-    "onnx-quantized-to-integer,onnx-constant-fold,onnx-canonicalize"
+    f"{QUANTIZED},onnx-constant-fold,onnx-canonicalize"
 )
 ONNX_TO_TENSOR = "convert-onnx-to-tensor"
 # tensor-level loop-nest optimisation (fusion/, affine_opt/ engineer): -O2/-O3 only
@@ -120,7 +121,8 @@ def kernels_for(target_cpu: str | None, threads: int = 1) -> str:
     vs = vector_shape(target_cpu)
     extra = f" threads={threads}" if threads > 1 else ""
     sizes = f"vector-width={vs.lanes} registers={vs.registers}"
-    return f"{SELECT_TILES}{{{sizes}}},{PACK_WEIGHTS},{CONTRACTION}{{{sizes}{extra}}}"
+    vnni = f" vnni={int(vs.vnni_lanes(vs.lanes))}"  # explicit: a cross-compile ignores the host
+    return f"{SELECT_TILES}{{{sizes}}},{PACK_WEIGHTS},{CONTRACTION}{{{sizes}{vnni}{extra}}}"
 
 
 def sized_stages(target_cpu: str | None = None, threads: int = 1, optimise: bool = True) -> dict[str, str]:
@@ -132,7 +134,12 @@ def sized_stages(target_cpu: str | None = None, threads: int = 1, optimise: bool
         return {"linalg-to-affine": linalg_to_affine_for()}
     from mlopt.backends.llvm.target import vector_shape
 
-    return {
+    vs = vector_shape(target_cpu)
+    sized = {}
+    if vs.vnni_lanes(vs.lanes):
+        # int8 convolutions as byte dot products (vpdpbusd) rather than exact f32
+        sized["onnx-opt"] = ONNX_OPT.replace(QUANTIZED, f"{QUANTIZED}{{integer-dot=true}}")
+    return sized | {
         "kernels": kernels_for(target_cpu, threads),
         "linalg-to-affine": linalg_to_affine_for(threads, vector_shape(target_cpu).lanes),
     }

@@ -182,11 +182,13 @@ def test_kernels_stage_is_sized_for_the_target():
 
     assert kernels_for("x86-64") == (
         "kernel-select-tiles{vector-width=4 registers=16},kernel-pack-weights,"
-        "linalg-contraction-to-vector{vector-width=4 registers=16}"
+        "linalg-contraction-to-vector{vector-width=4 registers=16 vnni=0}"
     )
-    assert kernels_for("haswell").endswith("linalg-contraction-to-vector{vector-width=8 registers=16}")
-    assert kernels_for("skylake-avx512").endswith("{vector-width=16 registers=32}")
-    assert kernels_for("skylake-avx512", 2).endswith("{vector-width=16 registers=32 threads=2}")
+    assert kernels_for("haswell").endswith("linalg-contraction-to-vector{vector-width=8 registers=16 vnni=0}")
+    assert kernels_for("skylake-avx512").endswith("{vector-width=16 registers=32 vnni=0}")
+    assert kernels_for("skylake-avx512", 2).endswith("{vector-width=16 registers=32 vnni=0 threads=2}")
+    assert kernels_for("icelake-server").endswith("{vector-width=16 registers=32 vnni=1}")
+    assert kernels_for("alderlake").endswith("{vector-width=8 registers=16 vnni=1}")
     assert vector_shape(None) == _HOST
 
 

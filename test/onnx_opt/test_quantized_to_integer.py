@@ -134,3 +134,86 @@ def test_dynamic_matmul_integer_exact_in_f32():
     got = got[0] if got.ndim == 3 else got
     # u8 x u8 products: onnxruntime's kernels are exact; one float rounding each
     np.testing.assert_allclose(got, ref, rtol=1e-6, atol=0)
+
+
+def _byte_dot_pipeline(vnni: bool, target_cpu: str | None = None) -> str:
+    """The runtime's pipeline with int8 convolutions as byte dot products
+    (``integer-dot=true``), their kernels with or without ``vpdpbusd``."""
+    from mlopt.backends.llvm.target import vector_shape
+    from mlopt.passes.pipelines import QUANTIZED, kernels_for, sized_stages, stages_from
+
+    sized = sized_stages(target_cpu)
+    sized["onnx-opt"] = ONNX_OPT.replace(QUANTIZED, f"{QUANTIZED}{{integer-dot=true}}")
+    lanes = vector_shape(target_cpu).lanes
+    sized["kernels"] = kernels_for(target_cpu).replace(f"vnni={int(vector_shape(target_cpu).vnni_lanes(lanes))}", f"vnni={int(vnni)}")
+    return ",".join(sized.get(name, text) for name, text in stages_from("onnx"))
+
+
+def _host_vnni() -> bool:
+    from mlopt.backends.llvm.target import vector_shape
+
+    vs = vector_shape()
+    return vs.vnni_lanes(vs.lanes)
+
+
+BYTE_DOT_KERNELS = [
+    pytest.param(False, None, id="widening"),  # mlopt.dot4 expanded (vpmaddwd): any x86-64
+    pytest.param(False, "x86-64", id="widening-sse"),
+    pytest.param(
+        True, None, id="vnni",
+        marks=pytest.mark.skipif(not _host_vnni(), reason="this CPU has no AVX512-VNNI / AVX-VNNI"),
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("vnni,target", BYTE_DOT_KERNELS)
+@pytest.mark.parametrize(
+    "c,m,k,stride,pad,hw,act",
+    [
+        (3, 64, 3, 2, 0, (17, 23), "u8"),  # 3 channels (padded to 4), strided: a first layer
+        (7, 17, 3, 1, 1, (9, 13), "s8"),  # int8 activations (shifted to uint8), odd sizes
+        (17, 33, 1, 1, 0, (7, 7), "u8"),  # 1x1, a narrow map
+        (64, 64, 3, 1, 1, (14, 14), "u8"),  # channel vectors (oc-vector layout)
+        (16, 48, 3, 2, 1, (13, 13), "u8"),  # strided, padded
+        (8, 5, 1, 2, 0, (11, 11), "s8"),  # strided 1x1 (subsampled), few output channels
+    ],
+)
+def test_qdq_conv_byte_dots_are_bit_exact(c, m, k, stride, pad, hw, act, vnni, target):
+    """``integer-dot=true``: ConvInteger on packed bytes (``mlopt.dot4``) gives
+    the exact integer result, with ``vpdpbusd`` and with its widening
+    expansion, for uint8 and int8 activations and per-channel weights with a
+    nonzero zero point (``w - w_zp`` still int8)."""
+    dtype = np.uint8 if act == "u8" else np.int8
+    info = np.iinfo(dtype)
+    xq = rng.integers(info.min, info.max + 1, (1, c, *hw)).astype(dtype)
+    wq = rng.integers(-100, 101, (m, c, k, k)).astype(np.int8)
+    wz = rng.integers(-20, 21, m).astype(np.int8)
+    ws = rng.uniform(0.001, 0.01, m).astype(np.float32)
+    bq = rng.integers(-5000, 5000, m).astype(np.int32)
+    xs, ys = 0.02, 0.2
+    xz = dtype(131 if act == "u8" else -7)
+    yz = np.uint8(120)
+    model = qdq_conv_model(xq, xs, xz, wq, ws, wz, bq, ys, yz, stride, pad, 1)
+    model.graph.input[0].type.tensor_type.elem_type = TensorProto.UINT8 if act == "u8" else TensorProto.INT8
+    shifted_w = wq.astype(np.int64) - wz.astype(np.int64).reshape(-1, 1, 1, 1)
+    acc = conv_int64(xq.astype(np.int64) - int(xz), shifted_w, stride, pad, 1) + bq.reshape(1, -1, 1, 1)
+    mult = (np.float32(xs) * ws) / np.float32(ys)
+    expected = requantize(acc, mult.reshape(1, -1, 1, 1), int(yz), np.uint8)
+    assert len(np.unique(expected)) > 10, "a saturated reference"
+    pipeline = _byte_dot_pipeline(vnni, target)
+    module = mlopt.run_pipeline(mlopt.import_onnx(model), pipeline.split(",convert-onnx-to-tensor")[0])
+    assert "onnx.ConvInteger" in {op.name for op in module.walk()}
+    compiled = mlopt.compile(model, pipeline=pipeline, target_cpu=target)
+    got = np.asarray(compiled(xq=xq))
+    got = got[0] if got.ndim == expected.ndim + 1 else got
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_integer_dot_is_set_for_vnni_targets():
+    """The runtime asks for byte dot products exactly where the target has VNNI."""
+    from mlopt.passes.pipelines import sized_stages
+
+    assert "integer-dot=true" in sized_stages("icelake-server")["onnx-opt"]
+    assert "integer-dot=true" in sized_stages("alderlake")["onnx-opt"]
+    assert "onnx-opt" not in sized_stages("skylake-avx512")
+    assert "onnx-opt" not in sized_stages("haswell")

@@ -37,15 +37,24 @@ HOST_CPU_NAMES = (None, "", "native", "host")
 
 @dataclass(frozen=True)
 class VectorShape:
-    """f32 lanes per vector register, the number of vector registers, and FMA."""
+    """f32 lanes per vector register, the number of vector registers, FMA, and
+    the byte dot product ``vpdpbusd``: ``vnni`` is ``"avx512"`` (AVX512-VNNI:
+    512-bit, and 128/256 with AVX512VL), ``"avx"`` (AVX-VNNI: 128/256-bit) or ``""``."""
 
     lanes: int
     registers: int
     fma: bool
+    vnni: str = ""
 
     @property
     def bits(self) -> int:
         return self.lanes * 32
+
+    def vnni_lanes(self, lanes: int) -> bool:
+        """Whether ``vpdpbusd`` exists for vectors of ``lanes`` i32."""
+        if self.vnni == "avx512":
+            return lanes in (4, 8, 16)
+        return self.vnni == "avx" and lanes in (4, 8)
 
 
 GENERIC = VectorShape(lanes=4, registers=16, fma=False)  # x86-64 baseline: SSE2
@@ -101,13 +110,30 @@ def cpu_features(cpu: str) -> tuple[str, ...]:
     return tuple(sorted(level))
 
 
+# LLVM CPU names with AVX512-VNNI (and AVX512VL), and with AVX-VNNI only.
+_AVX512_VNNI_CPUS = (
+    "cascadelake", "cooperlake", "icelake-client", "icelake-server", "tigerlake",
+    "sapphirerapids", "emeraldrapids", "graniterapids", "graniterapids-d", "rocketlake",
+    "znver4", "znver5", "diamondrapids",
+)  # fmt: skip
+_AVX_VNNI_CPUS = (
+    "alderlake", "raptorlake", "meteorlake", "arrowlake", "arrowlake-s", "lunarlake",
+    "gracemont", "pantherlake", "sierraforest", "grandridge", "clearwaterforest",
+)  # fmt: skip
+
+
+def _with_vnni(shape: VectorShape, vnni: str) -> VectorShape:
+    return VectorShape(shape.lanes, shape.registers, shape.fma, vnni) if vnni else shape
+
+
 def from_features(features: str) -> VectorShape:
     """From an LLVM feature string (``+avx2,-avx512f,...``)."""
     on = {f[1:] for f in features.split(",") if f.startswith("+")}
+    vnni = "avx512" if {"avx512vnni", "avx512vl"} <= on else ("avx" if "avxvnni" in on else "")
     if "avx512f" in on:
-        return _AVX512
+        return _with_vnni(_AVX512, vnni)
     if "avx2" in on and "fma" in on:
-        return _AVX2
+        return _with_vnni(_AVX2, "avx" if vnni else "")
     if "avx" in on:
         return VectorShape(lanes=8, registers=16, fma="fma" in on)
     return GENERIC
@@ -123,9 +149,9 @@ def vector_shape(target_cpu: str | None = None) -> VectorShape:
         return from_features(llvm.get_host_cpu_features().flatten())
     name = target_cpu.lower()
     if name in _AVX512_CPUS:
-        return _AVX512
+        return _with_vnni(_AVX512, "avx512" if name in _AVX512_VNNI_CPUS else "")
     if name in _AVX2_CPUS:
-        return _AVX2
+        return _with_vnni(_AVX2, "avx" if name in _AVX_VNNI_CPUS else "")
     return GENERIC
 
 

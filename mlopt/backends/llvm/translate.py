@@ -46,6 +46,7 @@ from mlopt.backends.llvm.abi import (
     read_check_table,
     weight_offsets,
 )
+from mlopt.dialects.llvm_casts import FPToSIOp, FPToUIOp
 from mlopt.passes.index_checks import FAIL_FN as INDEX_FAIL_FN
 
 
@@ -173,6 +174,10 @@ class _FunctionTranslator:
                 load.set_metadata("invariant.load", builder.module.add_metadata([]))
                 values[op.result] = load
                 return
+        if isinstance(op, FPToSIOp | FPToUIOp):
+            conv = builder.fptosi if isinstance(op, FPToSIOp) else builder.fptoui
+            values[op.result] = conv(values[op.arg], convert_type(op.result.type))
+            return
         if isinstance(op, llvm.AllocaOp) and op.alignment is not None:
             instr = builder.alloca(convert_type(op.elem_type), size=values[op.size])
             instr.align = op.alignment.value.data

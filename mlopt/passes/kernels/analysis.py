@@ -1,7 +1,8 @@
 """Recognising the generics `linalg-contraction-to-vector` rewrites, and their plan.
 
 A ``linalg.generic`` on static f32 memrefs qualifies when its body is
-``acc + x * y`` (a contraction) or ``combine(acc, x)`` (a pooling window) and
+``acc + x * y`` (a contraction) or ``combine(acc, x)`` (a pooling window), or
+on static i32 memrefs with the body ``mlopt.dot4(acc, x, y)`` (bytes), and
 one input varies along the output's innermost loop ``j`` with a stride of 1-4;
 ``analyse`` returns a ``Plan``: which input is loaded as vectors (``S``), which
 is broadcast (``T``), the row loop ``i``, the register tile and the loop
@@ -19,9 +20,10 @@ from xdsl.dialects.builtin import (
     Float32Type,
     MemRefType,
     NoneAttr,
+    i32,
 )
 from xdsl.dialects.linalg import ops as linalg
-from xdsl.ir import Operation, SSAValue
+from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.ir.affine import (
     AffineBinaryOpExpr,
     AffineBinaryOpKind,
@@ -37,11 +39,12 @@ from mlopt.passes.bufferize.buffers import num_elements as shape_elements
 F32 = Float32Type()
 
 
-def static_f32(v: SSAValue) -> bool:
+def static_f32(v: SSAValue, elt: Attribute = F32) -> bool:
+    """``v`` is a static identity-layout memref of ``elt`` (default f32)."""
     t = v.type
     return (
         isinstance(t, MemRefType)
-        and t.element_type == F32
+        and t.element_type == elt
         and isinstance(t.layout, NoneAttr)
         and all(s > 0 for s in t.get_shape())
     )
@@ -142,6 +145,26 @@ def _is_mac_body(op: linalg.GenericOp) -> bool:
     return sorted(factors) == [0, 1]
 
 
+def _dot4_body(op: linalg.GenericOp) -> int | None:
+    """For a body ``yield mlopt.dot4(acc, a, b)`` of the two inputs: the input
+    number of ``a`` (the unsigned bytes), else None."""
+    from mlopt.dialects.mlopt import Dot4Op
+
+    block = op.body.block
+    ops = list(block.ops)
+    if len(ops) != 2 or len(block.args) != 3:
+        return None
+    dot, yld = ops
+    if not isinstance(dot, Dot4Op) or not isinstance(yld, linalg.YieldOp):
+        return None
+    if list(yld.operands) != [dot.result] or dot.acc is not block.args[2]:
+        return None
+    a, b = dot.lhs, dot.rhs
+    if {a, b} != {block.args[0], block.args[1]} or a is b:
+        return None
+    return 0 if a is block.args[0] else 1
+
+
 @dataclass
 class Plan:
     op: linalg.GenericOp
@@ -163,6 +186,8 @@ class Plan:
     combine: type[Operation] | None = None  # a window reduction's combiner (None: FMA)
     wide_ok: bool = True  # a strided input's wide loads stay inside its buffer
     pack: memref.GlobalOp | None = None  # the constant vector input, to repack into panels
+    dot: int | None = None  # a byte dot product (i32): the input holding the unsigned bytes
+    elt: Attribute = F32  # the element type of every operand
 
     @property
     def macs(self) -> int:
@@ -177,10 +202,12 @@ def analyse(
     register tile is ``tile`` (MR, NV) when given, else chosen for ``registers``."""
     if len(op.inputs) != 2 or len(op.outputs) != 1 or op.res:
         return None
-    if not all(static_f32(v) for v in op.operands):
+    dot = _dot4_body(op)
+    elt = F32 if dot is None else i32
+    if not all(static_f32(v, elt) for v in op.operands):
         return None
     combine: type[Operation] | None = None
-    if not _is_mac_body(op):
+    if dot is None and not _is_mac_body(op):
         reduce = _reduce_body(op)
         if reduce is None:
             return None
@@ -254,6 +281,8 @@ def analyse(
         stride=stride,
         combine=combine,
         wide_ok=stride == 1 or _overread_ok(maps[s], ranges, op.inputs[s], stride),
+        dot=dot,
+        elt=elt,
     )  # fmt: skip
     plan.n_rows, plan.n_vec = tile or _register_tile(ranges[i] if i is not None else 1, ranges[j], lanes, registers)
     return plan

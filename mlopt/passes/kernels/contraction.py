@@ -52,9 +52,16 @@ multiply-adds; `outline-parallel-loops` hands them to the worker pool.  Every
 iteration writes its own output tiles and reduces in the same order, so the
 result is the same for every thread count.
 
+Byte dot products (i32 memrefs, the body ``mlopt.dot4(acc, x, y)``: the int8
+convolutions and matrix products of quantized models) get the same kernel
+with ``mlopt.dot4`` in place of the FMA, 4 multiply-adds per lane; it is
+marked ``vnni`` (one ``vpdpbusd``) when the target has the instruction for the
+vector width.
+
 Options: ``vector-width`` (f32 lanes; 0 = the host's), ``registers`` (vector
 registers; 0 = the host's), ``min-macs`` (smaller contractions are left alone),
-``threads`` (1 = no marks), ``pack`` (repack constant weights; default true).
+``threads`` (1 = no marks), ``pack`` (repack constant weights; default true),
+``vnni`` (1: the target has VNNI at this width, 0: not, -1: ask the host).
 A register tile recorded on the op by `kernel-select-tiles`
 (``mlopt.register_tile``) and panels recorded by `kernel-pack-weights`
 (``mlopt.panels``) are used as given (``plan``); the pipelines run the three
@@ -73,7 +80,7 @@ from xdsl.passes import ModulePass
 from mlopt.passes.kernels.emit import rewrite
 from mlopt.passes.kernels.fusion import find_epilogue, find_init
 from mlopt.passes.kernels.panels import drop_unused_globals, packable
-from mlopt.passes.kernels.plan import plan_for, recorded_panels, target_shape
+from mlopt.passes.kernels.plan import plan_for, recorded_panels, target_shape, target_vnni
 
 
 @dataclass(frozen=True)
@@ -87,9 +94,11 @@ class LinalgContractionToVectorPass(ModulePass):
     min_macs: int = 4096
     threads: int = 1
     pack: bool = True
+    vnni: int = -1
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         lanes, registers = target_shape(self.vector_width, self.registers)
+        vnni = target_vnni(self.vnni, lanes)
         panels: dict = {}
         recorded: set[str] = set()
         for inner in list(op.walk()):
@@ -107,6 +116,6 @@ class LinalgContractionToVectorPass(ModulePass):
                 # read by the kernel when they are the panels of its tile's
                 # width (packed_global finds them); erased below when unread
                 recorded.add(given.sym_name.data)
-            rewrite(plan, self.threads, panels)
+            rewrite(plan, self.threads, panels, vnni)
         if panels or recorded:
             drop_unused_globals(op, {name for name, _ in panels} | recorded)

@@ -15,15 +15,17 @@ from xdsl.dialects.builtin import (
     IndexType,
     IntegerAttr,
     MemRefType,
+    UnitAttr,
     VectorType,
     i1,
     i64,
 )
 from xdsl.dialects.linalg import ops as linalg
-from xdsl.ir import Block, Operation, Region, SSAValue
+from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 from xdsl.ir.affine import AffineExpr, AffineMap
 from xdsl.rewriter import InsertPoint
 
+from mlopt.dialects.mlopt import Dot4Op
 from mlopt.passes.bufferize.buffers import flat_reassociation, make_collapse
 from mlopt.passes.kernels.analysis import F32, PURE, Plan, buffer_root, coefficient, num_elements
 from mlopt.passes.kernels.fusion import neighbour_map
@@ -58,6 +60,7 @@ class _Emitter:
     par_depth: int = 0  # the depth of the loops to mark
     # the vector input's panels: (1-D buffer, rest elements, panel width, rest strides)
     panel: tuple[SSAValue, int, int, list[int]] | None = None
+    vnni: bool = False  # byte dot products as the target's vpdpbusd
 
     def mark(self, loop: affine.ForOp, iterations: int) -> None:
         """Mark the outermost loop that splits evenly over the threads: one of
@@ -156,25 +159,26 @@ class _Emitter:
         (a contiguous load if it varies along j, else a broadcast scalar); only
         the first ``lanes`` lanes are read (the others are 0)."""
         buf, am, operands = self._address(src, m, row, col)
-        vt = VectorType(F32, [width])
+        vt = VectorType(self.plan.elt, [width])
         if self.plan.j in m.used_dims():
             stride = self.plan.stride if src is self.plan.op.inputs[self.plan.s] else 1
             if stride == 1 and lanes is not None and lanes < width:
-                zero = self.constant(0.0, width)
+                zero = self.constant(0, width, self.plan.elt)
                 load = vector.MaskedLoadOp(buf, [self._index(am, operands)], self.mask(lanes, width), zero, vt)
                 return self.insert(load).results[0]
             if stride == 1:
                 return self.insert(affine.VectorLoadOp(buf, operands, AffineMapAttr(am), vt)).results[0]
             # every stride-th element of a contiguous load; masked to the last
             # element used where a full load could run past the buffer's end
-            wide = VectorType(F32, [width * stride])
+            wide = VectorType(self.plan.elt, [width * stride])
             valid = lanes if lanes is not None else width
             if self.plan.wide_ok and valid == width:
                 v = self.insert(affine.VectorLoadOp(buf, operands, AffineMapAttr(am), wide)).results[0]
             else:
                 used = stride * (valid - 1) + 1
                 mask = self.mask(used, width * stride)
-                load = vector.MaskedLoadOp(buf, [self._index(am, operands)], mask, self.constant(0.0, width * stride), wide)
+                zero = self.constant(0, width * stride, self.plan.elt)
+                load = vector.MaskedLoadOp(buf, [self._index(am, operands)], mask, zero, wide)
                 v = self.insert(load).results[0]
             picks = DenseArrayBase.from_list(i64, [k * stride for k in range(width)])
             return self.insert(vector.ShuffleOp(v, v, picks, result_type=vt)).results[0]
@@ -214,11 +218,12 @@ class _Emitter:
             found = self.splats[key] = self.insert(arith.ConstantOp(dense, mt)).results[0]
         return found
 
-    def constant(self, value: float, width: int) -> SSAValue:
-        key = ("const", value, width, id(self.builder.insertion_point.block))
+    def constant(self, value: float, width: int, elt: Attribute = F32) -> SSAValue:
+        key = ("const", value, width, elt, id(self.builder.insertion_point.block))
         found = self.splats.get(key)
         if found is None:
-            vt = VectorType(F32, [width])
+            vt = VectorType(elt, [width])
+            value = float(value) if elt == F32 else int(value)
             dense = DenseIntOrFPElementsAttr.from_list(vt, [value] * width)
             found = self.splats[key] = self.insert(arith.ConstantOp(dense, vt)).results[0]
         return found
@@ -227,7 +232,7 @@ class _Emitter:
         key = (scalar, width, id(self.builder.insertion_point.block))
         found = self.splats.get(key)
         if found is None:
-            op = vector.BroadcastOp(scalar, VectorType(F32, [width]))
+            op = vector.BroadcastOp(scalar, VectorType(scalar.type, [width]))
             found = self.splats[key] = self.insert(op).results[0]
         return found
 
@@ -298,8 +303,15 @@ def _kernel(em: _Emitter, rows: int, cols: list[tuple[int, int, int]]) -> None:
             key = (r if s_rows else 0, q)
             if key not in svecs:
                 svecs[key] = em.load(a, s_map, key[0], col, w, lanes)
-            fma = em.insert(vector.FMAOp(em.splat(t_scalar, w), svecs[key], carried[r * len(cols) + q]))
-            new.append(fma.results[0])
+            t_vec, s_vec, acc = em.splat(t_scalar, w), svecs[key], carried[r * len(cols) + q]
+            if plan.dot is None:
+                step = vector.FMAOp(t_vec, s_vec, acc)
+            else:  # the unsigned bytes first
+                unsigned, signed = (s_vec, t_vec) if plan.dot == plan.s else (t_vec, s_vec)
+                step = Dot4Op(acc, unsigned, signed)
+                if em.vnni:
+                    step.attributes["vnni"] = UnitAttr()
+            new.append(em.insert(step).results[0])
     if loops:
         em.insert(affine.YieldOp.get(*new))
     em.builder = outer_builder
@@ -485,7 +497,7 @@ def _hoist_above(v: SSAValue, anchor: Operation) -> None:
     anchor.parent.insert_op_before(owner, anchor)  # type: ignore[union-attr]
 
 
-def rewrite(plan: Plan, threads: int, panels: dict) -> None:
+def rewrite(plan: Plan, threads: int, panels: dict, vnni: bool = False) -> None:
     op = plan.op
     # the kernel implements the nodes of the contraction, its init and epilogue
     # (mlopt.nodes, for profiling)
@@ -497,7 +509,7 @@ def rewrite(plan: Plan, threads: int, panels: dict) -> None:
     b = Builder(InsertPoint.before(op))
     zero = arith.ConstantOp(IntegerAttr(0, IndexType()))
     b.insert(zero)
-    em = _Emitter(plan, b, b, zero.results[0])
+    em = _Emitter(plan, b, b, zero.results[0], vnni=vnni)
     if plan.pack is not None:
         jb = plan.n_vec * plan.lanes
         name, panel_type, nrest = packed_global(plan.pack, jb, panels)

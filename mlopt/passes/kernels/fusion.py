@@ -128,7 +128,7 @@ def find_init(plan: Plan) -> Operation | None:
     prev = _prev_op(plan.op, root)
     if isinstance(prev, linalg.FillOp):
         whole = len(prev.outputs) == 1 and _whole(prev.outputs[0], root) and _whole(out, root)
-        return prev if whole and prev.inputs[0].type == F32 else None
+        return prev if whole and prev.inputs[0].type == plan.elt else None
     if isinstance(prev, linalg.GenericOp) and _is_broadcast_copy(prev, plan):
         return prev
     return None
@@ -140,13 +140,13 @@ def _is_broadcast_copy(gen: linalg.GenericOp, plan: Plan) -> bool:
     root = buffer_root(plan.op.outputs[0])
     if len(gen.inputs) != 1 or len(gen.outputs) != 1 or not _whole(gen.outputs[0], root):
         return False
-    if not (static_f32(gen.outputs[0]) and _whole(plan.op.outputs[0], root)):
+    if not (static_f32(gen.outputs[0], plan.elt) and _whole(plan.op.outputs[0], root)):
         return False
     block = gen.body.block
     yld = block.last_op
     if len(list(block.ops)) != 1 or not isinstance(yld, linalg.YieldOp):
         return False
-    if list(yld.operands) != [block.args[0]] or not static_f32(gen.inputs[0]):
+    if list(yld.operands) != [block.args[0]] or not static_f32(gen.inputs[0], plan.elt):
         return False
     if buffer_root(gen.inputs[0]) == root:
         return False

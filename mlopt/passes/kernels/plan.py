@@ -51,6 +51,16 @@ def target_shape(vector_width: int, registers: int) -> tuple[int, int]:
     return (vector_width if vector_width > 0 else host.lanes, registers if registers > 0 else host.registers)
 
 
+def target_vnni(option: int, lanes: int) -> bool:
+    """Whether the kernels may use ``vpdpbusd`` on vectors of ``lanes`` i32:
+    ``option`` 1/0, or -1 for the host's answer."""
+    if option >= 0:
+        return bool(option)
+    from mlopt.backends.llvm.target import vector_shape
+
+    return vector_shape().vnni_lanes(lanes)
+
+
 def recorded_tile(op: Operation) -> tuple[int, int, int] | None:
     """(MR, NV, V) from ``mlopt.register_tile``, or None."""
     attr = op.attributes.get(TILE_ATTR)

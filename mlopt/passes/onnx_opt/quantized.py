@@ -41,6 +41,11 @@ commutes with the shift) or by a DequantizeLinear with its zero point becomes
 so the uint8 tensor is never materialised and the ops fuse into the
 producing kernel's epilogue.
 
+**Byte dot products.** With ``integer-dot=true`` (the runtime sets it for a
+target with VNNI) a convolution whose constant weights lie within int8 of
+their zero point stays ``ConvInteger``, which ``convert-onnx-to-tensor``
+lowers to a contraction of packed bytes (``mlopt.dot4``, run as ``vpdpbusd``).
+
 A pattern is rewritten only when its semantics allow it exactly: the scales
 and zero points are constants, the activation's per tensor, the weight's per
 tensor or per output channel (Conv: axis 0; MatMul/Gemm: per column of B);
@@ -288,13 +293,34 @@ def _bound(x: _Operand, wi: np.ndarray, axes: tuple[int, ...]) -> int:
 _SPLIT = 16
 
 
-def _form(conv: bool, x: _Operand, w: _Operand, out: tuple[int, ...], bias: np.ndarray | None) -> tuple[str, Any]:
+def _byte_dots(conv: bool, x: _Operand, w: _Operand, out: tuple[int, ...], attrs: dict[str, Attribute]) -> bool:
+    """Whether the ConvInteger of ``x`` and ``w`` lowers to byte dot products
+    (``conv._conv_dot4``): one group, constant weights within int8 of their
+    zero point, a constant scalar zero point of ``x``."""
+    from mlopt.passes.onnx_to_tensor.conv import dot4_weights
+
+    group = attrs.get("group")
+    if not conv or w.data is None or (isinstance(group, IntegerAttr) and group.value.data != 1):
+        return False
+    if (x.zp_value is not None and x.zp is None) or (x.zp is not None and x.zp.size != 1):
+        return False
+    return dot4_weights(w.data, w.zp, out[1]) is not None
+
+
+def _form(
+    conv: bool, x: _Operand, w: _Operand, out: tuple[int, ...], bias: np.ndarray | None,
+    byte_dots: bool = False,
+) -> tuple[str, Any]:
     """How the int32 sum ``(x - x_zp) * (w - w_zp) [+ bias]`` is computed (see
-    the module docstring): ("f32", the constant ``w - w_zp`` or None for two
-    activations) when one f32 sum is exact; ("split", (hi, lo)) with ``w - w_zp
-    = 16 * hi + lo``, ``|lo| <= 8``, when two are; else ("int32", None)."""
+    the module docstring): ("int32", None) when ``byte_dots`` (the target's
+    byte dot products: see ``_byte_dots``); ("f32", the constant ``w - w_zp``
+    or None for two activations) when one f32 sum is exact; ("split", (hi,
+    lo)) with ``w - w_zp = 16 * hi + lo``, ``|lo| <= 8``, when two are; else
+    ("int32", None)."""
     x_shape = value_shape(x.q)
     assert x_shape is not None
+    if byte_dots:
+        return "int32", None
     if x.zp_value is not None and value_shape(x.zp_value) not in ((), (1,)):
         return "int32", None  # a per-row zero point of A
     bias_max = int(np.max(np.abs(bias.astype(np.int64)), initial=0)) if bias is not None else 0
@@ -320,6 +346,7 @@ def _contract(
     bias: np.ndarray | None,
     attrs: dict[str, Attribute],
     form: tuple[str, Any] | None = None,
+    integer_dot: bool = False,
 ) -> SSAValue:
     """The int32 sum ``(x - x_zp) * (w - w_zp) [+ bias]`` of a Conv (``conv``)
     or MatMul, as an f32 value, in the ``form`` (by default ``_form``'s) that
@@ -328,7 +355,7 @@ def _contract(
     x_shape, w_shape = value_shape(x.q), value_shape(w.q)
     assert x_shape is not None and w_shape is not None
     n = out[1] if conv else out[-1]
-    kind, data = form or _form(conv, x, w, out, bias)
+    kind, data = form or _form(conv, x, w, out, bias, integer_dot and _byte_dots(conv, x, w, out, attrs))
 
     def contraction(xf: SSAValue, wf: SSAValue, bf: SSAValue | None) -> SSAValue:
         if conv:
@@ -394,6 +421,9 @@ def _multiplier_shape(mult: np.ndarray, per_channel: bool, conv: bool, rank: int
 class QdqToInteger(RewritePattern):
     """QuantizeLinear(Conv | MatMul | Gemm of DequantizeLinears) -> the integer form."""
 
+    def __init__(self, integer_dot: bool = False) -> None:
+        self.integer_dot = integer_dot
+
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
         if op.name not in ("onnx.Conv", "onnx.MatMul", "onnx.Gemm"):
             return
@@ -431,7 +461,7 @@ class QdqToInteger(RewritePattern):
             assert wq.data is not None
             wq = _Operand(wq.q, wq.zp_value, wq.zp, np.ascontiguousarray(wq.data.T), transposed=True)
         attrs = {k: op.attributes[k] for k in _CONV_ATTRS if k in op.attributes} if conv else {}
-        acc = _contract(b, conv, x.operand, wq, out, bias, attrs)
+        acc = _contract(b, conv, x.operand, wq, out, bias, attrs, integer_dot=self.integer_dot)
         mult = _multiplier_shape(_multiplier(x.scale, ws, ys), not w.per_tensor, conv, len(out))
         zp = q.operands[2] if len(q.operands) > 2 else None
         _requantize(b, acc, out, mult, zp, q, rewriter, [op, q])
@@ -440,6 +470,9 @@ class QdqToInteger(RewritePattern):
 
 class QLinearToInteger(RewritePattern):
     """QLinearConv / QLinearMatMul with constant scales -> the integer form."""
+
+    def __init__(self, integer_dot: bool = False) -> None:
+        self.integer_dot = integer_dot
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
         if op.name not in ("onnx.QLinearConv", "onnx.QLinearMatMul"):
@@ -467,7 +500,7 @@ class QLinearToInteger(RewritePattern):
             bias = bias.astype(np.int32).reshape(-1)
         b = _Builder(rewriter, op, op)
         attrs = {k: op.attributes[k] for k in _CONV_ATTRS if k in op.attributes} if conv else {}
-        acc = _contract(b, conv, x, w, out, bias, attrs)
+        acc = _contract(b, conv, x, w, out, bias, attrs, integer_dot=self.integer_dot)
         wsv = np.broadcast_to(ws.reshape(-1).astype(np.float32), (n,))
         mult = _multiplier_shape(_multiplier(xs, wsv, ys), ws.size > 1, conv, len(out))
         _requantize(b, acc, out, mult, yz_v, op, rewriter, [op], suffix="requantize")
@@ -475,7 +508,11 @@ class QLinearToInteger(RewritePattern):
 
 class IntegerToExactFloat(RewritePattern):
     """ConvInteger / MatMulInteger with constant weights (the dynamic format)
-    -> the f32 op where that is exact (see the module docstring)."""
+    -> the f32 op where that is exact (see the module docstring), unless
+    ``integer_dot`` and it runs as byte dot products."""
+
+    def __init__(self, integer_dot: bool = False) -> None:
+        self.integer_dot = integer_dot
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
         if op.name not in ("onnx.ConvInteger", "onnx.MatMulInteger"):
@@ -489,11 +526,11 @@ class IntegerToExactFloat(RewritePattern):
         w = _operand(ops[1], None if ops[3] is None or is_none(ops[3]) else ops[3])
         if w.data is None or (w.zp_value is not None and w.zp is None):
             return
-        form = _form(conv, x, w, out, None)
+        attrs = {k: op.attributes[k] for k in _CONV_ATTRS if k in op.attributes} if conv else {}
+        form = _form(conv, x, w, out, None, self.integer_dot and _byte_dots(conv, x, w, out, attrs))
         if form[0] == "int32":
             return
         b = _Builder(rewriter, op, op)
-        attrs = {k: op.attributes[k] for k in _CONV_ATTRS if k in op.attributes} if conv else {}
         acc = _contract(b, conv, x, w, out, None, attrs, form)
         users = [u.operation for u in op.results[0].uses]
         cast = users[0] if len(users) == 1 and users[0].name == "onnx.Cast" and get_attr(users[0], "to") == 1 else None
@@ -605,9 +642,12 @@ class OnnxQuantizedToIntegerPass(ModulePass):
 
     name = "onnx-quantized-to-integer"
 
+    integer_dot: bool = False
+
     def apply(self, ctx: Context, op: ModuleOp) -> None:
+        dot = self.integer_dot
         PatternRewriteWalker(
-            GreedyRewritePatternApplier([QdqToInteger(), QLinearToInteger(), IntegerToExactFloat()]),
+            GreedyRewritePatternApplier([QdqToInteger(dot), QLinearToInteger(dot), IntegerToExactFloat(dot)]),
             apply_recursively=False,
         ).rewrite_module(op)
         # after them: their f32 shifts of the activations are what it removes

@@ -129,7 +129,10 @@ def to_f32(em: Emitter, v):
     return map_elementwise(em, [v], Float32Type(), lambda b, a: b.cast(a, e, Float32Type()))
 
 
-def _conv_core(em: Emitter, op, x, w, bias, elt=None):
+def _conv_core(em: Emitter, op, x, w, bias, elt=None, body=None, padded=False):
+    """The convolution of ``x`` by ``w`` (+ ``bias``) in element type ``elt``
+    (default: the output's), with the body ``body`` (default ``acc + x * w``);
+    ``padded``: ``x`` is already padded (and cropped) to what the windows read."""
     xs, ws = em.shape(x), em.shape(w)
     r = len(xs) - 2
     if r < 1:
@@ -138,6 +141,8 @@ def _conv_core(em: Emitter, op, x, w, bias, elt=None):
     group = em.attr("group", 1)
     strides, dil, eff = window_params(em, op, r, kernel)
     pb, pe = window_pads(em, xs[2:], eff, strides, em.attr("auto_pad", "NOTSET"), em.attr("pads"))
+    if padded:
+        pb, pe = [0] * r, [0] * r
     out_shape = em.out_shape()
     osp = out_shape[2:]
     N, C = xs[0], xs[1]
@@ -156,14 +161,14 @@ def _conv_core(em: Emitter, op, x, w, bias, elt=None):
         x = generic(em, [x], [sub], (N, C, *osp), elt_of(x), lambda bb, v, o: v)
         strides = [1] * r
         needed = list(osp)
-    w_arr = constant_array(w) if group == 1 and isinstance(e, Float32Type) else None
+    w_arr = constant_array(w) if group == 1 and (isinstance(e, Float32Type) or body is not None) else None
+    body = body or _mac(kd)
     if w_arr is not None and _oc_vectors_pay(r, osp, strides, kernel, C, M):
-        return _conv_oc_vectors(em, w_arr, bias, pb, needed, x, out_shape, strides, dil, e)
+        return _conv_oc_vectors(em, w_arr, bias, pb, needed, x, out_shape, strides, dil, e, body)
     if group == 1 and _flat_rows_pay(r, osp, strides, kernel, needed):
-        return _conv_flat_rows(em, w, bias, pb, needed, x, out_shape, dil, e)
+        return _conv_flat_rows(em, w, bias, pb, needed, x, out_shape, dil, e, body)
     xp = pad_input(em, x, pb, needed, 0)
     Cg, Mg = C // group, M // group
-    body = _mac(kd)
 
     if group == 1:
         # loops: n, m, o_1..o_r, c, k_1..k_r
@@ -230,16 +235,16 @@ def _flat_rows_pay(r, osp, strides, kernel, needed) -> bool:
     return _lane_use(oh * wp) * ow / wp > 1.25 * _lane_use(ow)
 
 
-def _mac_3x3_loops(em, inputs, maps, rows, e, bias, bias_dim):
-    """The multiply-accumulate generic over 3 parallel loops (``rows``, the
-    output) and 3 reductions (c, kh, kw) of the 2-D convolution layouts,
-    starting from the bias (indexed by output dimension ``bias_dim``) or 0."""
+def _mac_3x3_loops(em, inputs, maps, rows, e, bias, bias_dim, body):
+    """The multiply-accumulate generic (``body``) over 3 parallel loops
+    (``rows``, the output) and 3 reductions (c, kh, kw) of the 2-D convolution
+    layouts, starting from the bias (indexed by output dimension ``bias_dim``) or 0."""
     if bias is not None:
         init = generic(em, [bias], [AffineMap(3, 0, (d(bias_dim),))], rows, e, lambda bb, bv, o: bv)
     else:
         init = em.filled(rows, e, 0)
     return generic(
-        em, inputs, maps, rows, e, _mac(kind_of(e)),
+        em, inputs, maps, rows, e, body,
         iterators=["parallel"] * 3 + ["reduction"] * 3, init=init,
         out_map=AffineMap(6, 0, (d(0), d(1), d(2))),
     )
@@ -272,7 +277,7 @@ def _oc_vectors_pay(r, osp, strides, kernel, c, m) -> bool:
     return (1 / eff - 1) * macs * 0.02 > 1.5
 
 
-def _conv_oc_vectors(em, w_arr, bias, pb, needed, x, out_shape, strides, dil, e):
+def _conv_oc_vectors(em, w_arr, bias, pb, needed, x, out_shape, strides, dil, e, body):
     """A 2-D convolution as ``out_t[n, p, m] = sum x[n, c, ih(p, kh), iw(p, kw)] *
     wt[c, kh, kw, m]`` over the flattened output positions ``p = oh * OW + ow``,
     then transposed to NCHW.  The kernels vectorise along ``m`` (the output
@@ -294,12 +299,12 @@ def _conv_oc_vectors(em, w_arr, bias, pb, needed, x, out_shape, strides, dil, e)
         (d(1) % ow) * sw + d(5) * dil[1],
     ))  # fmt: skip
     wmap = AffineMap(6, 0, (d(3), d(4), d(5), d(2)))
-    out_t = _mac_3x3_loops(em, [xp, wt], [xmap, wmap], rows, e, bias, 2)
+    out_t = _mac_3x3_loops(em, [xp, wt], [xmap, wmap], rows, e, bias, 2, body)
     back = AffineMap(4, 0, (d(0), d(2) * ow + d(3), d(1)))
     return generic(em, [out_t], [back], out_shape, e, lambda bb, v, o: v)
 
 
-def _conv_flat_rows(em, w, bias, pb, needed, x, out_shape, dil, e):
+def _conv_flat_rows(em, w, bias, pb, needed, x, out_shape, dil, e, body):
     """A stride-1 2-D convolution computed over the flattened rows of the padded
     input: output position ``p = oh * Wp + ow'`` (``ow' < Wp``, the padded width)
     reads input element ``p + kh * dh * Wp + kw * dw`` -- one contiguous run per
@@ -317,7 +322,7 @@ def _conv_flat_rows(em, w, bias, pb, needed, x, out_shape, dil, e):
     # loops: n, m, p, c, kh, kw
     xmap = AffineMap(6, 0, (d(0), d(3), d(2) + d(4) * (dil[0] * wp) + d(5) * dil[1]))
     wmap = AffineMap(6, 0, (d(1), d(3), d(4), d(5)))
-    flat = _mac_3x3_loops(em, [flat_x, w], [xmap, wmap], rows, e, bias, 1)
+    flat = _mac_3x3_loops(em, [flat_x, w], [xmap, wmap], rows, e, bias, 1, body)
     pick = AffineMap(4, 0, (d(0), d(1), d(2) * wp + d(3)))
     return generic(em, [flat], [pick], out_shape, e, lambda bb, v, o: v)
 
@@ -327,13 +332,18 @@ def _conv_flat_rows(em, w, bias, pb, needed, x, out_shape, dil, e):
     honours=("auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"),
 )
 def lower_conv_integer(em: Emitter, op):
-    """Conv of (x - x_zp) and (w - w_zp) in the (int32) output type: the
-    operands are shifted and widened first, then the float/int Conv lowering runs
-    (zero padding then pads with the shifted zero, as the spec requires)."""
+    """Conv of (x - x_zp) and (w - w_zp) in the (int32) output type: with
+    constant weights within int8 of their zero point, a byte dot-product
+    convolution (``_conv_dot4``); otherwise the operands are shifted and
+    widened first, then the float/int Conv lowering runs (zero padding then
+    pads with the shifted zero, as the spec requires)."""
     from mlopt.passes.onnx_to_tensor.common import map_elementwise
 
     x, w = op.operands[0], op.operands[1]
     xzp, wzp = em.operand(2), em.operand(3)
+    fast = _conv_dot4(em, op, x, w, xzp, wzp)
+    if fast is not None:
+        return fast
     out = em.out_elt()
     kd = kind_of(out)
 
@@ -352,6 +362,127 @@ def lower_conv_integer(em: Emitter, op):
     xs = shifted(x, xzp)
     ws = shifted(w, wzp)
     return _conv_core(em, op, xs, ws, None)
+
+
+def dot4_weights(w: np.ndarray | None, wzp: np.ndarray | None, axis_len: int) -> np.ndarray | None:
+    """``w - w_zp`` as int8 (a per-channel zero point along axis 0 of
+    ``axis_len``), or None when it does not fit in int8 or is not constant."""
+    if w is None or w.dtype not in (np.dtype(np.int8), np.dtype(np.uint8)):
+        return None
+    wi = w.astype(np.int64)
+    if wzp is not None:
+        z = wzp.astype(np.int64).reshape(-1)
+        if z.size not in (1, axis_len):
+            return None
+        wi = wi - (z.reshape((-1,) + (1,) * (wi.ndim - 1)) if z.size > 1 else z[0])
+    if wi.size and (wi.min() < -128 or wi.max() > 127):
+        return None
+    return wi.astype(np.int8)
+
+
+def pack_bytes(arr: np.ndarray, axis: int) -> np.ndarray:
+    """int8 ``arr`` with groups of four along ``axis`` (zero-padded to a multiple
+    of 4) as one int32 each (byte q of the group in bits 8q..8q+7)."""
+    arr = np.moveaxis(arr.astype(np.int8), axis, -1)
+    n = arr.shape[-1]
+    pad = -n % 4
+    if pad:
+        arr = np.concatenate([arr, np.zeros((*arr.shape[:-1], pad), np.int8)], axis=-1)
+    packed = np.ascontiguousarray(arr).view("<i4").astype(np.int32)
+    return np.moveaxis(packed, -1, axis)
+
+
+def dot4_body(bb: Body, xv, wv, acc):
+    """``acc + dot4(x, w)``: x's four unsigned bytes by w's four signed ones."""
+    from mlopt.dialects.mlopt import Dot4Op
+
+    return bb.add(Dot4Op(acc, xv, wv))
+
+
+def pack_activation(em: Emitter, x, axis: int, offset: int):
+    """uint8/int8 ``x`` with groups of four along ``axis`` as one i32 (its
+    length a multiple of 4 already; int8 shifted by ``offset`` = 128 to uint8)."""
+    from xdsl.dialects import arith
+    from xdsl.dialects.builtin import IntegerType, Signedness
+
+    xs = list(em.shape(x))
+    out = list(xs)
+    out[axis] //= 4
+    i32 = IntegerType(32, Signedness.SIGNED)
+    u32 = IntegerType(32, Signedness.UNSIGNED)
+    ex = elt_of(x)
+    n = len(xs)
+    maps = [
+        AffineMap(n, 0, tuple(d(k) * 4 + q if k == axis else d(k) for k in range(n)))
+        for q in range(4)
+    ]
+
+    def body(bb: Body, *args):
+        word = None
+        for q, v in enumerate(args[:4]):
+            if offset:
+                v = bb.add(arith.XOrIOp(v, bb.const(offset, ex)))
+            v = bb.cast(v, IntegerType(8, Signedness.UNSIGNED), u32)
+            if q:
+                v = bb.add(arith.ShLIOp(v, bb.const(8 * q, u32)))
+            word = v if word is None else bb.add(arith.OrIOp(word, v))
+        return word
+
+    return generic(em, [x] * 4, maps, out, i32, body)
+
+
+def _conv_dot4(em: Emitter, op, x, w, xzp, wzp):
+    """ConvInteger with constant weights within int8 of their zero point, as a
+    convolution of packed bytes: ``out = corr + sum dot4(x4, w4)`` where ``x4``
+    holds four consecutive input channels (uint8, padded with the zero point)
+    per i32 and ``w4`` the same four channels of ``w - w_zp`` (int8, a
+    compile-time constant), and ``corr[m] = -x_zp * sum(w[m] - w_zp[m])``
+    (``(x - x_zp) . w == x . w - x_zp * sum(w)``).  The kernels run the body
+    as ``vpdpbusd`` where the target has it.  None when it does not apply
+    (grouped, a non-constant or non-scalar zero point of ``x``)."""
+    from xdsl.dialects.builtin import IntegerType, Signedness
+
+    xs, ws = em.shape(x), em.shape(w)
+    if em.attr("group", 1) != 1 or len(xs) < 3:
+        return None
+    ex = elt_of(x)
+    if not isinstance(ex, IntegerType) or ex.width.data != 8:
+        return None
+    signed = ex.signedness.data != Signedness.UNSIGNED
+    wzp_arr = constant_array(wzp) if wzp is not None else None
+    if wzp is not None and wzp_arr is None:
+        return None
+    wi = dot4_weights(constant_array(w), wzp_arr, ws[0])
+    if wi is None:
+        return None
+    if xzp is not None:
+        z = constant_array(xzp)
+        if z is None or z.size != 1:
+            return None
+        xz = int(z.reshape(-1)[0])
+    else:
+        xz = 0
+    offset = 128 if signed else 0
+    xz += offset
+    r = len(xs) - 2
+    kernel = em.attr("kernel_shape") or list(ws[2:])
+    strides, dil, eff = window_params(em, op, r, kernel)
+    pb, _ = window_pads(em, xs[2:], eff, strides, em.attr("auto_pad", "NOTSET"), em.attr("pads"))
+    osp = em.out_shape()[2:]
+    needed = [(osp[i] - 1) * strides[i] + eff[i] for i in range(r)]
+    # pads read as the zero point (x - x_zp = 0 there, as ONNX pads x - x_zp with 0)
+    xp = pad_input(em, x, pb, needed, xz - offset if signed else xz)
+    c = xs[1]
+    c4 = -(-c // 4)
+    if c4 * 4 != c:  # more channels read as the zero point, against zero weights
+        shape = em.shape(xp)
+        full = em.filled((shape[0], c4 * 4, *shape[2:]), ex, xz - offset if signed else xz)
+        xp = em.insert_slice(xp, full, [0] * len(shape))
+    x4 = pack_activation(em, xp, 1, offset)
+    w4 = em.dense(pack_bytes(wi, 1), em.out_elt())
+    corr = (-xz * wi.reshape(ws[0], -1).astype(np.int64).sum(axis=1)).astype(np.int32)
+    bias = em.dense(corr, em.out_elt())
+    return _conv_core(em, op, x4, w4, bias, em.out_elt(), body=dot4_body, padded=True)
 
 
 @lowering(

@@ -5,7 +5,8 @@ f16/f32/f64. ``nsw``/``nuw`` and fast-math flags carry over. Ops without an LLVM
 instruction of their own become intrinsics (``llvm.smax``, ``llvm.maximum``,
 ``llvm.fptosi.sat`` ...) or short expansions (``floordivsi``, ``ceildivsi``,
 ``uitofp`` from i64). Operands/results whose type changes (``index``) are
-bridged with ``builtin.unrealized_conversion_cast``.
+bridged with ``builtin.unrealized_conversion_cast``. ``mlopt.dot4`` is lowered
+here too (:mod:`mlopt.passes.to_llvm.dot`).
 """
 
 from __future__ import annotations
@@ -144,6 +145,52 @@ def _const(value: int | float, typ: Attribute) -> llvm.ConstantOp:
         return llvm.ConstantOp(FloatAttr(float(value), typ), typ)
     assert isinstance(typ, IntegerType)
     return llvm.ConstantOp(IntegerAttr(int(value), typ, truncate_bits=True), typ)
+
+
+_MAX_OPS = (arith.MaximumfOp, arith.MaxnumfOp)
+_MIN_OPS = (arith.MinimumfOp, arith.MinnumfOp)
+
+
+def _float_constant(v: SSAValue) -> float | None:
+    owner = v.owner
+    if isinstance(owner, arith.ConstantOp):
+        val = owner.value
+        if isinstance(val, FloatAttr):
+            return val.value.data
+        if isinstance(val, DenseIntOrFPElementsAttr) and val.is_splat():
+            return float(val.get_values()[0])
+    return None
+
+
+def _bounds(v: SSAValue, kinds: tuple[type[Operation], ...]) -> tuple[float | None, SSAValue]:
+    """(c, x) when ``v`` is ``kind(x, c)`` for a constant ``c`` (either order)."""
+    op = v.owner
+    if isinstance(op, kinds):
+        for a, c in ((op.operands[0], op.operands[1]), (op.operands[1], op.operands[0])):
+            k = _float_constant(c)
+            if k is not None:
+                return k, a
+    return None, v
+
+
+def _clamped_in_range(v: SSAValue, res: Attribute, signed: bool) -> bool:
+    """``v`` is ``min(max(x, lo), hi)`` (either nesting; constants) with [lo, hi]
+    inside the integer type ``res``: its conversion needs no saturation, and a
+    plain ``fptosi``/``fptoui`` vectorises where LLVM scalarises the
+    saturating intrinsics on x86 (a QuantizeLinear's clamp then conversion).
+    A NaN (propagated by ``maximumf``) converts to whatever the instruction
+    gives, as ONNX leaves it undefined."""
+    elt = res.element_type if isinstance(res, VectorType) else res
+    if not isinstance(elt, IntegerType):
+        return False
+    width = elt.width.data
+    lo_int, hi_int = (-(1 << (width - 1)), (1 << (width - 1)) - 1) if signed else (0, (1 << width) - 1)
+    hi, inner = _bounds(v, _MIN_OPS)
+    lo, _ = _bounds(inner, _MAX_OPS)
+    if hi is None or lo is None:
+        lo, inner = _bounds(v, _MAX_OPS)
+        hi, _ = _bounds(inner, _MIN_OPS)
+    return lo is not None and hi is not None and lo_int <= lo <= hi <= hi_int
 
 
 class _Builder:
@@ -329,7 +376,9 @@ def _uitofp(v: SSAValue, to: Attribute, b: _Builder) -> SSAValue:
     return b.add(llvm.SelectOp(is_neg, doubled, direct))
 
 
-def _lower(op: Operation, args: list[SSAValue], b: _Builder) -> list[SSAValue] | None:
+def _lower(op: Operation, args: list[SSAValue], b: _Builder, in_range: bool = False) -> list[SSAValue] | None:
+    """The llvm values replacing ``op``'s results (``in_range``: a float to
+    integer conversion whose operand is clamped to the type's range)."""
     t = type(op)
     if t in _INT_BINOPS:
         cls = _INT_BINOPS[t]
@@ -391,6 +440,11 @@ def _lower(op: Operation, args: list[SSAValue], b: _Builder) -> list[SSAValue] |
         case arith.FPToSIOp() | arith.FPToUIOp():
             res = convert_type(op.result.type)
             kind = "fptosi" if isinstance(op, arith.FPToSIOp) else "fptoui"
+            if in_range:
+                from mlopt.dialects.llvm_casts import FPToSIOp, FPToUIOp
+
+                conv = FPToSIOp if kind == "fptosi" else FPToUIOp
+                return [b.add(conv(args[0], res))]
             name = f"llvm.{kind}.sat.{type_suffix(res)}.{type_suffix(args[0].type)}"
             return [b.add(intrinsic(name, args, res))]
         case arith.IndexCastOp():
@@ -413,6 +467,14 @@ def _lower(op: Operation, args: list[SSAValue], b: _Builder) -> list[SSAValue] |
 class ArithToLLVMPattern(RewritePattern):
     def __init__(self) -> None:
         self.cache: dict[SSAValue, SSAValue] = {}
+        # float -> int conversions of clamped values (found before any rewrite)
+        self.in_range: set[Operation] = set()
+
+    def find_in_range(self, module: Operation) -> None:
+        for o in module.walk():
+            if isinstance(o, arith.FPToSIOp | arith.FPToUIOp):
+                if _clamped_in_range(o.input, convert_type(o.result.type), isinstance(o, arith.FPToSIOp)):
+                    self.in_range.add(o)
 
     def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /):
         if op.dialect_name() != "arith":
@@ -421,7 +483,7 @@ class ArithToLLVMPattern(RewritePattern):
             raise LLVMLoweringError(f"convert-arith-to-llvm: only 1-D vectors, at {describe(op)}")
         args = to_llvm_operands(rewriter, op, op.operands, self.cache)
         b = _Builder()
-        results = _lower(op, args, b)
+        results = _lower(op, args, b, op in self.in_range)
         if results is None:
             raise LLVMLoweringError(
                 f"convert-arith-to-llvm: unsupported op {describe(op)}"
@@ -436,5 +498,13 @@ class ConvertArithToLLVMPass(ModulePass):
     name = "convert-arith-to-llvm"
 
     def apply(self, ctx: Context, op: builtin.ModuleOp) -> None:
+        from xdsl.pattern_rewriter import GreedyRewritePatternApplier
+
+        from mlopt.passes.to_llvm.dot import Dot4ToLLVM
+
         promote_bf16(op)
-        PatternRewriteWalker(ArithToLLVMPattern(), apply_recursively=False).rewrite_module(op)
+        arith_pattern = ArithToLLVMPattern()
+        arith_pattern.find_in_range(op)
+        PatternRewriteWalker(
+            GreedyRewritePatternApplier([arith_pattern, Dot4ToLLVM(arith_pattern.cache)]), apply_recursively=False
+        ).rewrite_module(op)
