@@ -176,6 +176,10 @@ BYTE_DOT_KERNELS = [
         (64, 64, 3, 1, 1, (14, 14), "u8"),  # channel vectors (oc-vector layout)
         (16, 48, 3, 2, 1, (13, 13), "u8"),  # strided, padded
         (8, 5, 1, 2, 0, (11, 11), "s8"),  # strided 1x1 (subsampled), few output channels
+        (64, 64, 3, 2, 1, (14, 14), "u8"),  # strided channel vectors
+        (128, 64, 3, 2, 1, (14, 14), "u8"),  # weights repacked into panels (of i32 words)
+        (32, 64, 3, 1, 1, (7, 7), "u8"),  # a 7x7 map: flattened padded rows
+        (3, 64, 7, 2, 3, (32, 32), "u8"),  # resnet's first layer
     ],
 )
 def test_qdq_conv_byte_dots_are_bit_exact(c, m, k, stride, pad, hw, act, vnni, target):

@@ -23,7 +23,7 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.ir.affine import AffineDimExpr
 
-from mlopt.passes.kernels.analysis import F32, Plan, num_elements
+from mlopt.passes.kernels.analysis import Plan, num_elements
 
 
 _PACK_MIN_ELEMENTS = 1 << 14
@@ -81,7 +81,8 @@ def packed_global(glob: memref.GlobalOp, jb: int, cache: dict) -> tuple[str, Mem
     *rest, cols = glob.type.get_shape()  # type: ignore[attr-defined]
     tiles = -(-cols // jb)
     nrest = int(np.prod(rest)) if rest else 1
-    flat = MemRefType(F32, [tiles * jb * nrest])
+    elt = glob.type.element_type  # type: ignore[attr-defined]
+    flat = MemRefType(elt, [tiles * jb * nrest])
     block = glob.parent
     assert block is not None
     name = f"{glob.sym_name.data}_panels{jb}"
@@ -94,10 +95,10 @@ def packed_global(glob: memref.GlobalOp, jb: int, cache: dict) -> tuple[str, Mem
     while name in symbols:
         name += "_"
     w = dense_to_numpy(glob.initial_value)  # type: ignore[arg-type]
-    padded = np.zeros((*rest, tiles * jb), dtype=np.float32)
+    padded = np.zeros((*rest, tiles * jb), dtype=w.dtype)  # f32, or i32 words of bytes
     padded[..., :cols] = w
     panels = padded.reshape(nrest, tiles, jb).transpose(1, 0, 2).copy()
-    value = DenseIntOrFPElementsAttr(TensorType(F32, [panels.size]), BytesAttr(panels.tobytes()))
+    value = DenseIntOrFPElementsAttr(TensorType(elt, [panels.size]), BytesAttr(panels.tobytes()))
     new = memref.GlobalOp.get(StringAttr(name), flat, value, StringAttr("private"), UnitAttr())
     block.insert_op_after(new, glob)
     cache[key] = (name, flat, nrest)

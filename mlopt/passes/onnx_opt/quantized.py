@@ -635,6 +635,62 @@ class ShiftedQuantized(RewritePattern):
         rewriter.erase_op(op)
 
 
+def _same_quantization(d: _Dq, scale: np.ndarray, zp: np.ndarray | None, dtype: np.dtype) -> bool:
+    """``d`` dequantizes with exactly ``scale`` and ``zp`` (absent: 0) from ``dtype``."""
+    if d.operand.dtype != dtype or d.scale.size != 1 or float(d.scale.reshape(-1)[0]) != float(scale.reshape(-1)[0]):
+        return False
+    dz = 0 if d.operand.zp is None else int(d.operand.zp.reshape(-1)[0])
+    return dz == (0 if zp is None else int(zp.reshape(-1)[0]))
+
+
+class QuantizeThroughConcat(RewritePattern):
+    """``QuantizeLinear(Concat(DequantizeLinear(q_i)...))`` -> ``Concat(QuantizeLinear(
+    DequantizeLinear(q_i))...)``: a concatenation moves elements, so quantizing
+    its result is quantizing each input (per-tensor, constant parameters);
+    an input dequantized with the output's own scale and zero point is ``q_i``
+    itself (``|q - zp| <= 255`` times the scale and back rounds to ``q - zp``).
+    The concatenation then moves int8/uint8 values, and each input's
+    requantization is elementwise work that fuses into its producer."""
+
+    def match_and_rewrite(self, op: Operation, rewriter: PatternRewriter, /) -> None:
+        if op.name != "onnx.QuantizeLinear" or get_attr(op, "block_size", 0) or not get_attr(op, "saturate", 1):
+            return
+        cat = op.operands[0].owner
+        if not isinstance(cat, Operation) or cat.name != "onnx.Concat" or op.operands[0].uses.get_length() != 1:
+            return
+        scale = constant_array(op.operands[1])
+        has_zp = len(op.operands) > 2 and not is_none(op.operands[2])
+        zp = constant_array(op.operands[2]) if has_zp else None
+        dtype = _qtype(op.results[0])
+        if dtype is None or scale is None or scale.size != 1 or (has_zp and (zp is None or zp.size != 1)):
+            return
+        dqs = [_dq(v) for v in cat.operands]
+        if not all(d is not None and d.per_tensor and _qtype(d.operand.q) is not None for d in dqs):
+            return
+        et = elem_type(op.results[0].type)
+        b = _Builder(rewriter, op, op)
+        inputs: list[SSAValue] = []
+        for k, (v, d) in enumerate(zip(cat.operands, dqs, strict=True)):
+            assert d is not None
+            shape = _static(v)
+            if shape is None:
+                return
+            if _same_quantization(d, scale, zp, dtype):
+                inputs.append(d.operand.q)
+                continue
+            q = make_onnx_op(
+                "QuantizeLinear", [v, op.operands[1], op.operands[2] if has_zp else b.none()],
+                [TensorType(et, shape)], like=op, name_suffix=f"in{k}",
+            )  # fmt: skip
+            inputs.append(b.insert(q))
+        attrs = {k: v for k, v in cat.attributes.items() if k != "onnx_node_name"}
+        new = make_onnx_op("Concat", inputs, [op.results[0].type], attrs, like=cat)
+        mark_fused(new, cat, op)
+        rewriter.replace_op(op, new)
+        rewriter.erase_op(cat)
+        _erase_dead(rewriter, *(d.op for d in dqs if d is not None))
+
+
 @dataclass(frozen=True)
 class OnnxQuantizedToIntegerPass(ModulePass):
     """Quantized Conv/MatMul/Gemm (QDQ patterns, QLinearConv, QLinearMatMul,
@@ -646,6 +702,8 @@ class OnnxQuantizedToIntegerPass(ModulePass):
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         dot = self.integer_dot
+        if dot:  # int8 concatenations (the byte dot products read int8 tensors)
+            PatternRewriteWalker(QuantizeThroughConcat(), apply_recursively=False).rewrite_module(op)
         PatternRewriteWalker(
             GreedyRewritePatternApplier([QdqToInteger(dot), QLinearToInteger(dot), IntegerToExactFloat(dot)]),
             apply_recursively=False,
