@@ -46,7 +46,7 @@ from mlopt.backends.llvm.abi import (
     read_check_table,
     weight_offsets,
 )
-from mlopt.dialects.llvm_casts import FPToSIOp, FPToUIOp
+from mlopt.dialects.llvm_casts import FPToSIOp, FPToUIOp, UIToFPOp
 from mlopt.passes.index_checks import FAIL_FN as INDEX_FAIL_FN
 
 
@@ -174,8 +174,8 @@ class _FunctionTranslator:
                 load.set_metadata("invariant.load", builder.module.add_metadata([]))
                 values[op.result] = load
                 return
-        if isinstance(op, FPToSIOp | FPToUIOp):
-            conv = builder.fptosi if isinstance(op, FPToSIOp) else builder.fptoui
+        if isinstance(op, FPToSIOp | FPToUIOp | UIToFPOp):
+            conv = {FPToSIOp: builder.fptosi, FPToUIOp: builder.fptoui, UIToFPOp: builder.uitofp}[type(op)]
             values[op.result] = conv(values[op.arg], convert_type(op.result.type))
             return
         if isinstance(op, llvm.AllocaOp) and op.alignment is not None:

@@ -188,6 +188,9 @@ class Plan:
     pack: memref.GlobalOp | None = None  # the constant vector input, to repack into panels
     dot: int | None = None  # a byte dot product (i32): the input holding the unsigned bytes
     elt: Attribute = F32  # the element type of every operand
+    # an epilogue writing another buffer (a requantization to uint8): that
+    # buffer and its map over the contraction's loops; the output is then dead
+    epilogue_out: tuple[SSAValue, AffineMap] | None = None
 
     @property
     def macs(self) -> int:

@@ -28,7 +28,7 @@ from xdsl.rewriter import InsertPoint
 from mlopt.dialects.mlopt import Dot4Op
 from mlopt.passes.bufferize.buffers import flat_reassociation, make_collapse
 from mlopt.passes.kernels.analysis import F32, PURE, Plan, buffer_root, coefficient, num_elements
-from mlopt.passes.kernels.fusion import neighbour_map
+from mlopt.passes.kernels.fusion import epilogue_anchor, neighbour_map
 from mlopt.passes.kernels.panels import packed_global
 from mlopt.passes.node_names import read_nodes, tag_range, union
 from mlopt.passes.to_llvm.common import row_major_strides
@@ -260,7 +260,12 @@ def _kernel(em: _Emitter, rows: int, cols: list[tuple[int, int, int]]) -> None:
     # initial accumulators
     accs: list[SSAValue] = []
     init = plan.init
-    if isinstance(init, linalg.GenericOp):
+    fill_value = None  # a constant-filling generic's constant
+    if isinstance(init, linalg.GenericOp) and not init.inputs:
+        const = init.body.block.first_op
+        assert isinstance(const, arith.ConstantOp)
+        fill_value = const.value.value.data  # type: ignore[attr-defined]
+    elif isinstance(init, linalg.GenericOp):
         gm = [m.data for m in init.get_indexing_maps()]
         bm = neighbour_map(plan, gm[1], init.outputs[0], gm[0])
         assert bm is not None
@@ -268,6 +273,8 @@ def _kernel(em: _Emitter, rows: int, cols: list[tuple[int, int, int]]) -> None:
         for col, w, lanes in cols:
             if isinstance(init, linalg.FillOp):
                 accs.append(em.splat(init.inputs[0], w))
+            elif fill_value is not None:
+                accs.append(em.constant(fill_value, w, plan.elt))
             elif isinstance(init, linalg.GenericOp):
                 accs.append(em.load(init.inputs[0], bm, r, col, w, lanes))
             else:
@@ -319,9 +326,11 @@ def _kernel(em: _Emitter, rows: int, cols: list[tuple[int, int, int]]) -> None:
         em.env.pop(k)
     results = list(loops[0].results) if loops else new
 
-    # epilogue and store
+    # epilogue and store (into the buffer a converting epilogue writes)
     if plan.epilogue is not None:
         results = _apply_epilogue(em, results, rows, cols)
+    if plan.epilogue_out is not None:
+        o, o_map = plan.epilogue_out
     for r in range(rows):
         for q, (col, w, lanes) in enumerate(cols):
             em.store(results[r * len(cols) + q], o, o_map, r, col, lanes)
@@ -334,10 +343,12 @@ def _apply_epilogue(em: _Emitter, accs: list[SSAValue], rows: int, cols: list[tu
     maps = [m.data for m in gen.get_indexing_maps()]
     root = buffer_root(plan.op.outputs[0])
     block = gen.body.block
-    # the maps of the other buffers read, over the contraction's loops
+    anchor = epilogue_anchor(plan, gen)
+    # the maps of the other buffers read, over the contraction's loops (not
+    # the buffer a converting epilogue writes)
     other = {
-        k: neighbour_map(plan, maps[-1], gen.outputs[0], m)
-        for k, (v, m) in enumerate(zip(gen.operands, maps, strict=True))
+        k: neighbour_map(plan, maps[-1], anchor, m)
+        for k, (v, m) in enumerate(zip(gen.inputs, maps, strict=False))
         if isinstance(v.type, MemRefType) and buffer_root(v) != root
     }
     results: list[SSAValue] = []
@@ -362,22 +373,50 @@ def _apply_epilogue(em: _Emitter, accs: list[SSAValue], rows: int, cols: list[tu
                     results.append(mapping[inner.operands[0]])
                     continue
                 if isinstance(inner, arith.ConstantOp):
-                    assert isinstance(inner.value, FloatAttr)
-                    mapping[inner.result] = em.constant(inner.value.value.data, w)
+                    assert isinstance(inner.value, FloatAttr | IntegerAttr)
+                    mapping[inner.result] = em.constant(inner.value.value.data, w, inner.result.type)
                     continue
                 for v in inner.operands:
                     if v not in mapping:  # a scalar defined outside the body
                         mapping[v] = em.splat(v, w)
-                clone = type(inner).create(
-                    operands=[mapping[v] for v in inner.operands],
-                    result_types=[vt] * len(inner.results),
-                    properties=dict(inner.properties),
-                    attributes=dict(inner.attributes),
-                )
+                rt = VectorType(inner.results[0].type, [w]) if inner.results else vt
+                if isinstance(inner, _CASTS):
+                    clone = _vector_cast(inner, mapping[inner.operands[0]], rt)
+                else:
+                    clone = type(inner).create(
+                        operands=[mapping[v] for v in inner.operands],
+                        result_types=[rt] * len(inner.results),
+                        properties=dict(inner.properties),
+                        attributes=dict(inner.attributes),
+                    )
                 em.insert(clone)
                 for old, res in zip(inner.results, clone.results, strict=True):
                     mapping[old] = res
     return results
+
+
+_CASTS = (arith.SIToFPOp, arith.UIToFPOp, arith.FPToSIOp, arith.FPToUIOp)
+
+
+def _vector_cast(op: Operation, x: SSAValue, rt: VectorType) -> Operation:
+    """An epilogue's int/float conversion on vectors (xDSL's arith casts take
+    scalars only): the llvm op; a float-to-int conversion of a value the body
+    clamps to the type's range is the plain one, else LLVM's saturating one
+    (what ``convert-arith-to-llvm`` gives the scalar op)."""
+    from xdsl.dialects import llvm
+
+    from mlopt.dialects.llvm_casts import FPToSIOp, FPToUIOp, UIToFPOp
+    from mlopt.passes.to_llvm.arith import _clamped_in_range, intrinsic, type_suffix
+
+    if isinstance(op, arith.SIToFPOp):
+        return llvm.SIToFPOp(x, rt)
+    if isinstance(op, arith.UIToFPOp):
+        return UIToFPOp(x, rt)
+    signed = isinstance(op, arith.FPToSIOp)
+    if _clamped_in_range(op.operands[0], op.results[0].type, signed):
+        return (FPToSIOp if signed else FPToUIOp)(x, rt)
+    kind = "fptosi" if signed else "fptoui"
+    return intrinsic(f"llvm.{kind}.sat.{type_suffix(rt)}.{type_suffix(x.type)}", [x], rt)
 
 
 def _loop(
@@ -483,16 +522,18 @@ def _nest(em: _Emitter, dims: Sequence[int]) -> None:
     _loop(em, k, em.plan.ranges[k], 1, lambda: _nest(em, rest))
 
 
-def _hoist_above(v: SSAValue, anchor: Operation) -> None:
+def _hoist_above(v: SSAValue, anchor: Operation, alloc: bool = False) -> None:
     """Move the pure ops defining ``v`` that come after ``anchor`` in its block
-    above it (their own operands first)."""
+    above it (their own operands first); with ``alloc``, its allocation too
+    (the buffer a converting epilogue writes)."""
     owner = v.owner
-    if not isinstance(owner, PURE) or owner.parent is not anchor.parent:
+    movable = PURE + (memref.AllocOp,) if alloc else PURE
+    if not isinstance(owner, movable) or owner.parent is not anchor.parent:
         return
     if owner.is_before_in_block(anchor):
         return
     for operand in owner.operands:
-        _hoist_above(operand, anchor)
+        _hoist_above(operand, anchor, alloc)
     owner.detach()
     anchor.parent.insert_op_before(owner, anchor)  # type: ignore[union-attr]
 
@@ -526,13 +567,15 @@ def rewrite(plan: Plan, threads: int, panels: dict, vnni: bool = False) -> None:
     for other in (plan.init, plan.epilogue):
         if isinstance(other, linalg.GenericOp):
             buffers += other.inputs
+    if plan.epilogue_out is not None:
+        buffers.append(plan.epilogue_out[0])
     if plan.epilogue is not None:
         inside = set(plan.epilogue.body.block.args)
         for inner in plan.epilogue.body.walk():
             buffers += [v for v in inner.operands if v not in inside]
             inside.update(inner.results)
     for buf in buffers:
-        _hoist_above(buf, zero)
+        _hoist_above(buf, zero, plan.epilogue_out is not None and buf is plan.epilogue_out[0])
     for buf in buffers:
         if plan.pack is not None and buf is op.inputs[plan.s]:
             continue  # read through its panels

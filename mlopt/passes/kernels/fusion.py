@@ -11,9 +11,10 @@ also when the neighbour writes a differently shaped view of the same buffer.
 from __future__ import annotations
 
 
-from xdsl.dialects import arith, memref
+from xdsl.dialects import arith, math, memref
 from xdsl.dialects.builtin import (
     FloatAttr,
+    IntegerAttr,
     MemRefType,
 )
 from xdsl.dialects.linalg import ops as linalg
@@ -99,7 +100,7 @@ def _next_op(op: Operation, root: SSAValue) -> Operation | None:
     nxt = op.next_op
     while nxt is not None and (isinstance(nxt, PURE) or (
         isinstance(nxt, memref.DeallocOp) and not touches(nxt, root)
-    )):  # fmt: skip
+    ) or (isinstance(nxt, memref.AllocOp) and nxt.results[0] != root)):  # fmt: skip
         nxt = nxt.next_op
     return nxt
 
@@ -129,9 +130,24 @@ def find_init(plan: Plan) -> Operation | None:
     if isinstance(prev, linalg.FillOp):
         whole = len(prev.outputs) == 1 and _whole(prev.outputs[0], root) and _whole(out, root)
         return prev if whole and prev.inputs[0].type == plan.elt else None
-    if isinstance(prev, linalg.GenericOp) and _is_broadcast_copy(prev, plan):
+    if isinstance(prev, linalg.GenericOp) and (_is_broadcast_copy(prev, plan) or _is_constant_fill(prev, plan)):
         return prev
     return None
+
+
+def _is_constant_fill(gen: linalg.GenericOp, plan: Plan) -> bool:
+    """``gen`` writes every element of the contraction's output with one
+    constant (a fill that linalg-collapse-dims made a generic)."""
+    root = buffer_root(plan.op.outputs[0])
+    if gen.inputs or len(gen.outputs) != 1 or not _whole(gen.outputs[0], root) or not _whole(plan.op.outputs[0], root):
+        return False
+    ops = list(gen.body.block.ops)
+    if len(ops) != 2 or not isinstance(ops[0], arith.ConstantOp) or not isinstance(ops[1], linalg.YieldOp):
+        return False
+    if list(ops[1].operands) != [ops[0].result] or ops[0].result.type != plan.elt:
+        return False
+    maps = [m.data for m in gen.get_indexing_maps()]
+    return covers(maps[0], gen.outputs[0]) and all(str(it.data) == "parallel" for it in gen.iterator_types.data)
 
 
 def _is_broadcast_copy(gen: linalg.GenericOp, plan: Plan) -> bool:
@@ -159,17 +175,85 @@ def _is_broadcast_copy(gen: linalg.GenericOp, plan: Plan) -> bool:
     return cm is not None and vectorisable(plan, cm)
 
 
+# ... and of a byte dot product's epilogue, which converts its i32 sums
+_DOT_EPILOGUE_OPS = (
+    *_EPILOGUE_OPS, arith.AddiOp, arith.SubiOp, arith.MulfOp, arith.SIToFPOp, arith.UIToFPOp,
+    arith.FPToUIOp, arith.FPToSIOp, math.RoundEvenOp,
+)  # fmt: skip
+_CASTS = (arith.SIToFPOp, arith.UIToFPOp, arith.FPToUIOp, arith.FPToSIOp)
+
+
+def _overwrites(op: Operation, root: SSAValue) -> bool:
+    """``op`` writes all of ``root`` without reading it (a fill, or a generic
+    whose body ignores the output: bufferize reuses a dead buffer so)."""
+    if isinstance(op, linalg.FillOp):
+        return len(op.outputs) == 1 and _whole(op.outputs[0], root)
+    if not isinstance(op, linalg.GenericOp) or len(op.outputs) != 1 or not _whole(op.outputs[0], root):
+        return False
+    if any(isinstance(v.type, MemRefType) and buffer_root(v) == root for v in op.inputs):
+        return False
+    maps = [m.data for m in op.get_indexing_maps()]
+    out_arg = op.body.block.args[len(op.inputs)]
+    return not out_arg.uses and covers(maps[-1], op.outputs[0]) and all(
+        str(it.data) == "parallel" for it in op.iterator_types.data
+    )
+
+
+def _dead_after(gen: Operation, root: SSAValue) -> bool:
+    """Nothing after ``gen`` in its block reads ``root`` before it is
+    deallocated or wholly overwritten."""
+    nxt = gen.next_op
+    while nxt is not None:
+        if touches(nxt, root) and not isinstance(nxt, PURE):
+            return isinstance(nxt, memref.DeallocOp) or _overwrites(nxt, root)
+        nxt = nxt.next_op
+    return True
+
+
+def _converting_epilogue(plan: Plan, gen: linalg.GenericOp, maps: list[AffineMap]) -> bool:
+    """For a byte dot product: ``gen`` reads the contraction's whole output at
+    the element it writes to another buffer of the same shape (a
+    requantization to uint8, or a dequantization to f32), and nothing reads
+    the output after it.  Records the buffer and its map on ``plan``."""
+    out = plan.op.outputs[0]
+    root = buffer_root(out)
+    nout = gen.outputs[0]
+    reads = [(v, m) for v, m in zip(gen.inputs, maps, strict=False) if isinstance(v.type, MemRefType) and buffer_root(v) == root]
+    if plan.dot is None or len(reads) != 1 or buffer_root(nout) == root:
+        return False
+    v, m = reads[0]
+    if m != maps[-1] or not _whole(v, root) or not _whole(out, root) or not _dead_after(gen, root):
+        return False
+    vt, nt = v.type, nout.type
+    assert isinstance(vt, MemRefType)
+    if not isinstance(nt, MemRefType) or nt.get_shape() != vt.get_shape() or not static_f32(nout, nt.element_type):
+        return False
+    store = neighbour_map(plan, m, v, maps[-1])
+    if store is None or not vectorisable(plan, store):
+        return False
+    plan.epilogue_out = (nout, store)
+    return True
+
+
 def find_epilogue(plan: Plan) -> linalg.GenericOp | None:
     """An elementwise generic right after the contraction that rewrites its whole
     output in place: it reads the output only at the element it writes (through
     any view of the buffer), and other buffers only through views of the
-    output's shape (so their maps translate to the contraction's loops)."""
+    output's shape (so their maps translate to the contraction's loops).  A
+    byte dot product's may instead write another buffer (``_converting_epilogue``)."""
     out = plan.op.outputs[0]
     root = buffer_root(out)
     nxt = _next_op(plan.op, root)
     if not isinstance(nxt, linalg.GenericOp) or len(nxt.outputs) != 1 or nxt.res:
         return None
     nout = nxt.outputs[0]
+    if any(str(it.data) != "parallel" for it in nxt.iterator_types.data):
+        return None
+    if plan.dot is not None:
+        found = _dot_epilogue(plan, nxt)
+        if found is None:
+            plan.epilogue_out = None
+        return found
     if not (static_f32(nout) and _whole(nout, root) and _whole(out, root)):
         return None
     if any(str(it.data) != "parallel" for it in nxt.iterator_types.data):
@@ -207,3 +291,55 @@ def find_epilogue(plan: Plan) -> linalg.GenericOp | None:
         if not isinstance(inner, _EPILOGUE_OPS) or any(r.type != F32 for r in inner.results):
             return None
     return nxt
+
+
+def epilogue_anchor(plan: Plan, gen: linalg.GenericOp) -> SSAValue:
+    """The view of the contraction's output through which the epilogue's maps
+    translate (``neighbour_map``): what it writes, or for a converting
+    epilogue what it reads of the output."""
+    if plan.epilogue_out is None:
+        return gen.outputs[0]
+    root = buffer_root(plan.op.outputs[0])
+    return next(v for v in gen.inputs if isinstance(v.type, MemRefType) and buffer_root(v) == root)
+
+
+def _dot_epilogue(plan: Plan, gen: linalg.GenericOp) -> linalg.GenericOp | None:
+    """``find_epilogue`` for a byte dot product (i32 sums): in place or into
+    another buffer, the ops those of ``_DOT_EPILOGUE_OPS`` on i32/f32/int8
+    scalars, other buffers read through views of the output's shape."""
+    maps = [m.data for m in gen.get_indexing_maps()]
+    if not covers(maps[-1], gen.outputs[0]):
+        return None
+    root = buffer_root(plan.op.outputs[0])
+    nout = gen.outputs[0]
+    in_place = _whole(nout, root) and _whole(plan.op.outputs[0], root)
+    if not in_place and not _converting_epilogue(plan, gen, maps):
+        return None
+    anchor = epilogue_anchor(plan, gen)
+    for v, m in zip(gen.inputs, maps, strict=False):
+        if not isinstance(v.type, MemRefType):
+            return None
+        if buffer_root(v) == root:
+            if m != maps[-1]:
+                return None
+            continue
+        if not static_f32(v, v.type.element_type):
+            return None
+        cm = neighbour_map(plan, maps[-1], anchor, m)
+        if cm is None or not vectorisable(plan, cm):
+            return None
+    inside = {r for inner in gen.body.block.ops for r in inner.results} | set(gen.body.block.args)
+    for inner in gen.body.block.ops:
+        if any(v not in inside for v in inner.operands):
+            return None
+        if isinstance(inner, linalg.YieldOp):
+            if len(inner.operands) != 1:
+                return None
+            continue
+        if isinstance(inner, arith.ConstantOp):
+            if not isinstance(inner.value, FloatAttr | IntegerAttr):
+                return None
+            continue
+        if not isinstance(inner, _DOT_EPILOGUE_OPS):
+            return None
+    return gen
