@@ -159,25 +159,26 @@ class _Emitter:
         (a contiguous load if it varies along j, else a broadcast scalar); only
         the first ``lanes`` lanes are read (the others are 0)."""
         buf, am, operands = self._address(src, m, row, col)
-        vt = VectorType(self.plan.elt, [width])
+        elt = src.type.element_type  # type: ignore[attr-defined]  # an epilogue's f32 operand of an i32 kernel
+        vt = VectorType(elt, [width])
         if self.plan.j in m.used_dims():
             stride = self.plan.stride if src is self.plan.op.inputs[self.plan.s] else 1
             if stride == 1 and lanes is not None and lanes < width:
-                zero = self.constant(0, width, self.plan.elt)
+                zero = self.constant(0, width, elt)
                 load = vector.MaskedLoadOp(buf, [self._index(am, operands)], self.mask(lanes, width), zero, vt)
                 return self.insert(load).results[0]
             if stride == 1:
                 return self.insert(affine.VectorLoadOp(buf, operands, AffineMapAttr(am), vt)).results[0]
             # every stride-th element of a contiguous load; masked to the last
             # element used where a full load could run past the buffer's end
-            wide = VectorType(self.plan.elt, [width * stride])
+            wide = VectorType(elt, [width * stride])
             valid = lanes if lanes is not None else width
             if self.plan.wide_ok and valid == width:
                 v = self.insert(affine.VectorLoadOp(buf, operands, AffineMapAttr(am), wide)).results[0]
             else:
                 used = stride * (valid - 1) + 1
                 mask = self.mask(used, width * stride)
-                zero = self.constant(0, width * stride, self.plan.elt)
+                zero = self.constant(0, width * stride, elt)
                 load = vector.MaskedLoadOp(buf, [self._index(am, operands)], mask, zero, wide)
                 v = self.insert(load).results[0]
             picks = DenseArrayBase.from_list(i64, [k * stride for k in range(width)])

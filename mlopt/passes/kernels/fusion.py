@@ -323,8 +323,8 @@ def _dot_epilogue(plan: Plan, gen: linalg.GenericOp) -> linalg.GenericOp | None:
             if m != maps[-1]:
                 return None
             continue
-        if not static_f32(v, v.type.element_type):
-            return None
+        if not static_f32(v, v.type.element_type) or not isinstance(v.owner, memref.GetGlobalOp):
+            return None  # constants only (a bias): activations are not verified here yet
         cm = neighbour_map(plan, maps[-1], anchor, m)
         if cm is None or not vectorisable(plan, cm):
             return None
